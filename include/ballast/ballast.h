@@ -1,0 +1,70 @@
+/* Ballast: the vocabulary every module shares — error currency, exit codes, small helpers.
+ *
+ * Every function returns PetscErrorCode and is called through PetscCall(); statuses of other
+ * libraries are converted at the call site (BallastCallNC, BallastCallMPI...). Input errors carry
+ * an exit code of their own (BallastExitCode) so that `ballast` exits with the status of
+ * ../shared/spec/interfaces.md: 2 usage/configuration, 3 input data, 4 numerical, 5 I/O. */
+#ifndef BALLAST_H
+#define BALLAST_H
+
+#include <petscsys.h>
+#include <stdint.h>
+
+#ifndef BALLAST_VERSION
+#define BALLAST_VERSION "0.0.0"
+#endif
+
+typedef enum {
+  BALLAST_EXIT_OK     = 0,
+  BALLAST_EXIT_USAGE  = 2, /* usage or configuration error */
+  BALLAST_EXIT_INPUT  = 3, /* input data error */
+  BALLAST_EXIT_NUMERIC = 4, /* numerical failure */
+  BALLAST_EXIT_IO     = 5  /* I/O failure */
+} BallastExit;
+
+/* PETSc error codes reserved for Ballast's own classes of failure; the application maps them
+ * to exit statuses. They are above PETSC_ERR_MAX_VALUE's user range start (PETSc leaves codes
+ * >= 100 untouched in PetscError). */
+#define BALLAST_ERR_USAGE   (PETSC_ERR_MAX_VALUE + 2)
+#define BALLAST_ERR_INPUT   (PETSC_ERR_MAX_VALUE + 3)
+#define BALLAST_ERR_NUMERIC (PETSC_ERR_MAX_VALUE + 4)
+#define BALLAST_ERR_IO      (PETSC_ERR_MAX_VALUE + 5)
+
+/* Exit status for an error code returned by a Ballast function. */
+int BallastExitCode(PetscErrorCode ierr);
+
+/* A bounded list of human-readable diagnostics ("file:line:col: message"), collected while a
+ * step runs so that all errors of a file are reported, not just the first; rank 0 prints the
+ * union after the ranks agree on failure. Not collective. */
+typedef struct {
+  char   **msg;
+  PetscInt n, cap, limit; /* n counted (may exceed limit), stored min(n, limit) */
+} BallastDiag;
+
+PetscErrorCode BallastDiagInit(BallastDiag *d, PetscInt limit);
+PetscErrorCode BallastDiagAdd(BallastDiag *d, const char *fmt, ...) PETSC_ATTRIBUTE_FORMAT(2, 3);
+PetscErrorCode BallastDiagFree(BallastDiag *d);
+/* Collective: every rank learns the total number of diagnostics; rank 0 prints them all (in rank
+ * order, up to the limit) to stderr. Returns the global count in *total. */
+PetscErrorCode BallastDiagAgree(MPI_Comm comm, BallastDiag *d, const char *what, PetscInt *total);
+
+/* Collective: ranks agree on a local failure flag; if any rank failed, every rank gets an error
+ * `code` (no rank is left waiting in a collective). */
+PetscErrorCode BallastAgree(MPI_Comm comm, PetscBool failed_here, PetscErrorCode code, const char *what);
+
+/* SHA-256 of a file (hex, 65 bytes with NUL) and of a memory buffer. Not collective. */
+PetscErrorCode BallastSHA256File(const char *path, char hex[65]);
+PetscErrorCode BallastSHA256Buffer(const void *buf, size_t len, char hex[65]);
+
+/* Collective: rank 0 reads a whole (small) file, every rank receives the bytes (NUL-terminated,
+ * free with PetscFree). Used for configuration and market data: all ranks parse the same bytes. */
+PetscErrorCode BallastReadBcast(MPI_Comm comm, const char *path, char **buf, size_t *len);
+
+/* Simple string helpers. */
+PetscErrorCode BallastStrdup(const char *s, char **out);
+/* Join dir and a relative path (absolute paths are returned as is). */
+PetscErrorCode BallastPathResolve(const char *base_dir, const char *path, char **out);
+/* Directory part of a path ("." if none). */
+PetscErrorCode BallastDirname(const char *path, char **out);
+
+#endif

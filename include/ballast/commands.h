@@ -1,0 +1,17 @@
+/* Subcommands of the `ballast` executable. Each is Collective on PETSC_COMM_WORLD, parses its own
+ * arguments (argv[0] is the subcommand name) and returns a PetscErrorCode whose class gives the
+ * exit status (BallastExitCode). They live in the library so tests can drive them directly. */
+#ifndef BALLAST_COMMANDS_H
+#define BALLAST_COMMANDS_H
+
+#include <ballast/ballast.h>
+
+PetscErrorCode BallastCmdRun(int argc, char **argv);
+PetscErrorCode BallastCmdValidate(int argc, char **argv);
+PetscErrorCode BallastCmdEvents(int argc, char **argv);
+PetscErrorCode BallastCmdGenerate(int argc, char **argv);
+
+/* The full command line as one string (for provenance), set by main. */
+extern char BallastCommandLine[4096];
+
+#endif

@@ -1,0 +1,136 @@
+#include <ballast/date.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Civil-from-days and days-from-civil: Howard Hinnant's public-domain algorithms, exact for the
+ * whole int32 range used here. */
+BallastDate BallastDateFromYMD(int y, int m, int d)
+{
+  y -= m <= 2;
+  const int      era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = (unsigned)(y - era * 400);
+  const unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return (BallastDate)(era * 146097 + (int)doe - 719468);
+}
+
+void BallastDateToYMD(BallastDate t, int *y, int *m, int *d)
+{
+  int            z   = t + 719468;
+  const int      era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = (unsigned)(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int            yy  = (int)yoe + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp  = (5 * doy + 2) / 153;
+  const unsigned dd  = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned mm  = mp < 10 ? mp + 3 : mp - 9;
+  *y = yy + (mm <= 2);
+  *m = (int)mm;
+  *d = (int)dd;
+}
+
+int BallastIsLeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int BallastDaysInMonth(int y, int m)
+{
+  static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && BallastIsLeapYear(y) ? 29 : dim[m - 1];
+}
+
+int BallastDateWeekday(BallastDate t)
+{
+  /* 1970-01-01 was a Thursday (3 with Monday = 0) */
+  int w = (int)((t + 3) % 7);
+  return w < 0 ? w + 7 : w;
+}
+
+BallastDate BallastDateAddMonths(BallastDate t, int n)
+{
+  int y, m, d;
+  BallastDateToYMD(t, &y, &m, &d);
+  int idx = y * 12 + (m - 1) + n;
+  y       = idx >= 0 ? idx / 12 : -((-idx + 11) / 12);
+  m       = idx - y * 12 + 1;
+  int dim = BallastDaysInMonth(y, m);
+  return BallastDateFromYMD(y, m, d > dim ? dim : d);
+}
+
+int BallastDateIsEndOfMonth(BallastDate t)
+{
+  int y, m, d;
+  BallastDateToYMD(t, &y, &m, &d);
+  return d == BallastDaysInMonth(y, m);
+}
+
+static int digits(const char *s, int n, int *v)
+{
+  *v = 0;
+  for (int i = 0; i < n; i++) {
+    if (!isdigit((unsigned char)s[i])) return -1;
+    *v = *v * 10 + (s[i] - '0');
+  }
+  return 0;
+}
+
+int BallastDateParse(const char *s, BallastDate *t)
+{
+  int y, m, d;
+  while (*s == ' ' || *s == '\t') s++;
+  if (digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &m) || s[7] != '-' || digits(s + 8, 2, &d)) return -1;
+  if (m < 1 || m > 12 || d < 1 || d > BallastDaysInMonth(y, m)) return -1;
+  s += 10;
+  if (*s == 'T' || *s == 't') {
+    int hh, mi, ss;
+    if (digits(s + 1, 2, &hh) || s[3] != ':' || digits(s + 4, 2, &mi) || hh > 23 || mi > 59) return -1;
+    s += 6;
+    if (*s == ':') {
+      if (digits(s + 1, 2, &ss) || ss > 60) return -1;
+      s += 3;
+    }
+  }
+  while (*s == ' ' || *s == '\t' || *s == '\r') s++;
+  if (*s) return -1;
+  *t = BallastDateFromYMD(y, m, d);
+  return 0;
+}
+
+void BallastDateFormat(BallastDate t, char buf[11])
+{
+  int y, m, d;
+  BallastDateToYMD(t, &y, &m, &d);
+  snprintf(buf, 11, "%04d-%02d-%02d", (y % 10000 + 10000) % 10000, m % 100, d % 100);
+}
+
+int BallastTenorParse(const char *s, int *n, char *unit)
+{
+  while (*s == ' ') s++;
+  if ((s[0] == 'O' || s[0] == 'o') && (s[1] == 'N' || s[1] == 'n') && s[2] == 0) {
+    *n    = 1;
+    *unit = 'D';
+    return 0;
+  }
+  if (!isdigit((unsigned char)*s)) return -1;
+  long v = 0;
+  while (isdigit((unsigned char)*s)) {
+    v = v * 10 + (*s++ - '0');
+    if (v > 100000) return -1;
+  }
+  char u = (char)toupper((unsigned char)*s);
+  if ((u != 'D' && u != 'W' && u != 'M' && u != 'Y') || s[1] != 0) return -1;
+  *n    = (int)v;
+  *unit = u;
+  return 0;
+}
+
+BallastDate BallastDateAddTenor(BallastDate t, int n, char unit)
+{
+  switch (unit) {
+  case 'D': return t + n;
+  case 'W': return t + 7 * n;
+  case 'M': return BallastDateAddMonths(t, n);
+  case 'Y': return BallastDateAddMonths(t, 12 * n);
+  default: return BALLAST_DATE_NONE;
+  }
+}
