@@ -105,6 +105,12 @@ typedef enum {
 BallastTermStatus BallastTermsSet(BallastTerms *t, BallastNames names, const char *name, const char *value,
                                   char *err, size_t errlen);
 
+/* The same by index, for hot loops (a CSV column is looked up once): BallastTermsLookup returns
+ * the index of a term Ballast models (>= 0), -2 for an ACTUS term it does not model (accepted
+ * only when empty), -1 for a name that is not an ACTUS term. Not collective. */
+int               BallastTermsLookup(const char *name);
+BallastTermStatus BallastTermsSetIndex(BallastTerms *t, BallastNames names, int index, const char *value, char *err, size_t errlen);
+
 /* Enumeration text <-> value helpers (return -1 if the text is not a valid value). */
 int         BallastContractTypeParse(const char *s);
 const char *BallastContractTypeName(BallastContractType ct);

@@ -297,11 +297,31 @@ static void joinvals(const char *const *v, char *buf, size_t len)
   }
 }
 
+int BallastTermsLookup(const char *name)
+{
+  for (size_t i = 0; i < sizeof(terms) / sizeof(terms[0]); i++)
+    if (!strcmp(terms[i].name, name)) return (int)i;
+  for (int i = 0; unsupported[i]; i++)
+    if (!strcmp(unsupported[i], name)) return -2;
+  return -1;
+}
+
 BallastTermStatus BallastTermsSet(BallastTerms *t, BallastNames names, const char *name, const char *value, char *err, size_t errlen)
 {
-  const TermDef *def = NULL;
-  for (size_t i = 0; i < sizeof(terms) / sizeof(terms[0]); i++)
-    if (!strcmp(terms[i].name, name)) { def = &terms[i]; break; }
+  int idx = BallastTermsLookup(name);
+  if (idx == -1) return BALLAST_TERM_UNKNOWN;
+  if (idx == -2) {
+    while (*value == ' ' || *value == '\t' || *value == '\r') value++;
+    if (!*value) return BALLAST_TERM_OK;
+    snprintf(err, errlen, "ACTUS term '%s' is not supported by Ballast; leave it empty", name);
+    return BALLAST_TERM_UNSUPPORTED;
+  }
+  return BallastTermsSetIndex(t, names, idx, value, err, errlen);
+}
+
+BallastTermStatus BallastTermsSetIndex(BallastTerms *t, BallastNames names, int index, const char *value, char *err, size_t errlen)
+{
+  const TermDef *def = &terms[index];
   /* trim */
   char buf[256];
   while (*value == ' ' || *value == '\t') value++;
@@ -310,15 +330,6 @@ BallastTermStatus BallastTermsSet(BallastTerms *t, BallastNames names, const cha
   if (l >= sizeof(buf)) l = sizeof(buf) - 1;
   memcpy(buf, value, l);
   buf[l] = 0;
-  if (!def) {
-    for (int i = 0; unsupported[i]; i++)
-      if (!strcmp(unsupported[i], name)) {
-        if (!buf[0]) return BALLAST_TERM_OK;
-        snprintf(err, errlen, "ACTUS term '%s' is not supported by Ballast; leave it empty", name);
-        return BALLAST_TERM_UNSUPPORTED;
-      }
-    return BALLAST_TERM_UNKNOWN;
-  }
   if (!buf[0] || def->kind == K_IGNORE) return BALLAST_TERM_OK;
   char *p = (char *)t + def->off;
   switch (def->kind) {

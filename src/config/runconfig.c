@@ -1,0 +1,268 @@
+#include <ballast/config.h>
+#include <libconfig.h>
+#include <string.h>
+
+/* Keys a configuration may hold, per group: anything else is an error (a misspelt key must never
+ * be ignored silently). Sections owned by other modules are listed so they pass here and are
+ * checked by their parsers. */
+static const char *top_keys[]     = {"run", "input", "output", "regime", "scenarios", "discount_curves", "capital", "nii", "user_scenarios", "behaviour", "liquidity", "actions", NULL};
+static const char *run_keys[]     = {"name", "as_of", "reporting_currency", "group", NULL};
+static const char *input_keys[]   = {"contracts", "curves", "fx", NULL};
+static const char *output_keys[]  = {"dir", NULL};
+static const char *capital_keys[] = {"tier1", "tier2", NULL};
+static const char *nii_keys[]     = {"horizon_months", NULL};
+
+static const char *type_name(int t)
+{
+  switch (t) {
+  case CONFIG_TYPE_GROUP: return "a group { }";
+  case CONFIG_TYPE_INT:
+  case CONFIG_TYPE_INT64: return "an integer";
+  case CONFIG_TYPE_FLOAT: return "a number";
+  case CONFIG_TYPE_STRING: return "a string";
+  case CONFIG_TYPE_BOOL: return "a boolean";
+  case CONFIG_TYPE_ARRAY: return "an array [ ]";
+  case CONFIG_TYPE_LIST: return "a list ( )";
+  default: return "nothing";
+  }
+}
+
+static PetscErrorCode check_keys(MPI_Comm comm, const char *file, config_setting_t *grp, const char *const *allowed)
+{
+  PetscFunctionBeginUser;
+  int n = config_setting_length(grp);
+  for (int i = 0; i < n; i++) {
+    config_setting_t *s  = config_setting_get_elem(grp, (unsigned)i);
+    const char       *nm = config_setting_name(s);
+    PetscBool         found = PETSC_FALSE;
+    for (int k = 0; allowed[k]; k++)
+      if (nm && !strcmp(nm, allowed[k])) found = PETSC_TRUE;
+    PetscCheck(found, comm, BALLAST_ERR_USAGE, "%s:%d: unknown key '%s'%s%s", file, config_setting_source_line(s), nm ? nm : "?",
+               config_setting_parent(grp) ? " in group " : "", config_setting_parent(grp) ? config_setting_name(grp) : "");
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Look up a member; *s = NULL if absent and not required. Type mismatch is an error. */
+static PetscErrorCode member(MPI_Comm comm, const char *file, config_setting_t *grp, const char *key, int type, PetscBool required, config_setting_t **s)
+{
+  PetscFunctionBeginUser;
+  *s = grp ? config_setting_get_member(grp, key) : NULL;
+  if (!*s) {
+    PetscCheck(!required, comm, BALLAST_ERR_USAGE, "%s:%d: missing required key '%s'%s%s", file, grp ? config_setting_source_line(grp) : 1, key,
+               grp && config_setting_name(grp) ? " in group " : "", grp && config_setting_name(grp) ? config_setting_name(grp) : "");
+    PetscFunctionReturn(0);
+  }
+  int t  = config_setting_type(*s);
+  int ok = t == type || (type == CONFIG_TYPE_FLOAT && (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)) || (type == CONFIG_TYPE_INT && t == CONFIG_TYPE_INT64) ||
+           (type == CONFIG_TYPE_ARRAY && t == CONFIG_TYPE_LIST);
+  PetscCheck(ok, comm, BALLAST_ERR_USAGE, "%s:%d: key '%s' must be %s, not %s", file, config_setting_source_line(*s), key, type_name(type), type_name(t));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode get_string(MPI_Comm comm, const char *file, config_setting_t *grp, const char *key, PetscBool required, char **out)
+{
+  config_setting_t *s;
+  PetscFunctionBeginUser;
+  *out = NULL;
+  PetscCall(member(comm, file, grp, key, CONFIG_TYPE_STRING, required, &s));
+  if (s) {
+    const char *v = config_setting_get_string(s);
+    PetscCheck(v && v[0], comm, BALLAST_ERR_USAGE, "%s:%d: key '%s' must not be empty", file, config_setting_source_line(s), key);
+    PetscCall(PetscStrallocpy(v, out));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode get_double(MPI_Comm comm, const char *file, config_setting_t *grp, const char *key, PetscBool required, double *out)
+{
+  config_setting_t *s;
+  PetscFunctionBeginUser;
+  PetscCall(member(comm, file, grp, key, CONFIG_TYPE_FLOAT, required, &s));
+  if (s) {
+    int t = config_setting_type(s);
+    *out  = t == CONFIG_TYPE_FLOAT ? config_setting_get_float(s) : (double)config_setting_get_int64(s);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* An array of strings (one string alone is accepted as a one-element list). */
+static PetscErrorCode get_string_list(MPI_Comm comm, const char *file, config_setting_t *grp, const char *key, PetscBool required, PetscInt *n, char ***out)
+{
+  config_setting_t *s = grp ? config_setting_get_member(grp, key) : NULL;
+  PetscFunctionBeginUser;
+  *n   = 0;
+  *out = NULL;
+  if (s && config_setting_type(s) == CONFIG_TYPE_STRING) {
+    PetscCall(PetscMalloc1(1, out));
+    PetscCall(get_string(comm, file, grp, key, required, &(*out)[0]));
+    *n = 1;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(member(comm, file, grp, key, CONFIG_TYPE_ARRAY, required, &s));
+  if (!s) PetscFunctionReturn(0);
+  int len = config_setting_length(s);
+  PetscCheck(len > 0 || !required, comm, BALLAST_ERR_USAGE, "%s:%d: '%s' must not be empty", file, config_setting_source_line(s), key);
+  PetscCall(PetscCalloc1(len + 1, out));
+  for (int i = 0; i < len; i++) {
+    config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+    PetscCheck(config_setting_type(e) == CONFIG_TYPE_STRING, comm, BALLAST_ERR_USAGE, "%s:%d: '%s' must hold strings, element %d is %s", file,
+               config_setting_source_line(s), key, i + 1, type_name(config_setting_type(e)));
+    PetscCall(PetscStrallocpy(config_setting_get_string(e), &(*out)[i]));
+  }
+  *n = len;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode resolve(const char *dir, char **p)
+{
+  char *r;
+  PetscFunctionBeginUser;
+  if (!*p) PetscFunctionReturn(0);
+  PetscCall(BallastPathResolve(dir, *p, &r));
+  PetscCall(PetscFree(*p));
+  *p = r;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastConfigLoad(MPI_Comm comm, const char *path, BallastConfig *cfg)
+{
+  char             *bytes;
+  size_t            len;
+  config_t         *doc;
+  config_setting_t *root, *g, *s;
+  const char       *f = path;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(cfg, sizeof(*cfg)));
+  PetscCall(PetscStrallocpy(path, &cfg->path));
+  PetscCall(BallastDirname(path, &cfg->dir));
+  PetscCall(BallastReadBcast(comm, path, &bytes, &len));
+  PetscCall(BallastSHA256Buffer(bytes, len, cfg->sha256));
+  PetscCall(PetscNew(&doc));
+  config_init(doc);
+  cfg->doc = doc;
+  int okparse = config_read_string(doc, bytes);
+  PetscCall(PetscFree(bytes));
+  PetscCheck(okparse == CONFIG_TRUE, comm, BALLAST_ERR_USAGE, "%s:%d: %s", f, config_error_line(doc), config_error_text(doc));
+  root = config_root_setting(doc);
+  PetscCall(check_keys(comm, f, root, top_keys));
+
+  PetscCall(member(comm, f, root, "run", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
+  PetscCall(check_keys(comm, f, g, run_keys));
+  PetscCall(get_string(comm, f, g, "name", PETSC_TRUE, &cfg->name));
+  char *asof;
+  PetscCall(get_string(comm, f, g, "as_of", PETSC_TRUE, &asof));
+  int bad = BallastDateParse(asof, &cfg->as_of);
+  PetscCall(PetscFree(asof));
+  PetscCall(member(comm, f, g, "as_of", CONFIG_TYPE_STRING, PETSC_TRUE, &s));
+  PetscCheck(!bad, comm, BALLAST_ERR_USAGE, "%s:%d: run.as_of '%s' is not a date YYYY-MM-DD", f, config_setting_source_line(s), config_setting_get_string(s));
+  PetscCall(get_string(comm, f, g, "reporting_currency", PETSC_TRUE, &cfg->reporting_currency));
+  PetscCall(get_string(comm, f, g, "group", PETSC_FALSE, &cfg->group));
+  if (!cfg->group) PetscCall(PetscStrallocpy("GROUP", &cfg->group));
+
+  PetscCall(member(comm, f, root, "input", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
+  PetscCall(check_keys(comm, f, g, input_keys));
+  PetscCall(get_string_list(comm, f, g, "contracts", PETSC_TRUE, &cfg->ncontract_files, &cfg->contract_files));
+  for (PetscInt i = 0; i < cfg->ncontract_files; i++) PetscCall(resolve(cfg->dir, &cfg->contract_files[i]));
+  PetscCall(get_string(comm, f, g, "curves", PETSC_TRUE, &cfg->curves));
+  PetscCall(get_string(comm, f, g, "fx", PETSC_TRUE, &cfg->fx));
+  PetscCall(resolve(cfg->dir, &cfg->curves));
+  PetscCall(resolve(cfg->dir, &cfg->fx));
+
+  PetscCall(member(comm, f, root, "output", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
+  PetscCall(check_keys(comm, f, g, output_keys));
+  PetscCall(get_string(comm, f, g, "dir", PETSC_TRUE, &cfg->output_dir));
+  PetscCall(resolve(cfg->dir, &cfg->output_dir));
+
+  PetscCall(get_string(comm, f, root, "regime", PETSC_FALSE, &cfg->regime));
+  PetscCall(resolve(cfg->dir, &cfg->regime));
+
+  /* scenarios: "base" first, then as configured (duplicates are an error) */
+  char   **sc;
+  PetscInt nsc;
+  PetscCall(get_string_list(comm, f, root, "scenarios", PETSC_FALSE, &nsc, &sc));
+  PetscCall(PetscCalloc1(nsc + 2, &cfg->scenarios));
+  PetscCall(PetscStrallocpy("base", &cfg->scenarios[0]));
+  cfg->nscenarios = 1;
+  for (PetscInt i = 0; i < nsc; i++) {
+    PetscBool dup = PETSC_FALSE;
+    for (PetscInt j = 0; j < i; j++) dup = dup || !strcmp(sc[i], sc[j]);
+    if (!dup && strcmp(sc[i], "base")) cfg->scenarios[cfg->nscenarios++] = sc[i];
+    else {
+      PetscCall(member(comm, f, root, "scenarios", CONFIG_TYPE_ARRAY, PETSC_TRUE, &s));
+      PetscCheck(!dup, comm, BALLAST_ERR_USAGE, "%s:%d: scenario '%s' listed twice", f, config_setting_source_line(s), sc[i]);
+      PetscCall(PetscFree(sc[i]));
+    }
+  }
+  PetscCall(PetscFree(sc));
+
+  PetscCall(member(comm, f, root, "discount_curves", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
+  int nd = config_setting_length(g);
+  PetscCall(PetscCalloc2(nd + 1, &cfg->discount_ccy, nd + 1, &cfg->discount_curve));
+  for (int i = 0; i < nd; i++) {
+    config_setting_t *e = config_setting_get_elem(g, (unsigned)i);
+    PetscCheck(config_setting_type(e) == CONFIG_TYPE_STRING, comm, BALLAST_ERR_USAGE, "%s:%d: discount_curves.%s must be a string (a curveID)", f,
+               config_setting_source_line(e), config_setting_name(e));
+    PetscCall(PetscStrallocpy(config_setting_name(e), &cfg->discount_ccy[i]));
+    PetscCall(PetscStrallocpy(config_setting_get_string(e), &cfg->discount_curve[i]));
+  }
+  cfg->ndiscount = nd;
+
+  cfg->tier1 = cfg->tier2 = 0;
+  PetscCall(member(comm, f, root, "capital", CONFIG_TYPE_GROUP, PETSC_FALSE, &g));
+  if (g) {
+    PetscCall(check_keys(comm, f, g, capital_keys));
+    PetscCall(get_double(comm, f, g, "tier1", PETSC_FALSE, &cfg->tier1));
+    PetscCall(get_double(comm, f, g, "tier2", PETSC_FALSE, &cfg->tier2));
+    PetscCheck(cfg->tier1 >= 0 && cfg->tier2 >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: capital amounts must not be negative", f, config_setting_source_line(g));
+  }
+  cfg->nii_horizon_months = 12;
+  PetscCall(member(comm, f, root, "nii", CONFIG_TYPE_GROUP, PETSC_FALSE, &g));
+  if (g) {
+    PetscCall(check_keys(comm, f, g, nii_keys));
+    PetscCall(member(comm, f, g, "horizon_months", CONFIG_TYPE_INT, PETSC_FALSE, &s));
+    if (s) {
+      long long h = config_setting_get_int64(s);
+      PetscCheck(h >= 1 && h <= 120, comm, BALLAST_ERR_USAGE, "%s:%d: nii.horizon_months %lld must be between 1 and 120", f, config_setting_source_line(s), h);
+      cfg->nii_horizon_months = (PetscInt)h;
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+const char *BallastConfigDiscountCurve(const BallastConfig *cfg, const char *ccy)
+{
+  for (PetscInt i = 0; i < cfg->ndiscount; i++)
+    if (!strcmp(cfg->discount_ccy[i], ccy)) return cfg->discount_curve[i];
+  return NULL;
+}
+
+PetscErrorCode BallastConfigDestroy(BallastConfig *cfg)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(cfg->path));
+  PetscCall(PetscFree(cfg->dir));
+  PetscCall(PetscFree(cfg->name));
+  PetscCall(PetscFree(cfg->reporting_currency));
+  PetscCall(PetscFree(cfg->group));
+  for (PetscInt i = 0; i < cfg->ncontract_files; i++) PetscCall(PetscFree(cfg->contract_files[i]));
+  PetscCall(PetscFree(cfg->contract_files));
+  PetscCall(PetscFree(cfg->curves));
+  PetscCall(PetscFree(cfg->fx));
+  PetscCall(PetscFree(cfg->output_dir));
+  PetscCall(PetscFree(cfg->regime));
+  for (PetscInt i = 0; i < cfg->nscenarios; i++) PetscCall(PetscFree(cfg->scenarios[i]));
+  PetscCall(PetscFree(cfg->scenarios));
+  for (PetscInt i = 0; i < cfg->ndiscount; i++) {
+    PetscCall(PetscFree(cfg->discount_ccy[i]));
+    PetscCall(PetscFree(cfg->discount_curve[i]));
+  }
+  PetscCall(PetscFree2(cfg->discount_ccy, cfg->discount_curve));
+  if (cfg->doc) {
+    config_destroy((config_t *)cfg->doc);
+    PetscCall(PetscFree(cfg->doc));
+  }
+  PetscCall(PetscMemzero(cfg, sizeof(*cfg)));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,167 @@
+#include <ballast/contracts.h>
+#include <stdlib.h>
+#include <string.h>
+
+PetscErrorCode BallastContractsCreate(BallastContracts *cs)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(cs));
+  PetscCheck(BallastNamesCreate(&(*cs)->entities) == 0 && BallastNamesCreate(&(*cs)->segments) == 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscFunctionReturn(0);
+}
+
+#define GROW(p, cap) PetscCall(PetscRealloc(sizeof(*(p)) * (size_t)(cap), &(p)))
+
+static PetscErrorCode reserve(BallastContracts cs, PetscInt need)
+{
+  PetscFunctionBeginUser;
+  if (need <= cs->cap) PetscFunctionReturn(0);
+  PetscInt cap = cs->cap ? cs->cap : 1024;
+  while (cap < need) cap *= 2;
+#define X(f) GROW(cs->f, cap);
+  BALLAST_SOA_ENUMS(X) BALLAST_SOA_IDS(X) BALLAST_SOA_DATES(X) BALLAST_SOA_CYCLES(X) BALLAST_SOA_DOUBLES(X)
+#undef X
+  GROW(cs->alm, cap);
+  GROW(cs->file, cap);
+  GROW(cs->line, cap);
+  GROW(cs->id_off, cap);
+  cs->cap = cap;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastContractsAppend(BallastContracts cs, const BallastTerms *t, const BallastAlm *a, const char *id, uint16_t file, int64_t line)
+{
+  PetscFunctionBeginUser;
+  PetscCall(reserve(cs, cs->n + 1));
+  PetscInt i = cs->n++;
+#define X(f) cs->f[i] = (uint8_t)t->f;
+  BALLAST_SOA_ENUMS(X)
+#undef X
+#define X(f) cs->f[i] = t->f;
+  BALLAST_SOA_IDS(X) BALLAST_SOA_DATES(X) BALLAST_SOA_CYCLES(X) BALLAST_SOA_DOUBLES(X)
+#undef X
+  cs->alm[i]  = *a;
+  cs->file[i] = file;
+  cs->line[i] = line;
+  size_t l    = strlen(id) + 1;
+  if (cs->id_len + l > cs->id_cap) {
+    size_t cap = cs->id_cap ? cs->id_cap : 1 << 16;
+    while (cap < cs->id_len + l) cap *= 2;
+    PetscCall(PetscRealloc(cap, &cs->id_pool));
+    cs->id_cap = cap;
+  }
+  memcpy(cs->id_pool + cs->id_len, id, l);
+  cs->id_off[i] = (int64_t)cs->id_len;
+  cs->id_len += l;
+  PetscFunctionReturn(0);
+}
+
+void BallastContractsGetTerms(BallastContracts cs, PetscInt i, BallastTerms *t)
+{
+#define X(f) t->f = cs->f[i];
+  BALLAST_SOA_ENUMS(X) BALLAST_SOA_IDS(X) BALLAST_SOA_DATES(X) BALLAST_SOA_CYCLES(X) BALLAST_SOA_DOUBLES(X)
+#undef X
+}
+
+size_t BallastContractsBytesPerContract(void)
+{
+  size_t b = 0;
+#define X(f) b += sizeof(uint8_t);
+  BALLAST_SOA_ENUMS(X)
+#undef X
+#define X(f) b += sizeof(int32_t);
+  BALLAST_SOA_IDS(X)
+#undef X
+#define X(f) b += sizeof(BallastDate);
+  BALLAST_SOA_DATES(X)
+#undef X
+#define X(f) b += sizeof(BallastCycle);
+  BALLAST_SOA_CYCLES(X)
+#undef X
+#define X(f) b += sizeof(double);
+  BALLAST_SOA_DOUBLES(X)
+#undef X
+  return b + sizeof(BallastAlm) + sizeof(uint16_t) + sizeof(int64_t) + sizeof(int64_t);
+}
+
+static BallastContracts sort_cs;
+static int cmp_rows(const void *a, const void *b)
+{
+  PetscInt i = *(const PetscInt *)a, j = *(const PetscInt *)b;
+  const BallastContracts cs = sort_cs;
+  if (cs->alm[i].portfolio != cs->alm[j].portfolio) return cs->alm[i].portfolio < cs->alm[j].portfolio ? -1 : 1;
+  if (cs->file[i] != cs->file[j]) return cs->file[i] < cs->file[j] ? -1 : 1;
+  if (cs->line[i] != cs->line[j]) return cs->line[i] < cs->line[j] ? -1 : 1;
+  return 0;
+}
+
+/* Apply permutation perm (new row k = old row perm[k]) to one array. */
+#define PERMUTE(arr, T)                                      \
+  do {                                                       \
+    T *tmp_;                                                 \
+    PetscCall(PetscMalloc1(cs->n, &tmp_));                   \
+    for (PetscInt k = 0; k < cs->n; k++) tmp_[k] = (arr)[perm[k]]; \
+    PetscCall(PetscArraycpy((arr), tmp_, cs->n));            \
+    PetscCall(PetscFree(tmp_));                              \
+  } while (0)
+
+PetscErrorCode BallastContractsSort(BallastContracts cs)
+{
+  PetscInt *perm;
+  PetscFunctionBeginUser;
+  if (cs->n < 2) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc1(cs->n, &perm));
+  for (PetscInt k = 0; k < cs->n; k++) perm[k] = k;
+  sort_cs = cs;
+  qsort(perm, (size_t)cs->n, sizeof(PetscInt), cmp_rows);
+#define X(f) PERMUTE(cs->f, uint8_t);
+  BALLAST_SOA_ENUMS(X)
+#undef X
+#define X(f) PERMUTE(cs->f, int32_t);
+  BALLAST_SOA_IDS(X)
+#undef X
+#define X(f) PERMUTE(cs->f, BallastDate);
+  BALLAST_SOA_DATES(X)
+#undef X
+#define X(f) PERMUTE(cs->f, BallastCycle);
+  BALLAST_SOA_CYCLES(X)
+#undef X
+#define X(f) PERMUTE(cs->f, double);
+  BALLAST_SOA_DOUBLES(X)
+#undef X
+  PERMUTE(cs->alm, BallastAlm);
+  PERMUTE(cs->file, uint16_t);
+  PERMUTE(cs->line, int64_t);
+  PERMUTE(cs->id_off, int64_t);
+  PetscCall(PetscFree(perm));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastContractsDestroy(BallastContracts *pcs)
+{
+  BallastContracts cs = *pcs;
+  PetscFunctionBeginUser;
+  if (!cs) PetscFunctionReturn(0);
+#define X(f) PetscCall(PetscFree(cs->f));
+  BALLAST_SOA_ENUMS(X) BALLAST_SOA_IDS(X) BALLAST_SOA_DATES(X) BALLAST_SOA_CYCLES(X) BALLAST_SOA_DOUBLES(X)
+#undef X
+  PetscCall(PetscFree(cs->alm));
+  PetscCall(PetscFree(cs->file));
+  PetscCall(PetscFree(cs->line));
+  PetscCall(PetscFree(cs->id_off));
+  PetscCall(PetscFree(cs->id_pool));
+  BallastNamesDestroy(&cs->entities);
+  BallastNamesDestroy(&cs->segments);
+  for (PetscInt p = 0; p < cs->nportfolios; p++) PetscCall(PetscFree(cs->portfolio_names[p]));
+  PetscCall(PetscFree(cs->portfolio_names));
+  PetscCall(PetscFree(cs->portfolio_count));
+  PetscCall(PetscFree(cs->portfolio_owner));
+  PetscCall(PetscFree(cs));
+  *pcs = NULL;
+  PetscFunctionReturn(0);
+}
+
+static const char *cp_names[] = {"retail", "sme", "corporate", "financial", "sovereign", "central_bank", "pse", "mdb", "other"};
+const char *BallastCounterpartyName(int c) { return c >= 0 && c < BALLAST_CP_COUNT ? cp_names[c] : "?"; }
+static const char *hqla_names[] = {"", "1", "2A", "2B_RMBS", "2B"};
+const char *BallastHQLAName(int h) { return h >= 0 && h <= 4 ? hqla_names[h] : "?"; }
