@@ -1,0 +1,30 @@
+/* Input readers (CSV) and result writers (NetCDF). Only src/io knows these formats. */
+#ifndef BALLAST_IO_H
+#define BALLAST_IO_H
+
+#include <ballast/config.h>
+#include <ballast/contracts.h>
+#include <ballast/curve.h>
+
+/* Maximum number of diagnostics one rank keeps for one input step (all are counted). */
+#define BALLAST_DIAG_LIMIT 50
+
+/* Split one CSV record (RFC 4180 quoting; no line break inside quotes) in place. fields[i] point
+ * into line, unquoted; colpos[i] (optional) the 1-based character column where field i starts.
+ * Returns the number of fields, or -1 on a quoting error (*errcol = column). Not collective. */
+int BallastCSVSplit(char *line, char **fields, int *colpos, int maxfields, int *errcol);
+
+/* Collective. Reads curves and FX (rank 0 reads, all parse the same bytes), checks them against
+ * the configuration (discount curves exist with the right currency, the reporting currency has
+ * FX rate 1). Errors name file, line, column and value; BALLAST_ERR_INPUT. */
+PetscErrorCode BallastMarketLoad(MPI_Comm comm, const BallastConfig *cfg, BallastMarketData *m);
+/* Collective. Reads a curve file into m (curves appended; currencies interned in m->currencies). */
+PetscErrorCode BallastCurvesRead(MPI_Comm comm, const char *path, BallastMarketData *m);
+
+/* Collective. Reads every contract file of the configuration: ranks parse byte ranges, validate
+ * every row (all errors reported, up to a limit), assign portfolios whole to ranks (balanced by
+ * contract count, largest first) and send each contract to its portfolio's owner. On any error
+ * every rank returns BALLAST_ERR_INPUT after rank 0 printed the messages. */
+PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, const BallastMarketData *m, BallastContracts *cs);
+
+#endif

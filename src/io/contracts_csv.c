@@ -1,0 +1,820 @@
+/* Distributed contract loading.
+ *
+ * No rank reads or holds a whole file. The data bytes of each file (after the header line) are
+ * split into one range per rank; a rank parses the lines that START in its range, streaming the
+ * file in blocks. Line numbers come from an exclusive scan of the per-rank line counts. Every row
+ * is validated where it is parsed (file, line, column and value in the message) and staged as a
+ * packed record. Then:
+ *   1. the portfolio counts are combined (every rank learns the sorted list of portfolios and the
+ *      count of each) and portfolios are assigned whole to ranks, largest first, each to the least
+ *      loaded rank — the same computation on every rank, so no broadcast is needed;
+ *   2. contractIDs are checked for duplicates by hashing them to ranks;
+ *   3. ranks agree on the error count; rank 0 prints all messages; on error every rank stops;
+ *   4. records are sent to their portfolio's owner with MPI_Alltoallv in bounded rounds.
+ * The owner sorts its rows by (portfolio, file, line): file order within each portfolio.
+ *
+ * Decision: RFC 4180 quoting is accepted for commas and doubled quotes; a line break inside a
+ * quoted field is not (it would make byte-range splitting ambiguous) and is reported as an
+ * unterminated quote. */
+#define _FILE_OFFSET_BITS 64
+#define _POSIX_C_SOURCE 200809L
+#include <ballast/io.h>
+#include <ctype.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAXCOLS 256
+#define BLOCK (8u << 20)       /* bytes read at a time */
+#define MAXLINE (1u << 20)     /* longest accepted line */
+#define ROUND_BYTES (256u << 20) /* most bytes one rank sends in one exchange round */
+
+typedef enum {
+  COL_TERM, COL_ID, COL_PORTFOLIO, COL_ENTITY, COL_CPTY, COL_STABILITY, COL_OPERATIONAL, COL_INSURED, COL_HQLA,
+  COL_ENCUMBERED, COL_RISKWEIGHT, COL_UNDRAWN, COL_FACILITY, COL_SEGMENT, COL_TAG, COL_IGNORE
+} ColKind;
+
+static const struct {
+  const char *name;
+  ColKind     kind;
+} alm_cols[] = {
+  {"contractID", COL_ID}, {"portfolio", COL_PORTFOLIO}, {"legalEntity", COL_ENTITY}, {"counterpartyType", COL_CPTY},
+  {"depositStability", COL_STABILITY}, {"operational", COL_OPERATIONAL}, {"insured", COL_INSURED}, {"hqlaLevel", COL_HQLA},
+  {"encumberedUntil", COL_ENCUMBERED}, {"riskWeight", COL_RISKWEIGHT}, {"undrawnCommitment", COL_UNDRAWN},
+  {"facilityType", COL_FACILITY}, {"behaviourSegment", COL_SEGMENT},
+};
+
+typedef struct {
+  ColKind kind;
+  int     term; /* BallastTermsLookup index for COL_TERM (-2: unsupported term, must be empty) */
+  char    name[96];
+} Column;
+
+/* A staged contract: fixed part followed by the text of id, portfolio, entity, segment. */
+typedef struct {
+  BallastTerms t;
+  BallastAlm   a;
+  int64_t      line;
+  uint16_t     file;
+  uint16_t     len_id, len_pf, len_ent, len_seg;
+  uint32_t     size; /* whole record, padded to 8 bytes */
+} Rec;
+
+typedef struct {
+  char  *data;
+  size_t len, cap;
+  size_t nrec;
+} Buf;
+
+static PetscErrorCode buf_reserve(Buf *b, size_t more)
+{
+  PetscFunctionBeginUser;
+  if (b->len + more <= b->cap) PetscFunctionReturn(0);
+  size_t cap = b->cap ? b->cap : 1 << 20;
+  while (cap < b->len + more) cap *= 2;
+  PetscCall(PetscRealloc(cap, &b->data));
+  b->cap = cap;
+  PetscFunctionReturn(0);
+}
+
+typedef struct {
+  MPI_Comm           comm;
+  PetscMPIInt        rank, size;
+  const BallastConfig *cfg;
+  const BallastMarketData *m;
+  BallastDiag        diag;
+  Buf                staged;
+  BallastNames       pf_local; /* portfolio names seen by this rank */
+  int64_t           *pf_count;
+  PetscInt           pf_cap;
+  BallastNames       scratch;  /* market object codes while parsing */
+} Loader;
+
+#define ERR(L, ...) PetscCall(BallastDiagAdd(&(L)->diag, __VA_ARGS__))
+
+static int parse_bool(const char *s, uint8_t *v)
+{
+  if (!strcmp(s, "true") || !strcmp(s, "TRUE") || !strcmp(s, "1")) { *v = 1; return 0; }
+  if (!strcmp(s, "false") || !strcmp(s, "FALSE") || !strcmp(s, "0")) { *v = 0; return 0; }
+  return -1;
+}
+
+static int lookup(const char *const *names, const char *s)
+{
+  for (int i = 0; names[i]; i++)
+    if (!strcmp(names[i], s)) return i;
+  return -1;
+}
+
+static const char *const cpty_names[] = {"retail", "sme", "corporate", "financial", "sovereign", "central_bank", "pse", "mdb", "other", NULL};
+static const char *const stab_names[] = {"less_stable", "stable", NULL};
+static const char *const hqla_names[] = {"", "1", "2A", "2B_RMBS", "2B", NULL};
+static const char *const fac_names[]  = {"credit", "liquidity", NULL};
+
+/* Header of file f: every rank reads the first line itself (it is small). */
+static PetscErrorCode read_header(Loader *L, const char *path, Column **cols, int *ncols, long *hdr_end, long *fsize, PetscBool *fail)
+{
+  char  *line = NULL, *f[MAXCOLS];
+  int    cp[MAXCOLS], ecol;
+  FILE  *fp;
+  PetscFunctionBeginUser;
+  *fail = PETSC_FALSE;
+  fp    = fopen(path, "rb");
+  if (!fp) {
+    ERR(L, "%s: cannot open contract file", path);
+    *fail = PETSC_TRUE;
+    PetscFunctionReturn(0);
+  }
+  fseeko(fp, 0, SEEK_END);
+  *fsize = (long)ftello(fp);
+  fseeko(fp, 0, SEEK_SET);
+  PetscCall(PetscMalloc1(MAXLINE + 1, &line));
+  if (!fgets(line, MAXLINE, fp)) line[0] = 0;
+  fclose(fp);
+  size_t l = strlen(line);
+  *hdr_end = (long)l;
+  while (l && (line[l - 1] == '\n' || line[l - 1] == '\r')) line[--l] = 0;
+  /* a UTF-8 byte order mark is tolerated */
+  char *h = line;
+  if ((unsigned char)h[0] == 0xEF && (unsigned char)h[1] == 0xBB && (unsigned char)h[2] == 0xBF) h += 3;
+  if (!h[0]) {
+    ERR(L, "%s:1:1: empty file: expected a header line of column names", path);
+    *fail = PETSC_TRUE;
+    PetscCall(PetscFree(line));
+    PetscFunctionReturn(0);
+  }
+  int n = BallastCSVSplit(h, f, cp, MAXCOLS, &ecol);
+  if (n < 0) {
+    ERR(L, "%s:1:%d: malformed header (quoting or more than %d columns)", path, ecol, MAXCOLS);
+    *fail = PETSC_TRUE;
+    PetscCall(PetscFree(line));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscCalloc1(n, cols));
+  *ncols       = n;
+  int seen[16] = {0};
+  PetscBool has_type = PETSC_FALSE, has_role = PETSC_FALSE, has_ccy = PETSC_FALSE;
+  for (int i = 0; i < n; i++) {
+    Column *c = &(*cols)[i];
+    snprintf(c->name, sizeof c->name, "%s", f[i]);
+    for (int j = 0; j < i; j++)
+      if (!strcmp((*cols)[j].name, c->name)) {
+        ERR(L, "%s:1:%d: column '%s' appears twice", path, cp[i], f[i]);
+        *fail = PETSC_TRUE;
+      }
+    c->kind = COL_IGNORE;
+    for (size_t k = 0; k < sizeof(alm_cols) / sizeof(alm_cols[0]); k++)
+      if (!strcmp(alm_cols[k].name, f[i])) {
+        c->kind = alm_cols[k].kind;
+        seen[c->kind] = 1;
+      }
+    if (c->kind != COL_IGNORE) continue;
+    if (!strncmp(f[i], "x_", 2)) { c->kind = COL_TAG; continue; }
+    int t = BallastTermsLookup(f[i]);
+    if (t == -1) {
+      ERR(L, "%s:1:%d: unknown column '%s': not an ACTUS term (actus-dictionary-terms.json), an ALM attribute of the contract file spec, or a user tag x_...", path, cp[i], f[i]);
+      *fail = PETSC_TRUE;
+      continue;
+    }
+    c->kind = COL_TERM;
+    c->term = t;
+    if (!strcmp(f[i], "contractType")) has_type = PETSC_TRUE;
+    if (!strcmp(f[i], "contractRole")) has_role = PETSC_TRUE;
+    if (!strcmp(f[i], "currency")) has_ccy = PETSC_TRUE;
+  }
+  if (!seen[COL_ID]) { ERR(L, "%s:1:1: missing required column 'contractID'", path); *fail = PETSC_TRUE; }
+  if (!seen[COL_PORTFOLIO]) { ERR(L, "%s:1:1: missing required column 'portfolio'", path); *fail = PETSC_TRUE; }
+  if (!has_type) { ERR(L, "%s:1:1: missing required column 'contractType'", path); *fail = PETSC_TRUE; }
+  if (!has_role) { ERR(L, "%s:1:1: missing required column 'contractRole'", path); *fail = PETSC_TRUE; }
+  if (!has_ccy) { ERR(L, "%s:1:1: missing required column 'currency'", path); *fail = PETSC_TRUE; }
+  PetscCall(PetscFree(line));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode pf_intern(Loader *L, const char *name, int32_t *id)
+{
+  PetscFunctionBeginUser;
+  *id = BallastNamesIntern(L->pf_local, name);
+  PetscCheck(*id >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  if (*id >= L->pf_cap) {
+    PetscInt cap = L->pf_cap ? 2 * L->pf_cap : 64;
+    PetscCall(PetscRealloc(sizeof(int64_t) * (size_t)cap, &L->pf_count));
+    for (PetscInt i = L->pf_cap; i < cap; i++) L->pf_count[i] = 0;
+    L->pf_cap = cap;
+  }
+  L->pf_count[*id]++;
+  PetscFunctionReturn(0);
+}
+
+static int type_has_interest(int ct)
+{
+  return ct == BALLAST_CT_PAM || ct == BALLAST_CT_ANN || ct == BALLAST_CT_LAM || ct == BALLAST_CT_NAM || ct == BALLAST_CT_CLM || ct == BALLAST_CT_UMP ||
+         ct == BALLAST_CT_SWPPV;
+}
+
+/* Parse, validate and stage one data line. */
+static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int64_t ln, char *line, const Column *cols, int ncols)
+{
+  char        *f[MAXCOLS], err[256];
+  int          cp[MAXCOLS], ecol;
+  BallastTerms t;
+  BallastAlm   a;
+  const char  *id = "", *pf = "", *ent = "", *seg = "";
+  PetscInt     nerr0 = L->diag.n;
+  int          col_of_term[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
+
+  PetscFunctionBeginUser;
+  int n = BallastCSVSplit(line, f, cp, MAXCOLS, &ecol);
+  if (n < 0) {
+    ERR(L, "%s:%" PRId64 ":%d: malformed quoting (a quoted field must end with a quote followed by a comma or the end of the line)", path, ln, ecol);
+    PetscFunctionReturn(0);
+  }
+  if (n != ncols) {
+    ERR(L, "%s:%" PRId64 ":1: %d fields, expected %d as in the header", path, ln, n, ncols);
+    PetscFunctionReturn(0);
+  }
+  BallastTermsInit(&t);
+  PetscCall(PetscMemzero(&a, sizeof a));
+  a.legalEntity = a.behaviourSegment = -1;
+  a.counterpartyType = BALLAST_CP_OTHER;
+  a.depositStability = BALLAST_STAB_LESS_STABLE;
+  a.encumberedUntil  = BALLAST_DATE_NONE;
+  a.riskWeight       = NAN;
+  for (int i = 0; i < n; i++) {
+    const Column *c = &cols[i];
+    char         *v = f[i];
+    /* trim blanks around unquoted values */
+    while (*v == ' ' || *v == '\t') v++;
+    size_t l = strlen(v);
+    while (l && (v[l - 1] == ' ' || v[l - 1] == '\t' || v[l - 1] == '\r')) v[--l] = 0;
+    int k;
+    switch (c->kind) {
+    case COL_TERM:
+      if (c->term == -2) {
+        if (v[0]) ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%s': this ACTUS term is not supported by Ballast; leave it empty", path, ln, cp[i], c->name, v);
+        break;
+      }
+      if (BallastTermsSetIndex(&t, L->scratch, c->term, v, err, sizeof err) != BALLAST_TERM_OK)
+        ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%s': %s", path, ln, cp[i], c->name, v, err);
+      if (!strcmp(c->name, "currency")) col_of_term[0] = i;
+      else if (!strcmp(c->name, "marketObjectCodeOfRateReset")) col_of_term[1] = i;
+      else if (!strcmp(c->name, "maturityDate")) col_of_term[2] = i;
+      else if (!strcmp(c->name, "notionalPrincipal")) col_of_term[3] = i;
+      else if (!strcmp(c->name, "statusDate")) col_of_term[4] = i;
+      else if (!strcmp(c->name, "contractRole")) col_of_term[5] = i;
+      else if (!strcmp(c->name, "accruedInterest")) col_of_term[6] = i;
+      else if (!strcmp(c->name, "contractType")) col_of_term[7] = i;
+      break;
+    case COL_ID:
+      id = v;
+      if (!v[0]) ERR(L, "%s:%" PRId64 ":%d: column 'contractID': empty; every contract needs an identifier", path, ln, cp[i]);
+      break;
+    case COL_PORTFOLIO:
+      pf = v;
+      if (!v[0]) ERR(L, "%s:%" PRId64 ":%d: column 'portfolio': empty; every contract belongs to a portfolio", path, ln, cp[i]);
+      break;
+    case COL_ENTITY: ent = v; break;
+    case COL_SEGMENT: seg = v; break;
+    case COL_CPTY:
+      if (v[0] && (k = lookup(cpty_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'counterpartyType': value '%s': expected one of retail, sme, corporate, financial, sovereign, central_bank, pse, mdb, other", path, ln, cp[i], v);
+      else if (v[0]) a.counterpartyType = (uint8_t)k;
+      break;
+    case COL_STABILITY:
+      if (v[0] && (k = lookup(stab_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'depositStability': value '%s': expected stable or less_stable", path, ln, cp[i], v);
+      else if (v[0]) a.depositStability = (uint8_t)k;
+      break;
+    case COL_OPERATIONAL:
+      if (v[0] && parse_bool(v, &a.operational)) ERR(L, "%s:%" PRId64 ":%d: column 'operational': value '%s': expected true or false", path, ln, cp[i], v);
+      break;
+    case COL_INSURED:
+      if (v[0] && parse_bool(v, &a.insured)) ERR(L, "%s:%" PRId64 ":%d: column 'insured': value '%s': expected true or false", path, ln, cp[i], v);
+      break;
+    case COL_HQLA:
+      if ((k = lookup(hqla_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'hqlaLevel': value '%s': expected 1, 2A, 2B_RMBS, 2B or empty", path, ln, cp[i], v);
+      else a.hqlaLevel = (uint8_t)k;
+      break;
+    case COL_ENCUMBERED:
+      if (v[0] && BallastDateParse(v, &a.encumberedUntil)) ERR(L, "%s:%" PRId64 ":%d: column 'encumberedUntil': value '%s': expected a date YYYY-MM-DD", path, ln, cp[i], v);
+      break;
+    case COL_RISKWEIGHT:
+      if (v[0] && (BallastParseDouble(v, &a.riskWeight) || a.riskWeight < 0 || a.riskWeight > 12.5))
+        ERR(L, "%s:%" PRId64 ":%d: column 'riskWeight': value '%s': expected a decimal risk weight (0.35 = 35 %%) between 0 and 12.5", path, ln, cp[i], v);
+      break;
+    case COL_UNDRAWN:
+      if (v[0] && (BallastParseDouble(v, &a.undrawnCommitment) || a.undrawnCommitment < 0))
+        ERR(L, "%s:%" PRId64 ":%d: column 'undrawnCommitment': value '%s': expected a non-negative amount", path, ln, cp[i], v);
+      break;
+    case COL_FACILITY:
+      if (v[0] && (k = lookup(fac_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'facilityType': value '%s': expected credit or liquidity", path, ln, cp[i], v);
+      else if (v[0]) a.facilityType = (uint8_t)k;
+      break;
+    case COL_TAG:
+    case COL_IGNORE: break;
+    }
+  }
+  if (L->diag.n == nerr0) {
+    /* Row-level rules (the cell parsed; is the contract meaningful?). */
+    const BallastConfig *cfg = L->cfg;
+    int                  ct  = (int)t.contractType;
+#define COLPOS(k) (col_of_term[k] >= 0 ? cp[col_of_term[k]] : 1)
+    if (ct == BALLAST_CT_COUNT) ERR(L, "%s:%" PRId64 ":%d: column 'contractType': empty; expected one of PAM, ANN, LAM, NAM, CLM, UMP, SWPPV, CSH, STK, FXOUT", path, ln, COLPOS(7));
+    if (t.contractRole == BALLAST_ROLE_COUNT) ERR(L, "%s:%" PRId64 ":%d: column 'contractRole': empty; expected RPA or RPL (RFL or PFL for swaps)", path, ln, COLPOS(5));
+    else if (ct == BALLAST_CT_SWPPV) {
+      if (t.contractRole != BALLAST_ROLE_RFL && t.contractRole != BALLAST_ROLE_PFL && t.contractRole != BALLAST_ROLE_RF && t.contractRole != BALLAST_ROLE_PF)
+        ERR(L, "%s:%" PRId64 ":%d: column 'contractRole': value '%s': a swap (SWPPV) is RFL (receive fixed) or PFL (pay fixed)", path, ln, COLPOS(5), f[col_of_term[5]]);
+    } else if (ct != BALLAST_CT_COUNT && t.contractRole != BALLAST_ROLE_RPA && t.contractRole != BALLAST_ROLE_RPL)
+      ERR(L, "%s:%" PRId64 ":%d: column 'contractRole': value '%s': a %s contract is RPA (asset) or RPL (liability)", path, ln, COLPOS(5), f[col_of_term[5]], BallastContractTypeName((BallastContractType)ct));
+    /* currency: known to the market data, with an FX rate */
+    if (t.currency < 0) ERR(L, "%s:%" PRId64 ":%d: column 'currency': empty; every contract has a currency", path, ln, COLPOS(0));
+    else {
+      const char *ccy = BallastNamesGet(L->scratch, t.currency);
+      int32_t     mid = BallastNamesFind(L->m->currencies, ccy);
+      if (mid < 0 || mid >= L->m->nfx || isnan(L->m->fx[mid])) {
+        ERR(L, "%s:%" PRId64 ":%d: column 'currency': value '%s': no FX rate for this currency in %s", path, ln, COLPOS(0), ccy, cfg->fx);
+        t.currency = -1;
+      } else t.currency = mid;
+    }
+    /* floating rate: the reset curve exists */
+    if (t.marketObjectCodeOfRateReset >= 0) {
+      const char *moc = BallastNamesGet(L->scratch, t.marketObjectCodeOfRateReset);
+      PetscInt    k   = BallastMarketFindCurve(L->m, moc);
+      if (k < 0) ERR(L, "%s:%" PRId64 ":%d: column 'marketObjectCodeOfRateReset': value '%s': no curve of that curveID in %s", path, ln, COLPOS(1), moc, cfg->curves);
+      t.marketObjectCodeOfRateReset = (int32_t)k;
+    } else if (t.cycleOfRateReset.n > 0)
+      ERR(L, "%s:%" PRId64 ":%d: column 'marketObjectCodeOfRateReset': empty, but cycleOfRateReset is set: a floating contract names the curve it resets on", path, ln, COLPOS(1));
+    t.currency2 = -1; /* second currency (FXOUT) is interned below */
+    if (t.statusDate == BALLAST_DATE_NONE) t.statusDate = cfg->as_of;
+    else if (t.statusDate > cfg->as_of) {
+      char d[11];
+      BallastDateFormat(cfg->as_of, d);
+      ERR(L, "%s:%" PRId64 ":%d: column 'statusDate': value '%s': after the run's as-of date %s", path, ln, COLPOS(4), f[col_of_term[4]], d);
+    }
+    if (t.maturityDate != BALLAST_DATE_NONE && t.maturityDate <= t.statusDate)
+      ERR(L, "%s:%" PRId64 ":%d: column 'maturityDate': value '%s': on or before the status date; a matured contract is not on the balance sheet", path, ln, COLPOS(2), f[col_of_term[2]]);
+    if (ct != BALLAST_CT_STK && ct != BALLAST_CT_COUNT && isnan(t.notionalPrincipal))
+      ERR(L, "%s:%" PRId64 ":%d: column 'notionalPrincipal': empty; a %s contract needs its outstanding principal", path, ln, COLPOS(3), BallastContractTypeName((BallastContractType)ct));
+    else if (t.notionalPrincipal < 0)
+      ERR(L, "%s:%" PRId64 ":%d: column 'notionalPrincipal': value '%s': negative; amounts are unsigned, the side is the contractRole", path, ln, COLPOS(3), f[col_of_term[3]]);
+    if (type_has_interest(ct) && t.dayCountConvention == BALLAST_DCC_COUNT)
+      ERR(L, "%s:%" PRId64 ":1: column 'dayCountConvention': empty; a %s contract needs one (AA, A360, A365, 30E360ISDA, 30E360, 28E336)", path, ln, BallastContractTypeName((BallastContractType)ct));
+    if ((ct == BALLAST_CT_PAM || ct == BALLAST_CT_SWPPV) && t.maturityDate == BALLAST_DATE_NONE)
+      ERR(L, "%s:%" PRId64 ":%d: column 'maturityDate': empty; a %s contract needs one", path, ln, COLPOS(2), BallastContractTypeName((BallastContractType)ct));
+    if ((ct == BALLAST_CT_PAM || ct == BALLAST_CT_ANN || ct == BALLAST_CT_LAM || ct == BALLAST_CT_NAM || ct == BALLAST_CT_SWPPV) && t.initialExchangeDate == BALLAST_DATE_NONE)
+      ERR(L, "%s:%" PRId64 ":1: column 'initialExchangeDate': empty; a %s contract needs one", path, ln, BallastContractTypeName((BallastContractType)ct));
+    /* loaded mid-life: the accrued interest is data, never estimated */
+    if (type_has_interest(ct) && t.initialExchangeDate != BALLAST_DATE_NONE && t.initialExchangeDate < t.statusDate && isnan(t.accruedInterest))
+      ERR(L, "%s:%" PRId64 ":%d: column 'accruedInterest': empty; the contract is loaded mid-life (initialExchangeDate before statusDate) and its accrued interest must be given", path, ln, COLPOS(6));
+#undef COLPOS
+  }
+  if (L->diag.n != nerr0) PetscFunctionReturn(0);
+
+  /* Stage the record. */
+  int32_t pid;
+  PetscCall(pf_intern(L, pf, &pid));
+  a.portfolio       = pid; /* local id; remapped to the global index before sending */
+  size_t lid = strlen(id), lpf = strlen(pf), lent = strlen(ent), lseg = strlen(seg);
+  size_t sz  = sizeof(Rec) + lid + lpf + lent + lseg;
+  sz         = (sz + 7) & ~(size_t)7;
+  PetscCheck(lid < 65535 && lpf < 65535 && lent < 65535 && lseg < 65535, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "%s:%" PRId64 ": text too long", path, ln);
+  PetscCall(buf_reserve(&L->staged, sz));
+  Rec *r = (Rec *)(L->staged.data + L->staged.len);
+  PetscCall(PetscMemzero(r, sz));
+  r->t       = t;
+  r->a       = a;
+  r->line    = ln;
+  r->file    = fidx;
+  r->len_id  = (uint16_t)lid;
+  r->len_pf  = (uint16_t)lpf;
+  r->len_ent = (uint16_t)lent;
+  r->len_seg = (uint16_t)lseg;
+  r->size    = (uint32_t)sz;
+  char *s    = (char *)(r + 1);
+  memcpy(s, id, lid);
+  memcpy(s + lid, pf, lpf);
+  memcpy(s + lid + lpf, ent, lent);
+  memcpy(s + lid + lpf + lent, seg, lseg);
+  L->staged.len += sz;
+  L->staged.nrec++;
+  PetscFunctionReturn(0);
+}
+
+/* Parse the lines of file f that start in this rank's byte range. */
+static PetscErrorCode parse_file(Loader *L, uint16_t fidx, const char *path)
+{
+  Column   *cols = NULL;
+  int       ncols;
+  long      hdr_end = 0, fsize = 0;
+  PetscBool fail;
+  char     *blk;
+  PetscFunctionBeginUser;
+  PetscInt n0 = L->diag.n;
+  PetscCall(read_header(L, path, &cols, &ncols, &hdr_end, &fsize, &fail));
+  if (fail) {
+    PetscCall(PetscFree(cols));
+    /* every rank found the same header problem: keep only rank 0's copy of the messages */
+    if (L->rank) {
+      for (PetscInt i = n0; i < PetscMin(L->diag.n, L->diag.limit); i++) PetscCall(PetscFree(L->diag.msg[i]));
+      L->diag.n = n0;
+    }
+    PetscFunctionReturn(0);
+  }
+  long data = fsize - hdr_end;
+  long a    = hdr_end + (long)(((__int128)data * L->rank) / L->size);
+  long b    = hdr_end + (long)(((__int128)data * (L->rank + 1)) / L->size);
+
+  FILE *fp = fopen(path, "rb");
+  PetscCheck(fp, PETSC_COMM_SELF, BALLAST_ERR_IO, "%s: cannot open", path);
+  /* first line starting at or after a: if the byte before a is not a newline, skip to one */
+  long start = a;
+  if (a > hdr_end) {
+    fseeko(fp, a - 1, SEEK_SET);
+    int ch;
+    start = a - 1;
+    while ((ch = fgetc(fp)) != EOF) {
+      start++;
+      if (ch == '\n') break;
+    }
+    if (ch == EOF) start = fsize;
+  }
+  /* count lines this rank owns, then scan for the line number of the first one; a second read
+   * is avoided by counting during the parse and fixing up line numbers of staged records after */
+  PetscCall(PetscMalloc1(BLOCK + MAXLINE + 1, &blk));
+  size_t   rec0 = L->staged.len;
+  size_t   diag0 = (size_t)L->diag.n;
+  int64_t  nlines = 0;
+  long     pos    = start;
+  size_t   have   = 0; /* bytes in blk not yet consumed */
+  fseeko(fp, start, SEEK_SET);
+  PetscBool eof = PETSC_FALSE;
+  while (pos < b) {
+    if (!eof && have < MAXLINE) {
+      size_t got = fread(blk + have, 1, BLOCK, fp);
+      if (got < BLOCK) eof = PETSC_TRUE;
+      have += got;
+    }
+    if (!have) break;
+    char *nl = memchr(blk, '\n', have);
+    size_t ll;
+    if (!nl) {
+      if (!eof) {
+        /* a line longer than MAXLINE */
+        ERR(L, "%s: a line near byte %ld is longer than %u bytes", path, pos, MAXLINE);
+        break;
+      }
+      ll          = have; /* last line without a newline */
+      blk[have]   = 0;
+    } else {
+      ll  = (size_t)(nl - blk);
+      *nl = 0;
+    }
+    nlines++;
+    char *line = blk;
+    if (ll && line[ll - 1] == '\r') line[ll - 1] = 0;
+    /* line number is fixed up below: use the rank-local line index for now (negative marker) */
+    if (line[0]) PetscCall(parse_row(L, path, fidx, -nlines, line, cols, ncols));
+    size_t used = nl ? ll + 1 : ll;
+    pos += (long)used;
+    memmove(blk, blk + used, have - used);
+    have -= used;
+  }
+  fclose(fp);
+  PetscCall(PetscFree(blk));
+  /* line numbers: header is line 1; this rank's first line is 2 + lines owned by lower ranks */
+  int64_t before = 0;
+  PetscCallMPI(MPI_Exscan(&nlines, &before, 1, MPI_INT64_T, MPI_SUM, L->comm));
+  if (L->rank == 0) before = 0;
+  int64_t first = 2 + before;
+  for (size_t off = rec0; off < L->staged.len;) {
+    Rec *r = (Rec *)(L->staged.data + off);
+    if (r->file == fidx && r->line < 0) r->line = first + (-r->line) - 1;
+    off += r->size;
+  }
+  /* messages were written with the local index: rewrite "path:-k:" to the real number */
+  for (PetscInt i = (PetscInt)diag0; i < PetscMin(L->diag.n, L->diag.limit); i++) {
+    char *msg = L->diag.msg[i], *p;
+    size_t pl = strlen(path);
+    if (!strncmp(msg, path, pl) && msg[pl] == ':' && msg[pl + 1] == '-') {
+      long long k = strtoll(msg + pl + 2, &p, 10);
+      char      fixed[1200];
+      snprintf(fixed, sizeof fixed, "%s:%lld%s", path, (long long)(first + k - 1), p);
+      PetscCall(PetscFree(L->diag.msg[i]));
+      PetscCall(PetscStrallocpy(fixed, &L->diag.msg[i]));
+    }
+  }
+  PetscCall(PetscFree(cols));
+  PetscFunctionReturn(0);
+}
+
+/* Every rank learns the sorted list of all portfolios with their counts, and their owners. */
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static PetscErrorCode combine_portfolios(Loader *L, BallastContracts cs, int32_t **local_to_global)
+{
+  PetscInt nloc = BallastNamesCount(L->pf_local);
+  size_t   len  = 0;
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < nloc; i++) len += strlen(BallastNamesGet(L->pf_local, (int32_t)i)) + 1 + sizeof(int64_t);
+  char *mine;
+  PetscCall(PetscMalloc1(len + 1, &mine));
+  size_t off = 0;
+  for (PetscInt i = 0; i < nloc; i++) {
+    const char *s = BallastNamesGet(L->pf_local, (int32_t)i);
+    size_t      l = strlen(s) + 1;
+    memcpy(mine + off, &L->pf_count[i], sizeof(int64_t));
+    memcpy(mine + off + sizeof(int64_t), s, l);
+    off += l + sizeof(int64_t);
+  }
+  int  mylen = (int)len, *lens, *displs;
+  PetscCall(PetscMalloc2(L->size, &lens, L->size, &displs));
+  PetscCallMPI(MPI_Allgather(&mylen, 1, MPI_INT, lens, 1, MPI_INT, L->comm));
+  int tot = 0;
+  for (int r = 0; r < L->size; r++) { displs[r] = tot; tot += lens[r]; }
+  char *all;
+  PetscCall(PetscMalloc1(tot + 1, &all));
+  PetscCallMPI(MPI_Allgatherv(mine, mylen, MPI_CHAR, all, lens, displs, MPI_CHAR, L->comm));
+  /* merge */
+  BallastNames g;
+  PetscCheck(BallastNamesCreate(&g) == 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  int64_t *cnt = NULL;
+  PetscInt capc = 0;
+  for (size_t o = 0; o < (size_t)tot;) {
+    int64_t c;
+    memcpy(&c, all + o, sizeof c);
+    const char *s  = all + o + sizeof c;
+    int32_t     id = BallastNamesIntern(g, s);
+    if (id >= capc) {
+      PetscInt nc = 2 * id + 16;
+      PetscCall(PetscRealloc(sizeof(int64_t) * (size_t)nc, &cnt));
+      for (PetscInt i = capc; i < nc; i++) cnt[i] = 0;
+      capc = nc;
+    }
+    cnt[id] += c;
+    o += sizeof c + strlen(s) + 1;
+  }
+  PetscInt np = BallastNamesCount(g);
+  char   **names;
+  PetscCall(PetscMalloc1(np, &names));
+  for (PetscInt i = 0; i < np; i++) PetscCall(PetscStrallocpy(BallastNamesGet(g, (int32_t)i), &names[i]));
+  qsort(names, (size_t)np, sizeof(char *), cmp_str);
+  cs->nportfolios     = np;
+  cs->portfolio_names = names;
+  PetscCall(PetscMalloc2(np, &cs->portfolio_count, np, &cs->portfolio_owner));
+  for (PetscInt i = 0; i < np; i++) cs->portfolio_count[i] = cnt[BallastNamesFind(g, names[i])];
+  /* largest first, each to the least loaded rank (ties: lower rank); same on every rank */
+  PetscInt *order;
+  int64_t  *load;
+  PetscCall(PetscMalloc1(np, &order));
+  PetscCall(PetscCalloc1(L->size, &load));
+  for (PetscInt i = 0; i < np; i++) order[i] = i;
+  for (PetscInt i = 1; i < np; i++) { /* insertion sort by count desc, index asc (stable) */
+    PetscInt k = order[i], j = i - 1;
+    while (j >= 0 && cs->portfolio_count[order[j]] < cs->portfolio_count[k]) { order[j + 1] = order[j]; j--; }
+    order[j + 1] = k;
+  }
+  for (PetscInt i = 0; i < np; i++) {
+    int best = 0;
+    for (int r = 1; r < L->size; r++)
+      if (load[r] < load[best]) best = r;
+    cs->portfolio_owner[order[i]] = best;
+    load[best] += cs->portfolio_count[order[i]];
+  }
+  PetscCall(PetscMalloc1(nloc + 1, local_to_global));
+  for (PetscInt i = 0; i < nloc; i++) {
+    const char *s = BallastNamesGet(L->pf_local, (int32_t)i);
+    char      **hit = bsearch(&s, names, (size_t)np, sizeof(char *), cmp_str);
+    (*local_to_global)[i] = (int32_t)(hit - names);
+  }
+  PetscCall(PetscFree(order));
+  PetscCall(PetscFree(load));
+  PetscCall(PetscFree(cnt));
+  BallastNamesDestroy(&g);
+  PetscCall(PetscFree(all));
+  PetscCall(PetscFree2(lens, displs));
+  PetscCall(PetscFree(mine));
+  PetscFunctionReturn(0);
+}
+
+static uint64_t hash_str(const char *s, size_t n)
+{
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return h;
+}
+
+/* Duplicate contractIDs: each id goes to rank hash(id) % size, which sorts and compares. */
+typedef struct {
+  int64_t  line;
+  uint16_t file;
+  uint16_t len;
+  uint32_t size;
+} IdRec;
+
+static const char *idsort_base;
+static int cmp_idrec(const void *a, const void *b)
+{
+  const IdRec *x = (const IdRec *)(idsort_base + *(const size_t *)a), *y = (const IdRec *)(idsort_base + *(const size_t *)b);
+  size_t       l = x->len < y->len ? x->len : y->len;
+  int          c = memcmp(x + 1, y + 1, l);
+  if (c) return c;
+  if (x->len != y->len) return x->len < y->len ? -1 : 1;
+  if (x->file != y->file) return x->file < y->file ? -1 : 1;
+  return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static PetscErrorCode exchange(MPI_Comm comm, int size, Buf *out /* size bufs */, Buf *in);
+
+static PetscErrorCode check_duplicates(Loader *L)
+{
+  Buf *out;
+  Buf  in = {0};
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(L->size, &out));
+  for (size_t off = 0; off < L->staged.len;) {
+    Rec        *r   = (Rec *)(L->staged.data + off);
+    const char *id  = (const char *)(r + 1);
+    int         dst = (int)(hash_str(id, r->len_id) % (uint64_t)L->size);
+    size_t      sz  = (sizeof(IdRec) + r->len_id + 7) & ~(size_t)7;
+    PetscCall(buf_reserve(&out[dst], sz));
+    IdRec *d = (IdRec *)(out[dst].data + out[dst].len);
+    PetscCall(PetscMemzero(d, sz));
+    d->line = r->line;
+    d->file = r->file;
+    d->len  = r->len_id;
+    d->size = (uint32_t)sz;
+    memcpy(d + 1, id, r->len_id);
+    out[dst].len += sz;
+    out[dst].nrec++;
+    off += r->size;
+  }
+  PetscCall(exchange(L->comm, L->size, out, &in));
+  size_t n = 0, *idx;
+  for (size_t off = 0; off < in.len; off += ((IdRec *)(in.data + off))->size) n++;
+  PetscCall(PetscMalloc1(n + 1, &idx));
+  n = 0;
+  for (size_t off = 0; off < in.len; off += ((IdRec *)(in.data + off))->size) idx[n++] = off;
+  idsort_base = in.data;
+  qsort(idx, n, sizeof(size_t), cmp_idrec);
+  for (size_t i = 1; i < n; i++) {
+    const IdRec *x = (const IdRec *)(in.data + idx[i - 1]), *y = (const IdRec *)(in.data + idx[i]);
+    if (x->len == y->len && !memcmp(x + 1, y + 1, x->len)) {
+      /* report against the first occurrence of the run */
+      size_t k = i - 1;
+      while (k > 0) {
+        const IdRec *w = (const IdRec *)(in.data + idx[k - 1]);
+        if (w->len == x->len && !memcmp(w + 1, x + 1, x->len)) k--;
+        else break;
+      }
+      const IdRec *first = (const IdRec *)(in.data + idx[k]);
+      ERR(L, "%s:%" PRId64 ":1: column 'contractID': value '%.*s': duplicate (first at %s:%" PRId64 ")", L->cfg->contract_files[y->file], y->line, (int)y->len,
+          (const char *)(y + 1), L->cfg->contract_files[first->file], first->line);
+    }
+  }
+  PetscCall(PetscFree(idx));
+  for (int r = 0; r < L->size; r++) PetscCall(PetscFree(out[r].data));
+  PetscCall(PetscFree(out));
+  PetscCall(PetscFree(in.data));
+  PetscFunctionReturn(0);
+}
+
+/* Send out[r] to rank r; in receives everything sent to this rank (rank order). Bounded rounds:
+ * each round sends at most ROUND_BYTES from one rank (whole records), all ranks run the same
+ * number of rounds. Records start with any struct whose uint32 `size` is at a known offset: we
+ * walk them through the caller-provided size accessor below. */
+static size_t rec_size(const char *p, size_t hdr_off) { uint32_t s; memcpy(&s, p + hdr_off, sizeof s); return s; }
+static size_t g_size_off;
+
+static PetscErrorCode exchange(MPI_Comm comm, int size, Buf *out, Buf *in)
+{
+  size_t *sent;
+  int    *scount, *sdispl, *rcount, *rdispl;
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(size, &sent));
+  PetscCall(PetscMalloc4(size, &scount, size, &sdispl, size, &rcount, size, &rdispl));
+  for (;;) {
+    /* choose how much of each destination buffer goes this round */
+    size_t budget = ROUND_BYTES / (size_t)size, total = 0;
+    char  *sbuf;
+    for (int r = 0; r < size; r++) {
+      size_t o = sent[r], e = o;
+      while (e < out[r].len) {
+        size_t s = rec_size(out[r].data + e, g_size_off);
+        if (e > o && e - o + s > budget) break;
+        e += s;
+      }
+      scount[r] = (int)(e - o);
+      total += e - o;
+    }
+    long long more = (long long)total, any;
+    PetscCallMPI(MPI_Allreduce(&more, &any, 1, MPI_LONG_LONG, MPI_SUM, comm));
+    if (!any) break;
+    PetscCall(PetscMalloc1(total + 1, &sbuf));
+    size_t o = 0;
+    for (int r = 0; r < size; r++) {
+      sdispl[r] = (int)o;
+      memcpy(sbuf + o, out[r].data + sent[r], (size_t)scount[r]);
+      sent[r] += (size_t)scount[r];
+      o += (size_t)scount[r];
+    }
+    PetscCallMPI(MPI_Alltoall(scount, 1, MPI_INT, rcount, 1, MPI_INT, comm));
+    size_t rtot = 0;
+    for (int r = 0; r < size; r++) { rdispl[r] = (int)rtot; rtot += (size_t)rcount[r]; }
+    PetscCall(buf_reserve(in, rtot));
+    PetscCallMPI(MPI_Alltoallv(sbuf, scount, sdispl, MPI_BYTE, in->data + in->len, rcount, rdispl, MPI_BYTE, comm));
+    in->len += rtot;
+    PetscCall(PetscFree(sbuf));
+  }
+  PetscCall(PetscFree(sent));
+  PetscCall(PetscFree4(scount, sdispl, rcount, rdispl));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, const BallastMarketData *m, BallastContracts *out)
+{
+  Loader           L;
+  BallastContracts cs;
+  int32_t         *l2g = NULL;
+  PetscInt         total;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(&L, sizeof L));
+  L.comm = comm;
+  L.cfg  = cfg;
+  L.m    = m;
+  PetscCallMPI(MPI_Comm_rank(comm, &L.rank));
+  PetscCallMPI(MPI_Comm_size(comm, &L.size));
+  PetscCall(BallastDiagInit(&L.diag, BALLAST_DIAG_LIMIT));
+  PetscCheck(BallastNamesCreate(&L.pf_local) == 0 && BallastNamesCreate(&L.scratch) == 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCheck(cfg->ncontract_files < 65535, comm, BALLAST_ERR_USAGE, "%s: too many contract files", cfg->path);
+  for (PetscInt f = 0; f < cfg->ncontract_files; f++) PetscCall(parse_file(&L, (uint16_t)f, cfg->contract_files[f]));
+
+  PetscCall(BallastContractsCreate(&cs));
+  /* the duplicate check is meaningful only on rows that parsed; it runs on every rank anyway so
+   * that all ranks take part in the same collectives */
+  g_size_off = offsetof(IdRec, size);
+  PetscCall(check_duplicates(&L));
+  PetscCall(BallastDiagAgree(comm, &L.diag, "contract", &total));
+  if (total) {
+    PetscCall(BallastDiagFree(&L.diag));
+    PetscCall(BallastContractsDestroy(&cs));
+    PetscCall(PetscFree(L.staged.data));
+    PetscCall(PetscFree(L.pf_count));
+    BallastNamesDestroy(&L.pf_local);
+    BallastNamesDestroy(&L.scratch);
+    SETERRQ(comm, BALLAST_ERR_INPUT, "%" PetscInt_FMT " error%s in the contract files; nothing was computed", total, total > 1 ? "s" : "");
+  }
+  PetscCall(combine_portfolios(&L, cs, &l2g));
+
+  /* route each staged record to its portfolio's owner */
+  Buf *outb, in = {0};
+  PetscCall(PetscCalloc1(L.size, &outb));
+  for (size_t off = 0; off < L.staged.len;) {
+    Rec *r = (Rec *)(L.staged.data + off);
+    r->a.portfolio = l2g[r->a.portfolio];
+    int dst        = cs->portfolio_owner[r->a.portfolio];
+    PetscCall(buf_reserve(&outb[dst], r->size));
+    memcpy(outb[dst].data + outb[dst].len, r, r->size);
+    outb[dst].len += r->size;
+    off += r->size;
+  }
+  PetscCall(PetscFree(L.staged.data));
+  L.staged.len = L.staged.cap = 0;
+  g_size_off   = offsetof(Rec, size);
+  PetscCall(exchange(comm, L.size, outb, &in));
+  for (int r = 0; r < L.size; r++) PetscCall(PetscFree(outb[r].data));
+  PetscCall(PetscFree(outb));
+
+  char *id = NULL, *txt = NULL;
+  PetscCall(PetscMalloc2(65536, &id, 65536, &txt));
+  for (size_t off = 0; off < in.len;) {
+    Rec        *r = (Rec *)(in.data + off);
+    const char *s = (const char *)(r + 1);
+    memcpy(id, s, r->len_id);
+    id[r->len_id] = 0;
+    BallastAlm a  = r->a;
+    if (r->len_ent) {
+      memcpy(txt, s + r->len_id + r->len_pf, r->len_ent);
+      txt[r->len_ent] = 0;
+      a.legalEntity   = BallastNamesIntern(cs->entities, txt);
+    } else a.legalEntity = -1;
+    if (r->len_seg) {
+      memcpy(txt, s + r->len_id + r->len_pf + r->len_ent, r->len_seg);
+      txt[r->len_seg]    = 0;
+      a.behaviourSegment = BallastNamesIntern(cs->segments, txt);
+    } else a.behaviourSegment = -1;
+    PetscCall(BallastContractsAppend(cs, &r->t, &a, id, r->file, r->line));
+    off += r->size;
+  }
+  PetscCall(PetscFree2(id, txt));
+  PetscCall(PetscFree(in.data));
+  PetscCall(BallastContractsSort(cs));
+
+  PetscCall(PetscFree(l2g));
+  PetscCall(BallastDiagFree(&L.diag));
+  PetscCall(PetscFree(L.pf_count));
+  BallastNamesDestroy(&L.pf_local);
+  BallastNamesDestroy(&L.scratch);
+  *out = cs;
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,55 @@
+#include <ballast/io.h>
+
+int BallastCSVSplit(char *line, char **fields, int *colpos, int maxfields, int *errcol)
+{
+  int   n = 0;
+  char *p = line;
+  for (;;) {
+    if (n == maxfields) {
+      *errcol = (int)(p - line) + 1;
+      return -2; /* too many fields */
+    }
+    if (colpos) colpos[n] = (int)(p - line) + 1;
+    if (*p == '"') {
+      /* quoted: "" is a quote; the field ends at the closing quote */
+      char *w = p, *r = p + 1;
+      fields[n] = w;
+      for (;;) {
+        if (!*r) {
+          *errcol = colpos ? colpos[n] : (int)(p - line) + 1;
+          return -1; /* unterminated */
+        }
+        if (*r == '"') {
+          if (r[1] == '"') {
+            *w++ = '"';
+            r += 2;
+            continue;
+          }
+          r++;
+          break;
+        }
+        *w++ = *r++;
+      }
+      if (*r && *r != ',') {
+        *errcol = (int)(r - line) + 1;
+        return -1; /* text after the closing quote */
+      }
+      char end = *r;
+      *w       = 0;
+      n++;
+      if (!end) return n;
+      p = r + 1;
+    } else {
+      fields[n++] = p;
+      while (*p && *p != ',') {
+        if (*p == '"') {
+          *errcol = (int)(p - line) + 1;
+          return -1; /* quote inside an unquoted field */
+        }
+        p++;
+      }
+      if (!*p) return n;
+      *p++ = 0;
+    }
+  }
+}
