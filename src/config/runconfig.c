@@ -185,15 +185,15 @@ PetscErrorCode BallastConfigLoad(MPI_Comm comm, const char *path, BallastConfig 
   PetscCall(PetscCalloc1(nsc + 2, &cfg->scenarios));
   PetscCall(PetscStrallocpy("base", &cfg->scenarios[0]));
   cfg->nscenarios = 1;
+  for (PetscInt i = 0; i < nsc; i++)
+    for (PetscInt j = 0; j < i; j++)
+      if (!strcmp(sc[i], sc[j])) {
+        PetscCall(member(comm, f, root, "scenarios", CONFIG_TYPE_ARRAY, PETSC_TRUE, &s));
+        SETERRQ(comm, BALLAST_ERR_USAGE, "%s:%d: scenario '%s' listed twice", f, config_setting_source_line(s), sc[i]);
+      }
   for (PetscInt i = 0; i < nsc; i++) {
-    PetscBool dup = PETSC_FALSE;
-    for (PetscInt j = 0; j < i; j++) dup = dup || !strcmp(sc[i], sc[j]);
-    if (!dup && strcmp(sc[i], "base")) cfg->scenarios[cfg->nscenarios++] = sc[i];
-    else {
-      PetscCall(member(comm, f, root, "scenarios", CONFIG_TYPE_ARRAY, PETSC_TRUE, &s));
-      PetscCheck(!dup, comm, BALLAST_ERR_USAGE, "%s:%d: scenario '%s' listed twice", f, config_setting_source_line(s), sc[i]);
-      PetscCall(PetscFree(sc[i]));
-    }
+    if (strcmp(sc[i], "base")) cfg->scenarios[cfg->nscenarios++] = sc[i];
+    else PetscCall(PetscFree(sc[i]));
   }
   PetscCall(PetscFree(sc));
 

@@ -154,8 +154,7 @@ PetscErrorCode BallastContractsDestroy(BallastContracts *pcs)
   BallastNamesDestroy(&cs->segments);
   for (PetscInt p = 0; p < cs->nportfolios; p++) PetscCall(PetscFree(cs->portfolio_names[p]));
   PetscCall(PetscFree(cs->portfolio_names));
-  PetscCall(PetscFree(cs->portfolio_count));
-  PetscCall(PetscFree(cs->portfolio_owner));
+  PetscCall(PetscFree2(cs->portfolio_count, cs->portfolio_owner));
   PetscCall(PetscFree(cs));
   *pcs = NULL;
   PetscFunctionReturn(0);

@@ -1,0 +1,29 @@
+/* A set of result variables to be written as one NetCDF-4 file: dimensions with coordinate
+ * variables, variables with long_name and units, global attributes. The numerical modules fill
+ * plain arrays; only src/io turns them into NetCDF. Data are copied when added. */
+#ifndef BALLAST_RESULTS_H
+#define BALLAST_RESULTS_H
+
+#include <ballast/ballast.h>
+
+typedef struct _n_BallastResults *BallastResults;
+
+PetscErrorCode BallastResultsCreate(BallastResults *r);
+PetscErrorCode BallastResultsDestroy(BallastResults *r);
+/* A dimension whose coordinate variable `coord` holds text labels (NC_STRING). */
+PetscErrorCode BallastResultsAddDimLabels(BallastResults r, const char *dim, const char *coord, PetscInt n, const char *const *labels, const char *long_name);
+/* A dimension whose coordinate variable holds numbers (units e.g. "years", "days"). */
+PetscErrorCode BallastResultsAddDimValues(BallastResults r, const char *dim, const char *coord, PetscInt n, const double *values, const char *long_name, const char *units);
+/* A double variable over 0..3 named dimensions (row-major, last dimension fastest). */
+PetscErrorCode BallastResultsAddVar(BallastResults r, const char *name, PetscInt ndims, const char *const *dims, const double *data, const char *long_name, const char *units);
+/* A 64-bit integer variable. */
+PetscErrorCode BallastResultsAddVarInt(BallastResults r, const char *name, PetscInt ndims, const char *const *dims, const int64_t *data, const char *long_name, const char *units);
+/* A text variable over one dimension (e.g. a convergence reason per segment). */
+PetscErrorCode BallastResultsAddVarText(BallastResults r, const char *name, const char *dim, const char *const *text, const char *long_name);
+PetscErrorCode BallastResultsAddAttr(BallastResults r, const char *name, const char *value);
+PetscErrorCode BallastResultsAddAttrDouble(BallastResults r, const char *name, double value);
+/* Collective: rank 0 writes `path` (via a temporary name in the same directory, renamed when
+ * complete); every rank returns the same status (BALLAST_ERR_IO on failure). */
+PetscErrorCode BallastResultsWrite(MPI_Comm comm, BallastResults r, const char *path);
+
+#endif

@@ -1,0 +1,35 @@
+/* The batch job's phases, shared by `run`, `validate` and `events CONFIG`. */
+#ifndef BALLAST_RUN_H
+#define BALLAST_RUN_H
+
+#include <ballast/config.h>
+#include <ballast/contracts.h>
+#include <ballast/curve.h>
+#include <ballast/results.h>
+
+typedef struct {
+  MPI_Comm          comm;
+  PetscMPIInt       rank, size;
+  BallastConfig     cfg;
+  BallastMarketData market;
+  BallastContracts  contracts;
+  double            t_start; /* MPI_Wtime at start */
+  /* SHA-256 of every input file: contracts (in configuration order), curves, fx, regime */
+  PetscInt          ninputs;
+  char            **input_path;
+  char            (*input_sha)[65];
+} BallastRunContext;
+
+/* Collective: configuration, market data, contracts (all validated). */
+PetscErrorCode BallastRunSetup(MPI_Comm comm, const char *config_path, BallastRunContext *ctx);
+PetscErrorCode BallastRunTeardown(BallastRunContext *ctx);
+/* Collective: SHA-256 of every input file, hashed in parallel (file i on rank i mod size). */
+PetscErrorCode BallastRunHashInputs(BallastRunContext *ctx);
+/* Collective: control totals per portfolio and currency, reduced exactly to rank 0 (every
+ * portfolio is summed whole, in file order, by its owner). Arrays are [portfolio][currency]
+ * with currency ids of the market data; valid on rank 0. */
+PetscErrorCode BallastRunControlTotals(BallastRunContext *ctx, double **notional, int64_t **count);
+/* Add dimensions portfolio and currency and the provenance attributes. */
+PetscErrorCode BallastRunResultsBase(BallastRunContext *ctx, BallastResults res);
+
+#endif

@@ -1,0 +1,296 @@
+/* `ballast run` and `ballast validate`: the batch job in labelled phases
+ * (setup, validation, computation, reduction, report), HPCG style. */
+#define _POSIX_C_SOURCE 200809L
+#include <ballast/commands.h>
+#include <ballast/io.h>
+#include <ballast/run.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+char BallastCommandLine[4096];
+
+PetscErrorCode BallastRunSetup(MPI_Comm comm, const char *config_path, BallastRunContext *ctx)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(ctx, sizeof(*ctx)));
+  ctx->comm    = comm;
+  ctx->t_start = MPI_Wtime();
+  PetscCallMPI(MPI_Comm_rank(comm, &ctx->rank));
+  PetscCallMPI(MPI_Comm_size(comm, &ctx->size));
+  PetscCall(BallastConfigLoad(comm, config_path, &ctx->cfg));
+  PetscCall(BallastMarketLoad(comm, &ctx->cfg, &ctx->market));
+  PetscCall(BallastContractsLoad(comm, &ctx->cfg, &ctx->market, &ctx->contracts));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastRunTeardown(BallastRunContext *ctx)
+{
+  PetscFunctionBeginUser;
+  PetscCall(BallastContractsDestroy(&ctx->contracts));
+  PetscCall(BallastMarketDataDestroy(&ctx->market));
+  PetscCall(BallastConfigDestroy(&ctx->cfg));
+  for (PetscInt i = 0; i < ctx->ninputs; i++) PetscCall(PetscFree(ctx->input_path[i]));
+  PetscCall(PetscFree(ctx->input_path));
+  PetscCall(PetscFree(ctx->input_sha));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastRunHashInputs(BallastRunContext *ctx)
+{
+  const BallastConfig *cfg = &ctx->cfg;
+  PetscInt             n   = cfg->ncontract_files + 2 + (cfg->regime ? 1 : 0);
+  char                *mine;
+  int                  failed = 0;
+  PetscFunctionBeginUser;
+  ctx->ninputs = n;
+  PetscCall(PetscCalloc1(n, &ctx->input_path));
+  PetscCall(PetscCalloc1(n, &ctx->input_sha));
+  for (PetscInt i = 0; i < cfg->ncontract_files; i++) PetscCall(PetscStrallocpy(cfg->contract_files[i], &ctx->input_path[i]));
+  PetscCall(PetscStrallocpy(cfg->curves, &ctx->input_path[cfg->ncontract_files]));
+  PetscCall(PetscStrallocpy(cfg->fx, &ctx->input_path[cfg->ncontract_files + 1]));
+  if (cfg->regime) PetscCall(PetscStrallocpy(cfg->regime, &ctx->input_path[cfg->ncontract_files + 2]));
+  PetscCall(PetscCalloc1(65 * n, &mine));
+  for (PetscInt i = ctx->rank; i < n; i += ctx->size) {
+    PetscErrorCode ierr = BallastSHA256File(ctx->input_path[i], mine + 65 * i);
+    if (ierr) failed = 1;
+  }
+  PetscCall(BallastAgree(ctx->comm, failed ? PETSC_TRUE : PETSC_FALSE, BALLAST_ERR_IO, "cannot read an input file to hash it"));
+  /* each entry was filled by exactly one rank, the others are zero bytes: MAX combines them */
+  PetscCallMPI(MPI_Allreduce(mine, ctx->input_sha, (int)(65 * n), MPI_CHAR, MPI_MAX, ctx->comm));
+  PetscCall(PetscFree(mine));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastRunControlTotals(BallastRunContext *ctx, double **notional, int64_t **count)
+{
+  BallastContracts cs  = ctx->contracts;
+  PetscInt         np  = cs->nportfolios, nc = ctx->market.nfx;
+  double          *loc;
+  int64_t         *cnt;
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(np * nc + 1, &loc));
+  PetscCall(PetscCalloc1(np * nc + 1, &cnt));
+  /* rows are sorted by (portfolio, file, line): sums in file order within each portfolio */
+  for (PetscInt i = 0; i < cs->n; i++) {
+    PetscInt k = (PetscInt)cs->alm[i].portfolio * nc + cs->currency[i];
+    if (!isnan(cs->notionalPrincipal[i])) loc[k] += cs->notionalPrincipal[i];
+    cnt[k]++;
+  }
+  PetscCall(PetscCalloc1(np * nc + 1, notional));
+  PetscCall(PetscCalloc1(np * nc + 1, count));
+  /* each portfolio has exactly one owner and the others contribute exact zeros, so the sum is
+   * the owner's value whatever the order of the reduction: rank-independent */
+  PetscCallMPI(MPI_Reduce(loc, *notional, (int)(np * nc), MPI_DOUBLE, MPI_SUM, 0, ctx->comm));
+  PetscCallMPI(MPI_Reduce(cnt, *count, (int)(np * nc), MPI_INT64_T, MPI_SUM, 0, ctx->comm));
+  PetscCall(PetscFree(loc));
+  PetscCall(PetscFree(cnt));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastRunResultsBase(BallastRunContext *ctx, BallastResults res)
+{
+  BallastContracts cs = ctx->contracts;
+  const char     **ccy;
+  char             date[11], buf[8192];
+  PetscFunctionBeginUser;
+  PetscCall(BallastResultsAddDimLabels(res, "portfolio", "portfolio_name", cs->nportfolios, (const char *const *)cs->portfolio_names, "portfolio"));
+  PetscCall(PetscMalloc1(ctx->market.nfx + 1, &ccy));
+  for (PetscInt c = 0; c < ctx->market.nfx; c++) ccy[c] = BallastNamesGet(ctx->market.currencies, (int32_t)c);
+  PetscCall(BallastResultsAddDimLabels(res, "currency", "currency_code", ctx->market.nfx, ccy, "ISO 4217 currency code"));
+  PetscCall(PetscFree(ccy));
+  BallastDateFormat(ctx->cfg.as_of, date);
+  PetscCall(BallastResultsAddAttr(res, "title", "Ballast ALM results"));
+  PetscCall(BallastResultsAddAttr(res, "run_name", ctx->cfg.name));
+  PetscCall(BallastResultsAddAttr(res, "group", ctx->cfg.group));
+  PetscCall(BallastResultsAddAttr(res, "as_of_date", date));
+  PetscCall(BallastResultsAddAttr(res, "reporting_currency", ctx->cfg.reporting_currency));
+  PetscCall(BallastResultsAddAttr(res, "regime", ctx->cfg.regime ? ctx->cfg.regime : "none"));
+  PetscCall(BallastResultsAddAttr(res, "software_version", "ballast " BALLAST_VERSION));
+  snprintf(buf, sizeof buf, "PETSc %d.%d.%d, NetCDF-C, Open MPI", PETSC_VERSION_MAJOR, PETSC_VERSION_MINOR, PETSC_VERSION_SUBMINOR);
+  PetscCall(BallastResultsAddAttr(res, "software_dependencies", buf));
+  PetscCall(BallastResultsAddAttr(res, "config_file", ctx->cfg.path));
+  PetscCall(BallastResultsAddAttr(res, "config_sha256", ctx->cfg.sha256));
+  /* one line per input file: "sha256  path", as sha256sum prints it */
+  buf[0] = 0;
+  for (PetscInt i = 0; i < ctx->ninputs; i++)
+    snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s  %s\n", ctx->input_sha[i], ctx->input_path[i]);
+  PetscCall(BallastResultsAddAttr(res, "input_sha256", buf));
+  PetscCall(BallastResultsAddAttr(res, "curves_sha256", ctx->input_sha[ctx->cfg.ncontract_files]));
+  PetscCall(BallastResultsAddAttr(res, "fx_sha256", ctx->input_sha[ctx->cfg.ncontract_files + 1]));
+  buf[0] = 0;
+  for (PetscInt i = 0; i < ctx->cfg.ncontract_files; i++) snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? " " : "", ctx->input_sha[i]);
+  PetscCall(BallastResultsAddAttr(res, "contracts_sha256", buf));
+  if (ctx->cfg.regime) PetscCall(BallastResultsAddAttr(res, "regime_sha256", ctx->input_sha[ctx->cfg.ncontract_files + 2]));
+  PetscCall(BallastResultsAddAttrDouble(res, "mpi_ranks", (double)ctx->size));
+  time_t    now = time(NULL);
+  struct tm tmv;
+  gmtime_r(&now, &tmv);
+  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+  PetscCall(BallastResultsAddAttr(res, "created_utc", buf));
+  PetscCall(BallastResultsAddAttr(res, "command_line", BallastCommandLine));
+  PetscCall(BallastResultsAddAttr(res, "Conventions", "CF-1.8"));
+  PetscFunctionReturn(0);
+}
+
+/* mkdir -p on rank 0; all ranks agree on the outcome. */
+static PetscErrorCode make_dir(MPI_Comm comm, const char *dir)
+{
+  PetscMPIInt rank;
+  int         bad = 0;
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    char p[4096];
+    snprintf(p, sizeof p, "%s", dir);
+    for (char *s = p + 1; *s; s++)
+      if (*s == '/') {
+        *s = 0;
+        if (mkdir(p, 0777) && errno != EEXIST) bad = 1;
+        *s = '/';
+      }
+    if (mkdir(p, 0777) && errno != EEXIST) bad = 1;
+  }
+  PetscCallMPI(MPI_Bcast(&bad, 1, MPI_INT, 0, comm));
+  PetscCheck(!bad, comm, BALLAST_ERR_IO, "cannot create the output directory %s", dir);
+  PetscFunctionReturn(0);
+}
+
+typedef struct {
+  const char *config, *output;
+  PetscBool   position_detail, help;
+} RunArgs;
+
+static PetscErrorCode parse_args(int argc, char **argv, RunArgs *a, PetscBool allow_output)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(a, sizeof(*a)));
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) a->help = PETSC_TRUE;
+    else if (allow_output && !strcmp(argv[i], "--output")) {
+      PetscCheck(i + 1 < argc, PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "--output needs a directory");
+      a->output = argv[++i];
+    } else if (allow_output && !strcmp(argv[i], "--position-detail")) a->position_detail = PETSC_TRUE;
+    else if (argv[i][0] == '-' && argv[i][1] != '-') {
+      /* a PETSc option (-log_view, -tao_monitor ...): PETSc has it; skip its value if any */
+      if (i + 1 < argc && argv[i + 1][0] != '-') i++;
+    } else if (argv[i][0] == '-') SETERRQ(PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "unknown option %s (see ballast %s --help)", argv[i], argv[0]);
+    else {
+      PetscCheck(!a->config, PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "one configuration file expected, got %s and %s", a->config, argv[i]);
+      a->config = argv[i];
+    }
+  }
+  PetscCheck(a->help || a->config, PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "missing CONFIG (see ballast %s --help)", argv[0]);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode print_totals(BallastRunContext *ctx, const double *notional, const int64_t *count)
+{
+  BallastContracts cs = ctx->contracts;
+  PetscInt         nc = ctx->market.nfx;
+  PetscFunctionBeginUser;
+  PetscCall(PetscPrintf(ctx->comm, "%-28s %-4s %12s %24s\n", "portfolio", "ccy", "contracts", "notional_total"));
+  for (PetscInt p = 0; p < cs->nportfolios; p++)
+    for (PetscInt c = 0; c < nc; c++) {
+      if (!count[p * nc + c]) continue;
+      PetscCall(PetscPrintf(ctx->comm, "%-28s %-4s %12" PRId64 " %24.2f\n", cs->portfolio_names[p], BallastNamesGet(ctx->market.currencies, (int32_t)c), count[p * nc + c], notional[p * nc + c]));
+    }
+  for (PetscInt c = 0; c < nc; c++) {
+    double  s = 0;
+    int64_t k = 0;
+    for (PetscInt p = 0; p < cs->nportfolios; p++) { s += notional[p * nc + c]; k += count[p * nc + c]; }
+    if (k) PetscCall(PetscPrintf(ctx->comm, "%-28s %-4s %12" PRId64 " %24.2f\n", "TOTAL", BallastNamesGet(ctx->market.currencies, (int32_t)c), k, s));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastCmdValidate(int argc, char **argv)
+{
+  RunArgs           a;
+  BallastRunContext ctx;
+  double           *notional;
+  int64_t          *count, total = 0, nloc;
+  PetscFunctionBeginUser;
+  PetscCall(parse_args(argc, argv, &a, PETSC_FALSE));
+  if (a.help) {
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "usage: ballast validate CONFIG\n  Loads and checks the configuration, market data and every contract; prints counts and control\n  totals per portfolio and currency. Exit 0 when every input is valid, 2 for a configuration\n  error, 3 for bad input data (every error is listed with file, line, column and value).\n"));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(BallastRunSetup(PETSC_COMM_WORLD, a.config, &ctx));
+  nloc = ctx.contracts->n;
+  PetscCallMPI(MPI_Reduce(&nloc, &total, 1, MPI_INT64_T, MPI_SUM, 0, ctx.comm));
+  PetscCall(BallastRunControlTotals(&ctx, &notional, &count));
+  PetscCall(PetscPrintf(ctx.comm, "%s: valid. %" PRId64 " contracts in %" PetscInt_FMT " portfolios, %" PetscInt_FMT " curves, %" PetscInt_FMT " currencies; %d rank%s\n", a.config, total,
+                        ctx.contracts->nportfolios, ctx.market.ncurves, ctx.market.nfx, ctx.size, ctx.size > 1 ? "s" : ""));
+  PetscCall(PetscPrintf(ctx.comm, "contract storage: %zu bytes per contract plus its contractID text\n", BallastContractsBytesPerContract()));
+  PetscCall(print_totals(&ctx, notional, count));
+  PetscCall(PetscFree(notional));
+  PetscCall(PetscFree(count));
+  PetscCall(BallastRunTeardown(&ctx));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastCmdRun(int argc, char **argv)
+{
+  RunArgs           a;
+  BallastRunContext ctx;
+  BallastResults    res;
+  double           *notional;
+  int64_t          *count, total = 0, nloc;
+  char              path[4096];
+  PetscFunctionBeginUser;
+  PetscCall(parse_args(argc, argv, &a, PETSC_TRUE));
+  if (a.help) {
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "usage: ballast run CONFIG [--output DIR] [--position-detail] [PETSc options]\n"
+                                            "  The batch job: loads and validates every input, projects every contract under every scenario,\n"
+                                            "  reduces to group level and writes <output>/alm.nc (written whole or not at all).\n"
+                                            "  --output DIR        overrides output.dir of the configuration\n"
+                                            "  --position-detail   also writes <output>/contracts.nc (per-contract results)\n"
+                                            "  Exit status: 0 ok, 2 usage/configuration, 3 input data, 4 numerical failure, 5 I/O.\n"));
+    PetscFunctionReturn(0);
+  }
+  /* Phase 1: setup and validation */
+  PetscCall(BallastRunSetup(PETSC_COMM_WORLD, a.config, &ctx));
+  if (a.output) {
+    PetscCall(PetscFree(ctx.cfg.output_dir));
+    PetscCall(PetscStrallocpy(a.output, &ctx.cfg.output_dir));
+  }
+  PetscCall(BallastRunHashInputs(&ctx));
+  nloc = ctx.contracts->n;
+  PetscCallMPI(MPI_Allreduce(&nloc, &total, 1, MPI_INT64_T, MPI_SUM, ctx.comm));
+  /* Phase 2: computation and reduction */
+  PetscCall(BallastRunControlTotals(&ctx, &notional, &count));
+  /* Phase 3: results */
+  PetscCall(make_dir(ctx.comm, ctx.cfg.output_dir));
+  PetscCall(BallastResultsCreate(&res));
+  PetscCall(BallastRunResultsBase(&ctx, res));
+  const char *pc[] = {"portfolio", "currency"};
+  PetscCall(BallastResultsAddVar(res, "notional_total", 2, pc, notional, "outstanding notional principal at the as-of date (control total)", "currency of the column"));
+  PetscCall(BallastResultsAddVarInt(res, "contract_count", 2, pc, count, "number of contracts (control total)", "1"));
+  double wall = MPI_Wtime() - ctx.t_start;
+  PetscCall(BallastResultsAddAttrDouble(res, "wall_seconds", wall));
+  snprintf(path, sizeof path, "%s/alm.nc", ctx.cfg.output_dir);
+  PetscCall(BallastResultsWrite(ctx.comm, res, path));
+  PetscCall(BallastResultsDestroy(&res));
+  /* Phase 4: report */
+  PetscCall(PetscPrintf(ctx.comm, "ballast run %s: %" PRId64 " contracts, %" PetscInt_FMT " portfolios, %d rank%s, %.2f s\n", ctx.cfg.name, total, ctx.contracts->nportfolios, ctx.size,
+                        ctx.size > 1 ? "s" : "", wall));
+  PetscCall(print_totals(&ctx, notional, count));
+  PetscCall(PetscPrintf(ctx.comm, "results: %s\n", path));
+  PetscCall(PetscFree(notional));
+  PetscCall(PetscFree(count));
+  PetscCall(BallastRunTeardown(&ctx));
+  PetscFunctionReturn(0);
+}
+
+/* `ballast events CONFIG --contract ID [--scenario NAME]`: completed with the engine. */
+PetscErrorCode BallastEventsFromConfig(int argc, char **argv);
+PetscErrorCode BallastEventsFromConfig(int argc, char **argv)
+{
+  (void)argc;
+  (void)argv;
+  SETERRQ(PETSC_COMM_WORLD, PETSC_ERR_SUP, "events from a configuration: not yet available");
+}
