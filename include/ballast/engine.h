@@ -15,8 +15,8 @@
  * accrued are ACTUS states after the event, signed by the role (RPL negative).
  *
  * Contracts loaded mid-life (statusDate after initialExchangeDate): outstanding notional =
- * notionalPrincipal, accrued = accruedInterest as given (0 when empty, never estimated, unless the
- * caller asks for the ACTUS estimate), rate = nominalInterestRate, next principal payment =
+ * notionalPrincipal, accrued = accruedInterest as given (0 when empty, never estimated: interest
+ * accrues from statusDate), rate = nominalInterestRate, next principal payment =
  * nextPrincipalRedemptionPayment or the annuity recomputed on the outstanding notional; only
  * events strictly after statusDate are produced.
  *
@@ -80,10 +80,10 @@ typedef struct {
 
 /* Build options (scenario-invariant). Zero-initialise, then set what differs. */
 typedef struct {
-  /* ACTUS initialisation of accrued interest when statusDate is after IED and accruedInterest is
-   * empty: accrue from the last interest date before statusDate (used by the ACTUS conformance
-   * cases). Default 0: accruedInterest as given, empty = 0. */
-  int actus_estimate_accrued;
+  /* Dates given with the time 24:00 (ACTUS writes 23:59:59, "interpreted as midnight"): the
+   * event keeps its date but interest is calculated to the start of the next day. */
+  PetscInt    nmidnight;
+  BallastDate midnight[8];
 } BallastScheduleOptions;
 
 /* Opaque workspace holding one contract's schedule; reused across contracts. */
@@ -136,6 +136,7 @@ typedef struct {
   BallastDate           to;       /* BALLAST_DATE_NONE if empty */
   PetscInt              nobs;
   BallastObservedEvent  obs[8];
+  BallastScheduleOptions opt;     /* 23:59:59 dates of the terms */
   BallastMarket         market;   /* serves dataObserved; ctx owned by the case */
   PetscInt              nexpected;
   BallastEvent         *expected; /* results, currency ids interned in names */

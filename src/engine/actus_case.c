@@ -144,7 +144,17 @@ PetscErrorCode BallastActusCaseLoad(BallastActusFile f, PetscInt idx, BallastAct
   PetscCheck(json_is_object(terms), PETSC_COMM_SELF, BALLAST_ERR_INPUT, "case %s: no terms", c->id);
   json_object_foreach(terms, key, v)
   {
-    BallastTermStatus st = BallastTermsSet(&c->terms, c->names, key, json_text(v, buf, sizeof buf), err, sizeof err);
+    const char *text = json_text(v, buf, sizeof buf);
+    char        fixed[8];
+    /* some cases spell scalingEffect with the letter O ("IOO", "INO") */
+    if (!strcmp(key, "scalingEffect") && strlen(text) == 3) {
+      for (int k = 0; k < 3; k++) fixed[k] = text[k] == 'O' ? '0' : text[k];
+      fixed[3] = 0;
+      text     = fixed;
+    }
+    BallastDate mid;
+    if (strstr(text, "T23:59:59") && !BallastDateParse(text, &mid) && c->opt.nmidnight < 8) c->opt.midnight[c->opt.nmidnight++] = mid;
+    BallastTermStatus st = BallastTermsSet(&c->terms, c->names, key, text, err, sizeof err);
     PetscCheck(st != BALLAST_TERM_UNKNOWN, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "case %s: unknown term '%s'", c->id, key);
     PetscCheck(st == BALLAST_TERM_OK, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "case %s: term %s: %s", c->id, key, err);
   }
@@ -251,14 +261,13 @@ static void truncate_sink(void *ctx, const BallastEvent *ev)
 PetscErrorCode BallastActusCaseRun(BallastActusCase *c, BallastEventSink sink, void *ctx)
 {
   BallastSchedule        ws;
-  BallastScheduleOptions opt = {.actus_estimate_accrued = 1};
   Truncate               tr  = {c->to, sink, ctx};
   /* open-ended schedules (UMP, CLM without maturity, STK dividends) run to the case's end */
   BallastDate horizon = c->to != BALLAST_DATE_NONE ? c->to : c->terms.statusDate + 366 * 60;
 
   PetscFunctionBeginUser;
   PetscCall(BallastScheduleCreate(&ws));
-  PetscCall(BallastScheduleBuildEx(ws, &c->terms, horizon, &opt, c->nobs, c->obs));
+  PetscCall(BallastScheduleBuildEx(ws, &c->terms, horizon, &c->opt, c->nobs, c->obs));
   PetscCall(BallastProject(ws, &c->terms, &c->market, truncate_sink, &tr));
   PetscCall(BallastScheduleDestroy(&ws));
   PetscFunctionReturn(0);

@@ -31,6 +31,7 @@ struct BallastSchedule_s {
   /* scratch for schedule generation */
   BallastDate *tmp;
   PetscInt     ntmp, captmp;
+  int          tmp_end; /* the last tmp date is the schedule's end date (a term's date) */
   /* scenario-invariant facts used at initialisation */
   int          ct;
   double       sign;      /* contract role sign R */
@@ -41,6 +42,7 @@ struct BallastSchedule_s {
   int          ann0;      /* annuity-chain index for a mid-life annuity at t0 (-1: none) */
   double       yfa0;      /* Y(t0, anndate[ann0]) */
   int          terms_ok;  /* build succeeded */
+  BallastScheduleOptions opt;
 };
 
 /* Order of events on the same date (ACTUS event sequence as in the reference results). */

@@ -50,7 +50,9 @@ PetscErrorCode BallastProject(BallastSchedule ws, const BallastTerms *t, const B
   const int    ct    = ws->ct;
   const double R     = ws->sign;
   const int    amort = ct == BALLAST_CT_LAM || ct == BALLAST_CT_NAM || ct == BALLAST_CT_ANN;
-  const int    ntbase = t->interestCalculationBase == BALLAST_IPCB_NT;
+  /* the interest base follows the notional unless fixed by IPCB events (NTL); the reference
+   * results treat NTIED like NT (lam18) */
+  const int    ntbase = t->interestCalculationBase != BALLAST_IPCB_NTL;
   const double NT    = nz(t->notionalPrincipal, 0.0);
   const double IPNR  = nz(t->nominalInterestRate, 0.0);
   State        s;
@@ -119,14 +121,14 @@ PetscErrorCode BallastProject(BallastSchedule ws, const BallastTerms *t, const B
       s.ipac2 += e->yf * s.ipnr * s.nt;
       pay     = s.ipac1;
       s.ipac1 = 0.0;
-      s.ipac  = s.ipac1 - s.ipac2;
+      s.ipac  = 0.0; /* reported as paid on the payment date (reference results) */
       break;
     case BALLAST_EV_IPFL:
       s.ipac1 += e->yf * IPNR * s.nt;
       s.ipac2 += e->yf * s.ipnr * s.nt;
       pay     = -s.ipac2;
       s.ipac2 = 0.0;
-      s.ipac  = s.ipac1 - s.ipac2;
+      s.ipac  = 0.0;
       break;
     case BALLAST_EV_IPCI:
       s.nt += s.ipac + acc;
@@ -137,7 +139,7 @@ PetscErrorCode BallastProject(BallastSchedule ws, const BallastTerms *t, const B
       s.ipac += acc;
       double red = ct == BALLAST_CT_LAM ? s.prnxt : s.prnxt - s.ipac;
       /* never redeem more than is outstanding */
-      if (fabs(red) > fabs(s.nt) && red * s.nt > 0) red = s.nt;
+      if (fabs(red) > fabs(s.nt) && red * s.nt >= 0) red = s.nt;
       pay = s.nsc * red;
       s.nt -= red;
       if (ntbase) s.ipcb = s.nt;
@@ -181,22 +183,25 @@ PetscErrorCode BallastProject(BallastSchedule ws, const BallastTerms *t, const B
       if (ct == BALLAST_CT_STK || ct == BALLAST_CT_FXOUT || ct == BALLAST_CT_SWPPV) {
         pay = -R * nz(t->priceAtPurchaseDate, 0.0);
         if (ct == BALLAST_CT_SWPPV) {
+          /* the reference results report the fixed leg's accrual at purchase */
           s.ipac1 += e->yf * IPNR * s.nt;
           s.ipac2 += e->yf * s.ipnr * s.nt;
-          s.ipac = s.ipac1 - s.ipac2;
+          s.ipac = s.ipac1;
         }
         break;
       }
+      /* ACTUS POF_PRD: R (-1) (price + Ipac), with Ipac the (signed) state as in the reference */
       s.ipac += acc;
-      pay = -R * nz(t->priceAtPurchaseDate, 0.0) - s.ipac;
+      pay = -R * (nz(t->priceAtPurchaseDate, 0.0) + s.ipac);
       break;
     case BALLAST_EV_TD:
       if (ct == BALLAST_CT_STK || ct == BALLAST_CT_FXOUT || ct == BALLAST_CT_SWPPV) {
-        pay  = R * nz(t->priceAtTerminationDate, 0.0);
+        /* a swap's termination price is its value to the holder, already signed (swppv13) */
+        pay  = (ct == BALLAST_CT_SWPPV ? 1.0 : R) * nz(t->priceAtTerminationDate, 0.0);
         s.nt = s.ipac = s.ipac1 = s.ipac2 = 0.0;
         break;
       }
-      pay    = R * nz(t->priceAtTerminationDate, 0.0) + s.ipac + acc;
+      pay    = R * (nz(t->priceAtTerminationDate, 0.0) + s.ipac + acc); /* ACTUS POF_TD, signed state */
       s.nt   = 0.0;
       s.ipac = 0.0;
       s.ipcb = 0.0;

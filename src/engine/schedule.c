@@ -21,12 +21,11 @@ int BallastEventTypeParse(const char *s)
 
 /* Same-date order. The ACTUS dictionary gives a sequence; the reference results (and the
  * implementations that produced them) order interest before resets and fixings, maturity after
- * interest, and exercise before the interest it triggers. Purchase comes first so that a buyer
- * on a coupon date pays the dirty price and receives the coupon. */
+ * interest, and exercise before the interest it triggers. A purchase on a payment date comes
+ * after the payment (the seller receives it; reference case lam04). */
 int BallastEngineEventPriority(int type)
 {
   switch (type) {
-  case BALLAST_EV_PRD: return 0;
   case BALLAST_EV_IED: return 1;
   case BALLAST_EV_XD: return 2;
   case BALLAST_EV_FP: return 3;
@@ -43,14 +42,15 @@ int BallastEngineEventPriority(int type)
   case BALLAST_EV_RRF: return 12;
   case BALLAST_EV_RR: return 12;
   case BALLAST_EV_PRF: return 13;
-  case BALLAST_EV_SC: return 14;
-  case BALLAST_EV_IPCB: return 15;
-  case BALLAST_EV_MR: return 16;
-  case BALLAST_EV_TD: return 17;
-  case BALLAST_EV_MD: return 18;
-  case BALLAST_EV_STD: return 19;
-  case BALLAST_EV_AD: return 20;
-  default: return 21;
+  case BALLAST_EV_PRD: return 14;
+  case BALLAST_EV_SC: return 15;
+  case BALLAST_EV_IPCB: return 16;
+  case BALLAST_EV_MR: return 17;
+  case BALLAST_EV_TD: return 18;
+  case BALLAST_EV_MD: return 19;
+  case BALLAST_EV_STD: return 20;
+  case BALLAST_EV_AD: return 21;
+  default: return 22;
   }
 }
 
@@ -215,7 +215,8 @@ PetscErrorCode BallastScheduleGetSize(BallastSchedule ws, PetscInt *n)
 static PetscErrorCode schedule(BallastSchedule ws, BallastDate s, BallastCycle c, BallastDate T, int includeEnd, BallastEndOfMonth eomc)
 {
   PetscFunctionBeginUser;
-  ws->ntmp = 0;
+  ws->ntmp    = 0;
+  ws->tmp_end = includeEnd && T != BALLAST_DATE_NONE;
   if (s == BALLAST_DATE_NONE) PetscFunctionReturn(0);
   if (c.n == 0) {
     PetscCall(grow_tmp(ws, 2));
@@ -247,12 +248,24 @@ typedef struct {
   BallastCalendar    cal;
 } Shift;
 
-static PetscErrorCode add_event(BallastSchedule ws, const Shift *sh, BallastDate d, int type, int flags)
+/* Calculation date of schedule date d: business-day convention, then 24:00 moved to the next day. */
+static BallastDate shift_calc(BallastSchedule ws, const Shift *sh, BallastDate d, BallastDate *calc, int term)
+{
+  BallastDate s = BallastBusinessDayShift(d, sh->bdc, sh->cal, calc);
+  if (term)
+    for (PetscInt i = 0; i < ws->opt.nmidnight; i++)
+      if (ws->opt.midnight[i] == d) (*calc)++;
+  return s;
+}
+
+/* Add an event at schedule date d; `term` says d is a term's own date (maturity, purchase...),
+ * which may carry the time 24:00, rather than a cycle date. */
+static PetscErrorCode add_event_at(BallastSchedule ws, const Shift *sh, BallastDate d, int type, int flags, int term)
 {
   PetscFunctionBeginUser;
   PetscCall(grow_events(ws, ws->n + 1));
   EngineEvent *e = &ws->ev[ws->n++];
-  e->date        = BallastBusinessDayShift(d, sh->bdc, sh->cal, &e->calc);
+  e->date        = shift_calc(ws, sh, d, &e->calc, term);
   e->type        = (int8_t)type;
   e->prio        = (int8_t)BallastEngineEventPriority(type);
   e->flags       = (uint8_t)flags;
@@ -262,10 +275,17 @@ static PetscErrorCode add_event(BallastSchedule ws, const Shift *sh, BallastDate
   PetscFunctionReturn(0);
 }
 
+static PetscErrorCode add_event(BallastSchedule ws, const Shift *sh, BallastDate d, int type, int flags)
+{
+  PetscFunctionBeginUser;
+  PetscCall(add_event_at(ws, sh, d, type, flags, 1));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode add_tmp(BallastSchedule ws, const Shift *sh, int type, int flags)
 {
   PetscFunctionBeginUser;
-  for (PetscInt i = 0; i < ws->ntmp; i++) PetscCall(add_event(ws, sh, ws->tmp[i], type, flags));
+  for (PetscInt i = 0; i < ws->ntmp; i++) PetscCall(add_event_at(ws, sh, ws->tmp[i], type, flags, i == ws->ntmp - 1 && ws->tmp_end));
   PetscFunctionReturn(0);
 }
 
@@ -312,9 +332,11 @@ static BallastDate derived_maturity(const BallastTerms *t, BallastDate prs)
   BallastDate first = prs;
   int         k0    = 0;
   while (first <= t0 && k0 < 100000) first = BallastCycleAdd(prs, t->cycleOfPrincipalRedemption, ++k0);
+  int eom = t->endOfMonthConvention == BALLAST_EOM_EOM && BallastDateIsEndOfMonth(prs) && cycle_months(t->cycleOfPrincipalRedemption) > 0;
   if (t->contractType == BALLAST_CT_LAM) {
-    int n = (int)ceil(nt / p - 1e-12);
-    return BallastCycleAdd(prs, t->cycleOfPrincipalRedemption, k0 + n - 1);
+    int         n = (int)ceil(nt / p - 1e-12);
+    BallastDate d = BallastCycleAdd(prs, t->cycleOfPrincipalRedemption, k0 + n - 1);
+    return eom ? end_of_month(d) : d;
   }
   /* ANN/NAM: roll the balance forward period by period */
   double      r    = isnan(t->nominalInterestRate) ? 0.0 : t->nominalInterestRate;
@@ -322,6 +344,7 @@ static BallastDate derived_maturity(const BallastTerms *t, BallastDate prs)
   double      bal  = nt;
   for (int k = 0; k < 100000; k++) {
     BallastDate d   = BallastCycleAdd(prs, t->cycleOfPrincipalRedemption, k0 + k);
+    if (eom) d = end_of_month(d);
     double      yf  = BallastYearFraction(t->dayCountConvention, prev, d, BALLAST_DATE_NONE);
     double      red = p - bal * r * yf;
     if (t->contractType == BALLAST_CT_NAM && k == 0 && red <= 0) return BALLAST_DATE_NONE;
@@ -351,6 +374,9 @@ PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t,
   PetscFunctionBeginUser;
   ws->n = 0;
   ws->nann = 0;
+  if (opt) ws->opt = *opt;
+  else PetscCall(PetscMemzero(&ws->opt, sizeof(ws->opt)));
+  ws->opt.nmidnight = PetscMin(ws->opt.nmidnight, 8);
   ws->terms_ok = 0;
   PetscCheck(ct >= 0 && ct < BALLAST_CT_COUNT, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "contractType is required");
   PetscCheck(t0 != BALLAST_DATE_NONE, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "statusDate is required");
@@ -451,7 +477,8 @@ PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t,
       PetscCall(add_event(ws, &sh, md, xd != BALLAST_DATE_NONE ? BALLAST_EV_STD : BALLAST_EV_MD, 0));
     }
     if (hasrate) {
-      BallastDate ips = anchor(t->cycleAnchorDateOfInterestPayment, ied, t->cycleOfInterestPayment);
+      /* capitalisation cycle anchored at IED when no anchor is given (reference results) */
+      BallastDate ips = t->cycleAnchorDateOfInterestPayment != BALLAST_DATE_NONE ? t->cycleAnchorDateOfInterestPayment : ied;
       if (ips != BALLAST_DATE_NONE && t->cycleOfInterestPayment.n) {
         PetscCall(schedule(ws, ips, t->cycleOfInterestPayment, end, 0, t->endOfMonthConvention));
         PetscCall(add_tmp(ws, &sh, BALLAST_EV_IPCI, 0));
@@ -463,7 +490,7 @@ PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t,
     PetscCheck(ied != BALLAST_DATE_NONE, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "initialExchangeDate is required");
     PetscCall(add_event(ws, &sh, ied, BALLAST_EV_IED, 0));
     if (hasrate) {
-      BallastDate ips = anchor(t->cycleAnchorDateOfInterestPayment, ied, t->cycleOfInterestPayment);
+      BallastDate ips = t->cycleAnchorDateOfInterestPayment != BALLAST_DATE_NONE ? t->cycleAnchorDateOfInterestPayment : ied;
       if (ips != BALLAST_DATE_NONE && t->cycleOfInterestPayment.n) {
         PetscCall(schedule(ws, ips, t->cycleOfInterestPayment, end, 0, t->endOfMonthConvention));
         PetscCall(add_tmp(ws, &sh, BALLAST_EV_IPCI, 0));
@@ -492,7 +519,7 @@ PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t,
     if (t->cycleAnchorDateOfDividendPayment != BALLAST_DATE_NONE || t->cycleOfDividendPayment.n) {
       BallastDate s = t->cycleAnchorDateOfDividendPayment;
       if (s == BALLAST_DATE_NONE) s = BallastCycleAdd(t0, t->cycleOfDividendPayment, 1);
-      BallastDate T = t->terminationDate != BALLAST_DATE_NONE ? t->terminationDate : horizon;
+      BallastDate T = t->terminationDate != BALLAST_DATE_NONE ? t->terminationDate : horizon + 1;
       PetscCall(schedule(ws, s, t->cycleOfDividendPayment, T, 0, t->endOfMonthConvention));
       PetscCall(add_tmp(ws, &sh, BALLAST_EV_DV, 0));
     }
@@ -529,7 +556,7 @@ PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t,
     }
   }
   /* ANN without a given instalment: fix it the day before the first principal payment */
-  if (ct == BALLAST_CT_ANN && isnan(t->nextPrincipalRedemptionPayment) && ws->preIED && prs != BALLAST_DATE_NONE)
+  if (ct == BALLAST_CT_ANN && isnan(t->nextPrincipalRedemptionPayment) && prs != BALLAST_DATE_NONE && prs - 1 > t0)
     PetscCall(add_event(ws, &sh, prs - 1, BALLAST_EV_PRF, 0));
   /* interest calculation base fixings (NTL) */
   if (amort && t->interestCalculationBase == BALLAST_IPCB_NTL) {
@@ -549,15 +576,7 @@ PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t,
 
   qsort(ws->ev, (size_t)ws->n, sizeof(EngineEvent), cmp_event);
 
-  /* ACTUS estimate of the accrued interest of a contract loaded mid-life (only when asked):
-   * from the last interest date on or before statusDate (or IED) to statusDate. */
-  if (opt && opt->actus_estimate_accrued && !ws->preIED && isnan(t->accruedInterest) && hasrate && ied != BALLAST_DATE_NONE) {
-    BallastDate last = ied;
-    for (PetscInt i = 0; i < ws->n; i++)
-      if ((ws->ev[i].type == BALLAST_EV_IP || ws->ev[i].type == BALLAST_EV_IPCI) && ws->ev[i].calc <= t0 && ws->ev[i].calc > last) last = ws->ev[i].calc;
-    BallastDayCount dcc = t->dayCountConvention == BALLAST_DCC_COUNT ? BALLAST_DCC_A365 : t->dayCountConvention;
-    ws->ipac0 = BallastYearFraction(dcc, last, t0, md) * ws->sign * t->notionalPrincipal * t->nominalInterestRate;
-  } else if (!isnan(t->accruedInterest)) ws->ipac0 = ws->sign * t->accruedInterest;
+  if (!isnan(t->accruedInterest) && !ws->preIED) ws->ipac0 = ws->sign * t->accruedInterest;
 
   /* Filters: nothing after termination; nothing on or before statusDate; nothing beyond the
    * horizon for open-ended contracts; duplicates (same date and type) once; events before
@@ -599,7 +618,7 @@ PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t,
       ws->nann = 0;
       for (PetscInt i = 0; i < ws->ntmp; i++) {
         BallastDate c;
-        BallastBusinessDayShift(ws->tmp[i], sh.bdc, sh.cal, &c);
+        shift_calc(ws, &sh, ws->tmp[i], &c, i == ws->ntmp - 1);
         ws->anndate[ws->nann] = c;
         ws->annyf[ws->nann]   = ws->nann ? BallastYearFraction(dcc, ws->anndate[ws->nann - 1], c, md) : 0.0;
         ws->nann++;

@@ -1,2 +1,0 @@
-#include <ballast/commands.h>
-PetscErrorCode BallastCmdGenerate(int argc, char **argv) { (void)argc; (void)argv; SETERRQ(PETSC_COMM_WORLD, PETSC_ERR_SUP, "not yet"); }
