@@ -100,6 +100,7 @@ PetscErrorCode BallastProject(BallastSchedule ws, const BallastTerms *t, const B
       s.ipac = isnan(t->accruedInterest) ? 0.0 : R * t->accruedInterest;
       s.ipac1 = s.ipac2 = 0.0;
       s.ipcb = (t->interestCalculationBase == BALLAST_IPCB_NTL && !isnan(t->interestCalculationBaseAmount)) ? R * t->interestCalculationBaseAmount : s.nt;
+      if (ct == BALLAST_CT_ANN && e->ann >= 0) s.prnxt = annuity(ws, e->ann, e->yfa, s.nt, s.ipnr);
       if (ct == BALLAST_CT_SWPPV) pay = 0.0;
       else if (ct == BALLAST_CT_CLM || ct == BALLAST_CT_UMP) pay = -R * NT;
       else pay = -R * (NT + nz(t->premiumDiscountAtIED, 0.0));

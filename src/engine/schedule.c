@@ -556,7 +556,7 @@ PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t,
     }
   }
   /* ANN without a given instalment: fix it the day before the first principal payment */
-  if (ct == BALLAST_CT_ANN && isnan(t->nextPrincipalRedemptionPayment) && prs != BALLAST_DATE_NONE && prs - 1 > t0)
+  if (ct == BALLAST_CT_ANN && isnan(t->nextPrincipalRedemptionPayment) && prs != BALLAST_DATE_NONE && prs - 1 > t0 && (ied == BALLAST_DATE_NONE || prs > ied))
     PetscCall(add_event(ws, &sh, prs - 1, BALLAST_EV_PRF, 0));
   /* interest calculation base fixings (NTL) */
   if (amort && t->interestCalculationBase == BALLAST_IPCB_NTL) {
@@ -634,6 +634,14 @@ PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t,
         EngineEvent *e  = &ws->ev[i];
         int          ty = e->type;
         if (ty == BALLAST_EV_IED || ty == BALLAST_EV_IP || ty == BALLAST_EV_IPCI) ps = e->calc;
+        if (ty == BALLAST_EV_IED && isnan(t->nextPrincipalRedemptionPayment) && prs <= e->calc) {
+          /* principal from IED on: the instalment is fixed at IED, the first one (at IED) with
+           * no interest period (ann09) */
+          PetscInt kk = 0;
+          while (kk < ws->nann && ws->anndate[kk] < e->calc) kk++;
+          e->ann = (int32_t)kk;
+          e->yfa = kk < ws->nann ? BallastYearFraction(dcc, e->calc, ws->anndate[kk], md) : 0.0;
+        }
         if (ty == BALLAST_EV_PRF) {
           PetscInt kk = 0;
           while (kk < ws->nann && ws->anndate[kk] <= e->calc) kk++;

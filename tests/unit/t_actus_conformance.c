@@ -20,10 +20,9 @@
 static const struct {
   const char *id, *reason;
 } known[] = {
-  {"ann09", "reference values known to be imprecise (reference/actus/README.md)"},
-  {"clm08", "reference truncates the interest capitalisation schedule at the exercise date, contrary to the specification (README: known imprecise)"},
-  {"clm09", "reference truncates the interest capitalisation schedule at the exercise date, contrary to the specification (README: known imprecise)"},
-  {"clm14", "reference truncates the interest capitalisation schedule at the exercise date, contrary to the specification (README: known imprecise)"},
+  {"clm08", "README lists it as known-imprecise: the reference reports 0 accrued at the exercise (XD) and pays at settlement "
+            "only the interest accrued up to the exercise, whereas clm09 and clm14 (same notice mechanism, both passing) report "
+            "the accrual at XD"},
 };
 
 typedef struct {
@@ -127,7 +126,7 @@ int main(int argc, char **argv)
       }
       got.n             = 0;
       PetscErrorCode ie = BallastActusCaseRun(&c, collect, &got);
-      if (reason) {
+      if (reason && !getenv("BALLAST_ACTUS_NO_SKIP")) {
         skip("%s: %s", id, reason);
         skipped++;
       } else if (ie) {
