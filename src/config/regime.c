@@ -1,0 +1,365 @@
+/* Regime files (config/regimes/README.md): libconfig text -> the plain BallastRegime struct.
+ * Every key is checked: unknown keys, wrong types, missing keys and bad values are
+ * BALLAST_ERR_USAGE errors "file:line: ..." (libconfig 1.5 lookups fail silently on a type
+ * mismatch, so each setting's type is checked before it is read). */
+#include <ballast/regime.h>
+#include <ballast/scenario.h>
+#include <libconfig.h>
+#include <math.h>
+#include <string.h>
+
+/* The six names, NULL-terminated for check_keys (the same order as BallastRegScenario). */
+static const char *reg_names[BALLAST_REG_COUNT + 1] = {"parallel_up", "parallel_down", "steepener", "flattener", "short_up", "short_down", NULL};
+
+/* Top-level keys. Sections owned by other modules' regime parameters (deposit caps, LCR/NSFR
+ * factors, run-off rates) are listed so that they pass here; their parsers check them via r->doc. */
+static const char *top_keys[]      = {"name", "version", "source", "shocks", "scenarios", "lower_bound", "buckets", "key_tenors", "outlier_tests", "aggregation",
+                                      "nmd", "lcr", "nsfr", "liquidity", "behaviour", NULL};
+static const char *shocks_keys[]   = {"short_decay_years", "currencies", "default_currency", NULL};
+static const char *scen_keys[]     = {"parallel", "short", "long", "prepayment_scalar", "term_deposit_scalar", NULL};
+static const char *floor_none[]    = {"type", NULL};
+static const char *floor_linear[]  = {"type", "at_zero_bp", "slope_bp_per_year", "max_bp", "below_bound", NULL};
+static const char *bucket_keys[]   = {"upper", "midpoint_years", NULL};
+static const char *test_keys[]     = {"name", "measure", "scenarios", "threshold_tier1", "gain_weight", NULL};
+static const char *agg_keys[]      = {"loss_weight", "gain_weight", NULL};
+
+static const char *type_name(int t)
+{
+  switch (t) {
+  case CONFIG_TYPE_GROUP: return "a group { }";
+  case CONFIG_TYPE_INT:
+  case CONFIG_TYPE_INT64: return "an integer";
+  case CONFIG_TYPE_FLOAT: return "a number";
+  case CONFIG_TYPE_STRING: return "a string";
+  case CONFIG_TYPE_BOOL: return "a boolean";
+  case CONFIG_TYPE_ARRAY: return "an array [ ]";
+  case CONFIG_TYPE_LIST: return "a list ( )";
+  default: return "nothing";
+  }
+}
+
+static int line_of(const config_setting_t *s) { return s ? (int)config_setting_source_line(s) : 0; }
+
+static const char *where(const config_setting_t *g)
+{
+  const char *n = g ? config_setting_name(g) : NULL;
+  return n ? n : "the file";
+}
+
+static PetscErrorCode check_keys(MPI_Comm comm, const char *file, config_setting_t *grp, const char *const *allowed)
+{
+  PetscFunctionBeginUser;
+  int n = config_setting_length(grp);
+  for (int i = 0; i < n; i++) {
+    config_setting_t *s     = config_setting_get_elem(grp, (unsigned)i);
+    const char       *nm    = config_setting_name(s);
+    PetscBool         found = PETSC_FALSE;
+    for (int k = 0; allowed[k]; k++)
+      if (nm && !strcmp(nm, allowed[k])) found = PETSC_TRUE;
+    PetscCheck(found, comm, BALLAST_ERR_USAGE, "%s:%d: unknown key '%s' in %s", file, line_of(s), nm ? nm : "?", where(grp));
+  }
+  PetscFunctionReturn(0);
+}
+
+static int is_number(int t) { return t == CONFIG_TYPE_FLOAT || t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64; }
+
+static double number_of(const config_setting_t *s)
+{
+  return config_setting_type(s) == CONFIG_TYPE_FLOAT ? config_setting_get_float(s) : (double)config_setting_get_int64(s);
+}
+
+/* Required member of `type` (CONFIG_TYPE_FLOAT accepts integers; CONFIG_TYPE_ARRAY accepts lists). */
+static PetscErrorCode member(MPI_Comm comm, const char *file, config_setting_t *grp, const char *key, int type, PetscBool required, config_setting_t **s)
+{
+  PetscFunctionBeginUser;
+  *s = config_setting_get_member(grp, key);
+  if (!*s) {
+    PetscCheck(!required, comm, BALLAST_ERR_USAGE, "%s:%d: missing required key '%s' in %s", file, line_of(grp) ? line_of(grp) : 1, key, where(grp));
+    PetscFunctionReturn(0);
+  }
+  int t  = config_setting_type(*s);
+  int ok = t == type || (type == CONFIG_TYPE_FLOAT && is_number(t)) || (type == CONFIG_TYPE_ARRAY && t == CONFIG_TYPE_LIST);
+  PetscCheck(ok, comm, BALLAST_ERR_USAGE, "%s:%d: key '%s' must be %s, not %s", file, line_of(*s), key, type_name(type), type_name(t));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode get_number(MPI_Comm comm, const char *file, config_setting_t *grp, const char *key, double *v)
+{
+  config_setting_t *s;
+  PetscFunctionBeginUser;
+  PetscCall(member(comm, file, grp, key, CONFIG_TYPE_FLOAT, PETSC_TRUE, &s));
+  *v = number_of(s);
+  PetscCheck(isfinite(*v), comm, BALLAST_ERR_USAGE, "%s:%d: key '%s' must be finite", file, line_of(s), key);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode get_string(MPI_Comm comm, const char *file, config_setting_t *grp, const char *key, char **out)
+{
+  config_setting_t *s;
+  PetscFunctionBeginUser;
+  PetscCall(member(comm, file, grp, key, CONFIG_TYPE_STRING, PETSC_TRUE, &s));
+  const char *v = config_setting_get_string(s);
+  PetscCheck(v && v[0], comm, BALLAST_ERR_USAGE, "%s:%d: key '%s' must not be empty", file, line_of(s), key);
+  PetscCall(PetscStrallocpy(v, out));
+  PetscFunctionReturn(0);
+}
+
+/* An array of tenors, strictly increasing in nominal length. */
+static PetscErrorCode get_tenors(MPI_Comm comm, const char *file, config_setting_t *grp, const char *key, PetscInt *n, BallastRegimeTenor **out)
+{
+  config_setting_t *s;
+  PetscFunctionBeginUser;
+  PetscCall(member(comm, file, grp, key, CONFIG_TYPE_ARRAY, PETSC_TRUE, &s));
+  int len = config_setting_length(s);
+  PetscCheck(len > 0, comm, BALLAST_ERR_USAGE, "%s:%d: '%s' must not be empty", file, line_of(s), key);
+  PetscCall(PetscCalloc1(len, out));
+  *n = len;
+  for (int i = 0; i < len; i++) {
+    config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+    PetscCheck(config_setting_type(e) == CONFIG_TYPE_STRING, comm, BALLAST_ERR_USAGE, "%s:%d: '%s' must hold tenors as strings (\"3M\"), element %d is %s", file,
+               line_of(s), key, i + 1, type_name(config_setting_type(e)));
+    const char *txt = config_setting_get_string(e);
+    PetscCheck(!BallastRegimeTenorParse(txt, &(*out)[i]), comm, BALLAST_ERR_USAGE, "%s:%d: '%s' element %d: '%s' is not a tenor (ON or a positive number followed by D, W, M or Y)",
+               file, line_of(s), key, i + 1, txt);
+    PetscCheck(i == 0 || BallastTenorNominalYears(&(*out)[i]) > BallastTenorNominalYears(&(*out)[i - 1]), comm, BALLAST_ERR_USAGE,
+               "%s:%d: '%s' must be strictly increasing: '%s' does not come after '%s'", file, line_of(s), key, txt, (*out)[i - 1].text);
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode parse_shocks(MPI_Comm comm, const char *f, config_setting_t *root, BallastRegime *r)
+{
+  config_setting_t *g, *c, *s;
+  PetscFunctionBeginUser;
+  PetscCall(member(comm, f, root, "shocks", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
+  PetscCall(check_keys(comm, f, g, shocks_keys));
+  PetscCall(get_number(comm, f, g, "short_decay_years", &r->short_decay));
+  PetscCall(member(comm, f, g, "short_decay_years", CONFIG_TYPE_FLOAT, PETSC_TRUE, &s));
+  PetscCheck(r->short_decay > 0, comm, BALLAST_ERR_USAGE, "%s:%d: shocks.short_decay_years must be positive", f, line_of(s));
+  PetscCall(member(comm, f, g, "currencies", CONFIG_TYPE_GROUP, PETSC_TRUE, &c));
+  int n = config_setting_length(c);
+  PetscCheck(n > 0, comm, BALLAST_ERR_USAGE, "%s:%d: shocks.currencies lists no currency", f, line_of(c));
+  PetscCall(PetscCalloc1(n, &r->shock));
+  r->ncurrencies = n;
+  for (int i = 0; i < n; i++) {
+    config_setting_t *e    = config_setting_get_elem(c, (unsigned)i);
+    const char       *code = config_setting_name(e);
+    size_t            len  = strlen(code);
+    PetscCheck(len == 3 && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z' && code[2] >= 'A' && code[2] <= 'Z', comm, BALLAST_ERR_USAGE,
+               "%s:%d: shocks.currencies: '%s' is not an ISO 4217 currency code (three capital letters)", f, line_of(e), code);
+    PetscCheck(config_setting_type(e) == CONFIG_TYPE_ARRAY && config_setting_length(e) == 3, comm, BALLAST_ERR_USAGE,
+               "%s:%d: shocks.currencies.%s must be an array [parallel_bp, short_bp, long_bp], not %s%s", f, line_of(e), code, type_name(config_setting_type(e)),
+               config_setting_type(e) == CONFIG_TYPE_ARRAY ? " of another length" : "");
+    double v[3];
+    for (int k = 0; k < 3; k++) {
+      config_setting_t *x = config_setting_get_elem(e, (unsigned)k);
+      PetscCheck(is_number(config_setting_type(x)), comm, BALLAST_ERR_USAGE, "%s:%d: shocks.currencies.%s must hold numbers (bp)", f, line_of(e), code);
+      v[k] = number_of(x);
+      PetscCheck(isfinite(v[k]) && v[k] >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: shocks.currencies.%s: shock sizes must be >= 0 bp (the scenario coefficients carry the sign), got %g", f,
+                 line_of(e), code, v[k]);
+    }
+    for (int j = 0; j < i; j++) PetscCheck(strcmp(r->shock[j].code, code), comm, BALLAST_ERR_USAGE, "%s:%d: currency %s listed twice", f, line_of(e), code);
+    PetscCall(PetscStrncpy(r->shock[i].code, code, sizeof r->shock[i].code));
+    r->shock[i].parallel = v[0] * 1e-4;
+    r->shock[i].shrt     = v[1] * 1e-4;
+    r->shock[i].lng      = v[2] * 1e-4;
+  }
+  r->default_currency = -1;
+  PetscCall(member(comm, f, g, "default_currency", CONFIG_TYPE_STRING, PETSC_FALSE, &s));
+  if (s) {
+    const char *d = config_setting_get_string(s);
+    for (PetscInt i = 0; i < r->ncurrencies; i++)
+      if (!strcmp(r->shock[i].code, d)) r->default_currency = i;
+    PetscCheck(r->default_currency >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: shocks.default_currency '%s' is not listed in shocks.currencies", f, line_of(s), d);
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode parse_scenarios(MPI_Comm comm, const char *f, config_setting_t *root, BallastRegime *r)
+{
+  config_setting_t *g, *e;
+  PetscFunctionBeginUser;
+  PetscCall(member(comm, f, root, "scenarios", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
+  PetscCall(check_keys(comm, f, g, reg_names));
+  for (int i = 0; i < BALLAST_REG_COUNT; i++) {
+    BallastRegimeScenario *sc = &r->scenario[i];
+    PetscCall(member(comm, f, g, reg_names[i], CONFIG_TYPE_GROUP, PETSC_TRUE, &e));
+    PetscCall(check_keys(comm, f, e, scen_keys));
+    PetscCall(get_number(comm, f, e, "parallel", &sc->parallel));
+    PetscCall(get_number(comm, f, e, "short", &sc->shrt));
+    PetscCall(get_number(comm, f, e, "long", &sc->lng));
+    PetscCall(get_number(comm, f, e, "prepayment_scalar", &sc->prepayment_scalar));
+    PetscCall(get_number(comm, f, e, "term_deposit_scalar", &sc->term_deposit_scalar));
+    PetscCheck(sc->prepayment_scalar >= 0 && sc->term_deposit_scalar >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: scenarios.%s: behavioural scalars must be >= 0", f, line_of(e),
+               reg_names[i]);
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode parse_floor(MPI_Comm comm, const char *f, config_setting_t *root, BallastRegime *r)
+{
+  config_setting_t *g, *s;
+  char             *type, *below;
+  PetscFunctionBeginUser;
+  PetscCall(member(comm, f, root, "lower_bound", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
+  PetscCall(get_string(comm, f, g, "type", &type));
+  PetscCall(member(comm, f, g, "type", CONFIG_TYPE_STRING, PETSC_TRUE, &s));
+  PetscBool none = (PetscBool)!strcmp(type, "none"), linear = (PetscBool)!strcmp(type, "linear");
+  PetscCall(PetscFree(type));
+  PetscCheck(none || linear, comm, BALLAST_ERR_USAGE, "%s:%d: lower_bound.type '%s' must be \"none\" or \"linear\"", f, line_of(s), config_setting_get_string(s));
+  if (none) {
+    PetscCall(check_keys(comm, f, g, floor_none));
+    r->floor.type = BALLAST_FLOOR_NONE;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(check_keys(comm, f, g, floor_linear));
+  r->floor.type = BALLAST_FLOOR_LINEAR;
+  PetscCall(get_number(comm, f, g, "at_zero_bp", &r->floor.at_zero));
+  PetscCall(get_number(comm, f, g, "slope_bp_per_year", &r->floor.slope));
+  PetscCall(get_number(comm, f, g, "max_bp", &r->floor.max));
+  r->floor.at_zero *= 1e-4;
+  r->floor.slope *= 1e-4;
+  r->floor.max *= 1e-4;
+  PetscCall(get_string(comm, f, g, "below_bound", &below));
+  PetscCall(member(comm, f, g, "below_bound", CONFIG_TYPE_STRING, PETSC_TRUE, &s));
+  if (!strcmp(below, "unfloored")) r->floor.below = BALLAST_FLOOR_BELOW_UNFLOORED;
+  else if (!strcmp(below, "observed")) r->floor.below = BALLAST_FLOOR_BELOW_OBSERVED;
+  else {
+    PetscCall(PetscFree(below));
+    SETERRQ(comm, BALLAST_ERR_USAGE, "%s:%d: lower_bound.below_bound '%s' must be \"unfloored\" or \"observed\"", f, line_of(s), config_setting_get_string(s));
+  }
+  PetscCall(PetscFree(below));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode parse_buckets(MPI_Comm comm, const char *f, config_setting_t *root, BallastRegime *r)
+{
+  config_setting_t *g, *m;
+  PetscInt          nup;
+  PetscFunctionBeginUser;
+  PetscCall(member(comm, f, root, "buckets", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
+  PetscCall(check_keys(comm, f, g, bucket_keys));
+  PetscCall(get_tenors(comm, f, g, "upper", &nup, &r->bucket_upper));
+  PetscCall(member(comm, f, g, "midpoint_years", CONFIG_TYPE_ARRAY, PETSC_TRUE, &m));
+  int nm = config_setting_length(m);
+  PetscCheck(nm == nup + 1, comm, BALLAST_ERR_USAGE, "%s:%d: buckets.midpoint_years has %d values; expected %" PetscInt_FMT " (one per bucket: the upper bounds plus the open-ended last bucket)", f,
+             line_of(m), nm, nup + 1);
+  r->nbuckets = nm;
+  PetscCall(PetscCalloc1(nm, &r->bucket_mid));
+  for (int i = 0; i < nm; i++) {
+    config_setting_t *e = config_setting_get_elem(m, (unsigned)i);
+    PetscCheck(is_number(config_setting_type(e)), comm, BALLAST_ERR_USAGE, "%s:%d: buckets.midpoint_years must hold numbers (years), element %d is %s", f, line_of(m), i + 1,
+               type_name(config_setting_type(e)));
+    r->bucket_mid[i] = number_of(e);
+    PetscCheck(isfinite(r->bucket_mid[i]) && r->bucket_mid[i] > 0 && (i == 0 || r->bucket_mid[i] > r->bucket_mid[i - 1]), comm, BALLAST_ERR_USAGE,
+               "%s:%d: buckets.midpoint_years must be positive and strictly increasing (element %d: %g)", f, line_of(m), i + 1, r->bucket_mid[i]);
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode parse_tests(MPI_Comm comm, const char *f, config_setting_t *root, BallastRegime *r)
+{
+  config_setting_t *l, *s;
+  PetscFunctionBeginUser;
+  PetscCall(member(comm, f, root, "outlier_tests", CONFIG_TYPE_LIST, PETSC_TRUE, &l));
+  int n = config_setting_length(l);
+  PetscCall(PetscCalloc1(n + 1, &r->test));
+  for (int i = 0; i < n; i++) {
+    config_setting_t   *e = config_setting_get_elem(l, (unsigned)i);
+    BallastOutlierTest *t = &r->test[i];
+    char               *meas;
+    PetscCheck(config_setting_type(e) == CONFIG_TYPE_GROUP, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests element %d must be a group { }, not %s", f, line_of(e), i + 1,
+               type_name(config_setting_type(e)));
+    PetscCall(check_keys(comm, f, e, test_keys));
+    r->ntests = i + 1;
+    PetscCall(get_string(comm, f, e, "name", &t->name));
+    PetscCall(get_string(comm, f, e, "measure", &meas));
+    PetscCall(member(comm, f, e, "measure", CONFIG_TYPE_STRING, PETSC_TRUE, &s));
+    PetscBool eve = (PetscBool)!strcmp(meas, "delta_eve"), nii = (PetscBool)!strcmp(meas, "delta_nii");
+    PetscCall(PetscFree(meas));
+    PetscCheck(eve || nii, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests '%s': measure '%s' must be \"delta_eve\" or \"delta_nii\"", f, line_of(s), t->name, config_setting_get_string(s));
+    t->measure = eve ? BALLAST_MEASURE_DELTA_EVE : BALLAST_MEASURE_DELTA_NII;
+    PetscCall(member(comm, f, e, "scenarios", CONFIG_TYPE_ARRAY, PETSC_TRUE, &s));
+    int ns = config_setting_length(s);
+    PetscCheck(ns > 0, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests '%s': scenarios must not be empty", f, line_of(s), t->name);
+    PetscCall(PetscCalloc1(ns, &t->scenarios));
+    t->nscenarios = ns;
+    for (int k = 0; k < ns; k++) {
+      config_setting_t *x = config_setting_get_elem(s, (unsigned)k);
+      int               id = config_setting_type(x) == CONFIG_TYPE_STRING ? BallastRegScenarioFind(config_setting_get_string(x)) : -1;
+      PetscCheck(id >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests '%s': scenarios element %d must name a regulatory scenario (parallel_up, parallel_down, steepener, flattener, short_up, short_down)", f,
+                 line_of(s), t->name, k + 1);
+      t->scenarios[k] = (BallastRegScenario)id;
+    }
+    PetscCall(get_number(comm, f, e, "threshold_tier1", &t->threshold_tier1));
+    PetscCall(get_number(comm, f, e, "gain_weight", &t->gain_weight));
+    PetscCheck(t->threshold_tier1 > 0 && t->threshold_tier1 < 1, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests '%s': threshold_tier1 is a fraction of Tier 1 in (0, 1), got %g", f,
+               line_of(e), t->name, t->threshold_tier1);
+    PetscCheck(t->gain_weight >= 0 && t->gain_weight <= 1, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests '%s': gain_weight must be in [0, 1], got %g", f, line_of(e), t->name,
+               t->gain_weight);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastRegimeLoad(MPI_Comm comm, const char *path, BallastRegime *r)
+{
+  char             *bytes;
+  size_t            len;
+  config_t         *doc;
+  config_setting_t *root, *g;
+  const char       *f = path;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(r, sizeof(*r)));
+  r->default_currency = -1;
+  PetscCall(PetscStrallocpy(path, &r->path));
+  PetscCall(BallastReadBcast(comm, path, &bytes, &len));
+  PetscCall(BallastSHA256Buffer(bytes, len, r->sha256));
+  PetscCall(PetscNew(&doc));
+  config_init(doc);
+  r->doc      = doc; /* freed by BallastRegimeDestroy, also after a failed load */
+  int okparse = config_read_string(doc, bytes);
+  PetscCall(PetscFree(bytes));
+  PetscCheck(okparse == CONFIG_TRUE, comm, BALLAST_ERR_USAGE, "%s:%d: %s", f, config_error_line(doc), config_error_text(doc));
+  root = config_root_setting(doc);
+  PetscCall(check_keys(comm, f, root, top_keys));
+  PetscCall(get_string(comm, f, root, "name", &r->name));
+  PetscCall(get_string(comm, f, root, "version", &r->version));
+  PetscCall(get_string(comm, f, root, "source", &r->source));
+  PetscCall(parse_shocks(comm, f, root, r));
+  PetscCall(parse_scenarios(comm, f, root, r));
+  PetscCall(parse_floor(comm, f, root, r));
+  PetscCall(parse_buckets(comm, f, root, r));
+  PetscCall(get_tenors(comm, f, root, "key_tenors", &r->nkey, &r->key_tenor));
+  PetscCall(parse_tests(comm, f, root, r));
+  PetscCall(member(comm, f, root, "aggregation", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
+  PetscCall(check_keys(comm, f, g, agg_keys));
+  PetscCall(get_number(comm, f, g, "loss_weight", &r->loss_weight));
+  PetscCall(get_number(comm, f, g, "gain_weight", &r->gain_weight));
+  PetscCheck(r->loss_weight >= 0 && r->gain_weight >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: aggregation weights must be >= 0", f, line_of(g));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastRegimeDestroy(BallastRegime *r)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(r->path));
+  PetscCall(PetscFree(r->name));
+  PetscCall(PetscFree(r->version));
+  PetscCall(PetscFree(r->source));
+  PetscCall(PetscFree(r->shock));
+  PetscCall(PetscFree(r->bucket_upper));
+  PetscCall(PetscFree(r->bucket_mid));
+  PetscCall(PetscFree(r->key_tenor));
+  for (PetscInt i = 0; r->test && i < r->ntests; i++) {
+    PetscCall(PetscFree(r->test[i].name));
+    PetscCall(PetscFree(r->test[i].scenarios));
+  }
+  PetscCall(PetscFree(r->test));
+  if (r->doc) {
+    config_destroy((config_t *)r->doc);
+    PetscCall(PetscFree(r->doc));
+  }
+  PetscCall(PetscMemzero(r, sizeof(*r)));
+  PetscFunctionReturn(0);
+}
