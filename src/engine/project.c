@@ -64,6 +64,8 @@ PetscErrorCode BallastProject(BallastSchedule ws, const BallastTerms *t, const B
   s.nsc = s.isc = 1.0;
   s.ipac1 = s.ipac2 = 0.0;
   s.ipac = ws->ipac0;
+  /* a swap's accruedInterest is the net accrual; it is carried on the fixed leg */
+  if (ct == BALLAST_CT_SWPPV) s.ipac1 = ws->ipac0;
   if (ws->preIED) {
     s.nt = s.ipnr = s.ipcb = 0.0;
   } else {
