@@ -718,7 +718,7 @@ static void nmd_schedule(const Gen *g, Rng *r, Row *w, int c, BallastDayCount dc
 static void gen_sight(const Gen *g, Rng *r, Row *w)
 {
   book(g, r, L_RETAIL_DEP, w);
-  w->notional = round2(fmax(1000.0, lognorm(r, 110000, 0.9)));
+  w->notional = round2(fmax(1000.0, lognorm(r, 125000, 0.9)));
   w->rate     = coin(r, 0.7) ? 0.0 : round6(urange(r, 0.0001, 0.0025));
   nmd_schedule(g, r, w, 3, BALLAST_DCC_A365);
   w->xdn  = "P0D";
@@ -734,7 +734,7 @@ static void gen_savings(const Gen *g, Rng *r, Row *w)
   static const double wn[3] = {0.7, 0.2, 0.1};
   static const char  *nn[3] = {"P0D", "P1M", "P3M"};
   book(g, r, L_RETAIL_DEP, w);
-  w->notional = round2(fmax(1000.0, lognorm(r, 140000, 0.9)));
+  w->notional = round2(fmax(1000.0, lognorm(r, 160000, 0.9)));
   w->rate     = round6(fmax(0.0, index_rate(g, disc_curve[w->ccy], 0) - urange(r, 0.004, 0.014)));
   nmd_schedule(g, r, w, coin(r, 0.6) ? 12 : 3, BALLAST_DCC_A365);
   w->xdn  = nn[pick(r, wn, 3)];
@@ -751,7 +751,7 @@ static void gen_corpdep(const Gen *g, Rng *r, Row *w)
   static const char  *cn[4] = {"corporate", "sme", "financial", "pse"};
   book(g, r, L_CORP_DEP, w);
   int cp      = pick(r, wc, 4);
-  w->notional = round2(fmax(1000.0, lognorm(r, 180000, 1.05)));
+  w->notional = round2(fmax(1000.0, lognorm(r, 210000, 1.05)));
   w->rate     = round6(fmax(0.0, index_rate(g, disc_curve[w->ccy], 0) - urange(r, 0.005, 0.02)));
   nmd_schedule(g, r, w, 1, mm_dcc[w->ccy]);
   w->xdn  = "P0D";
@@ -798,7 +798,7 @@ static void gen_term_deposit(const Gen *g, Rng *r, Row *w)
     book(g, r, L_RETAIL_DEP, w);
     int term    = tm[pick(r, wt, 6)];
     dcc         = BALLAST_DCC_A365;
-    w->notional = roundto(fmin(2e6, fmax(1000.0, lognorm(r, 25000, 0.8))), 100.0);
+    w->notional = roundto(fmin(2e6, fmax(1000.0, lognorm(r, 30000, 0.8))), 100.0);
     tk          = term_placement(g, r, w, term);
     w->rate     = round6(fmax(0.0005, vintage1(year_of(w->ied), w->ccy) - 0.003 + 0.002 * (term / 12) + urange(r, -0.0015, 0.0015)));
     double eur  = w->notional * fx_rate[w->ccy];
@@ -845,7 +845,7 @@ static void gen_wholesale(const Gen *g, Rng *r, Row *w)
     int                 m     = years * 12 / c;
     sched_build(g, r, c, m, rint_below(r, m), &s);
     BallastDayCount dcc = flt ? mm_dcc[w->ccy] : BALLAST_DCC_AA;
-    w->notional         = roundto(fmax(1e5, lognorm(r, sub == 0 ? 5e6 : 3e6, sub == 0 ? 0.5 : 0.6)), 1e5);
+    w->notional         = roundto(fmax(1e5, lognorm(r, sub == 0 ? 5.5e6 : 3e6, sub == 0 ? 0.5 : 0.6)), 1e5);
     if (flt) {
       int curve = idx3_curve[w->ccy];
       w->spread = round6(urange(r, 0.006, 0.015));
