@@ -445,12 +445,27 @@ static void annuity(const Sched *s, BallastDayCount dcc, double r, double L, dou
 {
   double      Y[MAXPERIODS + 1], D = 1.0, S = 0.0, b = L, a;
   BallastDate prev = s->ied;
+  int         y, mo, d;
+  BallastDateToYMD(s->ied, &y, &mo, &d);
+  /* Anchor days are <= 28, so a period of c months is c calendar months exactly: the year
+   * fractions of the day counts used for annuities follow without converting dates (the same
+   * arithmetic as BallastYearFraction, so the same values). */
   for (int j = 1; j <= s->m; j++) {
-    BallastDate t = sched_date(s, j);
-    Y[j]          = BallastYearFraction(dcc, prev, t, s->md);
+    if (dcc == BALLAST_DCC_30E360 && d <= 28) Y[j] = (30.0 * s->c) / 360.0;
+    else if ((dcc == BALLAST_DCC_A365 || dcc == BALLAST_DCC_A360) && d <= 28) {
+      int days = 0;
+      for (int i = 0; i < s->c; i++) {
+        days += BallastDaysInMonth(y, mo);
+        if (++mo > 12) mo = 1, y++;
+      }
+      Y[j] = (double)days / (dcc == BALLAST_DCC_A365 ? 365.0 : 360.0);
+    } else {
+      BallastDate t = sched_date(s, j);
+      Y[j]          = BallastYearFraction(dcc, prev, t, s->md);
+      prev          = t;
+    }
     D *= 1.0 + r * Y[j];
     S += 1.0 / D;
-    prev = t;
   }
   a = L / S;
   for (int j = 1; j <= s->k; j++) b = b * (1.0 + r * Y[j]) - a;
