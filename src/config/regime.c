@@ -6,6 +6,7 @@
 #include <ballast/scenario.h>
 #include <libconfig.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* The six names, NULL-terminated for check_keys (the same order as BallastRegScenario). */
@@ -40,10 +41,18 @@ static const char *type_name(int t)
 
 static int line_of(const config_setting_t *s) { return s ? (int)config_setting_source_line(s) : 0; }
 
+/* What a group is called in messages: its name, "an entry of <list>" for a list element, or the file. */
 static const char *where(const config_setting_t *g)
 {
-  const char *n = g ? config_setting_name(g) : NULL;
-  return n ? n : "the file";
+  static char       buf[128];
+  const char       *n = g ? config_setting_name(g) : NULL;
+  config_setting_t *p = g ? config_setting_parent(g) : NULL;
+  if (n) return n;
+  if (p && config_setting_name(p)) {
+    snprintf(buf, sizeof buf, "an entry of %s", config_setting_name(p));
+    return buf;
+  }
+  return "the file";
 }
 
 static PetscErrorCode check_keys(MPI_Comm comm, const char *file, config_setting_t *grp, const char *const *allowed)

@@ -62,7 +62,7 @@ int main(int argc, char **argv)
   PetscInitialize(&argc, &argv, NULL, NULL);
   PetscPushErrorHandler(PetscReturnErrorHandler, NULL);
   snprintf(tmp, sizeof tmp, "/tmp/ballast-t_regime-%d.cfg", (int)getpid());
-  plan(82);
+  plan(84);
 
   /* ---- BCBS 2016 ---- */
   is_int(0, load_path(regime_path("bcbs-2016.cfg"), &r), "bcbs-2016.cfg loads");
@@ -168,6 +168,12 @@ int main(int argc, char **argv)
   is_int(BALLAST_ERR_USAGE, load_text(NAME SHOCKS SCEN FLOOR "buckets = { upper = [\"1Y\"]; midpoint_years = [0.5]; };\n" KEYS TESTS AGG, &r), "midpoints: one per bucket");
   contains(msg, ":12: buckets.midpoint_years has 1 values; expected 2", "... names line 12 and the counts");
   is_int(BALLAST_ERR_USAGE, load_text(NAME SHOCKS SCEN FLOOR BUCKETS "key_tenors = [\"5Y\", \"1Y\"];\n" TESTS AGG, &r), "key tenors must increase");
+  is_int(BALLAST_ERR_USAGE,
+         load_text(NAME SHOCKS SCEN FLOOR BUCKETS KEYS
+                   "outlier_tests = ( { name = \"eve\"; measure = \"delta_eve\"; scenarios = [\"parallel_up\"]; threshold = 0.15; gain_weight = 0.0; } );\n" AGG,
+                   &r),
+         "unknown key in an outlier test");
+  contains(msg, ":14: unknown key 'threshold' in an entry of outlier_tests", "... names line 14 and the list");
   is_int(BALLAST_ERR_USAGE, load_text(NAME SHOCKS SCEN FLOOR BUCKETS KEYS TESTS "aggregation = { loss_weight = 1.0 };\n", &r), "syntax error");
   contains(msg, ":15:", "... reported with its line");
   is_int(BALLAST_ERR_IO, load_path("/nonexistent/regime.cfg", &r), "a missing file is an I/O error");
