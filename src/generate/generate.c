@@ -1343,6 +1343,38 @@ static int make_dirs(const char *dir, char *msg, size_t len)
   return 0;
 }
 
+/* Rank 0, best effort: remove the temporary files of a failed run. */
+static void remove_temporaries(const char *dir, int ncontract_files, int nshards)
+{
+  char        p[PETSC_MAX_PATH_LEN + 64];
+  const char *names[3] = {"curves.csv", "fx.csv", "run.cfg"};
+  for (int s = 0; s < ncontract_files; s++) {
+    if (nshards) snprintf(p, sizeof p, "%s/.contracts-%03d.csv.tmp", dir, s);
+    else snprintf(p, sizeof p, "%s/.contracts.csv.tmp", dir);
+    (void)remove(p);
+  }
+  for (int i = 0; i < 3; i++) {
+    snprintf(p, sizeof p, "%s/.%s.tmp", dir, names[i]);
+    (void)remove(p);
+  }
+}
+
+/* Rank 0: contract files of an earlier run into the same directory that this run's run.cfg does
+ * not name (contracts.csv when sharding, shards beyond the new count) would confuse a reader of
+ * the directory: remove them. */
+static void remove_stale(const char *dir, int nshards)
+{
+  char p[PETSC_MAX_PATH_LEN + 64];
+  if (nshards) {
+    snprintf(p, sizeof p, "%s/contracts.csv", dir);
+    (void)remove(p);
+  }
+  for (int s = nshards; s < 1000; s++) {
+    snprintf(p, sizeof p, "%s/contracts-%03d.csv", dir, s);
+    if (remove(p) != 0) break;
+  }
+}
+
 /* ------------------------------------------------------------------ the command */
 PetscErrorCode BallastGenerate(MPI_Comm comm, const BallastGenerateOptions *o)
 {
@@ -1372,7 +1404,11 @@ PetscErrorCode BallastGenerate(MPI_Comm comm, const BallastGenerateOptions *o)
   for (int s = 0; s < PetscMax(nshards, 1); s++) {
     if (nshards) snprintf(tmp, plen, "%s/.contracts-%03d.csv.tmp", o->out, s);
     else snprintf(tmp, plen, "%s/.contracts.csv.tmp", o->out);
-    PetscCall(write_rows(comm, &g, tmp, (int64_t)s * S, PetscMin(N, (int64_t)(s + 1) * S), buf, &tot));
+    PetscErrorCode ierr = write_rows(comm, &g, tmp, (int64_t)s * S, PetscMin(N, (int64_t)(s + 1) * S), buf, &tot);
+    if (ierr) { /* every rank failed together (write_rows agrees); leave no partial file behind */
+      if (rank == 0) remove_temporaries(o->out, s + 1, nshards);
+      PetscCall(ierr);
+    }
   }
   PetscCall(PetscFree(buf));
 
@@ -1414,6 +1450,8 @@ PetscErrorCode BallastGenerate(MPI_Comm comm, const BallastGenerateOptions *o)
       if (rename(tmp, fin) != 0) failed = 1, snprintf(msg, sizeof msg, "%s: cannot rename to %s: %s", tmp, fin, strerror(errno));
     }
     for (int i = 0; i < 3; i++) PetscCall(PetscFree(texts[i]->s));
+    if (failed) remove_temporaries(o->out, PetscMax(nshards, 1), nshards);
+    else remove_stale(o->out, nshards);
   }
   PetscCall(agree_io(comm, failed ? PETSC_TRUE : PETSC_FALSE, msg));
 
