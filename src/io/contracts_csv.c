@@ -445,38 +445,41 @@ static PetscErrorCode parse_file(Loader *L, uint16_t fidx, const char *path)
   size_t   diag0 = (size_t)L->diag.n;
   int64_t  nlines = 0;
   long     pos    = start;
-  size_t   have   = 0; /* bytes in blk not yet consumed */
+  size_t   have   = 0; /* bytes in blk[cur .. cur+have) not yet consumed */
+  size_t   cur    = 0;
   fseeko(fp, start, SEEK_SET);
   PetscBool eof = PETSC_FALSE;
   while (pos < b) {
     if (!eof && have < MAXLINE) {
+      /* compact (rarely: once per block) and refill */
+      memmove(blk, blk + cur, have);
+      cur       = 0;
       size_t got = fread(blk + have, 1, BLOCK, fp);
       if (got < BLOCK) eof = PETSC_TRUE;
       have += got;
     }
     if (!have) break;
-    char *nl = memchr(blk, '\n', have);
+    char  *line = blk + cur;
+    char  *nl   = memchr(line, '\n', have);
     size_t ll;
     if (!nl) {
       if (!eof) {
-        /* a line longer than MAXLINE */
         ERR(L, "%s: a line near byte %ld is longer than %u bytes", path, pos, MAXLINE);
         break;
       }
-      ll          = have; /* last line without a newline */
-      blk[have]   = 0;
+      ll         = have; /* last line without a newline */
+      line[have] = 0;
     } else {
-      ll  = (size_t)(nl - blk);
+      ll  = (size_t)(nl - line);
       *nl = 0;
     }
     nlines++;
-    char *line = blk;
     if (ll && line[ll - 1] == '\r') line[ll - 1] = 0;
     /* line number is fixed up below: use the rank-local line index for now (negative marker) */
     if (line[0]) PetscCall(parse_row(L, path, fidx, -nlines, line, cols, ncols));
     size_t used = nl ? ll + 1 : ll;
     pos += (long)used;
-    memmove(blk, blk + used, have - used);
+    cur += used;
     have -= used;
   }
   fclose(fp);
