@@ -34,6 +34,9 @@ typedef struct {
   double tier1, tier2;
   /* NII */
   PetscInt nii_horizon_months;
+  /* user scenarios (config key user_scenarios), BallastScenarioDef[nuser] (include/ballast/scenario.h) */
+  PetscInt nuser;
+  void    *user;
   /* the parsed libconfig document, for modules that read their own sections (src/config only) */
   void *doc;
 } BallastConfig;

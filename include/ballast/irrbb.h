@@ -31,6 +31,9 @@ typedef struct {
   PetscInt        nport;
   BallastDate     as_of, nii_end;      /* NII horizon end */
   BallastDate     horizon;             /* schedule horizon for open-ended contracts */
+  /* optional second consumer of the base scenario's events (e.g. the liquidity ladder) */
+  BallastEventSink base_sink;
+  void            *base_ctx;
 } BallastIRRBBSetup;
 
 typedef struct {
@@ -42,6 +45,7 @@ typedef struct {
   double *gap;    /* [p][c][k] base repricing gap */
   double *pv;     /* [s][i] per contract PV for contracts.nc (NULL when not requested) */
   PetscInt ncontracts_done;
+  double   last_pv_base; /* base PV of the contract last added (contract currency) */
   int64_t  nevents;
   /* workspace */
   BallastSchedule ws;

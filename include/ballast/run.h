@@ -5,6 +5,7 @@
 #include <ballast/config.h>
 #include <ballast/contracts.h>
 #include <ballast/curve.h>
+#include <ballast/regime.h>
 #include <ballast/results.h>
 
 typedef struct {
@@ -13,6 +14,7 @@ typedef struct {
   BallastConfig     cfg;
   BallastMarketData market;
   BallastContracts  contracts;
+  BallastRegime    *regime;  /* NULL when the configuration names none */
   double            t_start; /* MPI_Wtime at start */
   /* SHA-256 of every input file: contracts (in configuration order), curves, fx, regime */
   PetscInt          ninputs;
@@ -31,5 +33,10 @@ PetscErrorCode BallastRunHashInputs(BallastRunContext *ctx);
 PetscErrorCode BallastRunControlTotals(BallastRunContext *ctx, double **notional, int64_t **count);
 /* Add dimensions portfolio and currency and the provenance attributes. */
 PetscErrorCode BallastRunResultsBase(BallastRunContext *ctx, BallastResults res);
+
+/* Collective: contracts.nc with pv(scenario, contract), written in parallel (src/io/contracts_nc.c):
+ * each rank writes the slices of the portfolios it owns; contracts ordered by (portfolio, file,
+ * line), so the file is the same on any number of ranks. pv is [nscen][local contracts]. */
+PetscErrorCode BallastWriteContractsNC(BallastRunContext *ctx, PetscInt nscen, const double *pv, const char *path);
 
 #endif

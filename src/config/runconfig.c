@@ -1,4 +1,5 @@
 #include <ballast/config.h>
+#include "scenario_cfg.h"
 #include <libconfig.h>
 #include <string.h>
 
@@ -217,6 +218,11 @@ PetscErrorCode BallastConfigLoad(MPI_Comm comm, const char *path, BallastConfig 
     PetscCall(get_double(comm, f, g, "tier2", PETSC_FALSE, &cfg->tier2));
     PetscCheck(cfg->tier1 >= 0 && cfg->tier2 >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: capital amounts must not be negative", f, config_setting_source_line(g));
   }
+  {
+    BallastScenarioDef *defs = NULL;
+    PetscCall(BallastScenarioDefsParse(comm, f, cfg->dir, config_setting_get_member(root, "user_scenarios"), &cfg->nuser, &defs));
+    cfg->user = defs;
+  }
   cfg->nii_horizon_months = 12;
   PetscCall(member(comm, f, root, "nii", CONFIG_TYPE_GROUP, PETSC_FALSE, &g));
   if (g) {
@@ -259,6 +265,10 @@ PetscErrorCode BallastConfigDestroy(BallastConfig *cfg)
     PetscCall(PetscFree(cfg->discount_curve[i]));
   }
   PetscCall(PetscFree2(cfg->discount_ccy, cfg->discount_curve));
+  if (cfg->user) {
+    BallastScenarioDef *defs = (BallastScenarioDef *)cfg->user;
+    PetscCall(BallastScenarioDefsDestroy(cfg->nuser, &defs));
+  }
   if (cfg->doc) {
     config_destroy((config_t *)cfg->doc);
     PetscCall(PetscFree(cfg->doc));

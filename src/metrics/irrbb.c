@@ -71,6 +71,10 @@ typedef struct {
   /* repricing gap (base only) */
   double *gap;
   int     floating, reset_seen;
+  /* fan-out of the base scenario's events */
+  BallastEventSink extra;
+  void            *extra_ctx;
+  int64_t          nevents;
 } Sink;
 
 static inline BallastDate roll(const Sink *k, BallastDate d) { return k->repl_cycle.n > 0 ? BallastCycleAdd(d, k->repl_cycle, 1) : d + k->repl_days; }
@@ -93,6 +97,8 @@ static void sink_event(void *ctx, const BallastEvent *ev)
 {
   Sink       *k = (Sink *)ctx;
   BallastDate d = ev->date;
+  k->nevents++;
+  if (k->extra) k->extra(k->extra_ctx, ev);
   if (d <= k->as_of) return;
   double t = (double)(d - k->as_of) / 365.0;
   if (ev->payoff != 0.0) {
@@ -155,6 +161,7 @@ PetscErrorCode BallastIRRBBAddContract(BallastIRRBB *acc, BallastContracts cs, P
   BallastScheduleOptions   opt = {0};
   PetscInt                 p = cs->alm[i].portfolio, c = cs->currency[i], np = s->nport, nc = s->nccy;
   PetscFunctionBeginUser;
+  acc->last_pv_base = 0.0;
   BallastContractsGetTerms(cs, i, &t);
   int ct = (int)t.contractType;
   if (ct == BALLAST_CT_STK) PetscFunctionReturn(0); /* equity: no interest-rate cash flows in IRRBB */
@@ -206,6 +213,10 @@ PetscErrorCode BallastIRRBBAddContract(BallastIRRBB *acc, BallastContracts cs, P
     k.cf         = v < s->nscen ? &acc->evecf[((v * np + p) * nc + c) * s->nbucket] : NULL;
     k.gap        = (v == 0 && ct != BALLAST_CT_CSH && ct != BALLAST_CT_SWPPV) ? &acc->gap[(p * nc + c) * s->nbucket] : NULL;
     k.last_notional = role_sign(t.contractRole) * (isnan(t.notionalPrincipal) ? 0.0 : t.notionalPrincipal);
+    if (v == 0) {
+      k.extra     = s->base_sink;
+      k.extra_ctx = s->base_ctx;
+    }
     if (ct == BALLAST_CT_CSH) {
       /* cash and reserves: face value at t = 0 */
       k.eve = role_sign(t.contractRole) * t.notionalPrincipal;
@@ -216,6 +227,8 @@ PetscErrorCode BallastIRRBBAddContract(BallastIRRBB *acc, BallastContracts cs, P
       PetscCall(BallastProject(acc->ws, &t, &m, sink_event, &k));
     }
     acc->eve[(v * np + p) * nc + c] += k.eve;
+    acc->nevents += k.nevents;
+    if (v == 0) acc->last_pv_base = k.eve;
     if (k.nii_on) acc->nii[(v * np + p) * nc + c] += k.nii - a0 + (k.ad_seen ? k.accrued_H : 0.0);
     if (acc->pv && v < s->nscen) acc->pv[v * cs->n + i] = k.eve;
   }

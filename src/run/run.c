@@ -4,6 +4,9 @@
 #include <ballast/commands.h>
 #include <ballast/io.h>
 #include <ballast/run.h>
+#include <ballast/irrbb_run.h>
+#include <ballast/regime.h>
+#include <ballast/scenario.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -22,7 +25,22 @@ PetscErrorCode BallastRunSetup(MPI_Comm comm, const char *config_path, BallastRu
   PetscCallMPI(MPI_Comm_rank(comm, &ctx->rank));
   PetscCallMPI(MPI_Comm_size(comm, &ctx->size));
   PetscCall(BallastConfigLoad(comm, config_path, &ctx->cfg));
+  if (ctx->cfg.regime) {
+    PetscCall(PetscNew(&ctx->regime));
+    PetscCall(BallastRegimeLoad(comm, ctx->cfg.regime, ctx->regime));
+  }
   PetscCall(BallastMarketLoad(comm, &ctx->cfg, &ctx->market));
+  /* replacement curve sets of user scenarios */
+  for (PetscInt u = 0; u < ctx->cfg.nuser; u++) {
+    BallastScenarioDef *d = &((BallastScenarioDef *)ctx->cfg.user)[u];
+    if (d->kind != BALLAST_SCENARIO_CURVES) continue;
+    PetscCall(PetscNew(&d->curves));
+    d->curves->as_of = ctx->cfg.as_of;
+    PetscCheck(BallastNamesCreate(&d->curves->currencies) == 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+    /* currency ids as in the base market data, so curves compare one to one */
+    for (int32_t c = 0; c < BallastNamesCount(ctx->market.currencies); c++) BallastNamesIntern(d->curves->currencies, BallastNamesGet(ctx->market.currencies, c));
+    PetscCall(BallastCurvesRead(comm, d->curves_file, d->curves));
+  }
   PetscCall(BallastContractsLoad(comm, &ctx->cfg, &ctx->market, &ctx->contracts));
   PetscFunctionReturn(0);
 }
@@ -32,6 +50,10 @@ PetscErrorCode BallastRunTeardown(BallastRunContext *ctx)
   PetscFunctionBeginUser;
   PetscCall(BallastContractsDestroy(&ctx->contracts));
   PetscCall(BallastMarketDataDestroy(&ctx->market));
+  if (ctx->regime) {
+    PetscCall(BallastRegimeDestroy(ctx->regime));
+    PetscCall(PetscFree(ctx->regime));
+  }
   PetscCall(BallastConfigDestroy(&ctx->cfg));
   for (PetscInt i = 0; i < ctx->ninputs; i++) PetscCall(PetscFree(ctx->input_path[i]));
   PetscCall(PetscFree(ctx->input_path));
@@ -262,24 +284,38 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   nloc = ctx.contracts->n;
   PetscCallMPI(MPI_Allreduce(&nloc, &total, 1, MPI_INT64_T, MPI_SUM, ctx.comm));
   /* Phase 2: computation and reduction */
+  PetscCheck(ctx.regime, ctx.comm, BALLAST_ERR_USAGE, "%s: no regime: set regime = \"regimes/bcbs-2016.cfg\" (or another file of config/regimes) for the IRRBB metrics", ctx.cfg.path);
   PetscCall(BallastRunControlTotals(&ctx, &notional, &count));
+  BallastIRRBBRun irr;
+  PetscCall(BallastIRRBBRunSetup(&ctx, ctx.regime, ctx.cfg.nuser, (BallastScenarioDef *)ctx.cfg.user, PETSC_TRUE, &irr));
+  PetscCall(BallastIRRBBRunCompute(&ctx, &irr, a.position_detail, NULL, NULL, NULL, NULL));
   /* Phase 3: results */
   PetscCall(make_dir(ctx.comm, ctx.cfg.output_dir));
   PetscCall(BallastResultsCreate(&res));
   PetscCall(BallastRunResultsBase(&ctx, res));
+  PetscCall(BallastResultsAddAttr(res, "regime_name", ctx.regime->name));
+  PetscCall(BallastResultsAddAttr(res, "regime_version", ctx.regime->version));
   const char *pc[] = {"portfolio", "currency"};
-  PetscCall(BallastResultsAddVar(res, "notional_total", 2, pc, notional, "outstanding notional principal at the as-of date (control total)", "currency of the column"));
+  PetscCall(BallastResultsAddVar(res, "notional_total", 2, pc, notional, "outstanding notional principal at the as-of date (control total)", "currency of the currency dimension (currency_code)"));
   PetscCall(BallastResultsAddVarInt(res, "contract_count", 2, pc, count, "number of contracts (control total)", "1"));
+  PetscCall(PetscPrintf(ctx.comm, "ballast run %s: %" PRId64 " contracts, %" PetscInt_FMT " portfolios, %d rank%s, regime %s\n", ctx.cfg.name, total, ctx.contracts->nportfolios, ctx.size,
+                        ctx.size > 1 ? "s" : "", ctx.regime->name));
+  if (ctx.rank == 0) PetscCall(BallastIRRBBRunResults(&ctx, &irr, res));
+  if (a.position_detail) {
+    snprintf(path, sizeof path, "%s/contracts.nc", ctx.cfg.output_dir);
+    PetscCall(BallastWriteContractsNC(&ctx, irr.nscen, irr.pv, path));
+  }
   double wall = MPI_Wtime() - ctx.t_start;
   PetscCall(BallastResultsAddAttrDouble(res, "wall_seconds", wall));
   snprintf(path, sizeof path, "%s/alm.nc", ctx.cfg.output_dir);
   PetscCall(BallastResultsWrite(ctx.comm, res, path));
   PetscCall(BallastResultsDestroy(&res));
   /* Phase 4: report */
-  PetscCall(PetscPrintf(ctx.comm, "ballast run %s: %" PRId64 " contracts, %" PetscInt_FMT " portfolios, %d rank%s, %.2f s\n", ctx.cfg.name, total, ctx.contracts->nportfolios, ctx.size,
-                        ctx.size > 1 ? "s" : "", wall));
-  PetscCall(print_totals(&ctx, notional, count));
+  PetscCall(PetscPrintf(ctx.comm, "projection: %" PRId64 " contracts x %" PetscInt_FMT " variants (%" PetscInt_FMT " scenarios, pv01, %" PetscInt_FMT " key rates), %" PRId64 " events, %.2f s; %.0f contract-scenarios per core-second\n",
+                        irr.ncontracts, irr.nvar, irr.nscen, irr.nkey, irr.nevents, irr.seconds, irr.core_seconds > 0 ? (double)irr.ncontracts * (double)irr.nvar / irr.core_seconds : 0.0));
+  PetscCall(PetscPrintf(ctx.comm, "wall time %.2f s on %d rank%s\n", wall, ctx.size, ctx.size > 1 ? "s" : ""));
   PetscCall(PetscPrintf(ctx.comm, "results: %s\n", path));
+  PetscCall(BallastIRRBBRunDestroy(&irr));
   PetscCall(PetscFree(notional));
   PetscCall(PetscFree(count));
   PetscCall(BallastRunTeardown(&ctx));
