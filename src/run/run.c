@@ -4,6 +4,7 @@
 #include <ballast/commands.h>
 #include <ballast/io.h>
 #include <ballast/run.h>
+#include <ballast/irrbb.h>
 #include <ballast/irrbb_run.h>
 #include <ballast/regime.h>
 #include <ballast/scenario.h>
@@ -322,11 +323,127 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscFunctionReturn(0);
 }
 
-/* `ballast events CONFIG --contract ID [--scenario NAME]`: completed with the engine. */
-PetscErrorCode BallastEventsFromConfig(int argc, char **argv);
+typedef struct {
+  char  *buf;
+  size_t len, cap;
+  const char *id;
+  int    err;
+} EventsCSV;
+
+static void events_csv_sink(void *ctx, const BallastEvent *ev)
+{
+  EventsCSV *o = (EventsCSV *)ctx;
+  char       line[512], d[11];
+  BallastDateFormat(ev->date, d);
+  int n = snprintf(line, sizeof line, "%s,%s,%s,%.17g,%.17g,%.17g,%.17g\n", o->id, d, BallastEventTypeName(ev->type), ev->payoff, ev->notional, ev->rate, ev->accrued);
+  if (o->len + (size_t)n + 1 > o->cap) {
+    size_t cap = o->cap ? 2 * o->cap : 1 << 16;
+    char  *b;
+    if (PetscMalloc1(cap, &b)) {
+      o->err = 1;
+      return;
+    }
+    if (o->len) memcpy(b, o->buf, o->len);
+    PetscFree(o->buf);
+    o->buf = b;
+    o->cap = cap;
+  }
+  memcpy(o->buf + o->len, line, (size_t)n + 1);
+  o->len += (size_t)n;
+}
+
+/* `ballast events CONFIG --contract ID [--scenario NAME]`: the cash-flow audit. The events are
+ * exactly those the run's metrics consume for that contract under that scenario (the engine's,
+ * or the synthetic call/overnight repayment of a deposit without maturity). Collective. */
 PetscErrorCode BallastEventsFromConfig(int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  SETERRQ(PETSC_COMM_WORLD, PETSC_ERR_SUP, "events from a configuration: not yet available");
+  const char       *config = NULL, *id = NULL, *scen = "base";
+  BallastRunContext ctx;
+  BallastIRRBBRun   run;
+  EventsCSV         out = {0};
+  PetscFunctionBeginUser;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "usage: ballast events CONFIG --contract ID [--scenario NAME]\n"
+                                              "  Prints the projected events of one contract of the run's balance sheet as CSV\n"
+                                              "  case,eventDate,eventType,payoff,notionalPrincipal,nominalInterestRate,accruedInterest\n"
+                                              "  (case = the contractID), under the named scenario (default base): the cash-flow audit.\n"
+                                              "  ballast events --actus FILE.json [--case ID] runs ACTUS reference cases instead.\n"));
+      PetscFunctionReturn(0);
+    } else if (!strcmp(argv[i], "--contract")) {
+      PetscCheck(i + 1 < argc, PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "--contract needs a contractID");
+      id = argv[++i];
+    } else if (!strcmp(argv[i], "--scenario")) {
+      PetscCheck(i + 1 < argc, PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "--scenario needs a scenario name");
+      scen = argv[++i];
+    } else if (argv[i][0] == '-' && argv[i][1] != '-') {
+      if (i + 1 < argc && argv[i + 1][0] != '-') i++;
+    } else if (argv[i][0] == '-') SETERRQ(PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "unknown option %s (see ballast events --help)", argv[i]);
+    else {
+      PetscCheck(!config, PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "one configuration file expected, got %s and %s", config, argv[i]);
+      config = argv[i];
+    }
+  }
+  PetscCheck(config && id, PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "usage: ballast events CONFIG --contract ID [--scenario NAME]");
+  PetscCall(BallastRunSetup(PETSC_COMM_WORLD, config, &ctx));
+  PetscCheck(ctx.regime, ctx.comm, BALLAST_ERR_USAGE, "%s: no regime configured", ctx.cfg.path);
+  PetscInt v = -1;
+  for (PetscInt s = 0; s < ctx.cfg.nscenarios; s++)
+    if (!strcmp(ctx.cfg.scenarios[s], scen)) v = s;
+  PetscCheck(v >= 0, ctx.comm, BALLAST_ERR_USAGE, "scenario '%s' is not among the scenarios of %s", scen, ctx.cfg.path);
+  PetscCall(BallastIRRBBRunSetup(&ctx, ctx.regime, ctx.cfg.nuser, (BallastScenarioDef *)ctx.cfg.user, PETSC_FALSE, &run));
+  PetscInt found = -1;
+  for (PetscInt i = 0; i < ctx.contracts->n; i++)
+    if (!strcmp(BallastContractsID(ctx.contracts, i), id)) found = i;
+  int here = found >= 0, anywhere;
+  PetscCallMPI(MPI_Allreduce(&here, &anywhere, 1, MPI_INT, MPI_SUM, ctx.comm));
+  PetscCheck(anywhere, ctx.comm, BALLAST_ERR_USAGE, "contract '%s' is not in the balance sheet of %s", id, ctx.cfg.path);
+  int failed = 0;
+  if (here) {
+    BallastIRRBBSetup s;
+    BallastIRRBB      acc;
+    PetscCall(PetscMemzero(&s, sizeof s));
+    s.nscen = s.nvar = 1;
+    s.market     = (const BallastMarketData **)&run.mptr[v];
+    s.df         = &run.df[v];
+    s.nbucket    = run.nbucket;
+    s.bucket_hi  = run.bucket_hi;
+    s.bucket_mid = run.bucket_mid;
+    s.disc_curve = run.disc;
+    s.nccy       = ctx.market.nfx;
+    s.nport      = ctx.contracts->nportfolios;
+    s.as_of      = ctx.cfg.as_of;
+    s.nii_end    = BallastDateAddMonths(ctx.cfg.as_of, (int)ctx.cfg.nii_horizon_months);
+    s.horizon    = BallastDateAddMonths(ctx.cfg.as_of, 12 * 60);
+    s.base_sink  = events_csv_sink;
+    s.base_ctx   = &out;
+    out.id       = id;
+    PetscCall(BallastIRRBBCreate(&s, 0, &acc));
+    if (BallastIRRBBAddContract(&acc, ctx.contracts, found)) failed = 1;
+    PetscCall(BallastIRRBBDestroy(&acc));
+    failed = failed || out.err;
+  }
+  PetscCall(BallastAgree(ctx.comm, failed ? PETSC_TRUE : PETSC_FALSE, BALLAST_ERR_NUMERIC, "projection of the contract failed"));
+  /* the owner sends its lines to rank 0, which prints them */
+  int len = (int)out.len, owner_len;
+  PetscCallMPI(MPI_Allreduce(&len, &owner_len, 1, MPI_INT, MPI_MAX, ctx.comm));
+  int owner = here ? ctx.rank : -1, gowner;
+  PetscCallMPI(MPI_Allreduce(&owner, &gowner, 1, MPI_INT, MPI_MAX, ctx.comm));
+  char *text = NULL;
+  PetscCall(PetscMalloc1(owner_len + 1, &text));
+  if (ctx.rank == gowner && owner_len) memcpy(text, out.buf, (size_t)owner_len);
+  if (gowner != 0) {
+    if (ctx.rank == gowner) PetscCallMPI(MPI_Send(text, owner_len, MPI_CHAR, 0, 7, ctx.comm));
+    if (ctx.rank == 0) PetscCallMPI(MPI_Recv(text, owner_len, MPI_CHAR, gowner, 7, ctx.comm, MPI_STATUS_IGNORE));
+  }
+  text[owner_len] = 0;
+  if (ctx.rank == 0) {
+    printf("case,eventDate,eventType,payoff,notionalPrincipal,nominalInterestRate,accruedInterest\n%s", text);
+    fflush(stdout);
+  }
+  PetscCall(PetscFree(text));
+  PetscCall(PetscFree(out.buf));
+  PetscCall(BallastIRRBBRunDestroy(&run));
+  PetscCall(BallastRunTeardown(&ctx));
+  PetscFunctionReturn(0);
 }
