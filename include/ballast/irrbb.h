@@ -25,6 +25,9 @@ typedef struct {
   /* buckets (years): upper bounds (last = +inf) and midpoints */
   PetscInt      nbucket;
   const double *bucket_hi, *bucket_mid;
+  /* bucket of a flow d days after the as-of date, for d < nbucket_days (a lookup in the hot loop) */
+  const uint8_t *bucket_of_day;
+  PetscInt       nbucket_days;
   /* per currency id: discount curve index in the market data, -1 = none configured */
   const PetscInt *disc_curve;
   PetscInt        nccy;
@@ -58,5 +61,10 @@ PetscErrorCode BallastIRRBBDestroy(BallastIRRBB *acc);
 PetscErrorCode BallastIRRBBAddContract(BallastIRRBB *acc, BallastContracts cs, PetscInt i);
 /* Index of the bucket holding a flow at t years (bucket 0 = overnight: t <= 1/365). */
 PetscInt BallastIRRBBBucket(const BallastIRRBBSetup *s, double t);
+/* The same for a flow `days` after the as-of date, by table lookup. */
+static inline PetscInt BallastIRRBBBucketDay(const BallastIRRBBSetup *s, PetscInt days)
+{
+  return days < s->nbucket_days ? (PetscInt)s->bucket_of_day[days] : BallastIRRBBBucket(s, (double)days / 365.0);
+}
 
 #endif

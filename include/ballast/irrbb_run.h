@@ -18,6 +18,8 @@ typedef struct {
   BallastMarketData  **mptr;
   BallastDFTable      *df;       /* [nvar] */
   double              *bucket_hi, *bucket_mid, *key_years;
+  uint8_t             *bucket_of_day;
+  PetscInt             nbucket_days;
   PetscInt            *disc;     /* per currency id: discount curve index or -1 */
   /* reduced per-portfolio partials, rank 0 */
   double              *eve, *evecf, *nii, *gap;

@@ -100,10 +100,10 @@ static void sink_event(void *ctx, const BallastEvent *ev)
   k->nevents++;
   if (k->extra) k->extra(k->extra_ctx, ev);
   if (d <= k->as_of) return;
-  double t = (double)(d - k->as_of) / 365.0;
+  PetscInt days = d - k->as_of;
   if (ev->payoff != 0.0) {
     k->eve += ev->payoff * BallastDFTableGet(k->df, k->kdisc, d);
-    if (k->cf) k->cf[BallastIRRBBBucket(k->s, t)] += ev->payoff;
+    if (k->cf) k->cf[BallastIRRBBBucketDay(k->s, days)] += ev->payoff;
   }
   int principal = ev->type == BALLAST_EV_PR || ev->type == BALLAST_EV_MD || ev->type == BALLAST_EV_PP;
   if (k->nii_on) {
@@ -118,9 +118,9 @@ static void sink_event(void *ctx, const BallastEvent *ev)
   }
   if (k->gap && !k->reset_seen) {
     if (k->floating && (ev->type == BALLAST_EV_RR || ev->type == BALLAST_EV_RRF)) {
-      k->gap[BallastIRRBBBucket(k->s, t)] += ev->notional; /* outstanding reprices at the reset */
+      k->gap[BallastIRRBBBucketDay(k->s, days)] += ev->notional; /* outstanding reprices at the reset */
       k->reset_seen = 1;
-    } else if (principal) k->gap[BallastIRRBBBucket(k->s, t)] += ev->payoff;
+    } else if (principal) k->gap[BallastIRRBBBucketDay(k->s, days)] += ev->payoff;
   }
   k->last_notional = ev->notional;
 }

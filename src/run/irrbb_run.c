@@ -68,6 +68,15 @@ PetscErrorCode BallastIRRBBRunSetup(BallastRunContext *ctx, const BallastRegime 
     run->bucket_hi[k]  = k < r->nbuckets - 1 ? BallastTenorYears(ctx->cfg.as_of, &r->bucket_upper[k]) : INFINITY;
     run->bucket_mid[k] = r->bucket_mid[k];
   }
+  {
+    BallastIRRBBSetup tmp;
+    PetscCall(PetscMemzero(&tmp, sizeof tmp));
+    tmp.nbucket       = run->nbucket;
+    tmp.bucket_hi     = run->bucket_hi;
+    run->nbucket_days = GRID_DAYS;
+    PetscCall(PetscMalloc1(GRID_DAYS, &run->bucket_of_day));
+    for (PetscInt d = 0; d < GRID_DAYS; d++) run->bucket_of_day[d] = (uint8_t)BallastIRRBBBucket(&tmp, (double)d / 365.0);
+  }
   PetscCall(PetscMalloc1(r->nkey + 1, &run->key_years));
   PetscCall(BallastScenarioKeyTimes(r, ctx->cfg.as_of, run->key_years));
   /* discount curve per currency */
@@ -105,6 +114,7 @@ PetscErrorCode BallastIRRBBRunDestroy(BallastIRRBBRun *run)
   PetscCall(PetscFree(run->df));
   PetscCall(PetscFree2(run->bucket_hi, run->bucket_mid));
   PetscCall(PetscFree(run->key_years));
+  PetscCall(PetscFree(run->bucket_of_day));
   PetscCall(PetscFree(run->disc));
   PetscCall(PetscFree(run->eve));
   PetscCall(PetscFree(run->evecf));
@@ -132,6 +142,8 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
   s.nbucket    = run->nbucket;
   s.bucket_hi  = run->bucket_hi;
   s.bucket_mid = run->bucket_mid;
+  s.bucket_of_day = run->bucket_of_day;
+  s.nbucket_days  = run->nbucket_days;
   s.disc_curve = run->disc;
   s.nccy       = nc;
   s.nport      = np;

@@ -409,6 +409,8 @@ PetscErrorCode BallastEventsFromConfig(int argc, char **argv)
     s.nbucket    = run.nbucket;
     s.bucket_hi  = run.bucket_hi;
     s.bucket_mid = run.bucket_mid;
+    s.bucket_of_day = run.bucket_of_day;
+    s.nbucket_days  = run.nbucket_days;
     s.disc_curve = run.disc;
     s.nccy       = ctx.market.nfx;
     s.nport      = ctx.contracts->nportfolios;
