@@ -1,0 +1,613 @@
+/* Liquidity consumers of the event stream: maturity ladders, counterbalancing capacity, survival
+ * horizon, LCR and NSFR. Conventions in include/ballast/liquidity.h, definitions in
+ * ../shared/spec/metrics.md, the category table in docs/liquidity.md. */
+#include <ballast/liquidity.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------------------------------------
+ * Category names (the regime file's keys) */
+static const char *dep_names[BALLAST_LIQ_DEP_COUNT] = {"retail_stable", "retail_less_stable", "operational", "operational_insured",
+                                                       "non_financial", "non_financial_insured", "financial", "other"};
+static const char *in_names[BALLAST_LIQ_IN_COUNT]   = {"retail", "non_financial", "financial", "operational", "other", "derivatives"};
+static const char *fac_names[BALLAST_LIQ_FAC_COUNT] = {"retail_credit", "retail_liquidity", "non_financial_credit", "non_financial_liquidity",
+                                                       "financial_credit", "financial_liquidity", "other_credit", "other_liquidity"};
+static const char *asf_names[BALLAST_LIQ_ASF_COUNT] = {"retail_stable", "retail_less_stable", "operational", "non_financial", "financial", "other"};
+static const char *rsf_names[BALLAST_LIQ_RSF_COUNT] = {"cash", "level1", "level2a", "level2b", "central_bank", "financial", "operational_deposits", "loans_low_rw", "loans_high_rw", "equity"};
+
+const char *BallastLiqDepositName(int k) { return k >= 0 && k < BALLAST_LIQ_DEP_COUNT ? dep_names[k] : NULL; }
+const char *BallastLiqInflowName(int k) { return k >= 0 && k < BALLAST_LIQ_IN_COUNT ? in_names[k] : NULL; }
+const char *BallastLiqFacilityName(int k) { return k >= 0 && k < BALLAST_LIQ_FAC_COUNT ? fac_names[k] : NULL; }
+const char *BallastLiqASFName(int k) { return k >= 0 && k < BALLAST_LIQ_ASF_COUNT ? asf_names[k] : NULL; }
+const char *BallastLiqRSFName(int k) { return k >= 0 && k < BALLAST_LIQ_RSF_COUNT ? rsf_names[k] : NULL; }
+
+double BallastLiqCurveEval(const BallastLiqCurve *c, double d)
+{
+  if (!c->n || d <= 0) return 0.0;
+  if (d >= c->day[c->n - 1]) return c->cum[c->n - 1];
+  double d0 = 0.0, c0 = 0.0;
+  for (PetscInt i = 0; i < c->n; i++) {
+    if (d <= c->day[i]) return c0 + (c->cum[i] - c0) * (d - d0) / (c->day[i] - d0);
+    d0 = c->day[i];
+    c0 = c->cum[i];
+  }
+  return c0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * THE mapping from contract attributes to liquidity categories (docs/liquidity.md, one table). */
+static int is_liability_role(int role) { return role == BALLAST_ROLE_RPL || role == BALLAST_ROLE_PFL || role == BALLAST_ROLE_PF || role == BALLAST_ROLE_SEL; }
+
+void BallastLiquidityClassify(const BallastLiquidityParams *lp, const BallastTerms *t, const BallastAlm *a, BallastDate as_of, BallastLiqClass *cl)
+{
+  int ct = (int)t->contractType, cp = a->counterpartyType;
+  int retail  = cp == BALLAST_CP_RETAIL || cp == BALLAST_CP_SME;
+  int nonfin  = cp == BALLAST_CP_CORPORATE || cp == BALLAST_CP_SOVEREIGN || cp == BALLAST_CP_PSE || cp == BALLAST_CP_MDB; /* central banks apart */
+  int cbank   = cp == BALLAST_CP_CENTRAL_BANK;
+  int fin     = cp == BALLAST_CP_FINANCIAL;
+  int oper    = a->operational != 0, insured = a->insured != 0, stable = a->depositStability == BALLAST_STAB_STABLE;
+  int liq_fac = a->facilityType == BALLAST_FAC_LIQUIDITY;
+
+  cl->nmd = 0;
+  cl->hqla = BALLAST_HQLA_NONE;
+  cl->cbc = cl->dep = cl->in = cl->fac = cl->asf = cl->rsf = -1;
+  if (ct == BALLAST_CT_SWPPV || ct == BALLAST_CT_FXOUT) {
+    cl->side = BALLAST_LIQ_DERIVATIVE;
+    cl->in   = BALLAST_LIQ_IN_DERIVATIVES;
+    return;
+  }
+  if (is_liability_role(t->contractRole)) {
+    cl->side = BALLAST_LIQ_LIABILITY;
+    cl->nmd  = ct == BALLAST_CT_UMP || ct == BALLAST_CT_CSH || (ct == BALLAST_CT_CLM && t->maturityDate == BALLAST_DATE_NONE);
+    /* LCR run-off / stress deposit category: retail and SME by stability; otherwise operational
+     * first, then the counterparty (central banks with the non-financial group, BCBS 238) */
+    if (retail) cl->dep = stable ? BALLAST_LIQ_DEP_RETAIL_STABLE : BALLAST_LIQ_DEP_RETAIL_LESS_STABLE;
+    else if (oper) cl->dep = insured ? BALLAST_LIQ_DEP_OPERATIONAL_INSURED : BALLAST_LIQ_DEP_OPERATIONAL;
+    else if (nonfin || cbank) cl->dep = insured ? BALLAST_LIQ_DEP_NON_FINANCIAL_INSURED : BALLAST_LIQ_DEP_NON_FINANCIAL;
+    else if (fin) cl->dep = BALLAST_LIQ_DEP_FINANCIAL;
+    else cl->dep = BALLAST_LIQ_DEP_OTHER;
+    /* NSFR: central banks with financial institutions (BCBS 295) */
+    if (retail) cl->asf = stable ? BALLAST_LIQ_ASF_RETAIL_STABLE : BALLAST_LIQ_ASF_RETAIL_LESS_STABLE;
+    else if (oper) cl->asf = BALLAST_LIQ_ASF_OPERATIONAL;
+    else if (nonfin) cl->asf = BALLAST_LIQ_ASF_NON_FINANCIAL;
+    else if (fin || cbank) cl->asf = BALLAST_LIQ_ASF_FINANCIAL;
+    else cl->asf = BALLAST_LIQ_ASF_OTHER;
+    return;
+  }
+  cl->side = BALLAST_LIQ_ASSET;
+  int lvl  = a->hqlaLevel;
+  int enc  = a->encumberedUntil != BALLAST_DATE_NONE && a->encumberedUntil > as_of;
+  if (lvl != BALLAST_HQLA_NONE) {
+    cl->cbc = lvl;
+    if (!enc) cl->hqla = lvl;
+  } else if (ct == BALLAST_CT_CSH) cl->cbc = 0; /* cash outside the HQLA stock: counterbalancing at face value */
+  if (oper) cl->in = BALLAST_LIQ_IN_OPERATIONAL;
+  else if (retail) cl->in = BALLAST_LIQ_IN_RETAIL;
+  else if (nonfin) cl->in = BALLAST_LIQ_IN_NON_FINANCIAL;
+  else if (fin || cbank) cl->in = BALLAST_LIQ_IN_FINANCIAL;
+  else cl->in = BALLAST_LIQ_IN_OTHER;
+  if (isfinite(a->undrawnCommitment) && a->undrawnCommitment > 0) {
+    int grp = retail ? 0 : (nonfin || cbank) ? 1 : fin ? 2 : 3;
+    cl->fac = 2 * grp + (liq_fac ? 1 : 0);
+  }
+  if (ct == BALLAST_CT_CSH) cl->rsf = BALLAST_LIQ_RSF_CASH;
+  else if (lvl == BALLAST_HQLA_1) cl->rsf = BALLAST_LIQ_RSF_LEVEL1;
+  else if (lvl == BALLAST_HQLA_2A) cl->rsf = BALLAST_LIQ_RSF_LEVEL2A;
+  else if (lvl == BALLAST_HQLA_2B || lvl == BALLAST_HQLA_2B_RMBS) cl->rsf = BALLAST_LIQ_RSF_LEVEL2B;
+  else if (ct == BALLAST_CT_STK) cl->rsf = BALLAST_LIQ_RSF_EQUITY;
+  else if (oper) cl->rsf = BALLAST_LIQ_RSF_OPERATIONAL_DEPOSITS;
+  else if (cbank) cl->rsf = BALLAST_LIQ_RSF_CENTRAL_BANK;
+  else if (fin) cl->rsf = BALLAST_LIQ_RSF_FINANCIAL;
+  else cl->rsf = (isfinite(a->riskWeight) && a->riskWeight <= lp->loan_risk_weight_threshold) ? BALLAST_LIQ_RSF_LOANS_LOW_RW : BALLAST_LIQ_RSF_LOANS_HIGH_RW;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Accumulator layout. Per portfolio (doubles):                                  units
+ *   CIN  [c][b]        contractual inflows                                     currency c, >= 0
+ *   COUT [c][b]        contractual outflows                                    currency c, >= 0
+ *   SOUT [c][b]        contractual outflows of contracts without run-off       currency c, >= 0
+ *   SIN  [c][i][b]     contractual inflows by inflow category (not CBC)        currency c, >= 0
+ *   RUN  [c][k]        non-maturity liability balances by deposit category     currency c, >= 0
+ *   UND  [c][f]        undrawn commitments by facility category                currency c, >= 0
+ *   LCRC [c][l | OUT | IN] HQLA stock by level (market value), 30-day outflows
+ *                      (after run-off rates), inflows (after inflow rates)     currency c, >= 0
+ *   LIAB [c]           liability notionals (currency significance)             reporting
+ *   LCRT [l | OUT | IN] the same as LCRC for the whole bank; derivatives net
+ *                      per contract across currencies                          reporting
+ *   NSFR [ASF, RSF, DERIV_NET, DERIV_NEG] weighted ASF and RSF; derivative
+ *                      PV summed (signed) and negative PVs (>= 0)              reporting
+ *   CBC  [l]           counterbalancing stock free at the as-of date (market value) reporting
+ * Daily profiles (int64 cents of the reporting currency, exact): DOUT[d], DIN[i][d], REL[l][d]
+ * (HQLA whose encumbrance ends on day d), d = 0..H. */
+enum { O_CIN, O_COUT, O_SOUT, O_SIN, O_RUN, O_UND, O_LCRC, O_LIAB, O_LCRT, O_NSFR, O_CBC, O_END };
+#define KL (BALLAST_LIQ_NLEVEL + 2)
+#define K_OUT BALLAST_LIQ_NLEVEL
+#define K_IN (BALLAST_LIQ_NLEVEL + 1)
+enum { N_ASF, N_RSF, N_DNET, N_DNEG, N_COUNT };
+
+static inline double *blk(BallastLiquidity *acc, PetscInt p, int part) { return acc->acc + p * acc->nw + acc->off[part]; }
+static inline int64_t cents(double x) { return (int64_t)llround(x * 100.0); }
+static inline int64_t *dout(BallastLiquidity *acc) { return acc->day; }
+static inline int64_t *din(BallastLiquidity *acc, int i) { return acc->day + (1 + i) * (acc->H + 1); }
+static inline int64_t *drel(BallastLiquidity *acc, int l) { return acc->day + (1 + BALLAST_LIQ_IN_COUNT + l) * (acc->H + 1); }
+static inline PetscInt nday_total(const BallastLiquidity *acc) { return (1 + BALLAST_LIQ_IN_COUNT + BALLAST_LIQ_NLEVEL) * (acc->H + 1); }
+
+static PetscInt bucket_of(const BallastLiquidityParams *lp, PetscInt d)
+{
+  for (PetscInt b = 0; b < lp->nbucket; b++)
+    if (d <= lp->bucket_end[b]) return b;
+  return lp->nbucket;
+}
+
+PetscErrorCode BallastLiquidityCreate(const BallastLiquidityParams *lp, const BallastLiquiditySetup *s, BallastLiquidity *acc)
+{
+  PetscInt C = s->nccy, L = lp->nscen;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(acc, sizeof(*acc)));
+  PetscCheck(C > 0 && s->nport >= 0 && s->fx, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "liquidity setup: no currencies or FX rates");
+  acc->lp = lp;
+  acc->s  = *s;
+  acc->nb = lp->nbucket + 1;
+  acc->H  = lp->bucket_end[lp->nbucket - 1];
+  PetscInt B = acc->nb, size[O_END] = {C * B, C * B, C * B, C * BALLAST_LIQ_IN_COUNT * B, C * BALLAST_LIQ_DEP_COUNT, C * BALLAST_LIQ_FAC_COUNT, C * KL, C, KL, N_COUNT, BALLAST_LIQ_NLEVEL};
+  for (int k = 0; k < O_END; k++) {
+    acc->off[k] = acc->nw;
+    acc->nw += size[k];
+  }
+  PetscCall(PetscCalloc1(s->nport * acc->nw + 1, &acc->acc));
+  PetscCall(PetscCalloc1(nday_total(acc), &acc->day));
+  BallastLiquidityMetrics *m = &acc->m;
+  PetscCall(PetscCalloc3(C * B, &m->inflow, C * B, &m->outflow, C * B, &m->gap_cum));
+  PetscCall(PetscCalloc3(L * C * B, &m->s_inflow, L * C * B, &m->s_outflow, L * C * B, &m->s_gap_cum));
+  PetscCall(PetscCalloc2(L, &m->cbc, L, &m->survival_days));
+  PetscCall(PetscCalloc5(C, &m->lcr_c, C, &m->hqla_c, C, &m->out_c, C, &m->in_c, C, &m->significant));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastLiquidityDestroy(BallastLiquidity *acc)
+{
+  BallastLiquidityMetrics *m = &acc->m;
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(acc->acc));
+  PetscCall(PetscFree(acc->day));
+  PetscCall(PetscFree3(m->inflow, m->outflow, m->gap_cum));
+  PetscCall(PetscFree3(m->s_inflow, m->s_outflow, m->s_gap_cum));
+  PetscCall(PetscFree2(m->cbc, m->survival_days));
+  PetscCall(PetscFree5(m->lcr_c, m->hqla_c, m->out_c, m->in_c, m->significant));
+  PetscCall(PetscMemzero(acc, sizeof(*acc)));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastLiquidityContractBegin(BallastLiquidity *acc, BallastContracts cs, PetscInt i)
+{
+  const BallastLiquiditySetup *s = &acc->s;
+  PetscFunctionBeginUser;
+  PetscCheck(i >= 0 && i < cs->n, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "liquidity: contract index %" PetscInt_FMT " out of range", i);
+  PetscCall(PetscMemzero(&acc->cur, sizeof acc->cur));
+  acc->err    = 0;
+  acc->cur.id = BallastContractsID(cs, i);
+  acc->cur.p  = cs->alm[i].portfolio;
+  acc->cur.c  = cs->currency[i];
+  PetscCheck(acc->cur.p >= 0 && acc->cur.p < s->nport, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "liquidity: contract %s: portfolio index %" PetscInt_FMT " out of range", acc->cur.id, acc->cur.p);
+  PetscCheck(acc->cur.c >= 0 && acc->cur.c < s->nccy && isfinite(s->fx[acc->cur.c]), PETSC_COMM_SELF, BALLAST_ERR_INPUT, "liquidity: contract %s: currency without FX rate", acc->cur.id);
+  BallastContractsGetTerms(cs, i, &acc->cur.t);
+  acc->cur.alm = cs->alm[i];
+  BallastLiquidityClassify(acc->lp, &acc->cur.t, &cs->alm[i], s->as_of, &acc->cur.cl);
+  const BallastTerms *t = &acc->cur.t;
+  acc->cur.ccy[0]       = (int32_t)acc->cur.c;
+  acc->cur.ccy[1]       = -1;
+  acc->cur.notional     = (isfinite(t->notionalPrincipal) && !(t->initialExchangeDate != BALLAST_DATE_NONE && t->initialExchangeDate > s->as_of)) ? fabs(t->notionalPrincipal) : 0.0;
+  acc->cur.six          = BallastDateAddMonths(s->as_of, acc->lp->band_months[0]);
+  acc->cur.one          = BallastDateAddMonths(s->as_of, acc->lp->band_months[1]);
+  /* a security in the counterbalancing capacity within the horizon is counted there at market
+   * value, so its own flows are not stressed inflows (no double count) */
+  BallastDate enc             = cs->alm[i].encumberedUntil;
+  acc->cur.no_stress_inflows = acc->cur.cl.cbc >= 0 && (enc == BALLAST_DATE_NONE || enc - s->as_of <= acc->H);
+  acc->cur.on                = 1;
+  /* a cash liability (CSH, role RPL) has no ACTUS events: repayable on demand, next day */
+  if (t->contractType == BALLAST_CT_CSH && acc->cur.cl.side == BALLAST_LIQ_LIABILITY && acc->cur.notional > 0) {
+    BallastEvent ev = {0};
+    ev.date         = s->as_of + 1;
+    ev.type         = BALLAST_EV_MD;
+    ev.payoff       = -acc->cur.notional;
+    ev.currency     = (int32_t)acc->cur.c;
+    BallastLiquiditySink(acc, &ev);
+  }
+  PetscFunctionReturn(0);
+}
+
+void BallastLiquiditySink(void *ctx, const BallastEvent *ev)
+{
+  BallastLiquidity            *acc = (BallastLiquidity *)ctx;
+  const BallastLiquidityParams *lp = acc->lp;
+  PetscInt                     d   = ev->date - acc->s.as_of;
+  double                       x   = ev->payoff;
+  if (!acc->cur.on || d <= 0 || x == 0.0 || !isfinite(x)) return;
+  int32_t c = ev->currency;
+  int     k = c == acc->cur.ccy[0] ? 0 : (acc->cur.ccy[1] < 0 || c == acc->cur.ccy[1]) ? 1 : -1;
+  if (k < 0 || c < 0 || c >= acc->s.nccy || !isfinite(acc->s.fx[c])) {
+    acc->err = 1;
+    snprintf(acc->errmsg, sizeof acc->errmsg, "event in a currency (id %d) without FX rate or a third currency", (int)c);
+    return;
+  }
+  acc->cur.ccy[k]          = c;
+  const BallastLiqClass *cl = &acc->cur.cl;
+  PetscInt               p = acc->cur.p, B = acc->nb, b = bucket_of(lp, d);
+  double                 fx = acc->s.fx[c];
+  /* contractual ladder: every flow */
+  if (x > 0) blk(acc, p, O_CIN)[c * B + b] += x;
+  else blk(acc, p, O_COUT)[c * B + b] -= x;
+  /* stressed ladder: non-maturity liabilities run off by category (from the balance, in Reduce);
+   * other outflows contractual; inflows by category, not from the counterbalancing stock and
+   * not on liabilities (funding not yet received is not counted on) */
+  if (!cl->nmd) {
+    if (x < 0) {
+      blk(acc, p, O_SOUT)[c * B + b] -= x;
+      if (d <= acc->H) dout(acc)[d] += cents(-x * fx);
+    } else if (cl->in >= 0 && !acc->cur.no_stress_inflows) {
+      blk(acc, p, O_SIN)[(c * BALLAST_LIQ_IN_COUNT + cl->in) * B + b] += x;
+      if (d <= acc->H) din(acc, cl->in)[d] += cents(x * fx);
+    }
+  }
+  /* NSFR residual maturity: principal falling due in the first two bands */
+  if (ev->type == BALLAST_EV_PR || ev->type == BALLAST_EV_MD || ev->type == BALLAST_EV_PP) {
+    if (ev->date < acc->cur.six) acc->cur.princ_band[0] += fabs(x);
+    else if (ev->date < acc->cur.one) acc->cur.princ_band[1] += fabs(x);
+  }
+  /* LCR horizon */
+  if (d <= lp->lcr_horizon_days) {
+    int interest = ev->type == BALLAST_EV_IP || ev->type == BALLAST_EV_IPFX || ev->type == BALLAST_EV_IPFL;
+    if (cl->side == BALLAST_LIQ_DERIVATIVE) acc->cur.net30[k] += x;
+    else if (x > 0) acc->cur.in30[k] += x;
+    else if (interest) acc->cur.out30_int[k] -= x;
+    else acc->cur.out30_princ[k] -= x;
+  }
+}
+
+PetscErrorCode BallastLiquidityContractEnd(BallastLiquidity *acc, double pv_base)
+{
+  const BallastLiquidityParams *lp = acc->lp;
+  const BallastLiqClass        *cl = &acc->cur.cl;
+  const BallastTerms           *t  = &acc->cur.t;
+  PetscInt                      p = acc->cur.p, c = acc->cur.c;
+  const double                 *fx = acc->s.fx;
+  double                       *lcrc = blk(acc, p, O_LCRC), *lcrt = blk(acc, p, O_LCRT), *nsfr = blk(acc, p, O_NSFR);
+  PetscFunctionBeginUser;
+  PetscCheck(acc->cur.on, PETSC_COMM_SELF, PETSC_ERR_ORDER, "BallastLiquidityContractEnd without BallastLiquidityContractBegin");
+  acc->cur.on = 0;
+  PetscCheck(!acc->err, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "liquidity: contract %s: %s", acc->cur.id, acc->errmsg);
+  int    ct = (int)t->contractType;
+  double N  = acc->cur.notional;
+  /* market value (contract currency, >= 0 for assets): the base PV; cash at face value; a
+   * contract without a projected PV (equity) at its notional */
+  double mv = pv_base;
+  if (ct == BALLAST_CT_CSH || !isfinite(mv) || (ct == BALLAST_CT_STK && mv == 0.0)) mv = N;
+  if (ct == BALLAST_CT_STK) N = mv; /* equity: no notional of its own, the balance is the value */
+
+  if (cl->side == BALLAST_LIQ_DERIVATIVE) {
+    double tot = 0.0;
+    for (int k = 0; k < 2; k++) {
+      if (acc->cur.ccy[k] < 0) continue;
+      double net = acc->cur.net30[k];
+      double *lk = &lcrc[acc->cur.ccy[k] * KL];
+      if (net > 0) lk[K_IN] += net * lp->inflow_rate[BALLAST_LIQ_IN_DERIVATIVES];
+      else lk[K_OUT] -= net * lp->outflow_rate_derivatives;
+      tot += net * fx[acc->cur.ccy[k]];
+    }
+    /* the whole bank: a contract's legs net across currencies (simultaneous exchange) */
+    if (tot > 0) lcrt[K_IN] += tot * lp->inflow_rate[BALLAST_LIQ_IN_DERIVATIVES];
+    else lcrt[K_OUT] -= tot * lp->outflow_rate_derivatives;
+    if (isfinite(pv_base)) {
+      nsfr[N_DNET] += pv_base * fx[c];
+      if (pv_base < 0) nsfr[N_DNEG] -= pv_base * fx[c];
+    }
+    PetscFunctionReturn(0);
+  }
+
+  /* NSFR balance split by residual maturity band: principal falling due in each band, the rest
+   * beyond; non-maturity liabilities entirely in the first band */
+  double n[3];
+  if (cl->nmd) n[0] = N, n[1] = n[2] = 0.0;
+  else {
+    n[0] = PetscMin(N, acc->cur.princ_band[0]);
+    n[1] = PetscMin(N - n[0], acc->cur.princ_band[1]);
+    n[2] = N - n[0] - n[1];
+  }
+
+  if (cl->side == BALLAST_LIQ_LIABILITY) {
+    double rate = lp->outflow_rate[cl->dep];
+    for (int k = 0; k < 2; k++) {
+      if (acc->cur.ccy[k] < 0) continue;
+      /* liabilities falling due within the horizon run off with their interest at the category
+       * rate; interest on funding due later is another contractual outflow */
+      double out = acc->cur.out30_princ[k] > 0 ? (acc->cur.out30_princ[k] + acc->cur.out30_int[k]) * rate : acc->cur.out30_int[k] * lp->outflow_rate_other;
+      lcrc[acc->cur.ccy[k] * KL + K_OUT] += out;
+      lcrt[K_OUT] += out * fx[acc->cur.ccy[k]];
+    }
+    if (cl->nmd) blk(acc, p, O_RUN)[c * BALLAST_LIQ_DEP_COUNT + cl->dep] += N;
+    blk(acc, p, O_LIAB)[c] += N * fx[c];
+    nsfr[N_ASF] += (n[0] * lp->asf[cl->asf][0] + n[1] * lp->asf[cl->asf][1] + n[2] * lp->asf[cl->asf][2]) * fx[c];
+    PetscFunctionReturn(0);
+  }
+
+  /* assets */
+  if (cl->hqla != BALLAST_HQLA_NONE) {
+    lcrc[c * KL + cl->hqla] += mv;
+    lcrt[cl->hqla] += mv * fx[c];
+  }
+  /* counterbalancing capacity: free now, or from the day its encumbrance ends (within the horizon) */
+  BallastDate enc = acc->cur.alm.encumberedUntil;
+  if (cl->cbc >= 0) {
+    if (enc == BALLAST_DATE_NONE || enc <= acc->s.as_of) blk(acc, p, O_CBC)[cl->cbc] += mv * fx[c];
+    else if (enc - acc->s.as_of <= acc->H) drel(acc, cl->cbc)[enc - acc->s.as_of] += cents(mv * fx[c]);
+  }
+  for (int k = 0; k < 2; k++) {
+    if (acc->cur.ccy[k] < 0) continue;
+    /* contracts in the HQLA stock generate no inflows; asset-side payments (disbursements) are
+     * other contractual outflows */
+    double in  = cl->hqla == BALLAST_HQLA_NONE ? acc->cur.in30[k] * lp->inflow_rate[cl->in] : 0.0;
+    double out = (acc->cur.out30_princ[k] + acc->cur.out30_int[k]) * lp->outflow_rate_other;
+    lcrc[acc->cur.ccy[k] * KL + K_IN] += in;
+    lcrc[acc->cur.ccy[k] * KL + K_OUT] += out;
+    lcrt[K_IN] += in * fx[acc->cur.ccy[k]];
+    lcrt[K_OUT] += out * fx[acc->cur.ccy[k]];
+  }
+  /* committed facilities granted: LCR drawdown within the horizon, stressed drawdown curves, NSFR */
+  if (cl->fac >= 0) {
+    double u = acc->cur.alm.undrawnCommitment, o = u * lp->drawdown_rate[cl->fac];
+    lcrc[c * KL + K_OUT] += o;
+    lcrt[K_OUT] += o * fx[c];
+    blk(acc, p, O_UND)[c * BALLAST_LIQ_FAC_COUNT + cl->fac] += u;
+    nsfr[N_RSF] += u * lp->rsf_undrawn * fx[c];
+  }
+  /* NSFR required stable funding; encumbrance: < 6M as unencumbered, 6-12M at least the
+   * 6-12M factor, >= 1Y the >= 1Y factor (BCBS 295) */
+  double f[3];
+  for (int j = 0; j < 3; j++) {
+    f[j] = lp->rsf[cl->rsf][j];
+    if (enc != BALLAST_DATE_NONE && enc > acc->s.as_of) {
+      if (enc >= acc->cur.one) f[j] = lp->rsf_encumbered_1y;
+      else if (enc >= acc->cur.six) f[j] = PetscMax(f[j], lp->rsf_encumbered_6m_1y);
+    }
+  }
+  nsfr[N_RSF] += (n[0] * f[0] + n[1] * f[1] + n[2] * f[2]) * fx[c];
+  PetscFunctionReturn(0);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Reduction and metrics */
+
+/* HQLA after haircuts and the Level 2 caps (BCBS 238 Annex 1): Adj15 and Adj40 with the ratios
+ * derived from the maximum shares (15/85, 15/60, 2/3 for 15 % and 40 %). mv by level (>= 0). */
+static double hqla_capped(const BallastLiquidityParams *lp, const double *mv)
+{
+  double L1  = mv[BALLAST_HQLA_1] * (1 - lp->haircut[BALLAST_HQLA_1]);
+  double L2A = mv[BALLAST_HQLA_2A] * (1 - lp->haircut[BALLAST_HQLA_2A]);
+  double L2B = mv[BALLAST_HQLA_2B_RMBS] * (1 - lp->haircut[BALLAST_HQLA_2B_RMBS]) + mv[BALLAST_HQLA_2B] * (1 - lp->haircut[BALLAST_HQLA_2B]);
+  double s2 = lp->level2_max_share, s2b = lp->level2b_max_share;
+  double adj15 = PetscMax(PetscMax(L2B - s2b / (1 - s2b) * (L1 + L2A), L2B - s2b / (1 - s2) * L1), 0.0);
+  double adj40 = PetscMax(L2A + L2B - adj15 - s2 / (1 - s2) * L1, 0.0);
+  return L1 + L2A + L2B - adj15 - adj40;
+}
+
+/* hqla / (out - min(in, cap out)); +inf with no net outflows and a positive stock, NaN for 0/0 */
+static double ratio(double num, double den) { return den > 0 ? num / den : num > 0 ? INFINITY : NAN; }
+
+static void lcr_of(const BallastLiquidityParams *lp, const double *v, double *hqla, double *out, double *in, double *lcr)
+{
+  *hqla = hqla_capped(lp, v);
+  *out  = v[K_OUT];
+  *in   = v[K_IN];
+  *lcr  = ratio(*hqla, *out - PetscMin(*in, lp->inflow_cap * *out));
+}
+
+static void compute(BallastLiquidity *acc, const double *T, const int64_t *D)
+{
+  const BallastLiquidityParams *lp = acc->lp;
+  BallastLiquidityMetrics      *m  = &acc->m;
+  PetscInt                      C = acc->s.nccy, B = acc->nb, L = lp->nscen, H = acc->H;
+  const double                 *fx = acc->s.fx;
+  const double *cin = T + acc->off[O_CIN], *cout = T + acc->off[O_COUT], *sout = T + acc->off[O_SOUT], *sin = T + acc->off[O_SIN];
+  const double *run = T + acc->off[O_RUN], *und = T + acc->off[O_UND], *lcrc = T + acc->off[O_LCRC], *liab = T + acc->off[O_LIAB];
+  const double *lcrt = T + acc->off[O_LCRT], *nsfr = T + acc->off[O_NSFR], *cbc = T + acc->off[O_CBC];
+
+  /* contractual ladder */
+  for (PetscInt c = 0; c < C; c++) {
+    double g = 0;
+    for (PetscInt b = 0; b < B; b++) {
+      m->inflow[c * B + b]  = cin[c * B + b];
+      m->outflow[c * B + b] = cout[c * B + b];
+      g += cin[c * B + b] - cout[c * B + b];
+      m->gap_cum[c * B + b] = g;
+    }
+  }
+  /* stressed ladders: run-off and drawdown increments per bucket from the cumulative curves */
+  for (PetscInt l = 0; l < L; l++) {
+    const BallastLiqScenario *sc = &lp->scen[l];
+    for (PetscInt c = 0; c < C; c++) {
+      double g = 0;
+      for (PetscInt b = 0; b < B; b++) {
+        double e0 = b == 0 ? 0.0 : (double)lp->bucket_end[b - 1], e1 = b < lp->nbucket ? (double)lp->bucket_end[b] : INFINITY;
+        double o = sout[c * B + b], in = 0.0;
+        for (int k = 0; k < BALLAST_LIQ_DEP_COUNT; k++) o += run[c * BALLAST_LIQ_DEP_COUNT + k] * (BallastLiqCurveEval(&sc->runoff[k], e1) - BallastLiqCurveEval(&sc->runoff[k], e0));
+        for (int k = 0; k < BALLAST_LIQ_FAC_COUNT; k++) o += und[c * BALLAST_LIQ_FAC_COUNT + k] * (BallastLiqCurveEval(&sc->drawdown[k], e1) - BallastLiqCurveEval(&sc->drawdown[k], e0));
+        for (int k = 0; k < BALLAST_LIQ_IN_COUNT; k++) in += sc->inflow_rate[k] * sin[(c * BALLAST_LIQ_IN_COUNT + k) * B + b];
+        PetscInt ix        = (l * C + c) * B + b;
+        m->s_outflow[ix] = o;
+        m->s_inflow[ix]  = in;
+        g += in - o;
+        m->s_gap_cum[ix] = g;
+      }
+    }
+  }
+  /* counterbalancing capacity and survival horizon (reporting currency) */
+  double runR[BALLAST_LIQ_DEP_COUNT] = {0}, undR[BALLAST_LIQ_FAC_COUNT] = {0};
+  for (PetscInt c = 0; c < C; c++) {
+    for (int k = 0; k < BALLAST_LIQ_DEP_COUNT; k++) runR[k] += run[c * BALLAST_LIQ_DEP_COUNT + k] * fx[c];
+    for (int k = 0; k < BALLAST_LIQ_FAC_COUNT; k++) undR[k] += und[c * BALLAST_LIQ_FAC_COUNT + k] * fx[c];
+  }
+  for (PetscInt l = 0; l < L; l++) {
+    const BallastLiqScenario *sc = &lp->scen[l];
+    double                    w[BALLAST_LIQ_NLEVEL], stock[BALLAST_LIQ_NLEVEL], cap = 0, net = 0;
+    for (int v = 0; v < BALLAST_LIQ_NLEVEL; v++) {
+      w[v]     = PetscMax(0.0, 1.0 - lp->haircut[v] - sc->haircut_add[v]);
+      stock[v] = cbc[v];
+      cap += w[v] * stock[v];
+    }
+    m->cbc[l]           = cap;
+    m->survival_days[l] = (double)H;
+    for (PetscInt d = 1; d <= H; d++) {
+      net += (double)D[d] / 100.0; /* contractual outflows */
+      for (int k = 0; k < BALLAST_LIQ_IN_COUNT; k++) net -= sc->inflow_rate[k] * (double)D[(1 + k) * (H + 1) + d] / 100.0;
+      for (int k = 0; k < BALLAST_LIQ_DEP_COUNT; k++)
+        if (runR[k] != 0) net += runR[k] * (BallastLiqCurveEval(&sc->runoff[k], (double)d) - BallastLiqCurveEval(&sc->runoff[k], (double)(d - 1)));
+      for (int k = 0; k < BALLAST_LIQ_FAC_COUNT; k++)
+        if (undR[k] != 0) net += undR[k] * (BallastLiqCurveEval(&sc->drawdown[k], (double)d) - BallastLiqCurveEval(&sc->drawdown[k], (double)(d - 1)));
+      cap = 0;
+      for (int v = 0; v < BALLAST_LIQ_NLEVEL; v++) {
+        stock[v] += (double)D[(1 + BALLAST_LIQ_IN_COUNT + v) * (H + 1) + d] / 100.0;
+        cap += w[v] * stock[v];
+      }
+      if (net > cap) {
+        m->survival_days[l] = (double)d;
+        break;
+      }
+    }
+  }
+  /* LCR: the bank and each currency */
+  for (int v = 0; v < BALLAST_LIQ_NLEVEL; v++) m->hqla_level[v] = lcrt[v];
+  lcr_of(lp, lcrt, &m->hqla, &m->lcr_outflows, &m->lcr_inflows, &m->lcr);
+  double liab_tot = 0;
+  for (PetscInt c = 0; c < C; c++) liab_tot += liab[c];
+  for (PetscInt c = 0; c < C; c++) {
+    lcr_of(lp, &lcrc[c * KL], &m->hqla_c[c], &m->out_c[c], &m->in_c[c], &m->lcr_c[c]);
+    m->significant[c] = (liab_tot > 0 && liab[c] >= lp->significant_currency_share * liab_tot) ? 1.0 : 0.0;
+  }
+  /* NSFR: capital at its ASF factor; derivatives net (assets) and the add-on on liabilities */
+  m->asf  = nsfr[N_ASF] + (acc->s.tier1 + acc->s.tier2) * lp->asf_capital;
+  m->rsf  = nsfr[N_RSF] + PetscMax(nsfr[N_DNET], 0.0) * lp->rsf_derivative_assets + nsfr[N_DNEG] * lp->rsf_derivative_liabilities;
+  m->nsfr = ratio(m->asf, m->rsf);
+}
+
+PetscErrorCode BallastLiquidityReduce(MPI_Comm comm, BallastLiquidity *acc)
+{
+  PetscMPIInt rank;
+  PetscInt    P = acc->s.nport, nw = acc->nw, nd = nday_total(acc), C = acc->s.nccy, B = acc->nb, L = acc->lp->nscen;
+  double     *all = NULL, *T;
+  int64_t    *D   = NULL;
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) PetscCall(PetscMalloc1(P * nw + 1, &all));
+  if (rank == 0) PetscCall(PetscMalloc1(nd, &D));
+  /* only a portfolio's owner holds non-zero values: the sums are exact */
+  PetscCallMPI(MPI_Reduce(acc->acc, all, (PetscMPIInt)(P * nw), MPI_DOUBLE, MPI_SUM, 0, comm));
+  PetscCallMPI(MPI_Reduce(acc->day, D, (PetscMPIInt)nd, MPI_INT64_T, MPI_SUM, 0, comm));
+  PetscCall(PetscCalloc1(nw, &T));
+  if (rank == 0) {
+    for (PetscInt p = 0; p < P; p++) /* portfolio order */
+      for (PetscInt k = 0; k < nw; k++) T[k] += all[p * nw + k];
+    compute(acc, T, D);
+  }
+  PetscCall(PetscFree(T));
+  PetscCall(PetscFree(all));
+  PetscCall(PetscFree(D));
+  /* every rank holds the results */
+  BallastLiquidityMetrics *m = &acc->m;
+  PetscCallMPI(MPI_Bcast(m->inflow, (PetscMPIInt)(C * B), MPI_DOUBLE, 0, comm));
+  PetscCallMPI(MPI_Bcast(m->outflow, (PetscMPIInt)(C * B), MPI_DOUBLE, 0, comm));
+  PetscCallMPI(MPI_Bcast(m->gap_cum, (PetscMPIInt)(C * B), MPI_DOUBLE, 0, comm));
+  PetscCallMPI(MPI_Bcast(m->s_inflow, (PetscMPIInt)(L * C * B), MPI_DOUBLE, 0, comm));
+  PetscCallMPI(MPI_Bcast(m->s_outflow, (PetscMPIInt)(L * C * B), MPI_DOUBLE, 0, comm));
+  PetscCallMPI(MPI_Bcast(m->s_gap_cum, (PetscMPIInt)(L * C * B), MPI_DOUBLE, 0, comm));
+  PetscCallMPI(MPI_Bcast(m->cbc, (PetscMPIInt)L, MPI_DOUBLE, 0, comm));
+  PetscCallMPI(MPI_Bcast(m->survival_days, (PetscMPIInt)L, MPI_DOUBLE, 0, comm));
+  double sc[10 + BALLAST_LIQ_NLEVEL] = {m->lcr, m->hqla, m->lcr_outflows, m->lcr_inflows, m->nsfr, m->asf, m->rsf};
+  for (int v = 0; v < BALLAST_LIQ_NLEVEL; v++) sc[10 + v] = m->hqla_level[v];
+  PetscCallMPI(MPI_Bcast(sc, 10 + BALLAST_LIQ_NLEVEL, MPI_DOUBLE, 0, comm));
+  m->lcr = sc[0], m->hqla = sc[1], m->lcr_outflows = sc[2], m->lcr_inflows = sc[3], m->nsfr = sc[4], m->asf = sc[5], m->rsf = sc[6];
+  for (int v = 0; v < BALLAST_LIQ_NLEVEL; v++) m->hqla_level[v] = sc[10 + v];
+  PetscCallMPI(MPI_Bcast(m->lcr_c, (PetscMPIInt)C, MPI_DOUBLE, 0, comm));
+  PetscCallMPI(MPI_Bcast(m->hqla_c, (PetscMPIInt)C, MPI_DOUBLE, 0, comm));
+  PetscCallMPI(MPI_Bcast(m->out_c, (PetscMPIInt)C, MPI_DOUBLE, 0, comm));
+  PetscCallMPI(MPI_Bcast(m->in_c, (PetscMPIInt)C, MPI_DOUBLE, 0, comm));
+  PetscCallMPI(MPI_Bcast(m->significant, (PetscMPIInt)C, MPI_DOUBLE, 0, comm));
+  acc->reduced = 1;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastLiquidityAddResults(BallastLiquidity *acc, BallastResults res)
+{
+  const BallastLiquidityParams *lp = acc->lp;
+  BallastLiquidityMetrics      *m  = &acc->m;
+  PetscInt                      B = acc->nb, L = lp->nscen, C = acc->s.nccy;
+  double                       *ends;
+  const char                  **names;
+  PetscBool                     has;
+  PetscFunctionBeginUser;
+  PetscCheck(acc->reduced, PETSC_COMM_SELF, PETSC_ERR_ORDER, "BallastLiquidityAddResults before BallastLiquidityReduce");
+  PetscCall(PetscMalloc1(B, &ends));
+  for (PetscInt b = 0; b < lp->nbucket; b++) ends[b] = (double)lp->bucket_end[b];
+  ends[lp->nbucket] = INFINITY; /* "beyond" */
+  PetscCall(BallastResultsAddDimValues(res, "ladder_bucket", "ladder_bucket_end_day", B, ends, "last day of the ladder bucket after the as-of date (inclusive; Infinity = beyond)", "days"));
+  PetscCall(PetscFree(ends));
+  PetscCall(PetscMalloc1(L + 1, &names));
+  for (PetscInt l = 0; l < L; l++) names[l] = lp->scen[l].name;
+  PetscCall(BallastResultsAddDimLabels(res, "liquidity_scenario", "liquidity_scenario_name", L, names, "liquidity stress scenario"));
+  PetscCall(PetscFree(names));
+  PetscCall(BallastResultsHasDim(res, "action", &has));
+  if (!has) {
+    const char *none = "none";
+    PetscCall(BallastResultsAddDimLabels(res, "action", "action_name", 1, &none, "management action (index 0 = no action)"));
+  }
+  const char *cb[]  = {"currency", "ladder_bucket"};
+  const char *lcb[] = {"liquidity_scenario", "currency", "ladder_bucket"};
+  const char *l1[]  = {"liquidity_scenario"};
+  const char *a1[]  = {"action"};
+  const char *ac[]  = {"action", "currency"};
+  const char *c1[]  = {"currency"};
+  const char *ccy   = "currency of the currency dimension (currency_code)";
+  char        rep[64];
+  PetscCall(PetscSNPrintf(rep, sizeof rep, "reporting currency"));
+  PetscCall(BallastResultsAddVar(res, "liquidity_inflow", 2, cb, m->inflow, "contractual cash inflows (principal and interest) in the ladder bucket, positive", ccy));
+  PetscCall(BallastResultsAddVar(res, "liquidity_outflow", 2, cb, m->outflow, "contractual cash outflows (principal and interest) in the ladder bucket, positive", ccy));
+  PetscCall(BallastResultsAddVar(res, "liquidity_gap_cumulative", 2, cb, m->gap_cum, "cumulative contractual gap: inflows minus outflows to the bucket's end", ccy));
+  PetscCall(BallastResultsAddVar(res, "liquidity_stressed_inflow", 3, lcb, m->s_inflow, "stressed cash inflows in the ladder bucket (behavioural ladder), positive", ccy));
+  PetscCall(BallastResultsAddVar(res, "liquidity_stressed_outflow", 3, lcb, m->s_outflow, "stressed cash outflows in the ladder bucket: deposit run-off, facility drawdowns, contractual outflows, positive", ccy));
+  PetscCall(BallastResultsAddVar(res, "liquidity_stressed_gap_cumulative", 3, lcb, m->s_gap_cum, "cumulative stressed gap: inflows minus outflows to the bucket's end", ccy));
+  PetscCall(BallastResultsAddVar(res, "counterbalancing_capacity", 1, l1, m->cbc, "counterbalancing capacity at the as-of date: unencumbered HQLA and cash at market value after the scenario's haircuts", rep));
+  PetscCall(BallastResultsAddVar(res, "survival_days", 1, l1, m->survival_days, "first day on which the cumulative stressed net outflow exceeds the counterbalancing capacity (the ladder's horizon if never)", "days"));
+  PetscCall(BallastResultsAddVar(res, "lcr", 1, a1, &m->lcr, "liquidity coverage ratio: HQLA / (outflows - min(inflows, cap * outflows))", "1"));
+  PetscCall(BallastResultsAddVar(res, "hqla", 1, a1, &m->hqla, "stock of high-quality liquid assets after haircuts and Level 2 caps", rep));
+  PetscCall(BallastResultsAddVar(res, "lcr_outflows", 1, a1, &m->lcr_outflows, "LCR cash outflows over the horizon after run-off and drawdown rates", rep));
+  PetscCall(BallastResultsAddVar(res, "lcr_inflows", 1, a1, &m->lcr_inflows, "LCR cash inflows over the horizon after inflow rates, before the cap", rep));
+  PetscCall(BallastResultsAddVar(res, "nsfr", 1, a1, &m->nsfr, "net stable funding ratio: ASF / RSF", "1"));
+  PetscCall(BallastResultsAddVar(res, "asf", 1, a1, &m->asf, "available stable funding (regulatory capital included)", rep));
+  PetscCall(BallastResultsAddVar(res, "rsf", 1, a1, &m->rsf, "required stable funding", rep));
+  PetscCall(BallastResultsAddVar(res, "lcr_by_currency", 2, ac, m->lcr_c, "liquidity coverage ratio in the currency", "1"));
+  PetscCall(BallastResultsAddVar(res, "hqla_by_currency", 2, ac, m->hqla_c, "HQLA in the currency after haircuts and Level 2 caps", ccy));
+  PetscCall(BallastResultsAddVar(res, "lcr_outflows_by_currency", 2, ac, m->out_c, "LCR cash outflows in the currency", ccy));
+  PetscCall(BallastResultsAddVar(res, "lcr_inflows_by_currency", 2, ac, m->in_c, "LCR cash inflows in the currency, before the cap", ccy));
+  PetscCall(BallastResultsAddVar(res, "lcr_significant_currency", 1, c1, m->significant, "1 if liabilities in the currency reach the regime's significance share of all liabilities", "1"));
+  (void)C;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastLiquiditySummary(MPI_Comm comm, BallastLiquidity *acc)
+{
+  BallastLiquidityMetrics *m = &acc->m;
+  PetscFunctionBeginUser;
+  PetscCheck(acc->reduced, comm, PETSC_ERR_ORDER, "BallastLiquiditySummary before BallastLiquidityReduce");
+  PetscCall(PetscPrintf(comm, "liquidity: LCR %.1f %% (HQLA %.6g, outflows %.6g, inflows %.6g), NSFR %.1f %% (ASF %.6g, RSF %.6g)\n", 100 * m->lcr, m->hqla, m->lcr_outflows,
+                        m->lcr_inflows, 100 * m->nsfr, m->asf, m->rsf));
+  for (PetscInt c = 0; c < acc->s.nccy; c++)
+    if (m->significant[c] > 0) {
+      char id[32];
+      PetscCall(PetscSNPrintf(id, sizeof id, "id %" PetscInt_FMT, c));
+      PetscCall(PetscPrintf(comm, "liquidity: LCR in significant currency %s: %.1f %%\n", acc->s.currency_codes ? acc->s.currency_codes[c] : id, 100 * m->lcr_c[c]));
+    }
+  for (PetscInt l = 0; l < acc->lp->nscen; l++)
+    PetscCall(PetscPrintf(comm, "liquidity: scenario %-16s counterbalancing capacity %.6g, survival %s%.0f days\n", acc->lp->scen[l].name, m->cbc[l],
+                          m->survival_days[l] >= (double)acc->H ? ">= " : "", m->survival_days[l]));
+  PetscFunctionReturn(0);
+}
