@@ -14,6 +14,9 @@ PetscErrorCode BallastResultsDestroy(BallastResults *r);
 PetscErrorCode BallastResultsAddDimLabels(BallastResults r, const char *dim, const char *coord, PetscInt n, const char *const *labels, const char *long_name);
 /* A dimension whose coordinate variable holds numbers (units e.g. "years", "days"). */
 PetscErrorCode BallastResultsAddDimValues(BallastResults r, const char *dim, const char *coord, PetscInt n, const double *values, const char *long_name, const char *units);
+/* Whether a dimension named `dim` was added (Not collective): modules that share a dimension
+ * (e.g. `action`) add it only if absent. */
+PetscErrorCode BallastResultsHasDim(BallastResults r, const char *dim, PetscBool *has);
 /* A double variable over 0..3 named dimensions (row-major, last dimension fastest). */
 PetscErrorCode BallastResultsAddVar(BallastResults r, const char *name, PetscInt ndims, const char *const *dims, const double *data, const char *long_name, const char *units);
 /* A 64-bit integer variable. */

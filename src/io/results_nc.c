@@ -55,6 +55,15 @@ static PetscErrorCode find_dim(BallastResults r, const char *name, PetscInt *len
   SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "result dimension '%s' not defined", name);
 }
 
+PetscErrorCode BallastResultsHasDim(BallastResults r, const char *dim, PetscBool *has)
+{
+  PetscFunctionBeginUser;
+  *has = PETSC_FALSE;
+  for (PetscInt i = 0; i < r->ndim; i++)
+    if (!strcmp(r->dims[i].dim, dim)) *has = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastResultsAddDimLabels(BallastResults r, const char *dim, const char *coord, PetscInt n, const char *const *labels, const char *long_name)
 {
   PetscFunctionBeginUser;
