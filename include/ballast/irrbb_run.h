@@ -25,7 +25,7 @@ typedef struct {
   double              *eve, *evecf, *nii, *gap;
   double              *pv;       /* [nscen][local contracts] with keep_pv */
   int64_t              ncontracts, nevents;
-  double               seconds, core_seconds;
+  double               seconds, core_seconds, min_seconds, max_seconds; /* projection time: this rank, sum, min and max over ranks */
 } BallastIRRBBRun;
 
 /* Collective (all ranks build the same variants). user: definitions parsed from the configuration. */

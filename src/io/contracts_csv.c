@@ -87,7 +87,7 @@ typedef struct {
   BallastDiag        diag;
   Buf                staged;
   BallastNames       pf_local; /* portfolio names seen by this rank */
-  int64_t           *pf_count;
+  int64_t           *pf_count, *pf_cost;
   PetscInt           pf_cap;
   BallastNames       scratch;  /* market object codes while parsing */
 } Loader;
@@ -193,6 +193,34 @@ static PetscErrorCode read_header(Loader *L, const char *path, Column **cols, in
   PetscFunctionReturn(0);
 }
 
+/* Projection work of a contract in event-equivalents: its remaining scheduled events plus a
+ * constant for building its schedule. Used only to balance portfolios across ranks: a portfolio
+ * of 30-year mortgages costs far more per contract than one of sight deposits. */
+static int64_t cycle_days(BallastCycle c)
+{
+  int64_t n = c.n;
+  switch (c.unit) {
+  case 'D': return n;
+  case 'W': return 7 * n;
+  case 'M': return 30 * n;
+  case 'Q': return 91 * n;
+  case 'H': return 182 * n;
+  default: return 365 * n;
+  }
+}
+
+static int64_t work_estimate(const BallastTerms *t)
+{
+  int ct = (int)t->contractType;
+  if (ct == BALLAST_CT_UMP || ct == BALLAST_CT_CSH || ct == BALLAST_CT_STK || (ct == BALLAST_CT_CLM && t->maturityDate == BALLAST_DATE_NONE)) return 4;
+  int64_t days = (t->maturityDate != BALLAST_DATE_NONE ? t->maturityDate : t->statusDate + 30 * 365) - t->statusDate;
+  int64_t n    = 16;
+  const BallastCycle *cy[3] = {&t->cycleOfInterestPayment, &t->cycleOfPrincipalRedemption, &t->cycleOfRateReset};
+  for (int k = 0; k < 3; k++)
+    if (cy[k]->n > 0) n += days / cycle_days(*cy[k]) + 1;
+  return n;
+}
+
 static PetscErrorCode pf_intern(Loader *L, const char *name, int32_t *id)
 {
   PetscFunctionBeginUser;
@@ -201,7 +229,8 @@ static PetscErrorCode pf_intern(Loader *L, const char *name, int32_t *id)
   if (*id >= L->pf_cap) {
     PetscInt cap = L->pf_cap ? 2 * L->pf_cap : 64;
     PetscCall(PetscRealloc(sizeof(int64_t) * (size_t)cap, &L->pf_count));
-    for (PetscInt i = L->pf_cap; i < cap; i++) L->pf_count[i] = 0;
+    PetscCall(PetscRealloc(sizeof(int64_t) * (size_t)cap, &L->pf_cost));
+    for (PetscInt i = L->pf_cap; i < cap; i++) L->pf_count[i] = L->pf_cost[i] = 0;
     L->pf_cap = cap;
   }
   L->pf_count[*id]++;
@@ -373,6 +402,7 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
   /* Stage the record. */
   int32_t pid;
   PetscCall(pf_intern(L, pf, &pid));
+  L->pf_cost[pid] += work_estimate(&t);
   a.portfolio       = pid; /* local id; remapped to the global index before sending */
   size_t lid = strlen(id), lpf = strlen(pf), lent = strlen(ent), lseg = strlen(seg);
   size_t sz  = sizeof(Rec) + lid + lpf + lent + lseg;
@@ -518,7 +548,7 @@ static PetscErrorCode combine_portfolios(Loader *L, BallastContracts cs, int32_t
   PetscInt nloc = BallastNamesCount(L->pf_local);
   size_t   len  = 0;
   PetscFunctionBeginUser;
-  for (PetscInt i = 0; i < nloc; i++) len += strlen(BallastNamesGet(L->pf_local, (int32_t)i)) + 1 + sizeof(int64_t);
+  for (PetscInt i = 0; i < nloc; i++) len += strlen(BallastNamesGet(L->pf_local, (int32_t)i)) + 1 + 2 * sizeof(int64_t);
   char *mine;
   PetscCall(PetscMalloc1(len + 1, &mine));
   size_t off = 0;
@@ -526,8 +556,9 @@ static PetscErrorCode combine_portfolios(Loader *L, BallastContracts cs, int32_t
     const char *s = BallastNamesGet(L->pf_local, (int32_t)i);
     size_t      l = strlen(s) + 1;
     memcpy(mine + off, &L->pf_count[i], sizeof(int64_t));
-    memcpy(mine + off + sizeof(int64_t), s, l);
-    off += l + sizeof(int64_t);
+    memcpy(mine + off + sizeof(int64_t), &L->pf_cost[i], sizeof(int64_t));
+    memcpy(mine + off + 2 * sizeof(int64_t), s, l);
+    off += l + 2 * sizeof(int64_t);
   }
   int  mylen = (int)len, *lens, *displs;
   PetscCall(PetscMalloc2(L->size, &lens, L->size, &displs));
@@ -540,21 +571,24 @@ static PetscErrorCode combine_portfolios(Loader *L, BallastContracts cs, int32_t
   /* merge */
   BallastNames g;
   PetscCheck(BallastNamesCreate(&g) == 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  int64_t *cnt = NULL;
+  int64_t *cnt = NULL, *cost = NULL;
   PetscInt capc = 0;
   for (size_t o = 0; o < (size_t)tot;) {
-    int64_t c;
+    int64_t c, w;
     memcpy(&c, all + o, sizeof c);
-    const char *s  = all + o + sizeof c;
+    memcpy(&w, all + o + sizeof c, sizeof w);
+    const char *s  = all + o + 2 * sizeof c;
     int32_t     id = BallastNamesIntern(g, s);
     if (id >= capc) {
       PetscInt nc = 2 * id + 16;
       PetscCall(PetscRealloc(sizeof(int64_t) * (size_t)nc, &cnt));
-      for (PetscInt i = capc; i < nc; i++) cnt[i] = 0;
+      PetscCall(PetscRealloc(sizeof(int64_t) * (size_t)nc, &cost));
+      for (PetscInt i = capc; i < nc; i++) cnt[i] = cost[i] = 0;
       capc = nc;
     }
     cnt[id] += c;
-    o += sizeof c + strlen(s) + 1;
+    cost[id] += w;
+    o += 2 * sizeof c + strlen(s) + 1;
   }
   PetscInt np = BallastNamesCount(g);
   char   **names;
@@ -564,8 +598,15 @@ static PetscErrorCode combine_portfolios(Loader *L, BallastContracts cs, int32_t
   cs->nportfolios     = np;
   cs->portfolio_names = names;
   PetscCall(PetscMalloc2(np, &cs->portfolio_count, np, &cs->portfolio_owner));
-  for (PetscInt i = 0; i < np; i++) cs->portfolio_count[i] = cnt[BallastNamesFind(g, names[i])];
-  /* largest first, each to the least loaded rank (ties: lower rank); same on every rank */
+  int64_t *pcost;
+  PetscCall(PetscMalloc1(np + 1, &pcost));
+  for (PetscInt i = 0; i < np; i++) {
+    cs->portfolio_count[i] = cnt[BallastNamesFind(g, names[i])];
+    pcost[i]               = cost[BallastNamesFind(g, names[i])];
+  }
+  /* Largest first, each to the least loaded rank (ties: lower rank); the same integer computation
+   * on every rank. Size = estimated projection work (contract count weighted by remaining
+   * scheduled events, work_estimate): for portfolios of like contracts this is the contract count. */
   PetscInt *order;
   int64_t  *load;
   PetscCall(PetscMalloc1(np, &order));
@@ -573,7 +614,7 @@ static PetscErrorCode combine_portfolios(Loader *L, BallastContracts cs, int32_t
   for (PetscInt i = 0; i < np; i++) order[i] = i;
   for (PetscInt i = 1; i < np; i++) { /* insertion sort by count desc, index asc (stable) */
     PetscInt k = order[i], j = i - 1;
-    while (j >= 0 && cs->portfolio_count[order[j]] < cs->portfolio_count[k]) { order[j + 1] = order[j]; j--; }
+    while (j >= 0 && pcost[order[j]] < pcost[k]) { order[j + 1] = order[j]; j--; }
     order[j + 1] = k;
   }
   for (PetscInt i = 0; i < np; i++) {
@@ -581,7 +622,7 @@ static PetscErrorCode combine_portfolios(Loader *L, BallastContracts cs, int32_t
     for (int r = 1; r < L->size; r++)
       if (load[r] < load[best]) best = r;
     cs->portfolio_owner[order[i]] = best;
-    load[best] += cs->portfolio_count[order[i]];
+    load[best] += pcost[order[i]];
   }
   PetscCall(PetscMalloc1(nloc + 1, local_to_global));
   for (PetscInt i = 0; i < nloc; i++) {
@@ -591,7 +632,9 @@ static PetscErrorCode combine_portfolios(Loader *L, BallastContracts cs, int32_t
   }
   PetscCall(PetscFree(order));
   PetscCall(PetscFree(load));
+  PetscCall(PetscFree(pcost));
   PetscCall(PetscFree(cnt));
+  PetscCall(PetscFree(cost));
   BallastNamesDestroy(&g);
   PetscCall(PetscFree(all));
   PetscCall(PetscFree2(lens, displs));
@@ -763,6 +806,7 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
     PetscCall(BallastContractsDestroy(&cs));
     PetscCall(PetscFree(L.staged.data));
     PetscCall(PetscFree(L.pf_count));
+    PetscCall(PetscFree(L.pf_cost));
     BallastNamesDestroy(&L.pf_local);
     BallastNamesDestroy(&L.scratch);
     SETERRQ(comm, BALLAST_ERR_INPUT, "%" PetscInt_FMT " error%s in the contract files; nothing was computed", total, total > 1 ? "s" : "");
@@ -816,6 +860,7 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   PetscCall(PetscFree(l2g));
   PetscCall(BallastDiagFree(&L.diag));
   PetscCall(PetscFree(L.pf_count));
+  PetscCall(PetscFree(L.pf_cost));
   BallastNamesDestroy(&L.pf_local);
   BallastNamesDestroy(&L.scratch);
   *out = cs;

@@ -177,6 +177,7 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
       last = now;
     }
   }
+  run->seconds = MPI_Wtime() - t0; /* before the first collective: this rank's own work */
   /* agree on failure before any collective: rank 0 prints the first failing rank's message */
   int gfailed;
   PetscCallMPI(MPI_Allreduce(&failed, &gfailed, 1, MPI_INT, MPI_MAX, ctx->comm));
@@ -189,12 +190,13 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
     PetscCall(BallastIRRBBDestroy(&acc));
     SETERRQ(ctx->comm, gfailed == 3 ? BALLAST_ERR_INPUT : gfailed == 2 ? BALLAST_ERR_USAGE : BALLAST_ERR_NUMERIC, "%s", failmsg);
   }
-  run->seconds = MPI_Wtime() - t0;
   int64_t nev = acc.nevents, ncontract = cs->n;
   PetscCallMPI(MPI_Allreduce(&ncontract, &run->ncontracts, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
   PetscCallMPI(MPI_Allreduce(&nev, &run->nevents, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
   double secs = run->seconds;
   PetscCallMPI(MPI_Allreduce(&secs, &run->core_seconds, 1, MPI_DOUBLE, MPI_SUM, ctx->comm));
+  PetscCallMPI(MPI_Allreduce(&secs, &run->max_seconds, 1, MPI_DOUBLE, MPI_MAX, ctx->comm));
+  PetscCallMPI(MPI_Allreduce(&secs, &run->min_seconds, 1, MPI_DOUBLE, MPI_MIN, ctx->comm));
   PetscInt n1 = run->nvar * np * nc, n2 = run->nscen * np * nc * run->nbucket, n3 = run->nscen * np * nc, n4 = np * nc * run->nbucket;
   PetscCall(PetscCalloc1(n1 + 1, &run->eve));
   PetscCall(PetscCalloc1(n2 + 1, &run->evecf));

@@ -314,6 +314,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   /* Phase 4: report */
   PetscCall(PetscPrintf(ctx.comm, "projection: %" PRId64 " contracts x %" PetscInt_FMT " variants (%" PetscInt_FMT " scenarios, pv01, %" PetscInt_FMT " key rates), %" PRId64 " events, %.2f s; %.0f contract-scenarios per core-second\n",
                         irr.ncontracts, irr.nvar, irr.nscen, irr.nkey, irr.nevents, irr.seconds, irr.core_seconds > 0 ? (double)irr.ncontracts * (double)irr.nvar / irr.core_seconds : 0.0));
+  PetscCall(PetscPrintf(ctx.comm, "projection time per rank: min %.2f s, max %.2f s (balance %.2f)\n", irr.min_seconds, irr.max_seconds, irr.max_seconds > 0 ? irr.min_seconds / irr.max_seconds : 1.0));
   PetscCall(PetscPrintf(ctx.comm, "wall time %.2f s on %d rank%s\n", wall, ctx.size, ctx.size > 1 ? "s" : ""));
   PetscCall(PetscPrintf(ctx.comm, "results: %s\n", path));
   PetscCall(BallastIRRBBRunDestroy(&irr));
