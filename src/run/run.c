@@ -210,13 +210,13 @@ static PetscErrorCode parse_args(int argc, char **argv, RunArgs *a, PetscBool al
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode print_totals(BallastRunContext *ctx, const double *notional, const int64_t *count)
+static PetscErrorCode print_totals(BallastRunContext *ctx, const double *notional, const int64_t *count, PetscBool per_portfolio)
 {
   BallastContracts cs = ctx->contracts;
   PetscInt         nc = ctx->market.nfx;
   PetscFunctionBeginUser;
   PetscCall(PetscPrintf(ctx->comm, "%-28s %-4s %12s %24s\n", "portfolio", "ccy", "contracts", "notional_total"));
-  for (PetscInt p = 0; p < cs->nportfolios; p++)
+  for (PetscInt p = 0; p < cs->nportfolios && per_portfolio; p++)
     for (PetscInt c = 0; c < nc; c++) {
       if (!count[p * nc + c]) continue;
       PetscCall(PetscPrintf(ctx->comm, "%-28s %-4s %12" PRId64 " %24.2f\n", cs->portfolio_names[p], BallastNamesGet(ctx->market.currencies, (int32_t)c), count[p * nc + c], notional[p * nc + c]));
@@ -249,7 +249,7 @@ PetscErrorCode BallastCmdValidate(int argc, char **argv)
   PetscCall(PetscPrintf(ctx.comm, "%s: valid. %" PRId64 " contracts in %" PetscInt_FMT " portfolios, %" PetscInt_FMT " curves, %" PetscInt_FMT " currencies; %d rank%s\n", a.config, total,
                         ctx.contracts->nportfolios, ctx.market.ncurves, ctx.market.nfx, ctx.size, ctx.size > 1 ? "s" : ""));
   PetscCall(PetscPrintf(ctx.comm, "contract storage: %zu bytes per contract plus its contractID text\n", BallastContractsBytesPerContract()));
-  PetscCall(print_totals(&ctx, notional, count));
+  PetscCall(print_totals(&ctx, notional, count, PETSC_TRUE));
   PetscCall(PetscFree(notional));
   PetscCall(PetscFree(count));
   PetscCall(BallastRunTeardown(&ctx));
@@ -316,6 +316,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
                         irr.ncontracts, irr.nvar, irr.nscen, irr.nkey, irr.nevents, irr.seconds, irr.core_seconds > 0 ? (double)irr.ncontracts * (double)irr.nvar / irr.core_seconds : 0.0));
   PetscCall(PetscPrintf(ctx.comm, "projection time per rank: min %.2f s, max %.2f s (balance %.2f)\n", irr.min_seconds, irr.max_seconds, irr.max_seconds > 0 ? irr.min_seconds / irr.max_seconds : 1.0));
   PetscCall(PetscPrintf(ctx.comm, "wall time %.2f s on %d rank%s\n", wall, ctx.size, ctx.size > 1 ? "s" : ""));
+  PetscCall(print_totals(&ctx, notional, count, PETSC_FALSE));
   PetscCall(PetscPrintf(ctx.comm, "results: %s\n", path));
   PetscCall(BallastIRRBBRunDestroy(&irr));
   PetscCall(PetscFree(notional));

@@ -13,7 +13,7 @@ case_() {
   local d="$work/$name"
   mkdir -p "$d"
   cp "$fix"/contracts.csv "$fix"/curves.csv "$fix"/fx.csv "$d"/
-  sed "s|/tmp/ballast-small|$d/out|" "$fix/run.cfg" > "$d/run.cfg"
+  sed -e "s|/tmp/ballast-small|$d/out|" -e "s|^regime = .*|regime = \"$BALLAST_SOURCE_DIR/config/regimes/bcbs-2016.cfg\";|" "$fix/run.cfg" > "$d/run.cfg"
   sed -i -e "$expr" "$d/$file"
   "$BALLAST" validate "$d/run.cfg" > "$d/stdout" 2> "$d/stderr"
   local st=$?
@@ -44,14 +44,15 @@ case_ curve-bad-tenor '3s/1M/1Q/' "curves.csv:3:14: column 'tenor': value '1Q'" 
 case_ fx-missing-reporting '2d' "no rate for the reporting currency EUR" fx.csv
 
 # all errors of a file are reported, not only the first
-d="$work/many"; mkdir -p "$d"; cp "$fix"/* "$d"/; sed -i "s|/tmp/ballast-small|$d/out|" "$d/run.cfg"
+regime_abs="s|^regime = .*|regime = \"$BALLAST_SOURCE_DIR/config/regimes/bcbs-2016.cfg\";|"
+d="$work/many"; mkdir -p "$d"; cp "$fix"/* "$d"/; sed -i -e "s|/tmp/ballast-small|$d/out|" -e "$regime_abs" "$d/run.cfg"
 sed -i -e '2s/30E360/30E361/' -e '4s/2031-02-15/2031-02-30/' -e '5s/,EUR,/,CHF,/' "$d/contracts.csv"
 "$BALLAST" validate "$d/run.cfg" > /dev/null 2> "$d/stderr"
 is 3 "$(grep -c '^.*contracts.csv:[0-9]*:[0-9]*: ' "$d/stderr")" "three bad rows give three messages"
 contains "$d/stderr" "3 errors in the contract files" "the summary counts them"
 
 # run: no result file, and an earlier result is not damaged
-d="$work/norun"; mkdir -p "$d/out"; cp "$fix"/* "$d"/; sed -i "s|/tmp/ballast-small|$d/out|" "$d/run.cfg"
+d="$work/norun"; mkdir -p "$d/out"; cp "$fix"/* "$d"/; sed -i -e "s|/tmp/ballast-small|$d/out|" -e "$regime_abs" "$d/run.cfg"
 echo "earlier" > "$d/out/alm.nc"
 sed -i '7s/2035-09-30/2025-09-30/' "$d/contracts.csv"
 "$BALLAST" run "$d/run.cfg" > /dev/null 2>&1

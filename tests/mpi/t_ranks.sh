@@ -3,10 +3,10 @@
 # totals equal the sums of the CSV; a bad contract in one rank's share stops every rank cleanly
 # with exit status 3 and no result file (no hang: each run is bounded by a timeout).
 source "$(dirname "$0")/../cli/tap.sh"
-plan 14
+plan 15
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$BALLAST" generate --contracts 3000 --portfolios 9 --seed 11 --out "$work/in" > "$work/gen.log" 2>&1
+"$BALLAST" generate --contracts 3000 --portfolios 9 --seed 11 --out "$work/in" --regime "$BALLAST_SOURCE_DIR/config/regimes/bcbs-2016.cfg" > "$work/gen.log" 2>&1
 ok $? "generate a 3000-contract balance sheet"
 # split the file in two shards with the rows shuffled across files (any portfolio in any file)
 head -1 "$work/in/contracts.csv" > "$work/in/a.csv"
@@ -22,6 +22,7 @@ for np in 1 2 3; do
   # every variable's data, full precision, without the global attributes (they hold the rank count and times)
   ncdump -p 17,17 "$work/out$np/alm.nc" | sed -n '/^data:/,$p' > "$work/data$np.txt"
 done
+test -s "$work/data1.txt" && grep -q "eve =" "$work/data1.txt"; ok $? "alm.nc holds the metrics"
 cmp -s "$work/data1.txt" "$work/data2.txt"; ok $? "alm.nc data identical on 1 and 2 ranks"
 cmp -s "$work/data1.txt" "$work/data3.txt"; ok $? "alm.nc data identical on 1 and 3 ranks"
 grep -q 'mpi_ranks = 3' <(ncdump -h "$work/out3/alm.nc"); ok $? "provenance records 3 ranks"
