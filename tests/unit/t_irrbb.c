@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -239,7 +240,20 @@ static int run_case(const char *regime, const char *discount, double tier1)
   fclose(f);
   snprintf(out, sizeof out, "%s/out", DIR_);
   char *argv[] = {(char *)"run", p, (char *)"--output", out, NULL};
-  return (int)BallastCmdRun(4, argv);
+  /* the run's report goes to run.log, not into the TAP stream */
+  char log[PATH_MAX + 128];
+  snprintf(log, sizeof log, "%s/run.log", DIR_);
+  fflush(stdout);
+  int saved = dup(1), fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (saved < 0 || fd < 0) bail("cannot redirect the run's output to %s", log);
+  dup2(fd, 1);
+  close(fd);
+  int rc = (int)BallastCmdRun(4, argv);
+  fflush(stdout);
+  dup2(saved, 1);
+  close(saved);
+  if (rc) diag("ballast run failed with %d: see %s", rc, log);
+  return rc;
 }
 
 /* ------------------------------------------------------------------ alm.nc */
