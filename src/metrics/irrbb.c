@@ -62,6 +62,7 @@ typedef struct {
   double *cf; /* bucket cash flows, NULL for sensitivity variants */
   /* NII */
   int             nii_on, ad_seen;
+  int             md_split; /* MD payoff = notional + accrued interest (not swaps, not FX) */
   double          nii, accrued_H, last_notional;
   PetscInt        repl_curve;
   BallastCycle    repl_cycle; /* n > 0: roll by cycle; else by repl_days */
@@ -99,18 +100,27 @@ static void sink_event(void *ctx, const BallastEvent *ev)
   BallastDate d = ev->date;
   k->nevents++;
   if (k->extra) k->extra(k->extra_ctx, ev);
-  if (d <= k->as_of) return;
+  if (d <= k->as_of) {
+    k->last_notional = ev->notional; /* keep the state in step (statusDate before the as-of date) */
+    return;
+  }
   PetscInt days = d - k->as_of;
   if (ev->payoff != 0.0) {
     k->eve += ev->payoff * BallastDFTableGet(k->df, k->kdisc, d);
     if (k->cf) k->cf[BallastIRRBBBucketDay(k->s, days)] += ev->payoff;
   }
   int principal = ev->type == BALLAST_EV_PR || ev->type == BALLAST_EV_MD || ev->type == BALLAST_EV_PP;
+  /* ACTUS MD pays the notional plus the interest accrued since the last IP (a PAM without an
+   * interest cycle pays all its interest there): only the notional repaid is principal */
+  double prin = (ev->type == BALLAST_EV_MD && k->md_split) ? k->last_notional - ev->notional : ev->payoff;
   if (k->nii_on) {
     if (d < k->H) {
       if (ev->type == BALLAST_EV_IP || ev->type == BALLAST_EV_IPFX || ev->type == BALLAST_EV_IPFL) k->nii += ev->payoff;
       else if (ev->type == BALLAST_EV_IPCI) k->nii += ev->notional - k->last_notional;
-      else if (principal && ev->payoff != 0.0) replace(k, ev->payoff, d);
+      else if (principal) {
+        k->nii += ev->payoff - prin; /* interest paid with the principal */
+        if (prin != 0.0) replace(k, prin, d);
+      }
     } else if (d == k->H && ev->type == BALLAST_EV_AD) {
       k->accrued_H = ev->accrued;
       k->ad_seen   = 1;
@@ -120,7 +130,7 @@ static void sink_event(void *ctx, const BallastEvent *ev)
     if (k->floating && (ev->type == BALLAST_EV_RR || ev->type == BALLAST_EV_RRF)) {
       k->gap[BallastIRRBBBucketDay(k->s, days)] += ev->notional; /* outstanding reprices at the reset */
       k->reset_seen = 1;
-    } else if (principal) k->gap[BallastIRRBBBucketDay(k->s, days)] += ev->payoff;
+    } else if (principal) k->gap[BallastIRRBBBucketDay(k->s, days)] += prin;
   }
   k->last_notional = ev->notional;
 }
@@ -186,6 +196,7 @@ PetscErrorCode BallastIRRBBAddContract(BallastIRRBB *acc, BallastContracts cs, P
   base.dcc      = t.dayCountConvention < BALLAST_DCC_COUNT ? t.dayCountConvention : BALLAST_DCC_A365;
   base.df_base  = &s->df[0];
   base.floating = t.marketObjectCodeOfRateReset >= 0;
+  base.md_split = ct != BALLAST_CT_SWPPV && ct != BALLAST_CT_FXOUT;
   if (base.floating) {
     base.repl_curve = t.marketObjectCodeOfRateReset;
     base.repl_cycle = t.cycleOfRateReset;

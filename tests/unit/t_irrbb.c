@@ -648,6 +648,10 @@ static void case_nii(void)
     is_close(want - base, asc(&o, "delta_nii", s, "EUR"), 1e-8, 1e-6, "case 5: delta_nii[%s] = %.4f", SCEN[s], want - base);
     is_close(want, asp(&o, "nii_portfolio", s, "LOANS"), 1e-10, 1e-6, "case 5: nii_portfolio[%s, LOANS]", SCEN[s]);
   }
+  /* The engine pays this loan's interest inside its MD event (ACTUS: MD pays Nt + accrued, there is
+   * no interest cycle): the repricing gap holds the principal only, 1e6 at 181 days = the 6M
+   * bucket's upper bound, bucket (3M,6M] = index 3 (not 1,017,356.16 with the interest). */
+  is_close(N, c2(&o, "repricing_gap", "EUR", 3), 1e-15, 0, "case 5: repricing_gap[EUR, (3M,6M]] = principal only");
   close_out(&o);
 }
 
