@@ -91,6 +91,8 @@ PetscErrorCode BallastContractsCreate(BallastContracts *cs);
 PetscErrorCode BallastContractsDestroy(BallastContracts *cs);
 /* Append one contract (Not collective). */
 PetscErrorCode BallastContractsAppend(BallastContracts cs, const BallastTerms *t, const BallastAlm *a, const char *id, uint16_t file, int64_t line);
+/* Make room for n contracts and id_bytes of contractID text, exactly (Not collective). */
+PetscErrorCode BallastContractsReserve(BallastContracts cs, PetscInt n, size_t id_bytes);
 /* Fill a BallastTerms from row i (Not collective). */
 void BallastContractsGetTerms(BallastContracts cs, PetscInt i, BallastTerms *t);
 static inline const char *BallastContractsID(BallastContracts cs, PetscInt i) { return cs->id_pool + cs->id_off[i]; }

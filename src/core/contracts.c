@@ -12,12 +12,10 @@ PetscErrorCode BallastContractsCreate(BallastContracts *cs)
 
 #define GROW(p, cap) PetscCall(PetscRealloc(sizeof(*(p)) * (size_t)(cap), &(p)))
 
-static PetscErrorCode reserve(BallastContracts cs, PetscInt need)
+static PetscErrorCode reserve_exact(BallastContracts cs, PetscInt cap)
 {
   PetscFunctionBeginUser;
-  if (need <= cs->cap) PetscFunctionReturn(0);
-  PetscInt cap = cs->cap ? cs->cap : 1024;
-  while (cap < need) cap *= 2;
+  if (cap <= cs->cap) PetscFunctionReturn(0);
 #define X(f) GROW(cs->f, cap);
   BALLAST_SOA_ENUMS(X) BALLAST_SOA_IDS(X) BALLAST_SOA_DATES(X) BALLAST_SOA_CYCLES(X) BALLAST_SOA_DOUBLES(X)
 #undef X
@@ -26,6 +24,27 @@ static PetscErrorCode reserve(BallastContracts cs, PetscInt need)
   GROW(cs->line, cap);
   GROW(cs->id_off, cap);
   cs->cap = cap;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode reserve(BallastContracts cs, PetscInt need)
+{
+  PetscFunctionBeginUser;
+  if (need <= cs->cap) PetscFunctionReturn(0);
+  PetscInt cap = cs->cap ? cs->cap : 1024;
+  while (cap < need) cap *= 2;
+  PetscCall(reserve_exact(cs, cap));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastContractsReserve(BallastContracts cs, PetscInt n, size_t id_bytes)
+{
+  PetscFunctionBeginUser;
+  PetscCall(reserve_exact(cs, n));
+  if (id_bytes > cs->id_cap) {
+    PetscCall(PetscRealloc(id_bytes, &cs->id_pool));
+    cs->id_cap = id_bytes;
+  }
   PetscFunctionReturn(0);
 }
 

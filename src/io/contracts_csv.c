@@ -29,7 +29,7 @@
 #define MAXCOLS 256
 #define BLOCK (8u << 20)       /* bytes read at a time */
 #define MAXLINE (1u << 20)     /* longest accepted line */
-#define ROUND_BYTES (256u << 20) /* most bytes one rank sends in one exchange round */
+#define ROUND_BYTES (64u << 20) /* most bytes one rank sends in one exchange round */
 
 typedef enum {
   COL_TERM, COL_ID, COL_PORTFOLIO, COL_ENTITY, COL_CPTY, COL_STABILITY, COL_OPERATIONAL, COL_INSURED, COL_HQLA,
@@ -72,7 +72,7 @@ static PetscErrorCode buf_reserve(Buf *b, size_t more)
 {
   PetscFunctionBeginUser;
   if (b->len + more <= b->cap) PetscFunctionReturn(0);
-  size_t cap = b->cap ? b->cap : 1 << 20;
+  size_t cap = b->cap ? b->cap : (b->len + more > (1u << 20) ? b->len + more : 1u << 20);
   while (cap < b->len + more) cap *= 2;
   PetscCall(PetscRealloc(cap, &b->data));
   b->cap = cap;
@@ -738,6 +738,16 @@ static PetscErrorCode exchange(MPI_Comm comm, int size, Buf *out, Buf *in)
   PetscFunctionBeginUser;
   PetscCall(PetscCalloc1(size, &sent));
   PetscCall(PetscMalloc4(size, &scount, size, &sdispl, size, &rcount, size, &rdispl));
+  {
+    /* what will arrive in all: allocate the receive buffer once, exactly */
+    long long *tot_s, *tot_r, sum = 0;
+    PetscCall(PetscMalloc2(size, &tot_s, size, &tot_r));
+    for (int r = 0; r < size; r++) tot_s[r] = (long long)out[r].len;
+    PetscCallMPI(MPI_Alltoall(tot_s, 1, MPI_LONG_LONG, tot_r, 1, MPI_LONG_LONG, comm));
+    for (int r = 0; r < size; r++) sum += tot_r[r];
+    PetscCall(buf_reserve(in, (size_t)sum + 1));
+    PetscCall(PetscFree2(tot_s, tot_r));
+  }
   for (;;) {
     /* choose how much of each destination buffer goes this round */
     size_t budget = ROUND_BYTES / (size_t)size, total = 0;
@@ -795,6 +805,10 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   PetscCheck(cfg->ncontract_files < 65535, comm, BALLAST_ERR_USAGE, "%s: too many contract files", cfg->path);
   for (PetscInt f = 0; f < cfg->ncontract_files; f++) PetscCall(parse_file(&L, (uint16_t)f, cfg->contract_files[f]));
 
+  if (L.staged.cap > L.staged.len + 1) { /* give back the doubling slack */
+    PetscCall(PetscRealloc(L.staged.len + 1, &L.staged.data));
+    L.staged.cap = L.staged.len + 1;
+  }
   PetscCall(BallastContractsCreate(&cs));
   /* the duplicate check is meaningful only on rows that parsed; it runs on every rank anyway so
    * that all ranks take part in the same collectives */
@@ -816,6 +830,15 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   /* route each staged record to its portfolio's owner */
   Buf *outb, in = {0};
   PetscCall(PetscCalloc1(L.size, &outb));
+  /* exact sizes per destination first: no doubling of large buffers */
+  for (size_t off = 0; off < L.staged.len;) {
+    Rec *r = (Rec *)(L.staged.data + off);
+    outb[cs->portfolio_owner[l2g[r->a.portfolio]]].cap += r->size;
+    off += r->size;
+  }
+  for (int r = 0; r < L.size; r++) {
+    PetscCall(PetscMalloc1(outb[r].cap + 1, &outb[r].data));
+  }
   for (size_t off = 0; off < L.staged.len;) {
     Rec *r = (Rec *)(L.staged.data + off);
     r->a.portfolio = l2g[r->a.portfolio];
@@ -833,6 +856,15 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   PetscCall(PetscFree(outb));
 
   char *id = NULL, *txt = NULL;
+  {
+    PetscInt nrec = 0;
+    size_t   idb  = 0;
+    for (size_t off = 0; off < in.len; off += ((Rec *)(in.data + off))->size) {
+      nrec++;
+      idb += ((Rec *)(in.data + off))->len_id + 1;
+    }
+    PetscCall(BallastContractsReserve(cs, nrec, idb + 1));
+  }
   PetscCall(PetscMalloc2(65536, &id, 65536, &txt));
   for (size_t off = 0; off < in.len;) {
     Rec        *r = (Rec *)(in.data + off);
