@@ -576,6 +576,17 @@ static void case_frn(void)
     double want = FRN_N * (1 + F0 * t1) * exp(-(0.018 + dR(&EUR, s, t1)) * t1);
     is_close(want, asc(&o, "eve", s, "EUR"), 1e-10, 1e-6, "case 3: eve[%s] = N (1 + F0 t1) exp(-z_s(t1) t1) = %.4f", SCEN[s], want);
   }
+  /* NII (horizon H = as-of + 12 months = 2027-01-15): no principal before H; four coupons, the
+   * first N F0 t1, then N F_s(d_i, d_i+1) tau_i = N (P_s(d_i)/P_s(d_i+1) - 1) for d_i = as-of + 3i
+   * months, i = 1..3. The last one is paid ON the horizon end and covers [2026-10-15, 2027-01-15],
+   * wholly inside the horizon: it counts in full, and the accrued interest at H is then 0.
+   * Base: 4,448.22 + 4,827.48 + 5,217.81 + 5,556.92 = 20,050.43. */
+  for (int s = 0; s < NSCEN; s++) {
+    Curve  cs   = shocked(&c, &EUR, s, &NOFLOOR);
+    double want = FRN_N * F0 * t1;
+    for (int i = 1; i <= 3; i++) want += FRN_N * (P(&cs, yrs(add_months(ASOF, 3 * i))) / P(&cs, yrs(add_months(ASOF, 3 * i + 3))) - 1.0);
+    is_close(want, asc(&o, "nii", s, "EUR"), 1e-10, 1e-6, "case 3: nii[%s] = four coupons, the last paid on the horizon end = %.4f", SCEN[s], want);
+  }
   close_out(&o);
 }
 
