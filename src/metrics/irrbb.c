@@ -113,14 +113,14 @@ static void sink_event(void *ctx, const BallastEvent *ev)
   /* ACTUS MD pays the notional plus the interest accrued since the last IP (a PAM without an
    * interest cycle pays all its interest there): only the notional repaid is principal */
   double prin = (ev->type == BALLAST_EV_MD && k->md_split) ? k->last_notional - ev->notional : ev->payoff;
-  if (k->nii_on) {
-    if (d < k->H) {
-      if (ev->type == BALLAST_EV_IP || ev->type == BALLAST_EV_IPFX || ev->type == BALLAST_EV_IPFL) k->nii += ev->payoff;
-      else if (ev->type == BALLAST_EV_IPCI) k->nii += ev->notional - k->last_notional;
-      else if (principal) {
-        k->nii += ev->payoff - prin; /* interest paid with the principal */
-        if (prin != 0.0) replace(k, prin, d);
-      }
+  /* interest paid ON the horizon end accrued inside the horizon: it counts (the AD event at the
+   * horizon end comes after it on that date and then holds 0) */
+  if (k->nii_on && d <= k->H) {
+    if (ev->type == BALLAST_EV_IP || ev->type == BALLAST_EV_IPFX || ev->type == BALLAST_EV_IPFL) k->nii += ev->payoff;
+    else if (ev->type == BALLAST_EV_IPCI) k->nii += ev->notional - k->last_notional;
+    else if (principal) {
+      k->nii += ev->payoff - prin; /* interest paid with the principal */
+      if (prin != 0.0 && d < k->H) replace(k, prin, d);
     } else if (d == k->H && ev->type == BALLAST_EV_AD) {
       k->accrued_H = ev->accrued;
       k->ad_seen   = 1;
