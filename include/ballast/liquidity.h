@@ -185,6 +185,7 @@ typedef struct {
   const double *fx;           /* [nccy] units of reporting currency per unit of currency id c */
   double        tier1, tier2; /* regulatory capital, reporting currency */
   const char *const *currency_codes; /* optional [nccy], for the summary (NULL: ids) */
+  const char        *reporting_currency; /* optional, units of the reporting-currency variables (NULL: "reporting currency") */
 } BallastLiquiditySetup;
 
 /* Results after BallastLiquidityReduce (the same on every rank). */
@@ -239,6 +240,10 @@ void BallastLiquiditySink(void *acc, const BallastEvent *ev);
 /* Not collective. End the current contract; pv_base = base-scenario PV in the contract currency
  * (market value of securities; NaN when not projected, e.g. STK: the notional is used). */
 PetscErrorCode BallastLiquidityContractEnd(BallastLiquidity *acc, double pv_base);
+/* The same two with the callback shape of BallastIRRBBRunCompute (extra_begin, extra_end): ctx is
+ * the BallastLiquidity *. Not collective. */
+PetscErrorCode BallastLiquidityBeginCallback(void *ctx, BallastContracts cs, PetscInt i);
+PetscErrorCode BallastLiquidityEndCallback(void *ctx, double pv_base);
 /* Collective: combine the portfolios in index order on rank 0, compute the metrics, broadcast them. */
 PetscErrorCode BallastLiquidityReduce(MPI_Comm comm, BallastLiquidity *acc);
 /* Not collective (after Reduce). Adds dimensions ladder_bucket, liquidity_scenario, action (if

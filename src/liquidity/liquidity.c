@@ -375,6 +375,20 @@ PetscErrorCode BallastLiquidityContractEnd(BallastLiquidity *acc, double pv_base
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode BallastLiquidityBeginCallback(void *ctx, BallastContracts cs, PetscInt i)
+{
+  PetscFunctionBeginUser;
+  PetscCall(BallastLiquidityContractBegin((BallastLiquidity *)ctx, cs, i));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastLiquidityEndCallback(void *ctx, double pv_base)
+{
+  PetscFunctionBeginUser;
+  PetscCall(BallastLiquidityContractEnd((BallastLiquidity *)ctx, pv_base));
+  PetscFunctionReturn(0);
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Reduction and metrics */
 
@@ -540,7 +554,7 @@ PetscErrorCode BallastLiquidityAddResults(BallastLiquidity *acc, BallastResults 
 {
   const BallastLiquidityParams *lp = acc->lp;
   BallastLiquidityMetrics      *m  = &acc->m;
-  PetscInt                      B = acc->nb, L = lp->nscen, C = acc->s.nccy;
+  PetscInt                      B = acc->nb, L = lp->nscen;
   double                       *ends;
   const char                  **names;
   PetscBool                     has;
@@ -568,7 +582,7 @@ PetscErrorCode BallastLiquidityAddResults(BallastLiquidity *acc, BallastResults 
   const char *c1[]  = {"currency"};
   const char *ccy   = "currency of the currency dimension (currency_code)";
   char        rep[64];
-  PetscCall(PetscSNPrintf(rep, sizeof rep, "reporting currency"));
+  PetscCall(PetscSNPrintf(rep, sizeof rep, "%s", acc->s.reporting_currency ? acc->s.reporting_currency : "reporting currency"));
   PetscCall(BallastResultsAddVar(res, "liquidity_inflow", 2, cb, m->inflow, "contractual cash inflows (principal and interest) in the ladder bucket, positive", ccy));
   PetscCall(BallastResultsAddVar(res, "liquidity_outflow", 2, cb, m->outflow, "contractual cash outflows (principal and interest) in the ladder bucket, positive", ccy));
   PetscCall(BallastResultsAddVar(res, "liquidity_gap_cumulative", 2, cb, m->gap_cum, "cumulative contractual gap: inflows minus outflows to the bucket's end", ccy));
@@ -589,7 +603,6 @@ PetscErrorCode BallastLiquidityAddResults(BallastLiquidity *acc, BallastResults 
   PetscCall(BallastResultsAddVar(res, "lcr_outflows_by_currency", 2, ac, m->out_c, "LCR cash outflows in the currency", ccy));
   PetscCall(BallastResultsAddVar(res, "lcr_inflows_by_currency", 2, ac, m->in_c, "LCR cash inflows in the currency, before the cap", ccy));
   PetscCall(BallastResultsAddVar(res, "lcr_significant_currency", 1, c1, m->significant, "1 if liabilities in the currency reach the regime's significance share of all liabilities", "1"));
-  (void)C;
   PetscFunctionReturn(0);
 }
 
