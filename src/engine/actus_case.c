@@ -293,11 +293,36 @@ static const char events_usage[] = "usage: ballast events --actus FILE.json [--c
                                    "Prints case,eventDate,eventType,payoff,notionalPrincipal,nominalInterestRate,accruedInterest\n"
                                    "(ACTUS test cases use their dataObserved for rate resets).\n";
 
+/* Rank 0's part of `ballast events --actus`. Not collective. */
+static PetscErrorCode events_actus_serial(const char *file, const char *want)
+{
+  BallastActusFile f;
+  PetscFunctionBeginUser;
+  PetscCall(BallastActusFileOpen(file, &f));
+  PetscBool found = PETSC_FALSE;
+  for (PetscInt i = 0; want && i < BallastActusFileCount(f); i++) found = found || !strcmp(want, BallastActusCaseId(f, i));
+  if (want && !found) {
+    PetscCall(BallastActusFileClose(&f));
+    SETERRQ(PETSC_COMM_SELF, BALLAST_ERR_USAGE, "no case '%s' in %s", want, file);
+  }
+  printf("case,eventDate,eventType,payoff,notionalPrincipal,nominalInterestRate,accruedInterest\n");
+  for (PetscInt i = 0; i < BallastActusFileCount(f); i++) {
+    BallastActusCase c;
+    if (want && strcmp(want, BallastActusCaseId(f, i))) continue;
+    found = PETSC_TRUE;
+    PetscCall(BallastActusCaseLoad(f, i, &c));
+    PrintCtx p = {c.id, c.names};
+    PetscCall(BallastActusCaseRun(&c, print_event, &p));
+    PetscCall(BallastActusCaseFree(&c));
+  }
+  PetscCall(BallastActusFileClose(&f));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastCmdEvents(int argc, char **argv)
 {
   const char      *file = NULL, *want = NULL;
   PetscMPIInt      rank;
-  BallastActusFile f;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
@@ -319,24 +344,22 @@ PetscErrorCode BallastCmdEvents(int argc, char **argv)
       want = argv[++i];
     } else SETERRQ(PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "unknown argument '%s'\n%s", argv[i], events_usage);
   }
-  if (rank) PetscFunctionReturn(0); /* small, serial work: rank 0 prints */
-  PetscCall(BallastActusFileOpen(file, &f));
-  PetscBool found = PETSC_FALSE;
-  for (PetscInt i = 0; want && i < BallastActusFileCount(f); i++) found = found || !strcmp(want, BallastActusCaseId(f, i));
-  if (want && !found) {
-    PetscCall(BallastActusFileClose(&f));
-    SETERRQ(PETSC_COMM_SELF, BALLAST_ERR_USAGE, "no case '%s' in %s", want, file);
+  /* small, serial work: rank 0 reads and prints; then every rank learns its status, so the
+   * command exits the same way on every rank (design.md invariant 5) */
+  int  st = 0;
+  char msg[512] = "";
+  if (rank == 0) {
+    PetscErrorCode ierr = events_actus_serial(file, want);
+    if (ierr) {
+      const char *text;
+      char       *spec = NULL;
+      PetscErrorMessage(ierr, &text, &spec);
+      snprintf(msg, sizeof msg, "%s", spec ? spec : "failed");
+      st = ierr;
+    }
   }
-  printf("case,eventDate,eventType,payoff,notionalPrincipal,nominalInterestRate,accruedInterest\n");
-  for (PetscInt i = 0; i < BallastActusFileCount(f); i++) {
-    BallastActusCase c;
-    if (want && strcmp(want, BallastActusCaseId(f, i))) continue;
-    found = PETSC_TRUE;
-    PetscCall(BallastActusCaseLoad(f, i, &c));
-    PrintCtx p = {c.id, c.names};
-    PetscCall(BallastActusCaseRun(&c, print_event, &p));
-    PetscCall(BallastActusCaseFree(&c));
-  }
-  PetscCall(BallastActusFileClose(&f));
+  PetscCallMPI(MPI_Bcast(&st, 1, MPI_INT, 0, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Bcast(msg, sizeof msg, MPI_CHAR, 0, PETSC_COMM_WORLD));
+  PetscCheck(!st, PETSC_COMM_WORLD, (PetscErrorCode)st, "%s", msg);
   PetscFunctionReturn(0);
 }
