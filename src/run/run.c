@@ -6,6 +6,7 @@
 #include <ballast/run.h>
 #include <ballast/irrbb.h>
 #include <ballast/irrbb_run.h>
+#include <ballast/liquidity.h>
 #include <ballast/regime.h>
 #include <ballast/scenario.h>
 #include <errno.h>
@@ -289,7 +290,26 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(BallastRunControlTotals(&ctx, &notional, &count));
   BallastIRRBBRun irr;
   PetscCall(BallastIRRBBRunSetup(&ctx, ctx.regime, ctx.cfg.nuser, (BallastScenarioDef *)ctx.cfg.user, PETSC_TRUE, &irr));
-  PetscCall(BallastIRRBBRunCompute(&ctx, &irr, a.position_detail, NULL, NULL, NULL, NULL));
+  /* Liquidity consumes the same base-scenario events (one projection, every metric) */
+  BallastLiquidityParams lp;
+  BallastLiquidity       liq;
+  BallastLiquiditySetup  ls;
+  const char           **ccy_codes;
+  PetscCall(BallastLiquidityParamsLoad(ctx.comm, ctx.regime, &lp));
+  PetscCall(PetscMalloc1(ctx.market.nfx + 1, &ccy_codes));
+  for (PetscInt c = 0; c < ctx.market.nfx; c++) ccy_codes[c] = BallastNamesGet(ctx.market.currencies, (int32_t)c);
+  PetscCall(PetscMemzero(&ls, sizeof ls));
+  ls.as_of              = ctx.cfg.as_of;
+  ls.nport              = ctx.contracts->nportfolios;
+  ls.nccy               = ctx.market.nfx;
+  ls.fx                 = ctx.market.fx;
+  ls.tier1              = ctx.cfg.tier1;
+  ls.tier2              = ctx.cfg.tier2;
+  ls.currency_codes     = ccy_codes;
+  ls.reporting_currency = ctx.cfg.reporting_currency;
+  PetscCall(BallastLiquidityCreate(&lp, &ls, &liq));
+  PetscCall(BallastIRRBBRunCompute(&ctx, &irr, a.position_detail, BallastLiquiditySink, &liq, BallastLiquidityBeginCallback, BallastLiquidityEndCallback));
+  PetscCall(BallastLiquidityReduce(ctx.comm, &liq));
   /* Phase 3: results */
   PetscCall(make_dir(ctx.comm, ctx.cfg.output_dir));
   PetscCall(BallastResultsCreate(&res));
@@ -302,6 +322,8 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(PetscPrintf(ctx.comm, "ballast run %s: %" PRId64 " contracts, %" PetscInt_FMT " portfolios, %d rank%s, regime %s\n", ctx.cfg.name, total, ctx.contracts->nportfolios, ctx.size,
                         ctx.size > 1 ? "s" : "", ctx.regime->name));
   if (ctx.rank == 0) PetscCall(BallastIRRBBRunResults(&ctx, &irr, res));
+  PetscCall(BallastLiquidityAddResults(&liq, res));
+  PetscCall(BallastLiquiditySummary(ctx.comm, &liq));
   if (a.position_detail) {
     snprintf(path, sizeof path, "%s/contracts.nc", ctx.cfg.output_dir);
     PetscCall(BallastWriteContractsNC(&ctx, irr.nscen, irr.pv, path));
@@ -319,6 +341,9 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(print_totals(&ctx, notional, count, PETSC_FALSE));
   PetscCall(PetscPrintf(ctx.comm, "results: %s\n", path));
   PetscCall(BallastIRRBBRunDestroy(&irr));
+  PetscCall(BallastLiquidityDestroy(&liq));
+  PetscCall(BallastLiquidityParamsDestroy(&lp));
+  PetscCall(PetscFree(ccy_codes));
   PetscCall(PetscFree(notional));
   PetscCall(PetscFree(count));
   PetscCall(BallastRunTeardown(&ctx));
