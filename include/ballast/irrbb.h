@@ -52,6 +52,7 @@ typedef struct {
   int64_t  nevents;
   /* workspace */
   BallastSchedule ws;
+  void           *endcache; /* memo of reset period end dates (irrbb.c) */
 } BallastIRRBB;
 
 /* Not collective. `s` is copied (arrays referenced). pv_ncontracts > 0 keeps per-contract PVs. */

@@ -13,6 +13,14 @@ PetscInt BallastIRRBBBucket(const BallastIRRBBSetup *s, double t)
   return s->nbucket - 1;
 }
 
+/* End dates of reset periods, memoised: the same reset dates recur under every variant of a
+ * contract, and the calendar arithmetic would otherwise dominate the reset's cost. */
+#define ENDCACHE 256
+typedef struct {
+  BallastDate  d[ENDCACHE], e[ENDCACHE];
+  BallastCycle c[ENDCACHE];
+} EndCache;
+
 PetscErrorCode BallastIRRBBCreate(const BallastIRRBBSetup *s, PetscInt pv_ncontracts, BallastIRRBB *acc)
 {
   PetscInt np = s->nport, nc = s->nccy;
@@ -25,6 +33,12 @@ PetscErrorCode BallastIRRBBCreate(const BallastIRRBBSetup *s, PetscInt pv_ncontr
   PetscCall(PetscCalloc1(np * nc * s->nbucket + 1, &acc->gap));
   if (pv_ncontracts > 0) PetscCall(PetscCalloc1(s->nscen * pv_ncontracts, &acc->pv));
   PetscCall(BallastScheduleCreate(&acc->ws));
+  {
+    EndCache *ec;
+    PetscCall(PetscNew(&ec));
+    acc->endcache = ec;
+  }
+  for (int i = 0; i < ENDCACHE; i++) ((EndCache *)acc->endcache)->d[i] = BALLAST_DATE_NONE;
   PetscFunctionReturn(0);
 }
 
@@ -37,17 +51,37 @@ PetscErrorCode BallastIRRBBDestroy(BallastIRRBB *acc)
   PetscCall(PetscFree(acc->gap));
   PetscCall(PetscFree(acc->pv));
   PetscCall(BallastScheduleDestroy(&acc->ws));
+  PetscCall(PetscFree(acc->endcache));
   PetscFunctionReturn(0);
 }
 
 /* The run's market for resets: the scenario's simply compounded forward over the reset period on
  * the named curve (../shared/spec/contracts.md). moc is the curve index (the loader mapped it). */
+
+typedef struct {
+  const BallastDFTable *df;
+  EndCache             *cache;
+} Observer;
+
 static PetscErrorCode observe_forward(void *ctx, int32_t moc, BallastDate d, BallastCycle period, double *value)
 {
-  const BallastDFTable *df = (const BallastDFTable *)ctx;
-  BallastDate           e  = period.n > 0 ? BallastCycleAdd(d, period, 1) : d + 1;
+  const Observer       *o  = (const Observer *)ctx;
+  const BallastDFTable *df = o->df;
+  BallastDate           e;
   PetscFunctionBeginUser;
   PetscCheck(moc >= 0 && moc < df->ncurves, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "rate reset on an unknown curve (index %d)", (int)moc);
+  if (period.n <= 0) e = d + 1;
+  else {
+    unsigned h = (unsigned)d & (ENDCACHE - 1);
+    EndCache *c = o->cache;
+    if (c->d[h] == d && c->c[h].n == period.n && c->c[h].unit == period.unit) e = c->e[h];
+    else {
+      e       = BallastCycleAdd(d, period, 1);
+      c->d[h] = d;
+      c->c[h] = period;
+      c->e[h] = e;
+    }
+  }
   *value = BallastDFTableForward(df, moc, d, e);
   PetscFunctionReturn(0);
 }
@@ -234,7 +268,8 @@ PetscErrorCode BallastIRRBBAddContract(BallastIRRBB *acc, BallastContracts cs, P
       if (k.cf) k.cf[0] += k.eve;
     } else if (callable) synthetic_call(&k, &t, due);
     else {
-      BallastMarket m = {(void *)k.df, observe_forward, NULL};
+      Observer      o = {k.df, acc->endcache};
+      BallastMarket m = {(void *)&o, observe_forward, NULL};
       PetscCall(BallastProject(acc->ws, &t, &m, sink_event, &k));
     }
     acc->eve[(v * np + p) * nc + c] += k.eve;
