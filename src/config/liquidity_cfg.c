@@ -4,7 +4,7 @@
  * each setting's type checked before it is read (libconfig 1.5 lookups fail silently on a type
  * mismatch). The document is the one BallastRegimeLoad parsed (BallastRegime.doc). */
 #include <ballast/liquidity.h>
-#include <libconfig.h>
+#include "cfg_util.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,22 +14,7 @@ typedef struct {
   const char *file;
 } Ctx;
 
-static int line_of(const config_setting_t *s) { return s ? (int)config_setting_source_line(s) : 0; }
 
-static const char *type_name(int t)
-{
-  switch (t) {
-  case CONFIG_TYPE_GROUP: return "a group { }";
-  case CONFIG_TYPE_INT:
-  case CONFIG_TYPE_INT64: return "an integer";
-  case CONFIG_TYPE_FLOAT: return "a number";
-  case CONFIG_TYPE_STRING: return "a string";
-  case CONFIG_TYPE_BOOL: return "a boolean";
-  case CONFIG_TYPE_ARRAY: return "an array [ ]";
-  case CONFIG_TYPE_LIST: return "a list ( )";
-  default: return "nothing";
-  }
-}
 
 /* Dotted path of a setting for messages ("lcr.outflow_rates", "liquidity.scenarios[2].haircut_add"). */
 static const char *path_of(const config_setting_t *s)
@@ -68,7 +53,7 @@ static PetscErrorCode check_keys(Ctx *x, config_setting_t *grp, const char *cons
     PetscBool         found = PETSC_FALSE;
     for (int k = 0; k < nallowed; k++)
       if (nm && allowed[k] && !strcmp(nm, allowed[k])) found = PETSC_TRUE;
-    PetscCheck(found, x->comm, BALLAST_ERR_USAGE, "%s:%d: unknown key '%s' in %s", x->file, line_of(s), nm ? nm : "?", path_of(grp));
+    PetscCheck(found, x->comm, BALLAST_ERR_USAGE, "%s:%d: unknown key '%s' in %s", x->file, BallastCfgLine(s), nm ? nm : "?", path_of(grp));
   }
   PetscFunctionReturn(0);
 }
@@ -85,11 +70,11 @@ static PetscErrorCode member(Ctx *x, config_setting_t *grp, const char *key, int
 {
   PetscFunctionBeginUser;
   *s = config_setting_get_member(grp, key);
-  PetscCheck(*s, x->comm, BALLAST_ERR_USAGE, "%s:%d: missing required key '%s' in %s", x->file, line_of(grp) ? line_of(grp) : 1, key, path_of(grp));
+  PetscCheck(*s, x->comm, BALLAST_ERR_USAGE, "%s:%d: missing required key '%s' in %s", x->file, BallastCfgLine(grp) ? BallastCfgLine(grp) : 1, key, path_of(grp));
   int t  = config_setting_type(*s);
   int ok = t == type || (type == CONFIG_TYPE_FLOAT && is_number(t)) || (type == CONFIG_TYPE_ARRAY && t == CONFIG_TYPE_LIST) ||
            (type == CONFIG_TYPE_INT && (t == CONFIG_TYPE_INT64));
-  PetscCheck(ok, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must be %s, not %s", x->file, line_of(*s), path_of(grp), key, type_name(type), type_name(t));
+  PetscCheck(ok, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must be %s, not %s", x->file, BallastCfgLine(*s), path_of(grp), key, BallastCfgTypeName(type), BallastCfgTypeName(t));
   PetscFunctionReturn(0);
 }
 
@@ -100,7 +85,7 @@ static PetscErrorCode get_range(Ctx *x, config_setting_t *grp, const char *key, 
   PetscFunctionBeginUser;
   PetscCall(member(x, grp, key, CONFIG_TYPE_FLOAT, &s));
   *v = number_of(s);
-  PetscCheck(isfinite(*v) && *v >= lo && *v <= hi, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must be in [%g, %g], got %g", x->file, line_of(s), path_of(grp), key, lo, hi, *v);
+  PetscCheck(isfinite(*v) && *v >= lo && *v <= hi, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must be in [%g, %g], got %g", x->file, BallastCfgLine(s), path_of(grp), key, lo, hi, *v);
   PetscFunctionReturn(0);
 }
 
@@ -110,7 +95,7 @@ static PetscErrorCode get_int(Ctx *x, config_setting_t *grp, const char *key, lo
   PetscFunctionBeginUser;
   PetscCall(member(x, grp, key, CONFIG_TYPE_INT, &s));
   long long w = config_setting_get_int64(s);
-  PetscCheck(w >= lo && w <= hi, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must be an integer in [%ld, %ld], got %lld", x->file, line_of(s), path_of(grp), key, lo, hi, w);
+  PetscCheck(w >= lo && w <= hi, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must be an integer in [%ld, %ld], got %lld", x->file, BallastCfgLine(s), path_of(grp), key, lo, hi, w);
   *v = (long)w;
   PetscFunctionReturn(0);
 }
@@ -122,14 +107,14 @@ static PetscErrorCode get_numbers(Ctx *x, config_setting_t *grp, const char *key
   PetscFunctionBeginUser;
   PetscCall(member(x, grp, key, CONFIG_TYPE_ARRAY, &s));
   int m = config_setting_length(s);
-  if (n >= 0) PetscCheck(m == n, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must hold %d numbers, not %d", x->file, line_of(s), path_of(grp), key, n, m);
-  else PetscCheck(m >= 1, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must not be empty", x->file, line_of(s), path_of(grp), key);
+  if (n >= 0) PetscCheck(m == n, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must hold %d numbers, not %d", x->file, BallastCfgLine(s), path_of(grp), key, n, m);
+  else PetscCheck(m >= 1, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must not be empty", x->file, BallastCfgLine(s), path_of(grp), key);
   for (int i = 0; i < m; i++) {
     config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-    PetscCheck(is_number(config_setting_type(e)), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must hold numbers, element %d is %s", x->file, line_of(s), path_of(grp), key, i + 1,
-               type_name(config_setting_type(e)));
+    PetscCheck(is_number(config_setting_type(e)), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must hold numbers, element %d is %s", x->file, BallastCfgLine(s), path_of(grp), key, i + 1,
+               BallastCfgTypeName(config_setting_type(e)));
     double w = number_of(e);
-    PetscCheck(isfinite(w) && w >= lo && w <= hi, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s element %d must be in [%g, %g], got %g", x->file, line_of(s), path_of(grp), key, i + 1, lo,
+    PetscCheck(isfinite(w) && w >= lo && w <= hi, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s element %d must be in [%g, %g], got %g", x->file, BallastCfgLine(s), path_of(grp), key, i + 1, lo,
                hi, w);
     if (v) v[i] = w;
   }
@@ -171,14 +156,14 @@ static PetscErrorCode get_curve(Ctx *x, config_setting_t *parent, const char *ke
   PetscCall(check_keys(x, g, keys, 2));
   PetscCall(get_numbers(x, g, "days", -1, 1.0, 1e6, NULL, &nd, &sd));
   PetscCall(get_numbers(x, g, "cumulative", -1, 0.0, 1.0, NULL, &nc, &sc));
-  PetscCheck(nd == nc, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: days has %d values, cumulative %d; they must pair up", x->file, line_of(g), path_of(g), nd, nc);
+  PetscCheck(nd == nc, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: days has %d values, cumulative %d; they must pair up", x->file, BallastCfgLine(g), path_of(g), nd, nc);
   c->n = nd;
   PetscCall(PetscMalloc2(nd, &c->day, nd, &c->cum));
   PetscCall(get_numbers(x, g, "days", nd, 1.0, 1e6, c->day, NULL, NULL));
   PetscCall(get_numbers(x, g, "cumulative", nd, 0.0, 1.0, c->cum, NULL, NULL));
   for (int i = 1; i < nd; i++) {
-    PetscCheck(c->day[i] > c->day[i - 1], x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.days must be strictly increasing", x->file, line_of(sd), path_of(g));
-    PetscCheck(c->cum[i] >= c->cum[i - 1], x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.cumulative must not decrease (a cumulative share)", x->file, line_of(sc), path_of(g));
+    PetscCheck(c->day[i] > c->day[i - 1], x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.days must be strictly increasing", x->file, BallastCfgLine(sd), path_of(g));
+    PetscCheck(c->cum[i] >= c->cum[i - 1], x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.cumulative must not decrease (a cumulative share)", x->file, BallastCfgLine(sc), path_of(g));
   }
   PetscFunctionReturn(0);
 }
@@ -201,7 +186,7 @@ static PetscErrorCode parse_lcr(Ctx *x, config_setting_t *root, BallastLiquidity
   PetscCall(get_range(x, h, "level2_max_share", 0.0, 0.99, &lp->level2_max_share));
   PetscCall(get_range(x, h, "level2b_max_share", 0.0, 0.99, &lp->level2b_max_share));
   PetscCheck(lp->level2b_max_share <= lp->level2_max_share, x->comm, BALLAST_ERR_USAGE, "%s:%d: lcr.hqla.level2b_max_share must not exceed level2_max_share (Level 2B is part of Level 2)",
-             x->file, line_of(h));
+             x->file, BallastCfgLine(h));
   PetscCall(get_rates(x, g, "outflow_rates", BALLAST_LIQ_DEP_COUNT, BallastLiqDepositName, out_extra, 2, lp->outflow_rate, &o));
   PetscCall(get_range(x, o, "derivatives", 0.0, 1.0, &lp->outflow_rate_derivatives));
   PetscCall(get_range(x, o, "other_contractual", 0.0, 1.0, &lp->outflow_rate_other));
@@ -225,7 +210,7 @@ static PetscErrorCode parse_nsfr(Ctx *x, config_setting_t *root, BallastLiquidit
   PetscCall(check_keys(x, g, keys, 3));
   PetscCall(get_numbers(x, g, "band_months", 2, 1.0, 120.0, bm, NULL, &s));
   PetscCheck(bm[0] == floor(bm[0]) && bm[1] == floor(bm[1]) && bm[1] > bm[0], x->comm, BALLAST_ERR_USAGE, "%s:%d: nsfr.band_months must be two increasing whole numbers of months", x->file,
-             line_of(s));
+             BallastCfgLine(s));
   lp->band_months[0] = (int)bm[0];
   lp->band_months[1] = (int)bm[1];
 
@@ -256,15 +241,15 @@ static PetscErrorCode parse_scenario(Ctx *x, config_setting_t *e, BallastLiqScen
   config_setting_t  *s, *g;
   const char        *allowed[32];
   PetscFunctionBeginUser;
-  PetscCheck(config_setting_type(e) == CONFIG_TYPE_GROUP, x->comm, BALLAST_ERR_USAGE, "%s:%d: liquidity.scenarios element %d must be a group { }, not %s", x->file, line_of(e),
-             config_setting_index(e) + 1, type_name(config_setting_type(e)));
+  PetscCheck(config_setting_type(e) == CONFIG_TYPE_GROUP, x->comm, BALLAST_ERR_USAGE, "%s:%d: liquidity.scenarios element %d must be a group { }, not %s", x->file, BallastCfgLine(e),
+             config_setting_index(e) + 1, BallastCfgTypeName(config_setting_type(e)));
   PetscCall(check_keys(x, e, keys, 5));
   PetscCall(member(x, e, "name", CONFIG_TYPE_STRING, &s));
   const char *nm = config_setting_get_string(s);
   PetscBool   good = nm[0] ? PETSC_TRUE : PETSC_FALSE;
   for (const char *p = nm; *p; p++)
     if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.')) good = PETSC_FALSE;
-  PetscCheck(good, x->comm, BALLAST_ERR_USAGE, "%s:%d: liquidity scenario name '%s' must be non-empty letters, digits, '_', '-', '.'", x->file, line_of(s), nm);
+  PetscCheck(good, x->comm, BALLAST_ERR_USAGE, "%s:%d: liquidity scenario name '%s' must be non-empty letters, digits, '_', '-', '.'", x->file, BallastCfgLine(s), nm);
   PetscCall(PetscStrallocpy(nm, &sc->name));
 
   PetscCall(member(x, e, "deposit_runoff", CONFIG_TYPE_GROUP, &g));
@@ -300,22 +285,22 @@ static PetscErrorCode parse_liquidity(Ctx *x, config_setting_t *root, BallastLiq
     lp->bucket_end[i] = (PetscInt)v[i];
     PetscBool bad = (PetscBool)(v[i] != floor(v[i]) || (i > 0 && v[i] <= v[i - 1]));
     if (bad) PetscCall(PetscFree(v));
-    PetscCheck(!bad, x->comm, BALLAST_ERR_USAGE, "%s:%d: liquidity.ladder_bucket_end_days must be whole days, strictly increasing (element %d)", x->file, line_of(s), i + 1);
+    PetscCheck(!bad, x->comm, BALLAST_ERR_USAGE, "%s:%d: liquidity.ladder_bucket_end_days must be whole days, strictly increasing (element %d)", x->file, BallastCfgLine(s), i + 1);
   }
   PetscCall(PetscFree(v));
   PetscCheck(lp->bucket_end[n - 1] >= lp->lcr_horizon_days, x->comm, BALLAST_ERR_USAGE, "%s:%d: the ladder (to day %" PetscInt_FMT ") must reach the LCR horizon (%" PetscInt_FMT " days)",
-             x->file, line_of(s), lp->bucket_end[n - 1], lp->lcr_horizon_days);
+             x->file, BallastCfgLine(s), lp->bucket_end[n - 1], lp->lcr_horizon_days);
 
   PetscCall(member(x, g, "scenarios", CONFIG_TYPE_LIST, &l));
   int ns = config_setting_length(l);
-  PetscCheck(ns >= 1, x->comm, BALLAST_ERR_USAGE, "%s:%d: liquidity.scenarios must define at least one stress scenario", x->file, line_of(l));
+  PetscCheck(ns >= 1, x->comm, BALLAST_ERR_USAGE, "%s:%d: liquidity.scenarios must define at least one stress scenario", x->file, BallastCfgLine(l));
   PetscCall(PetscCalloc1(ns, &lp->scen));
   for (int i = 0; i < ns; i++) {
     lp->nscen = i + 1; /* what is allocated is freed by Destroy, also after an error */
     config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
     PetscCall(parse_scenario(x, e, &lp->scen[i]));
     for (int j = 0; j < i; j++)
-      PetscCheck(strcmp(lp->scen[j].name, lp->scen[i].name), x->comm, BALLAST_ERR_USAGE, "%s:%d: liquidity scenario '%s' defined twice", x->file, line_of(e), lp->scen[i].name);
+      PetscCheck(strcmp(lp->scen[j].name, lp->scen[i].name), x->comm, BALLAST_ERR_USAGE, "%s:%d: liquidity scenario '%s' defined twice", x->file, BallastCfgLine(e), lp->scen[i].name);
   }
   PetscFunctionReturn(0);
 }

@@ -4,7 +4,7 @@
  * mismatch, so each setting's type is checked before it is read). */
 #include <ballast/regime.h>
 #include <ballast/scenario.h>
-#include <libconfig.h>
+#include "cfg_util.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,22 +24,7 @@ static const char *bucket_keys[]   = {"upper", "midpoint_years", NULL};
 static const char *test_keys[]     = {"name", "measure", "scenarios", "threshold_tier1", "gain_weight", NULL};
 static const char *agg_keys[]      = {"loss_weight", "gain_weight", NULL};
 
-static const char *type_name(int t)
-{
-  switch (t) {
-  case CONFIG_TYPE_GROUP: return "a group { }";
-  case CONFIG_TYPE_INT:
-  case CONFIG_TYPE_INT64: return "an integer";
-  case CONFIG_TYPE_FLOAT: return "a number";
-  case CONFIG_TYPE_STRING: return "a string";
-  case CONFIG_TYPE_BOOL: return "a boolean";
-  case CONFIG_TYPE_ARRAY: return "an array [ ]";
-  case CONFIG_TYPE_LIST: return "a list ( )";
-  default: return "nothing";
-  }
-}
 
-static int line_of(const config_setting_t *s) { return s ? (int)config_setting_source_line(s) : 0; }
 
 /* What a group is called in messages: its name, "an entry of <list>" for a list element, or the file. */
 static const char *where(const config_setting_t *g)
@@ -65,7 +50,7 @@ static PetscErrorCode check_keys(MPI_Comm comm, const char *file, config_setting
     PetscBool         found = PETSC_FALSE;
     for (int k = 0; allowed[k]; k++)
       if (nm && !strcmp(nm, allowed[k])) found = PETSC_TRUE;
-    PetscCheck(found, comm, BALLAST_ERR_USAGE, "%s:%d: unknown key '%s' in %s", file, line_of(s), nm ? nm : "?", where(grp));
+    PetscCheck(found, comm, BALLAST_ERR_USAGE, "%s:%d: unknown key '%s' in %s", file, BallastCfgLine(s), nm ? nm : "?", where(grp));
   }
   PetscFunctionReturn(0);
 }
@@ -83,12 +68,12 @@ static PetscErrorCode member(MPI_Comm comm, const char *file, config_setting_t *
   PetscFunctionBeginUser;
   *s = config_setting_get_member(grp, key);
   if (!*s) {
-    PetscCheck(!required, comm, BALLAST_ERR_USAGE, "%s:%d: missing required key '%s' in %s", file, line_of(grp) ? line_of(grp) : 1, key, where(grp));
+    PetscCheck(!required, comm, BALLAST_ERR_USAGE, "%s:%d: missing required key '%s' in %s", file, BallastCfgLine(grp) ? BallastCfgLine(grp) : 1, key, where(grp));
     PetscFunctionReturn(0);
   }
   int t  = config_setting_type(*s);
   int ok = t == type || (type == CONFIG_TYPE_FLOAT && is_number(t)) || (type == CONFIG_TYPE_ARRAY && t == CONFIG_TYPE_LIST);
-  PetscCheck(ok, comm, BALLAST_ERR_USAGE, "%s:%d: key '%s' must be %s, not %s", file, line_of(*s), key, type_name(type), type_name(t));
+  PetscCheck(ok, comm, BALLAST_ERR_USAGE, "%s:%d: key '%s' must be %s, not %s", file, BallastCfgLine(*s), key, BallastCfgTypeName(type), BallastCfgTypeName(t));
   PetscFunctionReturn(0);
 }
 
@@ -98,7 +83,7 @@ static PetscErrorCode get_number(MPI_Comm comm, const char *file, config_setting
   PetscFunctionBeginUser;
   PetscCall(member(comm, file, grp, key, CONFIG_TYPE_FLOAT, PETSC_TRUE, &s));
   *v = number_of(s);
-  PetscCheck(isfinite(*v), comm, BALLAST_ERR_USAGE, "%s:%d: key '%s' must be finite", file, line_of(s), key);
+  PetscCheck(isfinite(*v), comm, BALLAST_ERR_USAGE, "%s:%d: key '%s' must be finite", file, BallastCfgLine(s), key);
   PetscFunctionReturn(0);
 }
 
@@ -108,7 +93,7 @@ static PetscErrorCode get_string(MPI_Comm comm, const char *file, config_setting
   PetscFunctionBeginUser;
   PetscCall(member(comm, file, grp, key, CONFIG_TYPE_STRING, PETSC_TRUE, &s));
   const char *v = config_setting_get_string(s);
-  PetscCheck(v && v[0], comm, BALLAST_ERR_USAGE, "%s:%d: key '%s' must not be empty", file, line_of(s), key);
+  PetscCheck(v && v[0], comm, BALLAST_ERR_USAGE, "%s:%d: key '%s' must not be empty", file, BallastCfgLine(s), key);
   PetscCall(PetscStrallocpy(v, out));
   PetscFunctionReturn(0);
 }
@@ -120,18 +105,18 @@ static PetscErrorCode get_tenors(MPI_Comm comm, const char *file, config_setting
   PetscFunctionBeginUser;
   PetscCall(member(comm, file, grp, key, CONFIG_TYPE_ARRAY, PETSC_TRUE, &s));
   int len = config_setting_length(s);
-  PetscCheck(len > 0, comm, BALLAST_ERR_USAGE, "%s:%d: '%s' must not be empty", file, line_of(s), key);
+  PetscCheck(len > 0, comm, BALLAST_ERR_USAGE, "%s:%d: '%s' must not be empty", file, BallastCfgLine(s), key);
   PetscCall(PetscCalloc1(len, out));
   *n = len;
   for (int i = 0; i < len; i++) {
     config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
     PetscCheck(config_setting_type(e) == CONFIG_TYPE_STRING, comm, BALLAST_ERR_USAGE, "%s:%d: '%s' must hold tenors as strings (\"3M\"), element %d is %s", file,
-               line_of(s), key, i + 1, type_name(config_setting_type(e)));
+               BallastCfgLine(s), key, i + 1, BallastCfgTypeName(config_setting_type(e)));
     const char *txt = config_setting_get_string(e);
     PetscCheck(!BallastRegimeTenorParse(txt, &(*out)[i]), comm, BALLAST_ERR_USAGE, "%s:%d: '%s' element %d: '%s' is not a tenor (ON or a positive number followed by D, W, M or Y)",
-               file, line_of(s), key, i + 1, txt);
+               file, BallastCfgLine(s), key, i + 1, txt);
     PetscCheck(i == 0 || BallastTenorNominalYears(&(*out)[i]) > BallastTenorNominalYears(&(*out)[i - 1]), comm, BALLAST_ERR_USAGE,
-               "%s:%d: '%s' must be strictly increasing: '%s' does not come after '%s'", file, line_of(s), key, txt, (*out)[i - 1].text);
+               "%s:%d: '%s' must be strictly increasing: '%s' does not come after '%s'", file, BallastCfgLine(s), key, txt, (*out)[i - 1].text);
   }
   PetscFunctionReturn(0);
 }
@@ -144,10 +129,10 @@ static PetscErrorCode parse_shocks(MPI_Comm comm, const char *f, config_setting_
   PetscCall(check_keys(comm, f, g, shocks_keys));
   PetscCall(get_number(comm, f, g, "short_decay_years", &r->short_decay));
   PetscCall(member(comm, f, g, "short_decay_years", CONFIG_TYPE_FLOAT, PETSC_TRUE, &s));
-  PetscCheck(r->short_decay > 0, comm, BALLAST_ERR_USAGE, "%s:%d: shocks.short_decay_years must be positive", f, line_of(s));
+  PetscCheck(r->short_decay > 0, comm, BALLAST_ERR_USAGE, "%s:%d: shocks.short_decay_years must be positive", f, BallastCfgLine(s));
   PetscCall(member(comm, f, g, "currencies", CONFIG_TYPE_GROUP, PETSC_TRUE, &c));
   int n = config_setting_length(c);
-  PetscCheck(n > 0, comm, BALLAST_ERR_USAGE, "%s:%d: shocks.currencies lists no currency", f, line_of(c));
+  PetscCheck(n > 0, comm, BALLAST_ERR_USAGE, "%s:%d: shocks.currencies lists no currency", f, BallastCfgLine(c));
   PetscCall(PetscCalloc1(n, &r->shock));
   r->ncurrencies = n;
   for (int i = 0; i < n; i++) {
@@ -155,19 +140,19 @@ static PetscErrorCode parse_shocks(MPI_Comm comm, const char *f, config_setting_
     const char       *code = config_setting_name(e);
     size_t            len  = strlen(code);
     PetscCheck(len == 3 && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z' && code[2] >= 'A' && code[2] <= 'Z', comm, BALLAST_ERR_USAGE,
-               "%s:%d: shocks.currencies: '%s' is not an ISO 4217 currency code (three capital letters)", f, line_of(e), code);
+               "%s:%d: shocks.currencies: '%s' is not an ISO 4217 currency code (three capital letters)", f, BallastCfgLine(e), code);
     PetscCheck(config_setting_type(e) == CONFIG_TYPE_ARRAY && config_setting_length(e) == 3, comm, BALLAST_ERR_USAGE,
-               "%s:%d: shocks.currencies.%s must be an array [parallel_bp, short_bp, long_bp], not %s%s", f, line_of(e), code, type_name(config_setting_type(e)),
+               "%s:%d: shocks.currencies.%s must be an array [parallel_bp, short_bp, long_bp], not %s%s", f, BallastCfgLine(e), code, BallastCfgTypeName(config_setting_type(e)),
                config_setting_type(e) == CONFIG_TYPE_ARRAY ? " of another length" : "");
     double v[3];
     for (int k = 0; k < 3; k++) {
       config_setting_t *x = config_setting_get_elem(e, (unsigned)k);
-      PetscCheck(is_number(config_setting_type(x)), comm, BALLAST_ERR_USAGE, "%s:%d: shocks.currencies.%s must hold numbers (bp)", f, line_of(e), code);
+      PetscCheck(is_number(config_setting_type(x)), comm, BALLAST_ERR_USAGE, "%s:%d: shocks.currencies.%s must hold numbers (bp)", f, BallastCfgLine(e), code);
       v[k] = number_of(x);
       PetscCheck(isfinite(v[k]) && v[k] >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: shocks.currencies.%s: shock sizes must be >= 0 bp (the scenario coefficients carry the sign), got %g", f,
-                 line_of(e), code, v[k]);
+                 BallastCfgLine(e), code, v[k]);
     }
-    for (int j = 0; j < i; j++) PetscCheck(strcmp(r->shock[j].code, code), comm, BALLAST_ERR_USAGE, "%s:%d: currency %s listed twice", f, line_of(e), code);
+    for (int j = 0; j < i; j++) PetscCheck(strcmp(r->shock[j].code, code), comm, BALLAST_ERR_USAGE, "%s:%d: currency %s listed twice", f, BallastCfgLine(e), code);
     PetscCall(PetscStrncpy(r->shock[i].code, code, sizeof r->shock[i].code));
     r->shock[i].parallel = v[0] * 1e-4;
     r->shock[i].shrt     = v[1] * 1e-4;
@@ -179,7 +164,7 @@ static PetscErrorCode parse_shocks(MPI_Comm comm, const char *f, config_setting_
     const char *d = config_setting_get_string(s);
     for (PetscInt i = 0; i < r->ncurrencies; i++)
       if (!strcmp(r->shock[i].code, d)) r->default_currency = i;
-    PetscCheck(r->default_currency >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: shocks.default_currency '%s' is not listed in shocks.currencies", f, line_of(s), d);
+    PetscCheck(r->default_currency >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: shocks.default_currency '%s' is not listed in shocks.currencies", f, BallastCfgLine(s), d);
   }
   PetscFunctionReturn(0);
 }
@@ -199,7 +184,7 @@ static PetscErrorCode parse_scenarios(MPI_Comm comm, const char *f, config_setti
     PetscCall(get_number(comm, f, e, "long", &sc->lng));
     PetscCall(get_number(comm, f, e, "prepayment_scalar", &sc->prepayment_scalar));
     PetscCall(get_number(comm, f, e, "term_deposit_scalar", &sc->term_deposit_scalar));
-    PetscCheck(sc->prepayment_scalar >= 0 && sc->term_deposit_scalar >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: scenarios.%s: behavioural scalars must be >= 0", f, line_of(e),
+    PetscCheck(sc->prepayment_scalar >= 0 && sc->term_deposit_scalar >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: scenarios.%s: behavioural scalars must be >= 0", f, BallastCfgLine(e),
                reg_names[i]);
   }
   PetscFunctionReturn(0);
@@ -215,7 +200,7 @@ static PetscErrorCode parse_floor(MPI_Comm comm, const char *f, config_setting_t
   PetscCall(member(comm, f, g, "type", CONFIG_TYPE_STRING, PETSC_TRUE, &s));
   PetscBool none = (PetscBool)!strcmp(type, "none"), linear = (PetscBool)!strcmp(type, "linear");
   PetscCall(PetscFree(type));
-  PetscCheck(none || linear, comm, BALLAST_ERR_USAGE, "%s:%d: lower_bound.type '%s' must be \"none\" or \"linear\"", f, line_of(s), config_setting_get_string(s));
+  PetscCheck(none || linear, comm, BALLAST_ERR_USAGE, "%s:%d: lower_bound.type '%s' must be \"none\" or \"linear\"", f, BallastCfgLine(s), config_setting_get_string(s));
   if (none) {
     PetscCall(check_keys(comm, f, g, floor_none));
     r->floor.type = BALLAST_FLOOR_NONE;
@@ -235,7 +220,7 @@ static PetscErrorCode parse_floor(MPI_Comm comm, const char *f, config_setting_t
   else if (!strcmp(below, "observed")) r->floor.below = BALLAST_FLOOR_BELOW_OBSERVED;
   else {
     PetscCall(PetscFree(below));
-    SETERRQ(comm, BALLAST_ERR_USAGE, "%s:%d: lower_bound.below_bound '%s' must be \"unfloored\" or \"observed\"", f, line_of(s), config_setting_get_string(s));
+    SETERRQ(comm, BALLAST_ERR_USAGE, "%s:%d: lower_bound.below_bound '%s' must be \"unfloored\" or \"observed\"", f, BallastCfgLine(s), config_setting_get_string(s));
   }
   PetscCall(PetscFree(below));
   PetscFunctionReturn(0);
@@ -252,16 +237,16 @@ static PetscErrorCode parse_buckets(MPI_Comm comm, const char *f, config_setting
   PetscCall(member(comm, f, g, "midpoint_years", CONFIG_TYPE_ARRAY, PETSC_TRUE, &m));
   int nm = config_setting_length(m);
   PetscCheck(nm == nup + 1, comm, BALLAST_ERR_USAGE, "%s:%d: buckets.midpoint_years has %d values; expected %" PetscInt_FMT " (one per bucket: the upper bounds plus the open-ended last bucket)", f,
-             line_of(m), nm, nup + 1);
+             BallastCfgLine(m), nm, nup + 1);
   r->nbuckets = nm;
   PetscCall(PetscCalloc1(nm, &r->bucket_mid));
   for (int i = 0; i < nm; i++) {
     config_setting_t *e = config_setting_get_elem(m, (unsigned)i);
-    PetscCheck(is_number(config_setting_type(e)), comm, BALLAST_ERR_USAGE, "%s:%d: buckets.midpoint_years must hold numbers (years), element %d is %s", f, line_of(m), i + 1,
-               type_name(config_setting_type(e)));
+    PetscCheck(is_number(config_setting_type(e)), comm, BALLAST_ERR_USAGE, "%s:%d: buckets.midpoint_years must hold numbers (years), element %d is %s", f, BallastCfgLine(m), i + 1,
+               BallastCfgTypeName(config_setting_type(e)));
     r->bucket_mid[i] = number_of(e);
     PetscCheck(isfinite(r->bucket_mid[i]) && r->bucket_mid[i] > 0 && (i == 0 || r->bucket_mid[i] > r->bucket_mid[i - 1]), comm, BALLAST_ERR_USAGE,
-               "%s:%d: buckets.midpoint_years must be positive and strictly increasing (element %d: %g)", f, line_of(m), i + 1, r->bucket_mid[i]);
+               "%s:%d: buckets.midpoint_years must be positive and strictly increasing (element %d: %g)", f, BallastCfgLine(m), i + 1, r->bucket_mid[i]);
   }
   PetscFunctionReturn(0);
 }
@@ -277,8 +262,8 @@ static PetscErrorCode parse_tests(MPI_Comm comm, const char *f, config_setting_t
     config_setting_t   *e = config_setting_get_elem(l, (unsigned)i);
     BallastOutlierTest *t = &r->test[i];
     char               *meas;
-    PetscCheck(config_setting_type(e) == CONFIG_TYPE_GROUP, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests element %d must be a group { }, not %s", f, line_of(e), i + 1,
-               type_name(config_setting_type(e)));
+    PetscCheck(config_setting_type(e) == CONFIG_TYPE_GROUP, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests element %d must be a group { }, not %s", f, BallastCfgLine(e), i + 1,
+               BallastCfgTypeName(config_setting_type(e)));
     PetscCall(check_keys(comm, f, e, test_keys));
     r->ntests = i + 1;
     PetscCall(get_string(comm, f, e, "name", &t->name));
@@ -286,25 +271,25 @@ static PetscErrorCode parse_tests(MPI_Comm comm, const char *f, config_setting_t
     PetscCall(member(comm, f, e, "measure", CONFIG_TYPE_STRING, PETSC_TRUE, &s));
     PetscBool eve = (PetscBool)!strcmp(meas, "delta_eve"), nii = (PetscBool)!strcmp(meas, "delta_nii");
     PetscCall(PetscFree(meas));
-    PetscCheck(eve || nii, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests '%s': measure '%s' must be \"delta_eve\" or \"delta_nii\"", f, line_of(s), t->name, config_setting_get_string(s));
+    PetscCheck(eve || nii, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests '%s': measure '%s' must be \"delta_eve\" or \"delta_nii\"", f, BallastCfgLine(s), t->name, config_setting_get_string(s));
     t->measure = eve ? BALLAST_MEASURE_DELTA_EVE : BALLAST_MEASURE_DELTA_NII;
     PetscCall(member(comm, f, e, "scenarios", CONFIG_TYPE_ARRAY, PETSC_TRUE, &s));
     int ns = config_setting_length(s);
-    PetscCheck(ns > 0, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests '%s': scenarios must not be empty", f, line_of(s), t->name);
+    PetscCheck(ns > 0, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests '%s': scenarios must not be empty", f, BallastCfgLine(s), t->name);
     PetscCall(PetscCalloc1(ns, &t->scenarios));
     t->nscenarios = ns;
     for (int k = 0; k < ns; k++) {
       config_setting_t *x = config_setting_get_elem(s, (unsigned)k);
       int               id = config_setting_type(x) == CONFIG_TYPE_STRING ? BallastRegScenarioFind(config_setting_get_string(x)) : -1;
       PetscCheck(id >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests '%s': scenarios element %d must name a regulatory scenario (parallel_up, parallel_down, steepener, flattener, short_up, short_down)", f,
-                 line_of(s), t->name, k + 1);
+                 BallastCfgLine(s), t->name, k + 1);
       t->scenarios[k] = (BallastRegScenario)id;
     }
     PetscCall(get_number(comm, f, e, "threshold_tier1", &t->threshold_tier1));
     PetscCall(get_number(comm, f, e, "gain_weight", &t->gain_weight));
     PetscCheck(t->threshold_tier1 > 0 && t->threshold_tier1 < 1, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests '%s': threshold_tier1 is a fraction of Tier 1 in (0, 1), got %g", f,
-               line_of(e), t->name, t->threshold_tier1);
-    PetscCheck(t->gain_weight >= 0 && t->gain_weight <= 1, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests '%s': gain_weight must be in [0, 1], got %g", f, line_of(e), t->name,
+               BallastCfgLine(e), t->name, t->threshold_tier1);
+    PetscCheck(t->gain_weight >= 0 && t->gain_weight <= 1, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests '%s': gain_weight must be in [0, 1], got %g", f, BallastCfgLine(e), t->name,
                t->gain_weight);
   }
   PetscFunctionReturn(0);
@@ -345,7 +330,7 @@ PetscErrorCode BallastRegimeLoad(MPI_Comm comm, const char *path, BallastRegime 
   PetscCall(check_keys(comm, f, g, agg_keys));
   PetscCall(get_number(comm, f, g, "loss_weight", &r->loss_weight));
   PetscCall(get_number(comm, f, g, "gain_weight", &r->gain_weight));
-  PetscCheck(r->loss_weight >= 0 && r->gain_weight >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: aggregation weights must be >= 0", f, line_of(g));
+  PetscCheck(r->loss_weight >= 0 && r->gain_weight >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: aggregation weights must be >= 0", f, BallastCfgLine(g));
   PetscFunctionReturn(0);
 }
 

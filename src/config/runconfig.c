@@ -1,6 +1,6 @@
 #include <ballast/config.h>
 #include "scenario_cfg.h"
-#include <libconfig.h>
+#include "cfg_util.h"
 #include <string.h>
 
 /* Keys a configuration may hold, per group: anything else is an error (a misspelt key must never
@@ -13,20 +13,6 @@ static const char *output_keys[]  = {"dir", NULL};
 static const char *capital_keys[] = {"tier1", "tier2", NULL};
 static const char *nii_keys[]     = {"horizon_months", NULL};
 
-static const char *type_name(int t)
-{
-  switch (t) {
-  case CONFIG_TYPE_GROUP: return "a group { }";
-  case CONFIG_TYPE_INT:
-  case CONFIG_TYPE_INT64: return "an integer";
-  case CONFIG_TYPE_FLOAT: return "a number";
-  case CONFIG_TYPE_STRING: return "a string";
-  case CONFIG_TYPE_BOOL: return "a boolean";
-  case CONFIG_TYPE_ARRAY: return "an array [ ]";
-  case CONFIG_TYPE_LIST: return "a list ( )";
-  default: return "nothing";
-  }
-}
 
 static PetscErrorCode check_keys(MPI_Comm comm, const char *file, config_setting_t *grp, const char *const *allowed)
 {
@@ -57,7 +43,7 @@ static PetscErrorCode member(MPI_Comm comm, const char *file, config_setting_t *
   int t  = config_setting_type(*s);
   int ok = t == type || (type == CONFIG_TYPE_FLOAT && (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)) || (type == CONFIG_TYPE_INT && t == CONFIG_TYPE_INT64) ||
            (type == CONFIG_TYPE_ARRAY && t == CONFIG_TYPE_LIST);
-  PetscCheck(ok, comm, BALLAST_ERR_USAGE, "%s:%d: key '%s' must be %s, not %s", file, config_setting_source_line(*s), key, type_name(type), type_name(t));
+  PetscCheck(ok, comm, BALLAST_ERR_USAGE, "%s:%d: key '%s' must be %s, not %s", file, config_setting_source_line(*s), key, BallastCfgTypeName(type), BallastCfgTypeName(t));
   PetscFunctionReturn(0);
 }
 
@@ -108,7 +94,7 @@ static PetscErrorCode get_string_list(MPI_Comm comm, const char *file, config_se
   for (int i = 0; i < len; i++) {
     config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
     PetscCheck(config_setting_type(e) == CONFIG_TYPE_STRING, comm, BALLAST_ERR_USAGE, "%s:%d: '%s' must hold strings, element %d is %s", file,
-               config_setting_source_line(s), key, i + 1, type_name(config_setting_type(e)));
+               config_setting_source_line(s), key, i + 1, BallastCfgTypeName(config_setting_type(e)));
     PetscCall(PetscStrallocpy(config_setting_get_string(e), &(*out)[i]));
   }
   *n = len;

@@ -1,5 +1,6 @@
 /* The run configuration's `user_scenarios` list -> BallastScenarioDef (see scenario_cfg.h). */
 #include "scenario_cfg.h"
+#include "cfg_util.h"
 #include <ctype.h>
 #include <math.h>
 #include <string.h>
@@ -9,20 +10,6 @@ static const char *parallel_keys[] = {"shift_bp", NULL};
 static const char *tenor_keys[]    = {"tenors", "shifts_bp", NULL};
 static const char *curves_keys[]   = {"file", NULL};
 
-static const char *type_name(int t)
-{
-  switch (t) {
-  case CONFIG_TYPE_GROUP: return "a group { }";
-  case CONFIG_TYPE_INT:
-  case CONFIG_TYPE_INT64: return "an integer";
-  case CONFIG_TYPE_FLOAT: return "a number";
-  case CONFIG_TYPE_STRING: return "a string";
-  case CONFIG_TYPE_BOOL: return "a boolean";
-  case CONFIG_TYPE_ARRAY: return "an array [ ]";
-  case CONFIG_TYPE_LIST: return "a list ( )";
-  default: return "nothing";
-  }
-}
 
 static int is_number(int t) { return t == CONFIG_TYPE_FLOAT || t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64; }
 static double number_of(const config_setting_t *s) { return config_setting_type(s) == CONFIG_TYPE_FLOAT ? config_setting_get_float(s) : (double)config_setting_get_int64(s); }
@@ -45,7 +32,7 @@ static PetscErrorCode member(MPI_Comm comm, const char *file, config_setting_t *
   }
   int t  = config_setting_type(*s);
   int ok = t == type || (type == CONFIG_TYPE_FLOAT && is_number(t));
-  PetscCheck(ok, comm, BALLAST_ERR_USAGE, "%s:%d: user scenario '%s': key '%s' must be %s, not %s", file, config_setting_source_line(*s), sname, key, type_name(type), type_name(t));
+  PetscCheck(ok, comm, BALLAST_ERR_USAGE, "%s:%d: user scenario '%s': key '%s' must be %s, not %s", file, config_setting_source_line(*s), sname, key, BallastCfgTypeName(type), BallastCfgTypeName(t));
   PetscFunctionReturn(0);
 }
 
@@ -55,7 +42,7 @@ static PetscErrorCode parse_one(MPI_Comm comm, const char *file, const char *dir
   const char       *name, *type;
   PetscFunctionBeginUser;
   PetscCheck(config_setting_type(e) == CONFIG_TYPE_GROUP, comm, BALLAST_ERR_USAGE, "%s:%d: user_scenarios: each entry must be a group { name = ...; type = ...; }, not %s", file,
-             config_setting_source_line(e), type_name(config_setting_type(e)));
+             config_setting_source_line(e), BallastCfgTypeName(config_setting_type(e)));
   PetscCall(member(comm, file, e, "?", "name", CONFIG_TYPE_STRING, PETSC_TRUE, &s));
   name = config_setting_get_string(s);
   PetscCheck(name[0], comm, BALLAST_ERR_USAGE, "%s:%d: user scenario name must not be empty", file, config_setting_source_line(s));
@@ -141,7 +128,7 @@ PetscErrorCode BallastScenarioDefsParse(MPI_Comm comm, const char *file, const c
   *defs = NULL;
   if (!list) PetscFunctionReturn(0);
   PetscCheck(config_setting_type(list) == CONFIG_TYPE_LIST, comm, BALLAST_ERR_USAGE, "%s:%d: user_scenarios must be a list ( { ... }, ... ), not %s", file,
-             config_setting_source_line(list), type_name(config_setting_type(list)));
+             config_setting_source_line(list), BallastCfgTypeName(config_setting_type(list)));
   int len = config_setting_length(list);
   PetscCall(PetscCalloc1(len + 1, defs));
   for (int i = 0; i < len; i++) {

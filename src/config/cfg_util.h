@@ -1,0 +1,28 @@
+/* Small libconfig helpers shared by the parsers of src/config (private: only src/config includes
+ * libconfig). libconfig 1.5 lookups fail silently on a type mismatch, so every parser checks a
+ * setting's type before reading it and names the expected type in its message. */
+#ifndef BALLAST_CFG_UTIL_H
+#define BALLAST_CFG_UTIL_H
+
+#include <libconfig.h>
+
+/* "a number", "a string", ... for messages such as "key 'x' must be a number, not a string". */
+static inline const char *BallastCfgTypeName(int t)
+{
+  switch (t) {
+  case CONFIG_TYPE_GROUP: return "a group { }";
+  case CONFIG_TYPE_INT:
+  case CONFIG_TYPE_INT64: return "an integer";
+  case CONFIG_TYPE_FLOAT: return "a number";
+  case CONFIG_TYPE_STRING: return "a string";
+  case CONFIG_TYPE_BOOL: return "a boolean";
+  case CONFIG_TYPE_ARRAY: return "an array [ ]";
+  case CONFIG_TYPE_LIST: return "a list ( )";
+  default: return "nothing";
+  }
+}
+
+/* Source line of a setting (0 for none). */
+static inline int BallastCfgLine(const config_setting_t *s) { return s ? (int)config_setting_source_line(s) : 0; }
+
+#endif
