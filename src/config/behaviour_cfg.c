@@ -1,0 +1,596 @@
+/* The run configuration's `behaviour` section, the regime's `nmd` caps and the segment histories
+ * they name -> BallastBehaviour (include/ballast/behaviour.h; format in docs/behaviour.md).
+ * Every key is checked (unknown keys, wrong types, missing keys, values out of range are
+ * BALLAST_ERR_USAGE "file:line: ..."), each setting's type before it is read (libconfig 1.5 lookups
+ * fail silently on a type mismatch). Histories are small CSV files read by the owner rank of their
+ * segment only (a thousand segments are read in parallel); the fields are split by the CSV
+ * tokenizer of src/io (BallastCSVSplit). History errors are BALLAST_ERR_INPUT "file:line: ...",
+ * agreed by every rank with the message of the lowest failing rank. */
+#include <ballast/behaviour.h>
+#include <ballast/io.h>
+#include <libconfig.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  MPI_Comm    comm;
+  const char *file;
+} Ctx;
+
+static int line_of(const config_setting_t *s) { return s ? (int)config_setting_source_line(s) : 0; }
+
+static const char *type_name(int t)
+{
+  switch (t) {
+  case CONFIG_TYPE_GROUP: return "a group { }";
+  case CONFIG_TYPE_INT:
+  case CONFIG_TYPE_INT64: return "an integer";
+  case CONFIG_TYPE_FLOAT: return "a number";
+  case CONFIG_TYPE_STRING: return "a string";
+  case CONFIG_TYPE_BOOL: return "a boolean";
+  case CONFIG_TYPE_ARRAY: return "an array [ ]";
+  case CONFIG_TYPE_LIST: return "a list ( )";
+  default: return "nothing";
+  }
+}
+
+/* Dotted path for messages: "behaviour.segments[2].beta", "nmd.wholesale". */
+static const char *path_of(const config_setting_t *s)
+{
+  static char buf[4][256];
+  static int  slot;
+  char       *b = buf[slot++ & 3];
+  const char *parts[16];
+  char        idx[16][16];
+  int         np = 0;
+  b[0]           = 0;
+  for (const config_setting_t *p = s; p && config_setting_parent(p) && np < 16; p = config_setting_parent(p)) {
+    const char *n = config_setting_name(p);
+    if (n) parts[np] = n;
+    else {
+      snprintf(idx[np], sizeof idx[np], "[%d]", config_setting_index(p) + 1);
+      parts[np] = idx[np];
+    }
+    np++;
+  }
+  if (!np) return "the file";
+  for (int k = np - 1; k >= 0; k--) {
+    if (k < np - 1 && parts[k][0] != '[') strncat(b, ".", 255 - strlen(b));
+    strncat(b, parts[k], 255 - strlen(b));
+  }
+  return b;
+}
+
+static PetscErrorCode check_keys(Ctx *x, config_setting_t *grp, const char *const *allowed)
+{
+  PetscFunctionBeginUser;
+  int n = config_setting_length(grp);
+  for (int i = 0; i < n; i++) {
+    config_setting_t *s     = config_setting_get_elem(grp, (unsigned)i);
+    const char       *nm    = config_setting_name(s);
+    PetscBool         found = PETSC_FALSE;
+    for (int k = 0; allowed[k]; k++)
+      if (nm && !strcmp(nm, allowed[k])) found = PETSC_TRUE;
+    PetscCheck(found, x->comm, BALLAST_ERR_USAGE, "%s:%d: unknown key '%s' in %s", x->file, line_of(s), nm ? nm : "?", path_of(grp));
+  }
+  PetscFunctionReturn(0);
+}
+
+static int    is_number(int t) { return t == CONFIG_TYPE_FLOAT || t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64; }
+static double number_of(const config_setting_t *s) { return config_setting_type(s) == CONFIG_TYPE_FLOAT ? config_setting_get_float(s) : (double)config_setting_get_int64(s); }
+
+/* Member `key` of `type` (CONFIG_TYPE_FLOAT accepts integers, CONFIG_TYPE_ARRAY accepts lists); NULL when absent and optional. */
+static PetscErrorCode member(Ctx *x, config_setting_t *grp, const char *key, int type, PetscBool required, config_setting_t **s)
+{
+  PetscFunctionBeginUser;
+  *s = config_setting_get_member(grp, key);
+  if (!*s) {
+    PetscCheck(!required, x->comm, BALLAST_ERR_USAGE, "%s:%d: missing required key '%s' in %s", x->file, line_of(grp) ? line_of(grp) : 1, key, path_of(grp));
+    PetscFunctionReturn(0);
+  }
+  int t  = config_setting_type(*s);
+  int ok = t == type || (type == CONFIG_TYPE_FLOAT && is_number(t)) || (type == CONFIG_TYPE_ARRAY && t == CONFIG_TYPE_LIST);
+  PetscCheck(ok, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s must be %s, not %s", x->file, line_of(*s), path_of(*s), type_name(type), type_name(t));
+  PetscFunctionReturn(0);
+}
+
+/* A number in [lo, hi]; *v untouched when absent and optional. */
+static PetscErrorCode get_number(Ctx *x, config_setting_t *grp, const char *key, PetscBool required, double lo, double hi, double *v, PetscBool *set)
+{
+  config_setting_t *s;
+  PetscFunctionBeginUser;
+  PetscCall(member(x, grp, key, CONFIG_TYPE_FLOAT, required, &s));
+  if (set) *set = s ? PETSC_TRUE : PETSC_FALSE;
+  if (!s) PetscFunctionReturn(0);
+  double d = number_of(s);
+  PetscCheck(isfinite(d) && d >= lo && d <= hi, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s must be a number in [%g, %g], got %g", x->file, line_of(s), path_of(s), lo, hi, d);
+  *v = d;
+  PetscFunctionReturn(0);
+}
+
+/* Numbers of an array of exactly n (n = 0: any length up to max; *len gets it). */
+static PetscErrorCode get_numbers(Ctx *x, config_setting_t *grp, const char *key, int n, int max, double *v, int *len, PetscBool *set)
+{
+  config_setting_t *s;
+  PetscFunctionBeginUser;
+  PetscCall(member(x, grp, key, CONFIG_TYPE_ARRAY, PETSC_FALSE, &s));
+  *set = s ? PETSC_TRUE : PETSC_FALSE;
+  if (!s) PetscFunctionReturn(0);
+  int l = config_setting_length(s);
+  PetscCheck(n ? l == n : (l > 0 && l <= max), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s must hold %s%d numbers, not %d", x->file, line_of(s), path_of(s), n ? "" : "1 to ", n ? n : max, l);
+  for (int i = 0; i < l; i++) {
+    config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+    PetscCheck(is_number(config_setting_type(e)) && isfinite(number_of(e)), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s element %d must be a number, not %s", x->file, line_of(s), path_of(s),
+               i + 1, type_name(config_setting_type(e)));
+    v[i] = number_of(e);
+  }
+  if (len) *len = l;
+  PetscFunctionReturn(0);
+}
+
+static const char *model_names[]  = {"prepayment", "deposit", "early_redemption", NULL};
+static const char *nmd_names[]    = {"retail_transactional", "retail_non_transactional", "wholesale", NULL};
+static const char *beh_keys[]     = {"accept_nonconvergence", "segments", NULL};
+static const char *prepay_keys[]  = {"name", "model", "type", "cpr", "history", "a", "b", "c", "d", "lower", "upper", NULL};
+static const char *deposit_keys[] = {"name", "model", "category", "tenors", "weights", "beta", "rate_floor", "core_share", "history", NULL};
+static const char *redeem_keys[]  = {"name", "model", "rate", "history", NULL};
+static const char *nmd_keys[]     = {"retail_transactional", "retail_non_transactional", "wholesale", NULL};
+static const char *cap_keys[]     = {"core_share_max", "average_maturity_max_years", NULL};
+
+const char *BallastBehModelName(BallastBehModel m) { return m >= 0 && m < BALLAST_BEH_NMODELS ? model_names[m] : NULL; }
+const char *BallastNMDCategoryName(BallastNMDCategory c) { return c >= 0 && c < BALLAST_NMD_NCAT ? nmd_names[c] : NULL; }
+
+/* S-curve calibration bounds (a, b, c, d) unless configured: CPRs in [0, 1], a steepness up to
+ * 5000 per unit of incentive (50 per percentage point) and a midpoint within +-10 percentage points. */
+static const double default_lower[4] = {0.0, 0.0, 1.0, -0.10};
+static const double default_upper[4] = {1.0, 1.0, 5000.0, 0.10};
+
+PetscErrorCode BallastNMDCapsLoad(MPI_Comm comm, const BallastRegime *regime, BallastNMDCaps *caps)
+{
+  Ctx               x = {comm, regime ? regime->path : "regime"};
+  config_setting_t *root, *g, *e;
+  PetscFunctionBeginUser;
+  PetscCheck(regime && regime->doc, comm, BALLAST_ERR_USAGE, "deposit behaviour segments need a regime file with an nmd section (run configuration key 'regime')");
+  root = config_root_setting((config_t *)regime->doc);
+  PetscCall(member(&x, root, "nmd", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
+  PetscCall(check_keys(&x, g, nmd_keys));
+  for (int k = 0; k < BALLAST_NMD_NCAT; k++) {
+    PetscCall(member(&x, g, nmd_names[k], CONFIG_TYPE_GROUP, PETSC_TRUE, &e));
+    PetscCall(check_keys(&x, e, cap_keys));
+    PetscCall(get_number(&x, e, "core_share_max", PETSC_TRUE, 0.0, 1.0, &caps->core_share_max[k], NULL));
+    PetscCall(get_number(&x, e, "average_maturity_max_years", PETSC_TRUE, 0.0, 50.0, &caps->average_maturity_max[k], NULL));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode lookup_name(Ctx *x, config_setting_t *grp, const char *key, const char *const *names, int *id)
+{
+  config_setting_t *s;
+  PetscFunctionBeginUser;
+  PetscCall(member(x, grp, key, CONFIG_TYPE_STRING, PETSC_TRUE, &s));
+  const char *v = config_setting_get_string(s);
+  char        list[256] = "";
+  *id               = -1;
+  for (int k = 0; names[k]; k++) {
+    if (!strcmp(v, names[k])) *id = k;
+    strncat(list, k ? ", " : "", sizeof list - strlen(list) - 1);
+    strncat(list, names[k], sizeof list - strlen(list) - 1);
+  }
+  PetscCheck(*id >= 0, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s '%s' must be one of %s", x->file, line_of(s), path_of(s), v, list);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode get_history(Ctx *x, const BallastConfig *cfg, config_setting_t *e, BallastBehSegment *s)
+{
+  config_setting_t *h;
+  PetscFunctionBeginUser;
+  PetscCall(member(x, e, "history", CONFIG_TYPE_STRING, PETSC_FALSE, &h));
+  if (!h) PetscFunctionReturn(0);
+  const char *v = config_setting_get_string(h);
+  PetscCheck(v && v[0], x->comm, BALLAST_ERR_USAGE, "%s:%d: %s must not be empty", x->file, line_of(h), path_of(h));
+  PetscCall(BallastPathResolve(cfg->dir, v, &s->history_path));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode parse_prepayment(Ctx *x, const BallastConfig *cfg, config_setting_t *e, BallastBehSegment *s)
+{
+  config_setting_t *t;
+  PetscBool         set[4], lset, uset;
+  PetscFunctionBeginUser;
+  PetscCall(check_keys(x, e, prepay_keys));
+  PetscCall(member(x, e, "type", CONFIG_TYPE_STRING, PETSC_TRUE, &t));
+  const char *type = config_setting_get_string(t);
+  PetscCall(get_history(x, cfg, e, s));
+  if (!strcmp(type, "constant")) {
+    s->type = BALLAST_PREPAY_CONSTANT;
+    PetscCheck(!s->history_path, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: a constant prepayment rate is fixed by 'cpr'; 'history' calibrates type \"scurve\" only", x->file, line_of(e), path_of(e));
+    PetscCall(get_number(x, e, "cpr", PETSC_TRUE, 0.0, 1.0, &s->cpr, NULL));
+    for (int k = 0; k < 4; k++) PetscCheck(!config_setting_get_member(e, (const char *[]){"a", "b", "c", "d"}[k]), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: S-curve parameters need type = \"scurve\"", x->file, line_of(e), path_of(e));
+    PetscFunctionReturn(0);
+  }
+  PetscCheck(!strcmp(type, "scurve"), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s '%s' must be \"constant\" or \"scurve\"", x->file, line_of(t), path_of(t), type);
+  s->type = BALLAST_PREPAY_SCURVE;
+  PetscCheck(!config_setting_get_member(e, "cpr"), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: 'cpr' belongs to type \"constant\"", x->file, line_of(e), path_of(e));
+  PetscCall(get_number(x, e, "a", PETSC_FALSE, 0.0, 1.0, &s->p[0], &set[0]));
+  PetscCall(get_number(x, e, "b", PETSC_FALSE, -1.0, 1.0, &s->p[1], &set[1]));
+  PetscCall(get_number(x, e, "c", PETSC_FALSE, 0.0, 1e6, &s->p[2], &set[2]));
+  PetscCall(get_number(x, e, "d", PETSC_FALSE, -1.0, 1.0, &s->p[3], &set[3]));
+  int nset = set[0] + set[1] + set[2] + set[3];
+  if (s->history_path) PetscCheck(nset == 0, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: give either 'history' (calibrated) or a, b, c, d (fixed), not both", x->file, line_of(e), path_of(e));
+  else PetscCheck(nset == 4, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: an S-curve needs 'history' (calibrated) or all of a, b, c, d (fixed)", x->file, line_of(e), path_of(e));
+  PetscCall(PetscArraycpy(s->lower, default_lower, 4));
+  PetscCall(PetscArraycpy(s->upper, default_upper, 4));
+  PetscCall(get_numbers(x, e, "lower", 4, 4, s->lower, NULL, &lset));
+  PetscCall(get_numbers(x, e, "upper", 4, 4, s->upper, NULL, &uset));
+  PetscCheck(s->history_path || (!lset && !uset), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: bounds 'lower'/'upper' apply to a calibrated S-curve ('history')", x->file, line_of(e), path_of(e));
+  for (int k = 0; k < 4; k++)
+    PetscCheck(s->lower[k] < s->upper[k] && (k != 2 || s->lower[2] > 0), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: bounds of parameter %c must satisfy lower < upper (and c > 0): [%g, %g]", x->file,
+               line_of(e), path_of(e), "abcd"[k], s->lower[k], s->upper[k]);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode parse_deposit(Ctx *x, const BallastConfig *cfg, const BallastRegime *regime, BallastBehaviour *b, config_setting_t *e, BallastBehSegment *s)
+{
+  config_setting_t *t;
+  int               cat, nw = 0;
+  PetscBool         wset, fset;
+  PetscFunctionBeginUser;
+  PetscCall(check_keys(x, e, deposit_keys));
+  if (!b->have_caps) {
+    PetscCall(BallastNMDCapsLoad(x->comm, regime, &b->caps));
+    b->have_caps = PETSC_TRUE;
+  }
+  PetscCall(lookup_name(x, e, "category", nmd_names, &cat));
+  s->category     = (BallastNMDCategory)cat;
+  s->core_cap     = b->caps.core_share_max[cat];
+  s->maturity_cap = b->caps.average_maturity_max[cat];
+  PetscCall(member(x, e, "tenors", CONFIG_TYPE_ARRAY, PETSC_TRUE, &t));
+  int nt = config_setting_length(t);
+  PetscCheck(nt > 0 && nt <= BALLAST_BEH_MAX_TENORS, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s must list 1 to %d tenors, not %d", x->file, line_of(t), path_of(t), BALLAST_BEH_MAX_TENORS, nt);
+  s->ntenor = nt;
+  for (int j = 0; j < nt; j++) {
+    config_setting_t *v = config_setting_get_elem(t, (unsigned)j);
+    int               n;
+    char              unit;
+    const char       *txt = config_setting_type(v) == CONFIG_TYPE_STRING ? config_setting_get_string(v) : NULL;
+    PetscCheck(txt && !BallastTenorParse(txt, &n, &unit) && (unit == 'M' || unit == 'Y') && n > 0 && strlen(txt) < sizeof s->tenor_text[j], x->comm, BALLAST_ERR_USAGE,
+               "%s:%d: %s element %d must be a tenor in months or years (\"1M\", \"10Y\"): tranches roll monthly", x->file, line_of(t), path_of(t), j + 1);
+    s->tenor_months[j] = unit == 'Y' ? 12 * n : n;
+    PetscCheck(s->tenor_months[j] <= 600, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s element %d: tenor %s is longer than 50 years", x->file, line_of(t), path_of(t), j + 1, txt);
+    PetscCheck(j == 0 || s->tenor_months[j] > s->tenor_months[j - 1], x->comm, BALLAST_ERR_USAGE, "%s:%d: %s must be strictly increasing: '%s' does not come after '%s'", x->file, line_of(t),
+               path_of(t), txt, s->tenor_text[j - 1]);
+    PetscCall(PetscStrncpy(s->tenor_text[j], txt, sizeof s->tenor_text[j]));
+  }
+  PetscCall(get_number(x, e, "beta", PETSC_TRUE, 0.0, 1.0, &s->beta, NULL));
+  s->rate_floor = 0.0;
+  PetscCall(get_number(x, e, "rate_floor", PETSC_FALSE, -1.0, 1.0, &s->rate_floor, NULL));
+  PetscCall(get_history(x, cfg, e, s));
+  PetscCall(get_numbers(x, e, "weights", 0, BALLAST_BEH_MAX_TENORS, s->weight, &nw, &wset));
+  s->weights_fixed = wset;
+  if (wset) {
+    double sum = 0, avg = 0;
+    PetscCheck(nw == nt, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.weights has %d values for %d tenors", x->file, line_of(e), path_of(e), nw, nt);
+    for (int j = 0; j < nt; j++) {
+      PetscCheck(s->weight[j] >= 0, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.weights must be >= 0 (element %d is %g)", x->file, line_of(e), path_of(e), j + 1, s->weight[j]);
+      sum += s->weight[j];
+      avg += s->weight[j] * s->tenor_months[j] / 12.0;
+    }
+    PetscCheck(fabs(sum - 1) <= 1e-9, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.weights must sum to 1, not %.12g", x->file, line_of(e), path_of(e), sum);
+    PetscCheck(avg <= s->maturity_cap + 1e-12, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.weights give an average maturity of %g years, above the regime cap of %g years for %s", x->file,
+               line_of(e), path_of(e), avg, s->maturity_cap, nmd_names[cat]);
+    s->average_maturity = avg;
+  } else PetscCheck(s->history_path, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: a deposit segment needs 'weights' (fixed) or 'history' (calibrated)", x->file, line_of(e), path_of(e));
+  PetscCall(get_number(x, e, "core_share", PETSC_FALSE, 0.0, 1.0, &s->core_share, &fset));
+  s->core_fixed = fset;
+  if (fset)
+    PetscCheck(s->core_share <= s->core_cap, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.core_share %g is above the regime cap of %g for %s", x->file, line_of(e), path_of(e), s->core_share,
+               s->core_cap, nmd_names[cat]);
+  else PetscCheck(s->history_path, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: a deposit segment needs 'core_share' (fixed) or 'history' (estimated)", x->file, line_of(e), path_of(e));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode parse_redemption(Ctx *x, const BallastConfig *cfg, config_setting_t *e, BallastBehSegment *s)
+{
+  PetscBool set;
+  PetscFunctionBeginUser;
+  PetscCall(check_keys(x, e, redeem_keys));
+  PetscCall(get_history(x, cfg, e, s));
+  PetscCall(get_number(x, e, "rate", PETSC_FALSE, 0.0, 1.0, &s->rate, &set));
+  PetscCheck(set != (s->history_path != NULL), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: an early redemption segment needs exactly one of 'rate' (fixed) and 'history' (estimated)", x->file,
+             line_of(e), path_of(e));
+  PetscFunctionReturn(0);
+}
+
+/* ------------------------------------------------------------------ histories */
+static int parse_double(const char *s, double *v)
+{
+  char *end;
+  errno = 0;
+  *v    = strtod(s, &end);
+  if (end == s || errno) return -1;
+  while (*end == ' ') end++;
+  return *end || !isfinite(*v) ? -1 : 0;
+}
+
+PetscErrorCode BallastBehHistoryAlloc(BallastBehModel model, PetscInt n, PetscInt ntenor, BallastBehHistory *h)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(h, sizeof *h));
+  h->n      = n;
+  h->ntenor = ntenor;
+  PetscCall(PetscCalloc1(n, &h->date));
+  if (model == BALLAST_BEH_PREPAYMENT) PetscCall(PetscCalloc3(n, &h->contract_rate, n, &h->market_rate, n, &h->cpr));
+  if (model == BALLAST_BEH_DEPOSIT) PetscCall(PetscCalloc3(n * ntenor, &h->market, n, &h->deposit_rate, n, &h->balance));
+  if (model == BALLAST_BEH_EARLY_REDEMPTION) PetscCall(PetscCalloc3(n, &h->balance, n, &h->redeemed, 1, &h->market));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastBehHistoryFree(BallastBehHistory *h)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(h->date));
+  if (h->contract_rate) PetscCall(PetscFree3(h->contract_rate, h->market_rate, h->cpr));
+  else if (h->deposit_rate) PetscCall(PetscFree3(h->market, h->deposit_rate, h->balance));
+  else if (h->redeemed) PetscCall(PetscFree3(h->balance, h->redeemed, h->market));
+  PetscCall(PetscMemzero(h, sizeof *h));
+  PetscFunctionReturn(0);
+}
+
+#define HMAXCOL 64
+
+/* Not collective. Reads the history of segment s; on a data error returns 1 with msg "file:line: ...". */
+static PetscErrorCode history_read(BallastBehSegment *s, char *msg, size_t mlen, int *bad)
+{
+  const char *f = s->history_path;
+  FILE       *fp;
+  char       *buf = NULL, *fields[HMAXCOL];
+  int         col[HMAXCOL], errcol, nf;
+  long        len;
+  PetscFunctionBeginUser;
+  *bad = 1;
+  fp   = fopen(f, "rb");
+  if (!fp) {
+    snprintf(msg, mlen, "%s: cannot open the history of behaviour segment '%s': %s", f, s->name, strerror(errno));
+    PetscFunctionReturn(0);
+  }
+  fseek(fp, 0, SEEK_END);
+  len = ftell(fp);
+  fseek(fp, 0, SEEK_SET);
+  PetscCall(PetscMalloc1(len + 1, &buf));
+  size_t got = fread(buf, 1, (size_t)len, fp);
+  fclose(fp);
+  buf[got] = 0;
+  /* count data lines */
+  PetscInt nlines = 0;
+  for (char *p = buf; *p; p++) nlines += *p == '\n';
+  if (got && buf[got - 1] != '\n') nlines++;
+  /* header */
+  char *line = buf, *next = strchr(line, '\n');
+  if (next) *next++ = 0;
+  size_t ll = strlen(line);
+  if (ll && line[ll - 1] == '\r') line[ll - 1] = 0;
+  nf = BallastCSVSplit(line, fields, col, HMAXCOL, &errcol);
+  int idate = -1, ic1 = -1, ic2 = -1, ic3 = -1, itenor[HMAXCOL], ntenor = 0, tmonths[HMAXCOL];
+  if (nf < 0) {
+    snprintf(msg, mlen, "%s:1:%d: bad CSV header", f, errcol);
+    goto done;
+  }
+  for (int k = 0; k < nf; k++) {
+    const char *c = fields[k];
+    int         n;
+    char        unit;
+    if (!strcmp(c, "date")) idate = k;
+    else if (s->model == BALLAST_BEH_PREPAYMENT && !strcmp(c, "contract_rate")) ic1 = k;
+    else if (s->model == BALLAST_BEH_PREPAYMENT && !strcmp(c, "market_rate")) ic2 = k;
+    else if (s->model == BALLAST_BEH_PREPAYMENT && !strcmp(c, "cpr")) ic3 = k;
+    else if (s->model != BALLAST_BEH_PREPAYMENT && !strcmp(c, "balance")) ic1 = k;
+    else if (s->model == BALLAST_BEH_DEPOSIT && !strcmp(c, "deposit_rate")) ic2 = k;
+    else if (s->model == BALLAST_BEH_EARLY_REDEMPTION && !strcmp(c, "redeemed")) ic2 = k;
+    else if (s->model == BALLAST_BEH_DEPOSIT && !strncmp(c, "market_", 7) && !BallastTenorParse(c + 7, &n, &unit) && (unit == 'M' || unit == 'Y') && n > 0 && ntenor < BALLAST_BEH_MAX_TENORS) {
+      itenor[ntenor]    = k;
+      tmonths[ntenor++] = unit == 'Y' ? 12 * n : n;
+    } else {
+      snprintf(msg, mlen, "%s:1:%d: unexpected column '%s' in the history of %s segment '%s' (expected %s)", f, col[k], c, model_names[s->model], s->name,
+               s->model == BALLAST_BEH_PREPAYMENT ? "date,contract_rate,market_rate,cpr" : s->model == BALLAST_BEH_DEPOSIT ? "date,balance,deposit_rate,market_<tenor>..." : "date,balance,redeemed");
+      goto done;
+    }
+  }
+  if (idate < 0 || ic1 < 0 || ic2 < 0 || (s->model == BALLAST_BEH_PREPAYMENT && ic3 < 0)) {
+    snprintf(msg, mlen, "%s:1: the history of %s segment '%s' lacks a column (needs %s)", f, model_names[s->model], s->name,
+             s->model == BALLAST_BEH_PREPAYMENT ? "date, contract_rate, market_rate, cpr" : s->model == BALLAST_BEH_DEPOSIT ? "date, balance, deposit_rate" : "date, balance, redeemed");
+    goto done;
+  }
+  /* every tranche tenor needs its market rate column */
+  int map[BALLAST_BEH_MAX_TENORS];
+  if (s->model == BALLAST_BEH_DEPOSIT)
+    for (PetscInt j = 0; j < s->ntenor; j++) {
+      map[j] = -1;
+      for (int k = 0; k < ntenor; k++)
+        if (tmonths[k] == s->tenor_months[j]) map[j] = k;
+      if (map[j] < 0) {
+        snprintf(msg, mlen, "%s:1: no column market_%s for tranche %s of deposit segment '%s'", f, s->tenor_text[j], s->tenor_text[j], s->name);
+        goto done;
+      }
+    }
+  PetscCall(PetscNew(&s->hist));
+  PetscCall(BallastBehHistoryAlloc(s->model, nlines, s->model == BALLAST_BEH_DEPOSIT ? s->ntenor : 0, s->hist));
+  BallastBehHistory *h = s->hist;
+  for (PetscInt j = 0; j < s->ntenor && s->model == BALLAST_BEH_DEPOSIT; j++) h->tenor_months[j] = s->tenor_months[j];
+  PetscInt n = 0;
+  for (int lineno = 2; next && *next; lineno++) {
+    line = next;
+    next = strchr(line, '\n');
+    if (next) *next++ = 0;
+    ll = strlen(line);
+    if (ll && line[ll - 1] == '\r') line[--ll] = 0;
+    if (!ll) continue;
+    int m = BallastCSVSplit(line, fields, col, HMAXCOL, &errcol);
+    if (m != nf) {
+      snprintf(msg, mlen, "%s:%d: %d fields, the header has %d", f, lineno, m < 0 ? 0 : m, nf);
+      goto done;
+    }
+    if (BallastDateParse(fields[idate], &h->date[n]) || (n && h->date[n] <= h->date[n - 1])) {
+      snprintf(msg, mlen, "%s:%d:%d: date '%s' is not a YYYY-MM-DD date after the previous line's", f, lineno, col[idate], fields[idate]);
+      goto done;
+    }
+    for (int k = 0; k < nf; k++) {
+      double v;
+      if (k == idate) continue;
+      if (parse_double(fields[k], &v)) {
+        snprintf(msg, mlen, "%s:%d:%d: '%s' is not a number", f, lineno, col[k], fields[k]);
+        goto done;
+      }
+      if (s->model == BALLAST_BEH_PREPAYMENT) {
+        if (k == ic1) h->contract_rate[n] = v;
+        if (k == ic2) h->market_rate[n] = v;
+        if (k == ic3) {
+          if (v < 0 || v > 1) {
+            snprintf(msg, mlen, "%s:%d:%d: cpr %g is not an annual rate in [0, 1]", f, lineno, col[k], v);
+            goto done;
+          }
+          h->cpr[n] = v;
+        }
+      } else {
+        if (k == ic1) {
+          if (v <= 0) {
+            snprintf(msg, mlen, "%s:%d:%d: balance %g must be positive", f, lineno, col[k], v);
+            goto done;
+          }
+          h->balance[n] = v;
+        }
+        if (k == ic2 && s->model == BALLAST_BEH_DEPOSIT) h->deposit_rate[n] = v;
+        if (k == ic2 && s->model == BALLAST_BEH_EARLY_REDEMPTION) {
+          if (v < 0) {
+            snprintf(msg, mlen, "%s:%d:%d: redeemed %g must be >= 0", f, lineno, col[k], v);
+            goto done;
+          }
+          h->redeemed[n] = v;
+        }
+        if (s->model == BALLAST_BEH_DEPOSIT)
+          for (PetscInt j = 0; j < s->ntenor; j++)
+            if (itenor[map[j]] == k) h->market[n * s->ntenor + j] = v;
+      }
+    }
+    n++;
+  }
+  h->n = n;
+  {
+    int need = 24;
+    if (s->model == BALLAST_BEH_DEPOSIT) need = s->tenor_months[s->ntenor - 1] - 1 + 24;
+    if (n < need) {
+      snprintf(msg, mlen, "%s: %" PetscInt_FMT " months of history for segment '%s'; at least %d needed%s", f, n, s->name, need,
+               s->model == BALLAST_BEH_DEPOSIT ? " (the longest tranche's window plus two years)" : "");
+      goto done;
+    }
+  }
+  *bad = 0;
+done:
+  PetscCall(PetscFree(buf));
+  PetscFunctionReturn(0);
+}
+
+/* Collective: if any rank failed, every rank returns `code` with the message of the lowest failing rank. */
+static PetscErrorCode agree_msg(MPI_Comm comm, int bad, char *msg, size_t mlen, PetscErrorCode code)
+{
+  PetscMPIInt rank, size, who;
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscMPIInt mine = bad ? rank : size;
+  PetscCallMPI(MPI_Allreduce(&mine, &who, 1, MPI_INT, MPI_MIN, comm));
+  if (who == size) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Bcast(msg, (int)mlen, MPI_CHAR, who, comm));
+  SETERRQ(comm, code, "%s", msg);
+}
+
+PetscMPIInt BallastBehaviourOwner(const BallastBehaviour *b, PetscInt i, PetscMPIInt size)
+{
+  const BallastBehSegment *s = &b->seg[i];
+  if (!s->history_path) return -1;
+  PetscInt k = 0, K = 0;
+  for (PetscInt j = 0; j < b->nseg; j++)
+    if (b->seg[j].model == s->model && b->seg[j].history_path) {
+      if (j < i) k++;
+      K++;
+    }
+  return (PetscMPIInt)((k * (PetscInt)size) / K);
+}
+
+PetscErrorCode BallastBehaviourLoad(MPI_Comm comm, const BallastConfig *cfg, const BallastRegime *regime, BallastBehaviour *b)
+{
+  config_setting_t *root, *g, *l, *a;
+  Ctx               x = {comm, cfg->path};
+  PetscMPIInt       rank, size;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(b, sizeof *b));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(PetscStrallocpy(cfg->path, &b->file));
+  PetscCheck(cfg->doc, comm, PETSC_ERR_ARG_WRONGSTATE, "the configuration has no parsed document");
+  root = config_root_setting((config_t *)cfg->doc);
+  PetscCall(member(&x, root, "behaviour", CONFIG_TYPE_GROUP, PETSC_FALSE, &g));
+  if (!g) PetscFunctionReturn(0);
+  PetscCall(check_keys(&x, g, beh_keys));
+  PetscCall(member(&x, g, "accept_nonconvergence", CONFIG_TYPE_BOOL, PETSC_FALSE, &a));
+  if (a) b->accept_nonconvergence = config_setting_get_bool(a) ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(member(&x, g, "segments", CONFIG_TYPE_LIST, PETSC_TRUE, &l));
+  int n = config_setting_length(l);
+  PetscCall(PetscCalloc1(n + 1, &b->seg));
+  for (int i = 0; i < n; i++) {
+    config_setting_t  *e = config_setting_get_elem(l, (unsigned)i), *nm;
+    BallastBehSegment *s = &b->seg[i];
+    int                model;
+    PetscCheck(config_setting_type(e) == CONFIG_TYPE_GROUP, comm, BALLAST_ERR_USAGE, "%s:%d: behaviour.segments element %d must be a group { }, not %s", x.file, line_of(e), i + 1,
+               type_name(config_setting_type(e)));
+    b->nseg = i + 1;
+    s->line = line_of(e);
+    for (int k = 0; k < 4; k++) s->p[k] = NAN;
+    s->objective = NAN;
+    PetscCall(member(&x, e, "name", CONFIG_TYPE_STRING, PETSC_TRUE, &nm));
+    const char *name = config_setting_get_string(nm);
+    PetscCheck(name[0] && strlen(name) < BALLAST_BEH_NAME_LEN, comm, BALLAST_ERR_USAGE, "%s:%d: %s must be 1 to %d characters", x.file, line_of(nm), path_of(nm), BALLAST_BEH_NAME_LEN - 1);
+    for (int j = 0; j < i; j++)
+      PetscCheck(strcmp(b->seg[j].name, name), comm, BALLAST_ERR_USAGE, "%s:%d: behaviour segment '%s' is defined twice (first at line %d)", x.file, line_of(nm), name, b->seg[j].line);
+    PetscCall(PetscStrncpy(s->name, name, sizeof s->name));
+    PetscCall(lookup_name(&x, e, "model", model_names, &model));
+    s->model = (BallastBehModel)model;
+    if (s->model == BALLAST_BEH_PREPAYMENT) PetscCall(parse_prepayment(&x, cfg, e, s));
+    else if (s->model == BALLAST_BEH_DEPOSIT) PetscCall(parse_deposit(&x, cfg, regime, b, e, s));
+    else PetscCall(parse_redemption(&x, cfg, e, s));
+    PetscCall(PetscStrncpy(s->reason, s->history_path ? "pending" : "fixed", sizeof s->reason));
+    s->converged = PETSC_TRUE;
+  }
+  /* histories, each on its owner rank */
+  char msg[1024] = "";
+  int  bad       = 0;
+  for (PetscInt i = 0; i < b->nseg && !bad; i++)
+    if (BallastBehaviourOwner(b, i, size) == rank) PetscCall(history_read(&b->seg[i], msg, sizeof msg, &bad));
+  PetscCall(agree_msg(comm, bad, msg, sizeof msg, BALLAST_ERR_INPUT));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastBehaviourDestroy(BallastBehaviour *b)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; b->seg && i < b->nseg; i++) {
+    PetscCall(PetscFree(b->seg[i].history_path));
+    if (b->seg[i].hist) {
+      PetscCall(BallastBehHistoryFree(b->seg[i].hist));
+      PetscCall(PetscFree(b->seg[i].hist));
+    }
+  }
+  PetscCall(PetscFree(b->seg));
+  PetscCall(PetscFree(b->file));
+  PetscCall(PetscMemzero(b, sizeof *b));
+  PetscFunctionReturn(0);
+}
+
+PetscInt BallastBehaviourFind(const BallastBehaviour *b, const char *name)
+{
+  for (PetscInt i = 0; i < b->nseg; i++)
+    if (!strcmp(b->seg[i].name, name)) return i;
+  return -1;
+}
