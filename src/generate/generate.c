@@ -65,6 +65,7 @@
 #include <ballast/curve.h>
 #include <ballast/daycount.h>
 #include <ballast/generate.h>
+#include "behaviour_gen.h"
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -1310,7 +1311,13 @@ static PetscErrorCode runcfg_text(const BallastGenerateOptions *o, const Gen *g,
   PetscCall(text_printf(t, "discount_curves = { EUR = \"EUR_ESTR\"; USD = \"USD_SOFR\"; GBP = \"GBP_SONIA\"; };\n"));
   PetscCall(text_printf(t, "capital = { tier1 = %.1f; tier2 = %.1f; };\n", tier1, tier2));
   PetscCall(text_printf(t, "nii = { horizon_months = 12; };\n"));
-  (void)g;
+  {
+    BallastGenBehUse use = {g->count[C_MTG] > 0, g->count[C_CONS] > 0, g->count[C_SIGHT] > 0, g->count[C_SAV] > 0, g->count[C_CDEP] > 0, g->count[C_TD] > 0};
+    char            *beh;
+    PetscCall(BallastGenerateBehaviourSection(&use, o->regime ? PETSC_TRUE : PETSC_FALSE, &beh));
+    PetscCall(text_printf(t, "%s", beh));
+    PetscCall(PetscFree(beh));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -1429,6 +1436,9 @@ PetscErrorCode BallastGenerate(MPI_Comm comm, const BallastGenerateOptions *o)
     PetscCall(curves_text(&g, &tc));
     PetscCall(fx_text(&tf));
     PetscCall(runcfg_text(o, &g, nshards, &all, &tr));
+    /* behavioural histories (renamed into place before run.cfg, which names them) */
+    BallastGenBehUse use = {g.count[C_MTG] > 0, g.count[C_CONS] > 0, g.count[C_SIGHT] > 0, g.count[C_SAV] > 0, g.count[C_CDEP] > 0, g.count[C_TD] > 0};
+    PetscCall(BallastGenerateHistories(o->out, o->as_of, o->seed, &use, &failed, msg, sizeof msg));
     for (int i = 0; i < 3 && !failed; i++) {
       snprintf(tmp, plen, "%s/.%s.tmp", o->out, names[i]);
       failed = write_text(tmp, texts[i]->s, msg, sizeof msg) != 0;
@@ -1465,6 +1475,7 @@ PetscErrorCode BallastGenerate(MPI_Comm comm, const BallastGenerateOptions *o)
   PetscCall(PetscPrintf(comm, "  currencies: EUR %" PRId64 ", USD %" PRId64 ", GBP %" PRId64 " contracts\n", all.ccy[CCY_EUR], all.ccy[CCY_USD], all.ccy[CCY_GBP]));
   PetscCall(PetscPrintf(comm, "  total assets EUR %.1f m, liabilities EUR %.1f m, swap notional EUR %.1f m\n", (double)all.assets / 1e8, (double)all.liabilities / 1e8, (double)all.swaps / 1e8));
   PetscCall(PetscPrintf(comm, "  also wrote %s/curves.csv (%d curves x %d pillars), %s/fx.csv, %s/run.cfg\n", o->out, NCURVES, NPILLARS, o->out, o->out));
+  PetscCall(PetscPrintf(comm, "  and the behavioural histories %s/history-*.csv (240 months; true parameters in history-true-parameters.csv)\n", o->out));
   PetscCall(PetscPrintf(comm, "  %.2f s on %d rank%s\n", MPI_Wtime() - t0, size, size > 1 ? "s" : ""));
 
   PetscCall(PetscFree2(tmp, fin));

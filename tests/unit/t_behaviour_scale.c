@@ -3,6 +3,11 @@
  * in memory from known true parameters (BallastBehHistorySynthesize, varied per segment), one
  * TaoSolve per kind on PETSC_COMM_WORLD, every segment checked against its truth.
  *
+ * With -config RUN.CFG (a `ballast generate` directory): the configuration's segments are loaded
+ * (BallastBehaviourLoad, histories on their owner ranks), calibrated, and compared with the
+ * generator's history-true-parameters.csv beside it: S-curves as below, replicating weights within
+ * 0.08, core shares within 0.02, early redemption rates within 0.005.
+ *
  * Options: -segments N (total, half of each kind), -months M (default 240), -digest FILE (rank 0
  * writes one line per segment with every parameter to 17 digits: the MPI test compares the files
  * of 1 and 3 ranks), -bench (print timings: MPI_Wtime around the calibration only), and the solver
@@ -14,6 +19,8 @@
  * of 2 bp. */
 #include "tap/basic.h"
 #include <ballast/behaviour.h>
+#include <ballast/config.h>
+#include <ballast/regime.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +52,77 @@ static void truth_nmd(PetscInt k, BallastBehTruth *t)
   t->noise      = 0.0002;
 }
 
+/* value of (segment, parameter) in the generator's truth file, NAN if absent */
+static double truth_value(const char *file, const char *seg, const char *par)
+{
+  char  line[512];
+  FILE *f = fopen(file, "r");
+  if (!f) return NAN;
+  double v = NAN;
+  while (fgets(line, sizeof line, f)) {
+    char *a = strtok(line, ","), *m = strtok(NULL, ","), *p = strtok(NULL, ","), *x = strtok(NULL, ",\n");
+    if (a && m && p && x && !strcmp(a, seg) && !strcmp(p, par)) v = atof(x);
+  }
+  fclose(f);
+  return v;
+}
+
+static int from_config(const char *path, const char *digest)
+{
+  BallastConfig    cfg;
+  BallastRegime    reg;
+  BallastBehaviour b;
+  PetscMPIInt      rank;
+  char             truth[PETSC_MAX_PATH_LEN + 64];
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  PetscMemzero(&reg, sizeof reg);
+  if (BallastConfigLoad(PETSC_COMM_WORLD, path, &cfg)) bail("%s does not load", path);
+  if (cfg.regime && BallastRegimeLoad(PETSC_COMM_WORLD, cfg.regime, &reg)) bail("%s does not load", cfg.regime);
+  PetscErrorCode e1 = BallastBehaviourLoad(PETSC_COMM_WORLD, &cfg, cfg.regime ? &reg : NULL, &b);
+  PetscErrorCode e2 = e1 ? e1 : BallastBehaviourCalibrate(PETSC_COMM_WORLD, &b);
+  snprintf(truth, sizeof truth, "%s/history-true-parameters.csv", cfg.dir);
+  if (rank == 0) {
+    is_int(0, e1, "the behaviour section of %s loads", path);
+    is_int(0, e2, "%d segments calibrated", (int)b.nseg);
+    BallastBehaviourView(PETSC_COMM_SELF, &b);
+    for (PetscInt i = 0; i < b.nseg; i++) {
+      const BallastBehSegment *s = &b.seg[i];
+      char                     par[32];
+      if (!s->history_path) continue;
+      if (s->model == BALLAST_BEH_PREPAYMENT) {
+        double t[4] = {truth_value(truth, s->name, "a"), truth_value(truth, s->name, "b"), truth_value(truth, s->name, "c"), truth_value(truth, s->name, "d")};
+        ok(fabs(s->p[0] - t[0]) <= 0.03 && fabs(s->p[1] - t[1]) <= 0.03 && fabs(s->p[2] - t[2]) <= 0.25 * t[2] && fabs(s->p[3] - t[3]) <= 0.002,
+           "%s: S-curve (%.4f, %.4f, %.1f, %.5f) recovers the truth (%.4f, %.4f, %.1f, %.5f)", s->name, s->p[0], s->p[1], s->p[2], s->p[3], t[0], t[1], t[2], t[3]);
+      } else if (s->model == BALLAST_BEH_DEPOSIT) {
+        double worst = 0;
+        for (PetscInt j = 0; j < s->ntenor; j++) {
+          snprintf(par, sizeof par, "weight_%s", s->tenor_text[j]);
+          double t = truth_value(truth, s->name, par);
+          worst    = PetscMax(worst, fabs(s->weight[j] - (isnan(t) ? 0.0 : t)));
+        }
+        ok(worst <= 0.08, "%s: replicating weights within 0.08 of the truth (worst %.4f)", s->name, worst);
+        is_double(truth_value(truth, s->name, "core_share"), s->core_share, 0.02, "%s: core share", s->name);
+        ok(s->average_maturity <= s->maturity_cap + 1e-9 && s->core_share <= s->core_cap, "%s: regime caps hold (core %.3f <= %.2f, maturity %.3f <= %.1f)", s->name, s->core_share,
+           s->core_cap, s->average_maturity, s->maturity_cap);
+      } else is_double(truth_value(truth, s->name, "rate"), s->rate, 0.005, "%s: early redemption rate", s->name);
+    }
+    if (digest[0]) {
+      FILE *f = fopen(digest, "w");
+      for (PetscInt i = 0; f && i < b.nseg; i++) {
+        const BallastBehSegment *s = &b.seg[i];
+        fprintf(f, "%s %.17g %.17g %.17g %.17g %.17g %.17g %.17g", s->name, s->p[0], s->p[1], s->p[2], s->p[3], s->core_share, s->rate, s->objective);
+        for (PetscInt j = 0; j < s->ntenor; j++) fprintf(f, " %.17g", s->weight[j]);
+        fprintf(f, "\n");
+      }
+      if (f) fclose(f);
+    }
+  }
+  BallastBehaviourDestroy(&b);
+  if (cfg.regime) BallastRegimeDestroy(&reg);
+  BallastConfigDestroy(&cfg);
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   PetscInt         nseg = 24, months = 240;
@@ -63,6 +141,16 @@ int main(int argc, char **argv)
   PetscOptionsGetBool(NULL, NULL, "-bench", &bench, NULL);
   PetscOptionsGetString(NULL, NULL, "-digest", digest, sizeof digest, &have_digest);
   if (rank == 0) plan_lazy();
+  {
+    char      cfgpath[PETSC_MAX_PATH_LEN];
+    PetscBool have_cfg;
+    PetscOptionsGetString(NULL, NULL, "-config", cfgpath, sizeof cfgpath, &have_cfg);
+    if (have_cfg) {
+      from_config(cfgpath, have_digest ? digest : "");
+      PetscFinalize();
+      return rank == 0 && tap_failed() ? 1 : 0;
+    }
+  }
 
   /* the segments: first half S-curves, second half deposits (configuration order) */
   double t0 = MPI_Wtime();
