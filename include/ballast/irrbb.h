@@ -14,6 +14,7 @@
 #include <ballast/contracts.h>
 #include <ballast/dftable.h>
 #include <ballast/engine.h>
+#include <ballast/behaviour.h>
 
 typedef struct {
   /* variants */
@@ -22,6 +23,7 @@ typedef struct {
   PetscInt                  nvar;      /* nscen + 1 + nkey (or nscen when no sensitivities) */
   const BallastMarketData **market;    /* [nvar] shocked curves */
   const BallastDFTable     *df;        /* [nvar] */
+  const BallastDFTable     *df_base;   /* the base scenario's table (margins, deposit pass-through); NULL = df[0] */
   /* buckets (years): upper bounds (last = +inf) and midpoints */
   PetscInt      nbucket;
   const double *bucket_hi, *bucket_mid;
@@ -34,9 +36,16 @@ typedef struct {
   PetscInt        nport;
   BallastDate     as_of, nii_end;      /* NII horizon end */
   BallastDate     horizon;             /* schedule horizon for open-ended contracts */
+  /* Behavioural overlay (NULL: contractual view). seg_of[id] maps a contract's local segment id
+   * (BallastContracts.segments) to a calibrated segment of beh, -1 = contractual. Scalars per
+   * scenario variant (1 for sensitivity variants). */
+  const BallastBehaviour *beh;
+  const PetscInt         *seg_of;
+  const double           *prepay_scalar, *td_scalar; /* [nvar] */
   /* optional second consumer of the base scenario's events (e.g. the liquidity ladder) */
   BallastEventSink base_sink;
   void            *base_ctx;
+  PetscBool        base_sink_contractual_deposits; /* base_sink sees deposits' contractual flows (liquidity) instead of their slotting */
 } BallastIRRBBSetup;
 
 typedef struct {
@@ -53,6 +62,9 @@ typedef struct {
   /* workspace */
   BallastSchedule ws;
   void           *endcache; /* memo of reset period end dates (irrbb.c) */
+  double         *slot_amount; /* deposit slotting of the contract being projected */
+  BallastDate    *slot_date;
+  PetscInt        slot_cap;
 } BallastIRRBB;
 
 /* Not collective. `s` is copied (arrays referenced). pv_ncontracts > 0 keeps per-contract PVs. */

@@ -5,6 +5,7 @@
 
 #include <ballast/dftable.h>
 #include <ballast/engine.h>
+#include <ballast/behaviour.h>
 #include <ballast/regime.h>
 #include <ballast/run.h>
 #include <ballast/scenario.h>
@@ -24,6 +25,10 @@ typedef struct {
   /* reduced per-portfolio partials, rank 0 */
   double              *eve, *evecf, *nii, *gap;
   double              *pv;       /* [nscen][local contracts] with keep_pv */
+  /* behavioural overlay (NULL: contractual), see BallastIRRBBSetup */
+  const BallastBehaviour *beh;
+  const PetscInt         *seg_of;
+  const double           *prepay_scalar, *td_scalar;
   int64_t              ncontracts, nevents;
   double               seconds, core_seconds, min_seconds, max_seconds; /* projection time: this rank, sum, min and max over ranks */
 } BallastIRRBBRun;

@@ -52,6 +52,7 @@ PetscErrorCode BallastIRRBBDestroy(BallastIRRBB *acc)
   PetscCall(PetscFree(acc->pv));
   PetscCall(BallastScheduleDestroy(&acc->ws));
   PetscCall(PetscFree(acc->endcache));
+  PetscCall(PetscFree2(acc->slot_amount, acc->slot_date));
   PetscFunctionReturn(0);
 }
 
@@ -197,6 +198,91 @@ static void synthetic_call(Sink *k, const BallastTerms *t, BallastDate due)
   sink_event(k, &ev);
 }
 
+/* Behavioural overlay of prepayment and term-deposit early redemption (metrics.md "Behavioural
+ * models"): between the contractual events, at monthly checkpoints from the as-of date, a
+ * fraction f = 1 - (1 - annual)^(1/12) of the outstanding principal leaves as an ACTUS PP event
+ * (with the interest accrued on it); the notional is reduced and the maturity kept, so every later
+ * contractual flow (annuities recomputed, linear amortisation, interest) scales by the surviving
+ * share S. The contractual events arrive in date order; the filter passes them on scaled. */
+typedef struct {
+  Sink           *next;
+  double          annual, S;
+  BallastDate     checkpoint, end;
+  BallastDate     last_date;
+  double          last_notional, last_rate, last_accrued; /* contractual state after the last event */
+  BallastDayCount dcc;
+  int32_t         currency;
+} Overlay;
+
+static void overlay_flush(Overlay *o, BallastDate upto)
+{
+  /* checkpoints strictly before `upto` and before the end of the contract */
+  while (o->checkpoint < upto && o->checkpoint < o->end) {
+    BallastDate c = o->checkpoint;
+    double      f = BallastPeriodFraction(o->annual, 1.0 / 12.0);
+    if (f > 0 && o->last_notional != 0.0) {
+      double       accrued = o->last_accrued + o->last_notional * o->last_rate * BallastYearFraction(o->dcc, o->last_date, c, BALLAST_DATE_NONE);
+      BallastEvent pp      = {0};
+      pp.date              = c;
+      pp.type              = BALLAST_EV_PP;
+      pp.payoff            = f * o->S * (o->last_notional + accrued);
+      o->S *= 1.0 - f;
+      pp.notional = o->S * o->last_notional;
+      pp.rate     = o->last_rate;
+      pp.accrued  = o->S * accrued;
+      pp.currency = o->currency;
+      sink_event(o->next, &pp);
+    }
+    o->checkpoint = BallastDateAddMonths(o->checkpoint, 1);
+  }
+}
+
+static void overlay_event(void *ctx, const BallastEvent *ev)
+{
+  Overlay *o = (Overlay *)ctx;
+  overlay_flush(o, ev->date);
+  BallastEvent e = *ev;
+  e.payoff *= o->S;
+  e.notional *= o->S;
+  e.accrued *= o->S;
+  o->last_date     = ev->date;
+  o->last_notional = ev->notional;
+  o->last_rate     = ev->rate;
+  o->last_accrued  = ev->accrued;
+  sink_event(o->next, &e);
+}
+
+/* Deposits of a replicating-portfolio segment: the balance is slotted (non-core overnight, core
+ * along the rolling tranches); each slot repays on its date with the deposit rate's interest since
+ * the as-of date. The deposit rate follows the short rate with the segment's pass-through. NII on
+ * a constant balance sheet: the balance stays, paying the scenario's deposit rate. */
+static PetscErrorCode deposit_overlay(Sink *k, const BallastBehSegment *seg, const BallastTerms *t, const double *amount, const BallastDate *date, PetscInt nslot,
+                                      double rate_s, double a0)
+{
+  PetscFunctionBeginUser;
+  double N = role_sign(t->contractRole) * t->notionalPrincipal;
+  (void)seg;
+  int    nii_on = k->nii_on;
+  k->nii_on     = 0; /* NII of the deposit is computed below, not by replacement */
+  for (PetscInt j = 0; j < nslot; j++) {
+    BallastEvent ev = {0};
+    ev.date         = date[j];
+    ev.type         = BALLAST_EV_IP;
+    ev.payoff       = amount[j] * rate_s * BallastYearFraction(t->dayCountConvention, k->as_of, date[j], BALLAST_DATE_NONE) + (j == 0 ? a0 : 0.0);
+    ev.rate         = rate_s;
+    ev.currency     = t->currency;
+    ev.notional     = k->last_notional;
+    sink_event(k, &ev);
+    ev.type     = BALLAST_EV_MD;
+    ev.payoff   = amount[j];
+    ev.notional = k->last_notional - amount[j];
+    sink_event(k, &ev);
+  }
+  k->nii_on = nii_on;
+  if (nii_on) k->nii += N * rate_s * BallastYearFraction(t->dayCountConvention, k->as_of, k->H, BALLAST_DATE_NONE) + a0;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastIRRBBAddContract(BallastIRRBB *acc, BallastContracts cs, PetscInt i)
 {
   const BallastIRRBBSetup *s = &acc->s;
@@ -228,7 +314,7 @@ PetscErrorCode BallastIRRBBAddContract(BallastIRRBB *acc, BallastContracts cs, P
   base.as_of    = s->as_of;
   base.H        = s->nii_end;
   base.dcc      = t.dayCountConvention < BALLAST_DCC_COUNT ? t.dayCountConvention : BALLAST_DCC_A365;
-  base.df_base  = &s->df[0];
+  base.df_base  = (s->df_base ? s->df_base : &s->df[0]);
   base.floating = t.marketObjectCodeOfRateReset >= 0;
   base.md_split = ct != BALLAST_CT_SWPPV && ct != BALLAST_CT_FXOUT;
   if (base.floating) {
@@ -248,9 +334,25 @@ PetscErrorCode BallastIRRBBAddContract(BallastIRRBB *acc, BallastContracts cs, P
     Sink tmp      = base;
     BallastDate e = roll(&tmp, s->as_of);
     double r      = isnan(t.nominalInterestRate) ? 0.0 : t.nominalInterestRate;
-    base.margin   = r - BallastDFTableForward(&s->df[0], kdisc, s->as_of, e);
+    base.margin   = r - BallastDFTableForward((s->df_base ? s->df_base : &s->df[0]), kdisc, s->as_of, e);
   }
   double a0 = (isnan(t.accruedInterest) || t.initialExchangeDate > s->as_of) ? 0.0 : role_sign(t.contractRole) * t.accruedInterest;
+  /* behavioural segment of the contract, if the run applies behaviour */
+  const BallastBehSegment *seg = NULL;
+  if (s->beh && cs->alm[i].behaviourSegment >= 0 && s->seg_of[cs->alm[i].behaviourSegment] >= 0) seg = &s->beh->seg[s->seg_of[cs->alm[i].behaviourSegment]];
+  int deposit = seg && seg->model == BALLAST_BEH_DEPOSIT && ct == BALLAST_CT_UMP;
+  int prepay  = seg && !deposit && !callable && ct != BALLAST_CT_CSH && ct != BALLAST_CT_SWPPV && ct != BALLAST_CT_FXOUT &&
+               ((seg->model == BALLAST_BEH_PREPAYMENT && t.contractRole == BALLAST_ROLE_RPA) || (seg->model == BALLAST_BEH_EARLY_REDEMPTION && t.contractRole == BALLAST_ROLE_RPL));
+  PetscInt nslot = 0;
+  if (deposit) {
+    nslot = BallastDepositSlotCount(seg);
+    if (nslot > acc->slot_cap) {
+      PetscCall(PetscFree2(acc->slot_amount, acc->slot_date));
+      PetscCall(PetscMalloc2(nslot, &acc->slot_amount, nslot, &acc->slot_date));
+      acc->slot_cap = nslot;
+    }
+    PetscCall(BallastDepositSlot(seg, s->as_of, role_sign(t.contractRole) * t.notionalPrincipal, acc->slot_amount, acc->slot_date, NULL));
+  }
   for (PetscInt v = 0; v < s->nvar; v++) {
     Sink k       = base;
     k.df         = &s->df[v];
@@ -266,8 +368,48 @@ PetscErrorCode BallastIRRBBAddContract(BallastIRRBB *acc, BallastContracts cs, P
       /* cash and reserves: face value at t = 0 */
       k.eve = role_sign(t.contractRole) * t.notionalPrincipal;
       if (k.cf) k.cf[0] += k.eve;
+    } else if (deposit) {
+      /* liquidity keeps the contractual view of deposits (its stress scenarios run them off) */
+      if (k.extra && s->base_sink_contractual_deposits) {
+        Sink only  = base;
+        only.df    = k.df;
+        only.extra = k.extra;
+        only.extra_ctx = k.extra_ctx;
+        only.nii_on    = 0;
+        only.last_notional = k.last_notional;
+        synthetic_call(&only, &t, due);
+        k.extra = NULL;
+      }
+      /* short rate: the one-month forward at the as-of date, base and this variant */
+      BallastDate m1     = BallastDateAddMonths(s->as_of, 1);
+      double      short0 = BallastDFTableForward((s->df_base ? s->df_base : &s->df[0]), kdisc, s->as_of, m1), shorts = BallastDFTableForward(k.df, kdisc, s->as_of, m1);
+      double      rate_s = BallastDepositRate(seg, isnan(t.nominalInterestRate) ? 0.0 : t.nominalInterestRate, short0, shorts);
+      PetscCall(deposit_overlay(&k, seg, &t, acc->slot_amount, acc->slot_date, nslot, rate_s, a0));
     } else if (callable) synthetic_call(&k, &t, due);
-    else {
+    else if (prepay) {
+      Observer      o = {k.df, acc->endcache};
+      BallastMarket m = {(void *)&o, observe_forward, NULL};
+      Overlay       ov;
+      PetscCall(PetscMemzero(&ov, sizeof ov));
+      ov.next = &k;
+      ov.S    = 1.0;
+      ov.dcc  = base.dcc;
+      ov.currency = t.currency;
+      ov.checkpoint = BallastDateAddMonths(s->as_of, 1);
+      ov.end        = t.maturityDate != BALLAST_DATE_NONE ? t.maturityDate : s->horizon;
+      ov.last_date  = s->as_of;
+      ov.last_notional = k.last_notional;
+      ov.last_rate     = isnan(t.nominalInterestRate) ? 0.0 : t.nominalInterestRate;
+      ov.last_accrued  = a0;
+      if (seg->model == BALLAST_BEH_PREPAYMENT) {
+        /* incentive: contract rate minus the market rate for the remaining term under this variant
+         * (continuously compounded zero rate of the discount curve at the maturity) */
+        double Tm        = (double)(ov.end - s->as_of) / 365.0;
+        double mkt       = Tm > 0 ? -log(BallastDFTableGet(k.df, kdisc, ov.end)) / Tm : 0.0;
+        ov.annual        = BallastPrepaymentCPR(seg, ov.last_rate - mkt, s->prepay_scalar ? s->prepay_scalar[v] : 1.0);
+      } else ov.annual = BallastEarlyRedemptionRate(seg, s->td_scalar ? s->td_scalar[v] : 1.0);
+      PetscCall(BallastProject(acc->ws, &t, &m, overlay_event, &ov));
+    } else {
       Observer      o = {k.df, acc->endcache};
       BallastMarket m = {(void *)&o, observe_forward, NULL};
       PetscCall(BallastProject(acc->ws, &t, &m, sink_event, &k));

@@ -150,7 +150,12 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
   s.as_of      = ctx->cfg.as_of;
   s.nii_end    = BallastDateAddMonths(ctx->cfg.as_of, (int)ctx->cfg.nii_horizon_months);
   s.horizon    = BallastDateAddMonths(ctx->cfg.as_of, 12 * 60);
+  s.beh           = run->beh;
+  s.seg_of        = run->seg_of;
+  s.prepay_scalar = run->prepay_scalar;
+  s.td_scalar     = run->td_scalar;
   s.base_sink  = extra;
+  s.base_sink_contractual_deposits = PETSC_TRUE; /* the liquidity ladder runs deposits off itself */
   s.base_ctx   = extra_ctx;
   PetscCall(BallastIRRBBCreate(&s, keep_pv ? cs->n : 0, &acc));
   double t0 = MPI_Wtime(), last = t0;

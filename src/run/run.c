@@ -7,6 +7,7 @@
 #include <ballast/irrbb.h>
 #include <ballast/irrbb_run.h>
 #include <ballast/liquidity.h>
+#include <ballast/behaviour.h>
 #include <ballast/regime.h>
 #include <ballast/scenario.h>
 #include <errno.h>
@@ -185,7 +186,7 @@ static PetscErrorCode make_dir(MPI_Comm comm, const char *dir)
 
 typedef struct {
   const char *config, *output;
-  PetscBool   position_detail, help;
+  PetscBool   position_detail, help, contractual;
 } RunArgs;
 
 static PetscErrorCode parse_args(int argc, char **argv, RunArgs *a, PetscBool allow_output)
@@ -198,6 +199,7 @@ static PetscErrorCode parse_args(int argc, char **argv, RunArgs *a, PetscBool al
       PetscCheck(i + 1 < argc, PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "--output needs a directory");
       a->output = argv[++i];
     } else if (allow_output && !strcmp(argv[i], "--position-detail")) a->position_detail = PETSC_TRUE;
+    else if (allow_output && !strcmp(argv[i], "--contractual")) a->contractual = PETSC_TRUE;
     else if (argv[i][0] == '-' && argv[i][1] != '-') {
       /* a PETSc option (-log_view, -tao_monitor ...): PETSc has it; skip its value if any */
       if (i + 1 < argc && argv[i + 1][0] != '-') i++;
@@ -273,6 +275,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
                                             "  reduces to group level and writes <output>/alm.nc (written whole or not at all).\n"
                                             "  --output DIR        overrides output.dir of the configuration\n"
                                             "  --position-detail   also writes <output>/contracts.nc (per-contract results)\n"
+                                            "  --contractual       ignore the behavioural models (contractual cash flows only)\n"
                                             "  Exit status: 0 ok, 2 usage/configuration, 3 input data, 4 numerical failure, 5 I/O.\n"));
     PetscFunctionReturn(0);
   }
@@ -290,6 +293,30 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(BallastRunControlTotals(&ctx, &notional, &count));
   BallastIRRBBRun irr;
   PetscCall(BallastIRRBBRunSetup(&ctx, ctx.regime, ctx.cfg.nuser, (BallastScenarioDef *)ctx.cfg.user, PETSC_TRUE, &irr));
+  /* Behavioural models: calibrated together across the ranks (PETSc/TAO), then applied */
+  BallastBehaviour beh;
+  PetscCall(BallastBehaviourLoad(ctx.comm, &ctx.cfg, ctx.regime, &beh));
+  PetscBool use_beh = beh.nseg > 0 && !a.contractual ? PETSC_TRUE : PETSC_FALSE;
+  if (beh.nseg > 0) {
+    PetscCall(BallastBehaviourCalibrate(ctx.comm, &beh));
+    PetscCall(BallastBehaviourView(ctx.comm, &beh));
+  }
+  PetscInt *seg_of = NULL;
+  double   *psc = NULL, *tsc = NULL;
+  if (use_beh) {
+    PetscInt nls = BallastNamesCount(ctx.contracts->segments);
+    PetscCall(PetscMalloc1(nls + 1, &seg_of));
+    for (PetscInt k = 0; k < nls; k++) seg_of[k] = BallastBehaviourFind(&beh, BallastNamesGet(ctx.contracts->segments, (int32_t)k));
+    PetscCall(PetscMalloc2(irr.nvar, &psc, irr.nvar, &tsc));
+    for (PetscInt v = 0; v < irr.nvar; v++) {
+      psc[v] = v < irr.nscen ? irr.def[v].prepayment_scalar : 1.0;
+      tsc[v] = v < irr.nscen ? irr.def[v].term_deposit_scalar : 1.0;
+    }
+    irr.beh           = &beh;
+    irr.seg_of        = seg_of;
+    irr.prepay_scalar = psc;
+    irr.td_scalar     = tsc;
+  }
   /* Liquidity consumes the same base-scenario events (one projection, every metric) */
   BallastLiquidityParams lp;
   BallastLiquidity       liq;
@@ -323,6 +350,8 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
                         ctx.size > 1 ? "s" : "", ctx.regime->name));
   if (ctx.rank == 0) PetscCall(BallastIRRBBRunResults(&ctx, &irr, res));
   PetscCall(BallastLiquidityAddResults(&liq, res));
+  if (beh.nseg > 0) PetscCall(BallastBehaviourAddResults(&beh, res));
+  PetscCall(BallastResultsAddAttr(res, "cash_flow_view", use_beh ? "behavioural" : "contractual"));
   PetscCall(BallastLiquiditySummary(ctx.comm, &liq));
   if (a.position_detail) {
     snprintf(path, sizeof path, "%s/contracts.nc", ctx.cfg.output_dir);
@@ -341,6 +370,9 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(print_totals(&ctx, notional, count, PETSC_FALSE));
   PetscCall(PetscPrintf(ctx.comm, "results: %s\n", path));
   PetscCall(BallastIRRBBRunDestroy(&irr));
+  PetscCall(BallastBehaviourDestroy(&beh));
+  PetscCall(PetscFree(seg_of));
+  PetscCall(PetscFree2(psc, tsc));
   PetscCall(BallastLiquidityDestroy(&liq));
   PetscCall(BallastLiquidityParamsDestroy(&lp));
   PetscCall(PetscFree(ccy_codes));
@@ -385,16 +417,19 @@ static void events_csv_sink(void *ctx, const BallastEvent *ev)
 PetscErrorCode BallastEventsFromConfig(int argc, char **argv)
 {
   const char       *config = NULL, *id = NULL, *scen = "base";
+  PetscBool         contractual = PETSC_FALSE;
   BallastRunContext ctx;
   BallastIRRBBRun   run;
   EventsCSV         out = {0};
   PetscFunctionBeginUser;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "usage: ballast events CONFIG --contract ID [--scenario NAME]\n"
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "usage: ballast events CONFIG --contract ID [--scenario NAME] [--contractual]\n"
                                               "  Prints the projected events of one contract of the run's balance sheet as CSV\n"
                                               "  case,eventDate,eventType,payoff,notionalPrincipal,nominalInterestRate,accruedInterest\n"
                                               "  (case = the contractID), under the named scenario (default base): the cash-flow audit.\n"
+                                              "  Behavioural models of the configuration apply (prepayments as PP events, deposit\n"
+                                              "  slotting) unless --contractual is given.\n"
                                               "  ballast events --actus FILE.json [--case ID] runs ACTUS reference cases instead.\n"));
       PetscFunctionReturn(0);
     } else if (!strcmp(argv[i], "--contract")) {
@@ -403,6 +438,8 @@ PetscErrorCode BallastEventsFromConfig(int argc, char **argv)
     } else if (!strcmp(argv[i], "--scenario")) {
       PetscCheck(i + 1 < argc, PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "--scenario needs a scenario name");
       scen = argv[++i];
+    } else if (!strcmp(argv[i], "--contractual")) {
+      contractual = PETSC_TRUE;
     } else if (argv[i][0] == '-' && argv[i][1] != '-') {
       if (i + 1 < argc && argv[i + 1][0] != '-') i++;
     } else if (argv[i][0] == '-') SETERRQ(PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "unknown option %s (see ballast events --help)", argv[i]);
@@ -419,6 +456,16 @@ PetscErrorCode BallastEventsFromConfig(int argc, char **argv)
     if (!strcmp(ctx.cfg.scenarios[s], scen)) v = s;
   PetscCheck(v >= 0, ctx.comm, BALLAST_ERR_USAGE, "scenario '%s' is not among the scenarios of %s", scen, ctx.cfg.path);
   PetscCall(BallastIRRBBRunSetup(&ctx, ctx.regime, ctx.cfg.nuser, (BallastScenarioDef *)ctx.cfg.user, PETSC_FALSE, &run));
+  BallastBehaviour beh;
+  PetscInt        *seg_of = NULL;
+  double           psc    = run.def[v].prepayment_scalar, tsc = run.def[v].term_deposit_scalar;
+  PetscCall(BallastBehaviourLoad(ctx.comm, &ctx.cfg, ctx.regime, &beh));
+  if (beh.nseg > 0 && !contractual) {
+    PetscCall(BallastBehaviourCalibrate(ctx.comm, &beh));
+    PetscInt nls = BallastNamesCount(ctx.contracts->segments);
+    PetscCall(PetscMalloc1(nls + 1, &seg_of));
+    for (PetscInt k = 0; k < nls; k++) seg_of[k] = BallastBehaviourFind(&beh, BallastNamesGet(ctx.contracts->segments, (int32_t)k));
+  }
   PetscInt found = -1;
   for (PetscInt i = 0; i < ctx.contracts->n; i++)
     if (!strcmp(BallastContractsID(ctx.contracts, i), id)) found = i;
@@ -433,6 +480,7 @@ PetscErrorCode BallastEventsFromConfig(int argc, char **argv)
     s.nscen = s.nvar = 1;
     s.market     = (const BallastMarketData **)&run.mptr[v];
     s.df         = &run.df[v];
+    s.df_base    = &run.df[0]; /* run.def[0] is base */
     s.nbucket    = run.nbucket;
     s.bucket_hi  = run.bucket_hi;
     s.bucket_mid = run.bucket_mid;
@@ -446,6 +494,12 @@ PetscErrorCode BallastEventsFromConfig(int argc, char **argv)
     s.horizon    = BallastDateAddMonths(ctx.cfg.as_of, 12 * 60);
     s.base_sink  = events_csv_sink;
     s.base_ctx   = &out;
+    if (seg_of) {
+      s.beh           = &beh;
+      s.seg_of        = seg_of;
+      s.prepay_scalar = &psc;
+      s.td_scalar     = &tsc;
+    }
     out.id       = id;
     PetscCall(BallastIRRBBCreate(&s, 0, &acc));
     if (BallastIRRBBAddContract(&acc, ctx.contracts, found)) failed = 1;
@@ -472,6 +526,8 @@ PetscErrorCode BallastEventsFromConfig(int argc, char **argv)
   }
   PetscCall(PetscFree(text));
   PetscCall(PetscFree(out.buf));
+  PetscCall(PetscFree(seg_of));
+  PetscCall(BallastBehaviourDestroy(&beh));
   PetscCall(BallastIRRBBRunDestroy(&run));
   PetscCall(BallastRunTeardown(&ctx));
   PetscFunctionReturn(0);
