@@ -259,6 +259,39 @@ PetscErrorCode BallastCmdValidate(int argc, char **argv)
   PetscFunctionReturn(0);
 }
 
+/* Calibrated parameters rounded to 10 significant digits, far below the solvers' tolerances:
+ * the distributed TAO solves sum their partial dot products in an order that depends on the rank
+ * layout, which moves the last bits of the solution; rounding makes the projection (and alm.nc)
+ * bitwise independent of the number of ranks. */
+static double round_sig(double x)
+{
+  if (!isfinite(x) || x == 0.0) return x;
+  double e = floor(log10(fabs(x))), m = pow(10.0, 9.0 - e);
+  return round(x * m) / m;
+}
+
+/* Quantities of unit scale (rates, shares, weights) to 1e-12 absolute: a relative rounding would
+ * keep the noise of a weight that is zero but for the solver's last steps. */
+static double round_abs(double x) { return isfinite(x) ? round(x * 1e12) / 1e12 : x; }
+
+static void behaviour_round(BallastBehaviour *b)
+{
+  for (PetscInt i = 0; i < b->nseg; i++) {
+    BallastBehSegment *g = &b->seg[i];
+    g->p[0] = round_abs(g->p[0]);
+    g->p[1] = round_abs(g->p[1]);
+    g->p[2] = round_sig(g->p[2]); /* steepness, per unit of incentive: up to thousands */
+    g->p[3] = round_abs(g->p[3]);
+    for (PetscInt j = 0; j < g->ntenor; j++) g->weight[j] = round_abs(g->weight[j]);
+    g->cpr              = round_abs(g->cpr);
+    g->core_share       = round_abs(g->core_share);
+    g->average_maturity = round_sig(g->average_maturity);
+    g->rate             = round_abs(g->rate);
+    g->beta             = round_abs(g->beta);
+    g->objective        = round_sig(g->objective);
+  }
+}
+
 PetscErrorCode BallastCmdRun(int argc, char **argv)
 {
   RunArgs           a;
@@ -299,6 +332,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscBool use_beh = beh.nseg > 0 && !a.contractual ? PETSC_TRUE : PETSC_FALSE;
   if (beh.nseg > 0) {
     PetscCall(BallastBehaviourCalibrate(ctx.comm, &beh));
+    behaviour_round(&beh);
     PetscCall(BallastBehaviourView(ctx.comm, &beh));
   }
   PetscInt *seg_of = NULL;
@@ -462,6 +496,7 @@ PetscErrorCode BallastEventsFromConfig(int argc, char **argv)
   PetscCall(BallastBehaviourLoad(ctx.comm, &ctx.cfg, ctx.regime, &beh));
   if (beh.nseg > 0 && !contractual) {
     PetscCall(BallastBehaviourCalibrate(ctx.comm, &beh));
+    behaviour_round(&beh);
     PetscInt nls = BallastNamesCount(ctx.contracts->segments);
     PetscCall(PetscMalloc1(nls + 1, &seg_of));
     for (PetscInt k = 0; k < nls; k++) seg_of[k] = BallastBehaviourFind(&beh, BallastNamesGet(ctx.contracts->segments, (int32_t)k));
