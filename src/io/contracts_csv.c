@@ -209,15 +209,18 @@ static int64_t cycle_days(BallastCycle c)
   }
 }
 
-static int64_t work_estimate(const BallastTerms *t)
+static int64_t work_estimate(const BallastTerms *t, int has_segment)
 {
   int ct = (int)t->contractType;
+  /* a deposit with a behaviour segment is slotted along its replicating tranches (~200 slots) */
+  if (ct == BALLAST_CT_UMP && has_segment) return 400;
   if (ct == BALLAST_CT_UMP || ct == BALLAST_CT_CSH || ct == BALLAST_CT_STK || (ct == BALLAST_CT_CLM && t->maturityDate == BALLAST_DATE_NONE)) return 4;
   int64_t days = (t->maturityDate != BALLAST_DATE_NONE ? t->maturityDate : t->statusDate + 30 * 365) - t->statusDate;
   int64_t n    = 16;
   const BallastCycle *cy[3] = {&t->cycleOfInterestPayment, &t->cycleOfPrincipalRedemption, &t->cycleOfRateReset};
   for (int k = 0; k < 3; k++)
     if (cy[k]->n > 0) n += days / cycle_days(*cy[k]) + 1;
+  if (has_segment) n += days / 30 + 1; /* monthly prepayment / early redemption events */
   return n;
 }
 
@@ -402,7 +405,7 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
   /* Stage the record. */
   int32_t pid;
   PetscCall(pf_intern(L, pf, &pid));
-  L->pf_cost[pid] += work_estimate(&t);
+  L->pf_cost[pid] += work_estimate(&t, seg[0] != 0);
   a.portfolio       = pid; /* local id; remapped to the global index before sending */
   size_t lid = strlen(id), lpf = strlen(pf), lent = strlen(ent), lseg = strlen(seg);
   size_t sz  = sizeof(Rec) + lid + lpf + lent + lseg;
