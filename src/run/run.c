@@ -246,6 +246,13 @@ PetscErrorCode BallastCmdValidate(int argc, char **argv)
     PetscFunctionReturn(0);
   }
   PetscCall(BallastRunSetup(PETSC_COMM_WORLD, a.config, &ctx));
+  {
+    /* behaviour configuration and histories are inputs too (checked, not calibrated) */
+    BallastBehaviour beh;
+    PetscCall(BallastBehaviourLoad(ctx.comm, &ctx.cfg, ctx.regime, &beh));
+    PetscCall(PetscPrintf(ctx.comm, "behaviour: %" PetscInt_FMT " segment%s configured\n", beh.nseg, beh.nseg == 1 ? "" : "s"));
+    PetscCall(BallastBehaviourDestroy(&beh));
+  }
   nloc = ctx.contracts->n;
   PetscCallMPI(MPI_Reduce(&nloc, &total, 1, MPI_INT64_T, MPI_SUM, 0, ctx.comm));
   PetscCall(BallastRunControlTotals(&ctx, &notional, &count));
