@@ -376,7 +376,14 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
       t.marketObjectCodeOfRateReset = (int32_t)k;
     } else if (t.cycleOfRateReset.n > 0)
       ERR(L, "%s:%" PRId64 ":%d: column 'marketObjectCodeOfRateReset': empty, but cycleOfRateReset is set: a floating contract names the curve it resets on", path, ln, COLPOS(1));
-    t.currency2 = -1; /* second currency (FXOUT) is interned below */
+    if (t.currency2 >= 0) { /* second currency (FXOUT): a market currency with an FX rate, like currency */
+      const char *ccy = BallastNamesGet(L->scratch, t.currency2);
+      int32_t     mid = BallastNamesFind(L->m->currencies, ccy);
+      if (mid < 0 || mid >= L->m->nfx || isnan(L->m->fx[mid])) {
+        ERR(L, "%s:%" PRId64 ":1: column 'currency2': value '%s': no FX rate for this currency in %s", path, ln, ccy, cfg->fx);
+        t.currency2 = -1;
+      } else t.currency2 = mid;
+    }
     if (t.statusDate == BALLAST_DATE_NONE) t.statusDate = cfg->as_of;
     else if (t.statusDate > cfg->as_of) {
       char d[11];

@@ -64,6 +64,19 @@ typedef struct {
   EndCache             *cache;
 } Observer;
 
+/* Units of `to` per unit of `from`: spot FX of the market data (an instantaneous scenario does not
+ * move FX). */
+static PetscErrorCode observe_fx(void *ctx, int32_t from, int32_t to, BallastDate d, double *value)
+{
+  const Observer *o = (const Observer *)ctx;
+  const double   *fx = o->df->market->fx;
+  (void)d;
+  PetscFunctionBeginUser;
+  PetscCheck(from >= 0 && to >= 0 && from < o->df->market->nfx && to < o->df->market->nfx, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "FX rate for an unknown currency");
+  *value = fx[from] / fx[to];
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode observe_forward(void *ctx, int32_t moc, BallastDate d, BallastCycle period, double *value)
 {
   const Observer       *o  = (const Observer *)ctx;
@@ -90,6 +103,8 @@ static PetscErrorCode observe_forward(void *ctx, int32_t moc, BallastDate d, Bal
 typedef struct {
   const BallastIRRBBSetup *s;
   const BallastDFTable    *df, *df_base;
+  const double            *fx;  /* market FX (units of reporting currency per unit) */
+  int32_t                  ccy; /* the contract's currency id */
   PetscInt                 kdisc;
   BallastDate              as_of, H;
   /* EVE */
@@ -141,7 +156,13 @@ static void sink_event(void *ctx, const BallastEvent *ev)
   }
   PetscInt days = d - k->as_of;
   if (ev->payoff != 0.0) {
-    k->eve += ev->payoff * BallastDFTableGet(k->df, k->kdisc, d);
+    if (ev->currency == k->ccy || ev->currency < 0) k->eve += ev->payoff * BallastDFTableGet(k->df, k->kdisc, d);
+    else {
+      /* a leg in another currency (FXOUT): discounted on that currency's curve, converted at spot */
+      PetscInt kd = k->s->disc_curve[ev->currency];
+      double   fx = k->fx[ev->currency] / k->fx[k->ccy];
+      k->eve += ev->payoff * fx * BallastDFTableGet(k->df, kd >= 0 ? kd : k->kdisc, d);
+    }
     if (k->cf) k->cf[BallastIRRBBBucketDay(k->s, days)] += ev->payoff;
   }
   int principal = ev->type == BALLAST_EV_PR || ev->type == BALLAST_EV_MD || ev->type == BALLAST_EV_PP;
@@ -311,6 +332,8 @@ PetscErrorCode BallastIRRBBAddContract(BallastIRRBB *acc, BallastContracts cs, P
   PetscCall(PetscMemzero(&base, sizeof base));
   base.s        = s;
   base.kdisc    = kdisc;
+  base.ccy      = (int32_t)c;
+  base.fx       = s->market[0]->fx;
   base.as_of    = s->as_of;
   base.H        = s->nii_end;
   base.dcc      = t.dayCountConvention < BALLAST_DCC_COUNT ? t.dayCountConvention : BALLAST_DCC_A365;
@@ -388,7 +411,7 @@ PetscErrorCode BallastIRRBBAddContract(BallastIRRBB *acc, BallastContracts cs, P
     } else if (callable) synthetic_call(&k, &t, due);
     else if (prepay) {
       Observer      o = {k.df, acc->endcache};
-      BallastMarket m = {(void *)&o, observe_forward, NULL};
+      BallastMarket m = {(void *)&o, observe_forward, observe_fx};
       Overlay       ov;
       PetscCall(PetscMemzero(&ov, sizeof ov));
       ov.next = &k;
@@ -411,7 +434,7 @@ PetscErrorCode BallastIRRBBAddContract(BallastIRRBB *acc, BallastContracts cs, P
       PetscCall(BallastProject(acc->ws, &t, &m, overlay_event, &ov));
     } else {
       Observer      o = {k.df, acc->endcache};
-      BallastMarket m = {(void *)&o, observe_forward, NULL};
+      BallastMarket m = {(void *)&o, observe_forward, observe_fx};
       PetscCall(BallastProject(acc->ws, &t, &m, sink_event, &k));
     }
     acc->eve[(v * np + p) * nc + c] += k.eve;
