@@ -28,6 +28,8 @@ typedef struct {
   PetscInt      nfx;        /* length of fx (== number of currency ids at load time) */
 } BallastMarketData;
 
+/* Linear interpolation in t between nodes (t[i], v[i]) (t strictly increasing), flat beyond. Not collective. */
+double BallastInterpLinear(PetscInt n, const double *t, const double *v, double x);
 /* Zero rate and discount factor at time t (years). Not collective. */
 double BallastCurveZero(const BallastCurve *c, double t);
 double BallastCurveDiscount(const BallastCurve *c, double t);

@@ -21,32 +21,6 @@ typedef struct {
 } Ctx;
 
 
-/* Dotted path for messages: "behaviour.segments[2].beta", "nmd.wholesale". */
-static const char *path_of(const config_setting_t *s)
-{
-  static char buf[4][256];
-  static int  slot;
-  char       *b = buf[slot++ & 3];
-  const char *parts[16];
-  char        idx[16][16];
-  int         np = 0;
-  b[0]           = 0;
-  for (const config_setting_t *p = s; p && config_setting_parent(p) && np < 16; p = config_setting_parent(p)) {
-    const char *n = config_setting_name(p);
-    if (n) parts[np] = n;
-    else {
-      snprintf(idx[np], sizeof idx[np], "[%d]", config_setting_index(p) + 1);
-      parts[np] = idx[np];
-    }
-    np++;
-  }
-  if (!np) return "the file";
-  for (int k = np - 1; k >= 0; k--) {
-    if (k < np - 1 && parts[k][0] != '[') strncat(b, ".", 255 - strlen(b));
-    strncat(b, parts[k], 255 - strlen(b));
-  }
-  return b;
-}
 
 static PetscErrorCode check_keys(Ctx *x, config_setting_t *grp, const char *const *allowed)
 {
@@ -58,7 +32,7 @@ static PetscErrorCode check_keys(Ctx *x, config_setting_t *grp, const char *cons
     PetscBool         found = PETSC_FALSE;
     for (int k = 0; allowed[k]; k++)
       if (nm && !strcmp(nm, allowed[k])) found = PETSC_TRUE;
-    PetscCheck(found, x->comm, BALLAST_ERR_USAGE, "%s:%d: unknown key '%s' in %s", x->file, BallastCfgLine(s), nm ? nm : "?", path_of(grp));
+    PetscCheck(found, x->comm, BALLAST_ERR_USAGE, "%s:%d: unknown key '%s' in %s", x->file, BallastCfgLine(s), nm ? nm : "?", BallastCfgPath(grp));
   }
   PetscFunctionReturn(0);
 }
@@ -72,12 +46,12 @@ static PetscErrorCode member(Ctx *x, config_setting_t *grp, const char *key, int
   PetscFunctionBeginUser;
   *s = config_setting_get_member(grp, key);
   if (!*s) {
-    PetscCheck(!required, x->comm, BALLAST_ERR_USAGE, "%s:%d: missing required key '%s' in %s", x->file, BallastCfgLine(grp) ? BallastCfgLine(grp) : 1, key, path_of(grp));
+    PetscCheck(!required, x->comm, BALLAST_ERR_USAGE, "%s:%d: missing required key '%s' in %s", x->file, BallastCfgLine(grp) ? BallastCfgLine(grp) : 1, key, BallastCfgPath(grp));
     PetscFunctionReturn(0);
   }
   int t  = config_setting_type(*s);
   int ok = t == type || (type == CONFIG_TYPE_FLOAT && is_number(t)) || (type == CONFIG_TYPE_ARRAY && t == CONFIG_TYPE_LIST);
-  PetscCheck(ok, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s must be %s, not %s", x->file, BallastCfgLine(*s), path_of(*s), BallastCfgTypeName(type), BallastCfgTypeName(t));
+  PetscCheck(ok, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s must be %s, not %s", x->file, BallastCfgLine(*s), BallastCfgPath(*s), BallastCfgTypeName(type), BallastCfgTypeName(t));
   PetscFunctionReturn(0);
 }
 
@@ -90,7 +64,7 @@ static PetscErrorCode get_number(Ctx *x, config_setting_t *grp, const char *key,
   if (set) *set = s ? PETSC_TRUE : PETSC_FALSE;
   if (!s) PetscFunctionReturn(0);
   double d = number_of(s);
-  PetscCheck(isfinite(d) && d >= lo && d <= hi, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s must be a number in [%g, %g], got %g", x->file, BallastCfgLine(s), path_of(s), lo, hi, d);
+  PetscCheck(isfinite(d) && d >= lo && d <= hi, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s must be a number in [%g, %g], got %g", x->file, BallastCfgLine(s), BallastCfgPath(s), lo, hi, d);
   *v = d;
   PetscFunctionReturn(0);
 }
@@ -104,10 +78,10 @@ static PetscErrorCode get_numbers(Ctx *x, config_setting_t *grp, const char *key
   *set = s ? PETSC_TRUE : PETSC_FALSE;
   if (!s) PetscFunctionReturn(0);
   int l = config_setting_length(s);
-  PetscCheck(n ? l == n : (l > 0 && l <= max), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s must hold %s%d numbers, not %d", x->file, BallastCfgLine(s), path_of(s), n ? "" : "1 to ", n ? n : max, l);
+  PetscCheck(n ? l == n : (l > 0 && l <= max), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s must hold %s%d numbers, not %d", x->file, BallastCfgLine(s), BallastCfgPath(s), n ? "" : "1 to ", n ? n : max, l);
   for (int i = 0; i < l; i++) {
     config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-    PetscCheck(is_number(config_setting_type(e)) && isfinite(number_of(e)), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s element %d must be a number, not %s", x->file, BallastCfgLine(s), path_of(s),
+    PetscCheck(is_number(config_setting_type(e)) && isfinite(number_of(e)), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s element %d must be a number, not %s", x->file, BallastCfgLine(s), BallastCfgPath(s),
                i + 1, BallastCfgTypeName(config_setting_type(e)));
     v[i] = number_of(e);
   }
@@ -163,7 +137,7 @@ static PetscErrorCode lookup_name(Ctx *x, config_setting_t *grp, const char *key
     strncat(list, k ? ", " : "", sizeof list - strlen(list) - 1);
     strncat(list, names[k], sizeof list - strlen(list) - 1);
   }
-  PetscCheck(*id >= 0, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s '%s' must be one of %s", x->file, BallastCfgLine(s), path_of(s), v, list);
+  PetscCheck(*id >= 0, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s '%s' must be one of %s", x->file, BallastCfgLine(s), BallastCfgPath(s), v, list);
   PetscFunctionReturn(0);
 }
 
@@ -174,7 +148,7 @@ static PetscErrorCode get_history(Ctx *x, const BallastConfig *cfg, config_setti
   PetscCall(member(x, e, "history", CONFIG_TYPE_STRING, PETSC_FALSE, &h));
   if (!h) PetscFunctionReturn(0);
   const char *v = config_setting_get_string(h);
-  PetscCheck(v && v[0], x->comm, BALLAST_ERR_USAGE, "%s:%d: %s must not be empty", x->file, BallastCfgLine(h), path_of(h));
+  PetscCheck(v && v[0], x->comm, BALLAST_ERR_USAGE, "%s:%d: %s must not be empty", x->file, BallastCfgLine(h), BallastCfgPath(h));
   PetscCall(BallastPathResolve(cfg->dir, v, &s->history_path));
   PetscFunctionReturn(0);
 }
@@ -190,29 +164,29 @@ static PetscErrorCode parse_prepayment(Ctx *x, const BallastConfig *cfg, config_
   PetscCall(get_history(x, cfg, e, s));
   if (!strcmp(type, "constant")) {
     s->type = BALLAST_PREPAY_CONSTANT;
-    PetscCheck(!s->history_path, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: a constant prepayment rate is fixed by 'cpr'; 'history' calibrates type \"scurve\" only", x->file, BallastCfgLine(e), path_of(e));
+    PetscCheck(!s->history_path, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: a constant prepayment rate is fixed by 'cpr'; 'history' calibrates type \"scurve\" only", x->file, BallastCfgLine(e), BallastCfgPath(e));
     PetscCall(get_number(x, e, "cpr", PETSC_TRUE, 0.0, 1.0, &s->cpr, NULL));
-    for (int k = 0; k < 4; k++) PetscCheck(!config_setting_get_member(e, (const char *[]){"a", "b", "c", "d"}[k]), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: S-curve parameters need type = \"scurve\"", x->file, BallastCfgLine(e), path_of(e));
+    for (int k = 0; k < 4; k++) PetscCheck(!config_setting_get_member(e, (const char *[]){"a", "b", "c", "d"}[k]), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: S-curve parameters need type = \"scurve\"", x->file, BallastCfgLine(e), BallastCfgPath(e));
     PetscFunctionReturn(0);
   }
-  PetscCheck(!strcmp(type, "scurve"), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s '%s' must be \"constant\" or \"scurve\"", x->file, BallastCfgLine(t), path_of(t), type);
+  PetscCheck(!strcmp(type, "scurve"), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s '%s' must be \"constant\" or \"scurve\"", x->file, BallastCfgLine(t), BallastCfgPath(t), type);
   s->type = BALLAST_PREPAY_SCURVE;
-  PetscCheck(!config_setting_get_member(e, "cpr"), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: 'cpr' belongs to type \"constant\"", x->file, BallastCfgLine(e), path_of(e));
+  PetscCheck(!config_setting_get_member(e, "cpr"), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: 'cpr' belongs to type \"constant\"", x->file, BallastCfgLine(e), BallastCfgPath(e));
   PetscCall(get_number(x, e, "a", PETSC_FALSE, 0.0, 1.0, &s->p[0], &set[0]));
   PetscCall(get_number(x, e, "b", PETSC_FALSE, -1.0, 1.0, &s->p[1], &set[1]));
   PetscCall(get_number(x, e, "c", PETSC_FALSE, 0.0, 1e6, &s->p[2], &set[2]));
   PetscCall(get_number(x, e, "d", PETSC_FALSE, -1.0, 1.0, &s->p[3], &set[3]));
   int nset = set[0] + set[1] + set[2] + set[3];
-  if (s->history_path) PetscCheck(nset == 0, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: give either 'history' (calibrated) or a, b, c, d (fixed), not both", x->file, BallastCfgLine(e), path_of(e));
-  else PetscCheck(nset == 4, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: an S-curve needs 'history' (calibrated) or all of a, b, c, d (fixed)", x->file, BallastCfgLine(e), path_of(e));
+  if (s->history_path) PetscCheck(nset == 0, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: give either 'history' (calibrated) or a, b, c, d (fixed), not both", x->file, BallastCfgLine(e), BallastCfgPath(e));
+  else PetscCheck(nset == 4, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: an S-curve needs 'history' (calibrated) or all of a, b, c, d (fixed)", x->file, BallastCfgLine(e), BallastCfgPath(e));
   PetscCall(PetscArraycpy(s->lower, default_lower, 4));
   PetscCall(PetscArraycpy(s->upper, default_upper, 4));
   PetscCall(get_numbers(x, e, "lower", 4, 4, s->lower, NULL, &lset));
   PetscCall(get_numbers(x, e, "upper", 4, 4, s->upper, NULL, &uset));
-  PetscCheck(s->history_path || (!lset && !uset), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: bounds 'lower'/'upper' apply to a calibrated S-curve ('history')", x->file, BallastCfgLine(e), path_of(e));
+  PetscCheck(s->history_path || (!lset && !uset), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: bounds 'lower'/'upper' apply to a calibrated S-curve ('history')", x->file, BallastCfgLine(e), BallastCfgPath(e));
   for (int k = 0; k < 4; k++)
     PetscCheck(s->lower[k] < s->upper[k] && (k != 2 || s->lower[2] > 0), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: bounds of parameter %c must satisfy lower < upper (and c > 0): [%g, %g]", x->file,
-               BallastCfgLine(e), path_of(e), "abcd"[k], s->lower[k], s->upper[k]);
+               BallastCfgLine(e), BallastCfgPath(e), "abcd"[k], s->lower[k], s->upper[k]);
   PetscFunctionReturn(0);
 }
 
@@ -233,7 +207,7 @@ static PetscErrorCode parse_deposit(Ctx *x, const BallastConfig *cfg, const Ball
   s->maturity_cap = b->caps.average_maturity_max[cat];
   PetscCall(member(x, e, "tenors", CONFIG_TYPE_ARRAY, PETSC_TRUE, &t));
   int nt = config_setting_length(t);
-  PetscCheck(nt > 0 && nt <= BALLAST_BEH_MAX_TENORS, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s must list 1 to %d tenors, not %d", x->file, BallastCfgLine(t), path_of(t), BALLAST_BEH_MAX_TENORS, nt);
+  PetscCheck(nt > 0 && nt <= BALLAST_BEH_MAX_TENORS, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s must list 1 to %d tenors, not %d", x->file, BallastCfgLine(t), BallastCfgPath(t), BALLAST_BEH_MAX_TENORS, nt);
   s->ntenor = nt;
   for (int j = 0; j < nt; j++) {
     config_setting_t *v = config_setting_get_elem(t, (unsigned)j);
@@ -241,11 +215,11 @@ static PetscErrorCode parse_deposit(Ctx *x, const BallastConfig *cfg, const Ball
     char              unit;
     const char       *txt = config_setting_type(v) == CONFIG_TYPE_STRING ? config_setting_get_string(v) : NULL;
     PetscCheck(txt && !BallastTenorParse(txt, &n, &unit) && (unit == 'M' || unit == 'Y') && n > 0 && strlen(txt) < sizeof s->tenor_text[j], x->comm, BALLAST_ERR_USAGE,
-               "%s:%d: %s element %d must be a tenor in months or years (\"1M\", \"10Y\"): tranches roll monthly", x->file, BallastCfgLine(t), path_of(t), j + 1);
+               "%s:%d: %s element %d must be a tenor in months or years (\"1M\", \"10Y\"): tranches roll monthly", x->file, BallastCfgLine(t), BallastCfgPath(t), j + 1);
     s->tenor_months[j] = unit == 'Y' ? 12 * n : n;
-    PetscCheck(s->tenor_months[j] <= 600, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s element %d: tenor %s is longer than 50 years", x->file, BallastCfgLine(t), path_of(t), j + 1, txt);
+    PetscCheck(s->tenor_months[j] <= 600, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s element %d: tenor %s is longer than 50 years", x->file, BallastCfgLine(t), BallastCfgPath(t), j + 1, txt);
     PetscCheck(j == 0 || s->tenor_months[j] > s->tenor_months[j - 1], x->comm, BALLAST_ERR_USAGE, "%s:%d: %s must be strictly increasing: '%s' does not come after '%s'", x->file, BallastCfgLine(t),
-               path_of(t), txt, s->tenor_text[j - 1]);
+               BallastCfgPath(t), txt, s->tenor_text[j - 1]);
     PetscCall(PetscStrncpy(s->tenor_text[j], txt, sizeof s->tenor_text[j]));
   }
   PetscCall(get_number(x, e, "beta", PETSC_TRUE, 0.0, 1.0, &s->beta, NULL));
@@ -256,23 +230,23 @@ static PetscErrorCode parse_deposit(Ctx *x, const BallastConfig *cfg, const Ball
   s->weights_fixed = wset;
   if (wset) {
     double sum = 0, avg = 0;
-    PetscCheck(nw == nt, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.weights has %d values for %d tenors", x->file, BallastCfgLine(e), path_of(e), nw, nt);
+    PetscCheck(nw == nt, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.weights has %d values for %d tenors", x->file, BallastCfgLine(e), BallastCfgPath(e), nw, nt);
     for (int j = 0; j < nt; j++) {
-      PetscCheck(s->weight[j] >= 0, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.weights must be >= 0 (element %d is %g)", x->file, BallastCfgLine(e), path_of(e), j + 1, s->weight[j]);
+      PetscCheck(s->weight[j] >= 0, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.weights must be >= 0 (element %d is %g)", x->file, BallastCfgLine(e), BallastCfgPath(e), j + 1, s->weight[j]);
       sum += s->weight[j];
       avg += s->weight[j] * s->tenor_months[j] / 12.0;
     }
-    PetscCheck(fabs(sum - 1) <= 1e-9, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.weights must sum to 1, not %.12g", x->file, BallastCfgLine(e), path_of(e), sum);
+    PetscCheck(fabs(sum - 1) <= 1e-9, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.weights must sum to 1, not %.12g", x->file, BallastCfgLine(e), BallastCfgPath(e), sum);
     PetscCheck(avg <= s->maturity_cap + 1e-12, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.weights give an average maturity of %g years, above the regime cap of %g years for %s", x->file,
-               BallastCfgLine(e), path_of(e), avg, s->maturity_cap, nmd_names[cat]);
+               BallastCfgLine(e), BallastCfgPath(e), avg, s->maturity_cap, nmd_names[cat]);
     s->average_maturity = avg;
-  } else PetscCheck(s->history_path, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: a deposit segment needs 'weights' (fixed) or 'history' (calibrated)", x->file, BallastCfgLine(e), path_of(e));
+  } else PetscCheck(s->history_path, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: a deposit segment needs 'weights' (fixed) or 'history' (calibrated)", x->file, BallastCfgLine(e), BallastCfgPath(e));
   PetscCall(get_number(x, e, "core_share", PETSC_FALSE, 0.0, 1.0, &s->core_share, &fset));
   s->core_fixed = fset;
   if (fset)
-    PetscCheck(s->core_share <= s->core_cap, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.core_share %g is above the regime cap of %g for %s", x->file, BallastCfgLine(e), path_of(e), s->core_share,
+    PetscCheck(s->core_share <= s->core_cap, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.core_share %g is above the regime cap of %g for %s", x->file, BallastCfgLine(e), BallastCfgPath(e), s->core_share,
                s->core_cap, nmd_names[cat]);
-  else PetscCheck(s->history_path, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: a deposit segment needs 'core_share' (fixed) or 'history' (estimated)", x->file, BallastCfgLine(e), path_of(e));
+  else PetscCheck(s->history_path, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: a deposit segment needs 'core_share' (fixed) or 'history' (estimated)", x->file, BallastCfgLine(e), BallastCfgPath(e));
   PetscFunctionReturn(0);
 }
 
@@ -284,7 +258,7 @@ static PetscErrorCode parse_redemption(Ctx *x, const BallastConfig *cfg, config_
   PetscCall(get_history(x, cfg, e, s));
   PetscCall(get_number(x, e, "rate", PETSC_FALSE, 0.0, 1.0, &s->rate, &set));
   PetscCheck(set != (s->history_path != NULL), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: an early redemption segment needs exactly one of 'rate' (fixed) and 'history' (estimated)", x->file,
-             BallastCfgLine(e), path_of(e));
+             BallastCfgLine(e), BallastCfgPath(e));
   PetscFunctionReturn(0);
 }
 
@@ -535,7 +509,7 @@ PetscErrorCode BallastBehaviourLoad(MPI_Comm comm, const BallastConfig *cfg, con
     s->objective = NAN;
     PetscCall(member(&x, e, "name", CONFIG_TYPE_STRING, PETSC_TRUE, &nm));
     const char *name = config_setting_get_string(nm);
-    PetscCheck(name[0] && strlen(name) < BALLAST_BEH_NAME_LEN, comm, BALLAST_ERR_USAGE, "%s:%d: %s must be 1 to %d characters", x.file, BallastCfgLine(nm), path_of(nm), BALLAST_BEH_NAME_LEN - 1);
+    PetscCheck(name[0] && strlen(name) < BALLAST_BEH_NAME_LEN, comm, BALLAST_ERR_USAGE, "%s:%d: %s must be 1 to %d characters", x.file, BallastCfgLine(nm), BallastCfgPath(nm), BALLAST_BEH_NAME_LEN - 1);
     for (int j = 0; j < i; j++)
       PetscCheck(strcmp(b->seg[j].name, name), comm, BALLAST_ERR_USAGE, "%s:%d: behaviour segment '%s' is defined twice (first at line %d)", x.file, BallastCfgLine(nm), name, b->seg[j].line);
     PetscCall(PetscStrncpy(s->name, name, sizeof s->name));

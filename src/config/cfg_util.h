@@ -25,4 +25,8 @@ static inline const char *BallastCfgTypeName(int t)
 /* Source line of a setting (0 for none). */
 static inline int BallastCfgLine(const config_setting_t *s) { return s ? (int)config_setting_source_line(s) : 0; }
 
+/* Dotted path of a setting for messages ("lcr.outflow_rates", "behaviour.segments[2].beta");
+ * "the file" for the root. Returns one of four rotating static buffers. Not thread-safe. */
+const char *BallastCfgPath(const config_setting_t *s);
+
 #endif

@@ -16,32 +16,6 @@ typedef struct {
 
 
 
-/* Dotted path of a setting for messages ("lcr.outflow_rates", "liquidity.scenarios[2].haircut_add"). */
-static const char *path_of(const config_setting_t *s)
-{
-  static char       buf[4][256];
-  static int        slot;
-  char             *b = buf[slot++ & 3];
-  const char       *parts[16];
-  int               np = 0;
-  char              idx[16][16];
-  b[0]               = 0;
-  for (const config_setting_t *p = s; p && config_setting_parent(p) && np < 16; p = config_setting_parent(p)) {
-    const char *n = config_setting_name(p);
-    if (n) parts[np] = n;
-    else {
-      snprintf(idx[np], sizeof idx[np], "[%d]", config_setting_index(p) + 1);
-      parts[np] = idx[np];
-    }
-    np++;
-  }
-  if (!np) return "the file";
-  for (int k = np - 1; k >= 0; k--) {
-    if (k < np - 1 && parts[k][0] != '[') strncat(b, ".", 255 - strlen(b));
-    strncat(b, parts[k], 255 - strlen(b));
-  }
-  return b;
-}
 
 static PetscErrorCode check_keys(Ctx *x, config_setting_t *grp, const char *const *allowed, int nallowed)
 {
@@ -53,7 +27,7 @@ static PetscErrorCode check_keys(Ctx *x, config_setting_t *grp, const char *cons
     PetscBool         found = PETSC_FALSE;
     for (int k = 0; k < nallowed; k++)
       if (nm && allowed[k] && !strcmp(nm, allowed[k])) found = PETSC_TRUE;
-    PetscCheck(found, x->comm, BALLAST_ERR_USAGE, "%s:%d: unknown key '%s' in %s", x->file, BallastCfgLine(s), nm ? nm : "?", path_of(grp));
+    PetscCheck(found, x->comm, BALLAST_ERR_USAGE, "%s:%d: unknown key '%s' in %s", x->file, BallastCfgLine(s), nm ? nm : "?", BallastCfgPath(grp));
   }
   PetscFunctionReturn(0);
 }
@@ -70,11 +44,11 @@ static PetscErrorCode member(Ctx *x, config_setting_t *grp, const char *key, int
 {
   PetscFunctionBeginUser;
   *s = config_setting_get_member(grp, key);
-  PetscCheck(*s, x->comm, BALLAST_ERR_USAGE, "%s:%d: missing required key '%s' in %s", x->file, BallastCfgLine(grp) ? BallastCfgLine(grp) : 1, key, path_of(grp));
+  PetscCheck(*s, x->comm, BALLAST_ERR_USAGE, "%s:%d: missing required key '%s' in %s", x->file, BallastCfgLine(grp) ? BallastCfgLine(grp) : 1, key, BallastCfgPath(grp));
   int t  = config_setting_type(*s);
   int ok = t == type || (type == CONFIG_TYPE_FLOAT && is_number(t)) || (type == CONFIG_TYPE_ARRAY && t == CONFIG_TYPE_LIST) ||
            (type == CONFIG_TYPE_INT && (t == CONFIG_TYPE_INT64));
-  PetscCheck(ok, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must be %s, not %s", x->file, BallastCfgLine(*s), path_of(grp), key, BallastCfgTypeName(type), BallastCfgTypeName(t));
+  PetscCheck(ok, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must be %s, not %s", x->file, BallastCfgLine(*s), BallastCfgPath(grp), key, BallastCfgTypeName(type), BallastCfgTypeName(t));
   PetscFunctionReturn(0);
 }
 
@@ -85,7 +59,7 @@ static PetscErrorCode get_range(Ctx *x, config_setting_t *grp, const char *key, 
   PetscFunctionBeginUser;
   PetscCall(member(x, grp, key, CONFIG_TYPE_FLOAT, &s));
   *v = number_of(s);
-  PetscCheck(isfinite(*v) && *v >= lo && *v <= hi, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must be in [%g, %g], got %g", x->file, BallastCfgLine(s), path_of(grp), key, lo, hi, *v);
+  PetscCheck(isfinite(*v) && *v >= lo && *v <= hi, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must be in [%g, %g], got %g", x->file, BallastCfgLine(s), BallastCfgPath(grp), key, lo, hi, *v);
   PetscFunctionReturn(0);
 }
 
@@ -95,7 +69,7 @@ static PetscErrorCode get_int(Ctx *x, config_setting_t *grp, const char *key, lo
   PetscFunctionBeginUser;
   PetscCall(member(x, grp, key, CONFIG_TYPE_INT, &s));
   long long w = config_setting_get_int64(s);
-  PetscCheck(w >= lo && w <= hi, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must be an integer in [%ld, %ld], got %lld", x->file, BallastCfgLine(s), path_of(grp), key, lo, hi, w);
+  PetscCheck(w >= lo && w <= hi, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must be an integer in [%ld, %ld], got %lld", x->file, BallastCfgLine(s), BallastCfgPath(grp), key, lo, hi, w);
   *v = (long)w;
   PetscFunctionReturn(0);
 }
@@ -107,14 +81,14 @@ static PetscErrorCode get_numbers(Ctx *x, config_setting_t *grp, const char *key
   PetscFunctionBeginUser;
   PetscCall(member(x, grp, key, CONFIG_TYPE_ARRAY, &s));
   int m = config_setting_length(s);
-  if (n >= 0) PetscCheck(m == n, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must hold %d numbers, not %d", x->file, BallastCfgLine(s), path_of(grp), key, n, m);
-  else PetscCheck(m >= 1, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must not be empty", x->file, BallastCfgLine(s), path_of(grp), key);
+  if (n >= 0) PetscCheck(m == n, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must hold %d numbers, not %d", x->file, BallastCfgLine(s), BallastCfgPath(grp), key, n, m);
+  else PetscCheck(m >= 1, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must not be empty", x->file, BallastCfgLine(s), BallastCfgPath(grp), key);
   for (int i = 0; i < m; i++) {
     config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-    PetscCheck(is_number(config_setting_type(e)), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must hold numbers, element %d is %s", x->file, BallastCfgLine(s), path_of(grp), key, i + 1,
+    PetscCheck(is_number(config_setting_type(e)), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s must hold numbers, element %d is %s", x->file, BallastCfgLine(s), BallastCfgPath(grp), key, i + 1,
                BallastCfgTypeName(config_setting_type(e)));
     double w = number_of(e);
-    PetscCheck(isfinite(w) && w >= lo && w <= hi, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s element %d must be in [%g, %g], got %g", x->file, BallastCfgLine(s), path_of(grp), key, i + 1, lo,
+    PetscCheck(isfinite(w) && w >= lo && w <= hi, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.%s element %d must be in [%g, %g], got %g", x->file, BallastCfgLine(s), BallastCfgPath(grp), key, i + 1, lo,
                hi, w);
     if (v) v[i] = w;
   }
@@ -156,14 +130,14 @@ static PetscErrorCode get_curve(Ctx *x, config_setting_t *parent, const char *ke
   PetscCall(check_keys(x, g, keys, 2));
   PetscCall(get_numbers(x, g, "days", -1, 1.0, 1e6, NULL, &nd, &sd));
   PetscCall(get_numbers(x, g, "cumulative", -1, 0.0, 1.0, NULL, &nc, &sc));
-  PetscCheck(nd == nc, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: days has %d values, cumulative %d; they must pair up", x->file, BallastCfgLine(g), path_of(g), nd, nc);
+  PetscCheck(nd == nc, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: days has %d values, cumulative %d; they must pair up", x->file, BallastCfgLine(g), BallastCfgPath(g), nd, nc);
   c->n = nd;
   PetscCall(PetscMalloc2(nd, &c->day, nd, &c->cum));
   PetscCall(get_numbers(x, g, "days", nd, 1.0, 1e6, c->day, NULL, NULL));
   PetscCall(get_numbers(x, g, "cumulative", nd, 0.0, 1.0, c->cum, NULL, NULL));
   for (int i = 1; i < nd; i++) {
-    PetscCheck(c->day[i] > c->day[i - 1], x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.days must be strictly increasing", x->file, BallastCfgLine(sd), path_of(g));
-    PetscCheck(c->cum[i] >= c->cum[i - 1], x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.cumulative must not decrease (a cumulative share)", x->file, BallastCfgLine(sc), path_of(g));
+    PetscCheck(c->day[i] > c->day[i - 1], x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.days must be strictly increasing", x->file, BallastCfgLine(sd), BallastCfgPath(g));
+    PetscCheck(c->cum[i] >= c->cum[i - 1], x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.cumulative must not decrease (a cumulative share)", x->file, BallastCfgLine(sc), BallastCfgPath(g));
   }
   PetscFunctionReturn(0);
 }

@@ -2,10 +2,8 @@
 #include <math.h>
 #include <string.h>
 
-double BallastCurveZero(const BallastCurve *c, double t)
+double BallastInterpLinear(PetscInt n, const double *T, const double *Z, double t)
 {
-  const double *T = c->t, *Z = c->z;
-  PetscInt      n = c->n;
   if (t <= T[0]) return Z[0];
   if (t >= T[n - 1]) return Z[n - 1];
   /* binary search for the interval [T[lo], T[lo+1]] holding t */
@@ -18,6 +16,8 @@ double BallastCurveZero(const BallastCurve *c, double t)
   double w = (t - T[lo]) / (T[hi] - T[lo]);
   return Z[lo] + w * (Z[hi] - Z[lo]);
 }
+
+double BallastCurveZero(const BallastCurve *c, double t) { return BallastInterpLinear(c->n, c->t, c->z, t); }
 
 double BallastCurveDiscount(const BallastCurve *c, double t) { return exp(-BallastCurveZero(c, t) * t); }
 

@@ -162,20 +162,6 @@ static double reg_shift(const BallastRegime *r, BallastRegScenario id, const Bal
   return c->parallel * sz->parallel + c->shrt * sz->shrt * S + c->lng * sz->lng * L;
 }
 
-/* Linear in t between the nodes (tt[i], v[i]), flat beyond. */
-static double piecewise_linear(PetscInt n, const double *tt, const double *v, double t)
-{
-  if (t <= tt[0]) return v[0];
-  if (t >= tt[n - 1]) return v[n - 1];
-  PetscInt lo = 0, hi = n - 1;
-  while (hi - lo > 1) {
-    PetscInt mid = (lo + hi) / 2;
-    if (tt[mid] <= t) lo = mid;
-    else hi = mid;
-  }
-  double w = (t - tt[lo]) / (tt[hi] - tt[lo]);
-  return v[lo] + w * (v[hi] - v[lo]);
-}
 
 double BallastScenarioFloor(const BallastRegime *r, double t, double z0, double zs)
 {
@@ -241,7 +227,7 @@ PetscErrorCode BallastScenarioShift(const BallastRegime *r, const BallastScenari
     double *tt;
     PetscCall(PetscMalloc1(s->ntenors, &tt));
     for (PetscInt i = 0; i < s->ntenors; i++) tt[i] = BallastTenorYears(as_of, &s->tenor[i]);
-    *dR = piecewise_linear(s->ntenors, tt, s->tenor_shift, t);
+    *dR = BallastInterpLinear(s->ntenors, tt, s->tenor_shift, t);
     PetscCall(PetscFree(tt));
   } break;
   case BALLAST_SCENARIO_CURVES: SETERRQ(PETSC_COMM_SELF, BALLAST_ERR_USAGE, "scenario '%s' replaces curves: it has no shift dR(t)", s->name);
@@ -341,7 +327,7 @@ PetscErrorCode BallastScenarioApply(const BallastRegime *r, const BallastScenari
       break;
     case BALLAST_SCENARIO_TENOR_SHIFTS:
       PetscCall(curve_insert(c, s->ntenors, tt));
-      for (PetscInt i = 0; i < c->n; i++) c->z[i] += piecewise_linear(s->ntenors, tt, s->tenor_shift, c->t[i]);
+      for (PetscInt i = 0; i < c->n; i++) c->z[i] += BallastInterpLinear(s->ntenors, tt, s->tenor_shift, c->t[i]);
       break;
     case BALLAST_SCENARIO_REGULATORY:
       PetscCall(shock_sizes(r, currency_of(base, c0), c0->name, &sz));
