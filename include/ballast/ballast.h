@@ -52,6 +52,15 @@ PetscErrorCode BallastDiagAgree(MPI_Comm comm, BallastDiag *d, const char *what,
  * `code` (no rank is left waiting in a collective). */
 PetscErrorCode BallastAgree(MPI_Comm comm, PetscBool failed_here, PetscErrorCode code, const char *what);
 
+/* Collective: THE failure agreement after any step that can fail on some ranks only (parsing,
+ * validation, calibration, projection, rank-0-only work followed by a collective). `local` is this
+ * rank's outcome (0 = success, else an error code); `msg` its message (NULL: the text PETSc holds
+ * for `local`, e.g. after a PetscCall that failed under PetscReturnErrorHandler). If any rank
+ * failed, every rank returns the error of the lowest-numbered failing rank, with its code (so the
+ * exit status is the same everywhere) and its message; otherwise returns 0 on every rank.
+ * Usage:  ierr = step(...); PetscCall(BallastAgreeError(comm, ierr, NULL)); */
+PetscErrorCode BallastAgreeError(MPI_Comm comm, PetscErrorCode local, const char *msg);
+
 /* SHA-256 of a file (hex, 65 bytes with NUL) and of a memory buffer. Not collective. */
 PetscErrorCode BallastSHA256File(const char *path, char hex[65]);
 PetscErrorCode BallastSHA256Buffer(const void *buf, size_t len, char hex[65]);

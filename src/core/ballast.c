@@ -120,6 +120,35 @@ PetscErrorCode BallastAgree(MPI_Comm comm, PetscBool failed_here, PetscErrorCode
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode BallastAgreeError(MPI_Comm comm, PetscErrorCode local, const char *msg)
+{
+  PetscMPIInt rank, size, first;
+  char        text[2048];
+  int         hdr[2];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscMPIInt mine = local ? rank : size;
+  PetscCallMPI(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm));
+  if (first == size) PetscFunctionReturn(0);
+  text[0] = 0;
+  if (rank == first) {
+    const char *t = NULL;
+    char       *spec = NULL;
+    if (!msg) {
+      PetscErrorMessage(local, &t, &spec);
+      msg = spec && spec[0] ? spec : (t ? t : "failed");
+    }
+    snprintf(text, sizeof text, "%s", msg);
+    hdr[0] = (int)local;
+    hdr[1] = (int)strlen(text);
+  }
+  PetscCallMPI(MPI_Bcast(hdr, 2, MPI_INT, first, comm));
+  PetscCallMPI(MPI_Bcast(text, hdr[1] + 1, MPI_CHAR, first, comm));
+  SETERRQ(comm, (PetscErrorCode)hdr[0], "%s", text);
+}
+
 static void tohex(const unsigned char *md, char hex[65])
 {
   for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);

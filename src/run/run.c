@@ -79,11 +79,15 @@ PetscErrorCode BallastRunHashInputs(BallastRunContext *ctx)
   PetscCall(PetscStrallocpy(cfg->fx, &ctx->input_path[cfg->ncontract_files + 1]));
   if (cfg->regime) PetscCall(PetscStrallocpy(cfg->regime, &ctx->input_path[cfg->ncontract_files + 2]));
   PetscCall(PetscCalloc1(65 * n, &mine));
-  for (PetscInt i = ctx->rank; i < n; i += ctx->size) {
+  char why[1024] = "";
+  for (PetscInt i = ctx->rank; i < n && !failed; i += ctx->size) {
     PetscErrorCode ierr = BallastSHA256File(ctx->input_path[i], mine + 65 * i);
-    if (ierr) failed = 1;
+    if (ierr) {
+      failed = 1;
+      snprintf(why, sizeof why, "%s: cannot read the input file to hash it", ctx->input_path[i]);
+    }
   }
-  PetscCall(BallastAgree(ctx->comm, failed ? PETSC_TRUE : PETSC_FALSE, BALLAST_ERR_IO, "cannot read an input file to hash it"));
+  PetscCall(BallastAgreeError(ctx->comm, failed ? BALLAST_ERR_IO : 0, why));
   /* each entry was filled by exactly one rank, the others are zero bytes: MAX combines them */
   PetscCallMPI(MPI_Allreduce(mine, ctx->input_sha, (int)(65 * n), MPI_CHAR, MPI_MAX, ctx->comm));
   PetscCall(PetscFree(mine));
