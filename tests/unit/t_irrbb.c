@@ -142,14 +142,14 @@ static double dR(const Sizes *sz, int s, double t)
   }
 }
 
-/* Post-shock lower bound (regime files): none (BCBS 2016), or EU 2024/856 as configured in
- * config/regimes/eu-2024-856.cfg: b(t) = min(0, -100 bp + 5 bp t), applied at a pillar only where
- * the unshocked rate is at or above the bound (below_bound = "unfloored"). */
+/* Post-shock lower bound (regime files): none (BCBS 2016), or EU 2024/856 Art 3(7) as configured
+ * in config/regimes/eu-2024-856.cfg: b(t) = min(0, -150 bp + 3 bp t); where the unshocked rate is
+ * already below b(t), the bound is the observed rate (below_bound = "observed"). */
 typedef struct {
   int    on;
   double at0, slope, max;
 } Floor;
-static const Floor NOFLOOR = {0, 0, 0, 0}, EBA = {1, -0.0100, 0.0005, 0.0};
+static const Floor NOFLOOR = {0, 0, 0, 0}, EBA = {1, -0.0150, 0.0003, 0.0};
 
 static Curve shocked(const Curve *c0, const Sizes *sz, int s, const Floor *fl)
 {
@@ -158,7 +158,8 @@ static Curve shocked(const Curve *c0, const Sizes *sz, int s, const Floor *fl)
     c.z[i] = c0->z[i] + dR(sz, s, c.t[i]);
     if (fl->on && s != BASE) {
       double b = fmin(fl->max, fl->at0 + fl->slope * c.t[i]);
-      if (c0->z[i] >= b && c.z[i] < b) c.z[i] = b;
+      if (c0->z[i] < b) b = c0->z[i]; /* observed rate below the bound: it is the bound */
+      if (c.z[i] < b) c.z[i] = b;
     }
   }
   return c;
@@ -719,9 +720,9 @@ static void case_ccy(void)
 /* ================================================================== case 7: post-shock floor (EU 2024/856) */
 static void case_floor(void)
 {
-  /* low rates: 1Y -1.2 % (below the bound -0.95 % there), 5Y 0.5 %, 10Y 0.8 % */
+  /* low rates: 1Y -1.6 % (below the bound -1.47 % there), 5Y 0.5 %, 10Y 0.8 % */
   static const int    M[] = {12, 60, 120};
-  static const double Z[] = {-0.012, 0.005, 0.008};
+  static const double Z[] = {-0.016, 0.005, 0.008};
   Curve               c   = curve(3, M, Z);
   double              N   = 1e6;
   FILE               *f   = contracts_open("floor");
@@ -733,15 +734,15 @@ static void case_floor(void)
   fclose(f);
   Out o;
   if (run_and_open("case 7 (post-shock floor)", "eu-2024-856.cfg", "EUR = \"EUR_C\";", 1e9, &o)) return;
-  /* eu-2024-856.cfg: lower_bound linear, at_zero -100 bp, +5 bp/year, max 0, below_bound
-   * "unfloored". 5Y: T = 1826/365, b(T) = -1 % + 0.05 % T = -0.74986 %; parallel_down gives 0.5 %
-   * - 2 % = -1.5 % < b: floored at b, EVE = N exp(-b T) = 1,038,226.22 instead of exp(0.015 T).
-   * 1Y: t = 1, b = -0.95 %, the unshocked -1.2 % is already below: not floored, parallel_down
-   * -3.2 %, EVE = N exp(0.032). Other scenarios: the same rule at the pillar. */
-  double T5 = yrs(add_months(ASOF, 60)), T1 = yrs(add_months(ASOF, 12)), b5 = -0.01 + 0.0005 * T5;
+  /* eu-2024-856.cfg: lower_bound linear, at_zero -150 bp, +3 bp/year, max 0, below_bound
+   * "observed" (2024/856 Art 3(7)). 5Y: T = 1826/365, b(T) = -1.5 % + 0.03 % T = -1.34992 %;
+   * parallel_down gives 0.5 % - 2 % = -1.5 % < b: floored at b, EVE = N exp(-b T) = 1,069,865.8
+   * instead of N exp(0.015 T). 1Y: t = 1, b = -1.47 %, the unshocked -1.6 % is already below: the
+   * bound is the observed rate, parallel_down -3.6 % is floored at -1.6 %, EVE = N exp(0.016). */
+  double T5 = yrs(add_months(ASOF, 60)), T1 = yrs(add_months(ASOF, 12)), b5 = -0.015 + 0.0003 * T5;
   ok(0.005 - 0.02 < b5, "case 7: parallel_down at 5Y (%.5f) is below the bound (%.5f): the floor binds", 0.005 - 0.02, b5);
   is_close(N * exp(-b5 * T5), asp(&o, "eve_portfolio", PAR_DOWN, "A5Y"), 1e-12, 1e-6, "case 7: parallel_down 5Y bond discounted at the floor: %.4f", N * exp(-b5 * T5));
-  is_close(N * exp(0.032 * T1), asp(&o, "eve_portfolio", PAR_DOWN, "B1Y"), 1e-12, 1e-6, "case 7: parallel_down 1Y bond unfloored (base below the bound): %.4f", N * exp(0.032 * T1));
+  is_close(N * exp(0.016 * T1), asp(&o, "eve_portfolio", PAR_DOWN, "B1Y"), 1e-12, 1e-6, "case 7: parallel_down 1Y bond floored at the observed rate: %.4f", N * exp(0.016 * T1));
   for (int s = 0; s < NSCEN; s++) {
     Curve  cs = shocked(&c, &EUR, s, &EBA);
     double w5 = N * exp(-zero(&cs, T5) * T5), w1 = N * exp(-zero(&cs, T1) * T1);

@@ -3,6 +3,7 @@
  * regulatory numbers of the files in config/regimes/, converted from bp to decimals by hand. */
 #include "tap/basic.h"
 #include <ballast/regime.h>
+#include <ballast/scenario.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +63,7 @@ int main(int argc, char **argv)
   PetscInitialize(&argc, &argv, NULL, NULL);
   PetscPushErrorHandler(PetscReturnErrorHandler, NULL);
   snprintf(tmp, sizeof tmp, "/tmp/ballast-t_regime-%d.cfg", (int)getpid());
-  plan(84);
+  plan(89);
 
   /* ---- BCBS 2016 ---- */
   is_int(0, load_path(regime_path("bcbs-2016.cfg"), &r), "bcbs-2016.cfg loads");
@@ -120,12 +121,19 @@ int main(int argc, char **argv)
   is_int(8, r.ncurrencies, "the spec's 8 currencies");
   is_double(0.03, BallastRegimeShockFind(&r, "USD")->shrt, 1e-17, "USD short 300 bp");
   is_int(BALLAST_FLOOR_LINEAR, r.floor.type, "EU: linear lower bound");
-  is_int(BALLAST_FLOOR_BELOW_UNFLOORED, r.floor.below, "... not applied where the unshocked rate is below it");
-  /* b(t) = min(0, -100 bp + 5 bp t): b(0) = -0.01, b(10) = -0.01 + 0.005 = -0.005, b(20) = 0, b(30) = 0 */
-  is_double(-0.01, BallastRegimeLowerBound(&r, 0.0), 1e-17, "bound -100 bp at t = 0");
-  is_double(-0.005, BallastRegimeLowerBound(&r, 10.0), 1e-17, "bound -50 bp at 10 years");
-  is_double(0.0, BallastRegimeLowerBound(&r, 20.0), 1e-17, "bound 0 at 20 years");
-  is_double(0.0, BallastRegimeLowerBound(&r, 30.0), 0, "bound stays 0 beyond 20 years");
+  is_int(BALLAST_FLOOR_BELOW_OBSERVED, r.floor.below, "... the observed rate where it is below the bound (2024/856 Art 3(7))");
+  /* 2024/856 Art 3(7): -150 bp for immediate maturities, +3 bp a year, 0 % at 50 years:
+   * b(0) = -0.015, b(10) = -0.015 + 10 x 0.0003 = -0.012, b(50) = -0.015 + 0.015 = 0, b(60) = 0 */
+  is_double(-0.015, BallastRegimeLowerBound(&r, 0.0), 1e-17, "bound -150 bp at t = 0");
+  is_double(-0.012, BallastRegimeLowerBound(&r, 10.0), 1e-16, "bound -120 bp at 10 years");
+  is_double(0.0, BallastRegimeLowerBound(&r, 50.0), 1e-16, "bound 0 at 50 years");
+  is_double(0.0, BallastRegimeLowerBound(&r, 60.0), 0, "bound stays 0 beyond 50 years");
+  /* the floor applied to a shocked rate (BallastScenarioFloor(r, t, z0, zs)): */
+  is_double(-0.012, BallastScenarioFloor(&r, 10.0, 0.01, -0.03), 1e-16, "10Y: 1 %% shocked to -3 %% is floored at -1.2 %%");
+  is_double(-0.005, BallastScenarioFloor(&r, 10.0, 0.01, -0.005), 0, "10Y: a shocked rate above the bound is kept");
+  is_double(-0.02, BallastScenarioFloor(&r, 0.0, -0.02, -0.04), 0, "0Y: observed -2 %% below the bound: floored at the observed rate");
+  is_double(-0.01, BallastScenarioFloor(&r, 0.0, -0.02, -0.01), 0, "0Y: observed below the bound, shocked up: kept");
+  is_double(0.0, BallastScenarioFloor(&r, 60.0, 0.02, -0.01), 0, "60Y: floored at 0");
   is_int(2, r.ntests, "EU: EVE and NII outlier tests");
   ok(r.test[1].measure == BALLAST_MEASURE_DELTA_NII && r.test[1].nscenarios == 2 && r.test[1].scenarios[0] == BALLAST_REG_PARALLEL_UP &&
        r.test[1].scenarios[1] == BALLAST_REG_PARALLEL_DOWN,

@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 
   PetscInitialize(&argc, &argv, NULL, NULL);
   PetscPushErrorHandler(PetscReturnErrorHandler, NULL);
-  plan(105);
+  plan(109);
   if (BallastRegimeLoad(PETSC_COMM_WORLD, regime_path("bcbs-2016.cfg"), &bcbs) || BallastRegimeLoad(PETSC_COMM_WORLD, regime_path("eu-2024-856.cfg"), &eu) ||
       BallastRegimeLoad(PETSC_COMM_WORLD, test_data("regime-default-observed.cfg"), &obs))
     bail("regime files do not load");
@@ -177,44 +177,55 @@ int main(int argc, char **argv)
   is_int(BALLAST_ERR_USAGE, ierr, "unknown scenario name is an error");
   contains(msg, "parallel_sideways", "... naming it");
 
-  /* ---- EU lower bound b(t) = min(0, -1 % + 0.05 % t) ---- */
+  /* ---- EU lower bound, 2024/856 Art 3(7): b(t) = min(0, -1.5 % + 0.03 % t); where the unshocked
+   * rate is below b(t), the observed rate is the bound ---- */
   {
-    /* base: t=0.5 at -0.9 % (above b(0.5) = -0.975 %), t=1 at -1.2 % (below b(1) = -0.95 %),
-     * t=10 at 0.3 % (above b(10) = -0.5 %), t=30 at 0.5 % (b = 0) */
-    double t[4] = {0.5, 1.0, 10.0, 30.0}, z[4] = {-0.009, -0.012, 0.003, 0.005};
+    /* base: t=0.5 at -0.9 % (above b(0.5) = -1.485 %), t=1 at -1.6 % (below b(1) = -1.47 %),
+     * t=10 at 0.3 % (above b(10) = -1.2 %), t=30 at 0.5 % (b(30) = -0.6 %) */
+    double t[4] = {0.5, 1.0, 10.0, 30.0}, z[4] = {-0.009, -0.016, 0.003, 0.005};
     market_init(&m, asof);
     market_add(&m, "EUR_OIS", "EUR", 4, t, z);
     BallastScenarioDefRegulatory(&eu, "parallel_down", &d);
     is_int(0, BallastScenarioApply(&eu, &d, &m, &s), "EU parallel_down applies");
-    /* -0.9 % - 2 % = -2.9 % < b(0.5) = -1 % + 0.025 % = -0.975 %  -> floored at -0.975 % */
-    is_double(-0.00975, s.curves[0].z[0], 1e-16, "floor binds: -0.9 %% - 2 %% floored at b(0.5) = -0.975 %%");
-    /* unshocked -1.2 % is below b(1) = -0.95 %: bound not applied, -1.2 % - 2 % = -3.2 % */
-    is_double(-0.032, s.curves[0].z[1], 1e-16, "floor NOT applied where the unshocked rate (-1.2 %%) is below the bound (-0.95 %%)");
-    /* 0.3 % - 2 % = -1.7 % < b(10) = -0.5 % -> -0.5 % */
-    is_double(-0.005, s.curves[0].z[2], 1e-16, "floor at 10 years: -0.5 %%");
-    /* 0.5 % - 2 % = -1.5 % < b(30) = 0 -> 0 */
-    is_double(0.0, s.curves[0].z[3], 1e-16, "floor beyond 20 years: 0 %%");
+    /* -0.9 % - 2 % = -2.9 % < b(0.5) = -1.5 % + 0.015 % = -1.485 %  -> floored at -1.485 % */
+    is_double(-0.01485, s.curves[0].z[0], 1e-16, "floor binds: -0.9 %% - 2 %% floored at b(0.5) = -1.485 %%");
+    /* unshocked -1.6 % is below b(1) = -1.47 %: the observed rate is the bound, -3.6 % stops at -1.6 % */
+    is_double(-0.016, s.curves[0].z[1], 1e-16, "unshocked -1.6 %% below the bound (-1.47 %%): -3.6 %% stops at the observed rate");
+    /* 0.3 % - 2 % = -1.7 % < b(10) = -1.2 % -> -1.2 % */
+    is_double(-0.012, s.curves[0].z[2], 1e-16, "floor at 10 years: -1.2 %%");
+    /* 0.5 % - 2 % = -1.5 % < b(30) = -1.5 % + 0.9 % = -0.6 % -> -0.6 % */
+    is_double(-0.006, s.curves[0].z[3], 1e-16, "floor at 30 years: -0.6 %%");
     BallastMarketDataDestroy(&s);
-    /* the same at a non-pillar time for the standardised EVE: t = 0.75, z0 = -1.05 % (halfway
-     * between -0.9 % and -1.2 %), b(0.75) = -0.9625 %: z0 below b -> unfloored -1.05 % - 2 % = -3.05 % */
+    /* the same at a non-pillar time for the standardised EVE: t = 0.75, z0 = -1.25 % (halfway
+     * between -0.9 % and -1.6 %), b(0.75) = -1.4775 %: z0 above b, -3.25 % floored at b */
     double zs;
     BallastScenarioZero(&eu, &d, &m, 0, 0.75, &zs);
-    is_double(-0.0305, zs, 1e-15, "R_s(0.75): unshocked -1.05 %% below b = -0.9625 %%, not floored");
-    /* t = 5: z0 = -1.2 % + (4/9) 1.5 % = -0.5333 %, b(5) = -0.75 %: floored at -0.75 % */
+    is_double(-0.014775, zs, 1e-15, "R_s(0.75): -1.25 %% - 2 %% floored at b = -1.4775 %%");
+    /* t = 5: z0 = -1.6 % + (4/9) 1.9 % = -0.75556 %, b(5) = -1.35 %: floored at -1.35 % */
     BallastScenarioZero(&eu, &d, &m, 0, 5.0, &zs);
-    is_double(-0.0075, zs, 1e-15, "R_s(5): floored at b(5) = -0.75 %%");
+    is_double(-0.0135, zs, 1e-15, "R_s(5): floored at b(5) = -1.35 %%");
     BallastScenarioDefDestroy(&d);
+    /* 50 years and beyond: the bound is 0 */
+    is_double(0.0, BallastScenarioFloor(&eu, 50.0, 0.01, -0.01), 0, "b(50) = 0: -1 %% floored at 0");
+    is_double(0.0, BallastScenarioFloor(&eu, 60.0, 0.01, -0.01), 0, "b(60) = 0");
+    /* the "unfloored" rule of a regime that chooses it: the bound is not applied where z0 < b */
+    {
+      BallastRegime un = eu;
+      un.floor.below   = BALLAST_FLOOR_BELOW_UNFLOORED;
+      is_double(-0.036, BallastScenarioFloor(&un, 1.0, -0.016, -0.036), 0, "below_bound = unfloored: -3.6 %% kept where z0 < b");
+      is_double(-0.01485, BallastScenarioFloor(&un, 0.5, -0.009, -0.029), 1e-17, "... and the bound binds where z0 is above it");
+    }
     /* parallel_up is never floored from above */
     BallastScenarioDefRegulatory(&eu, "parallel_up", &d);
     BallastScenarioApply(&eu, &d, &m, &s);
-    is_double(0.008, s.curves[0].z[1], 1e-16, "parallel_up: -1.2 %% + 2 %% = 0.8 %%");
+    is_double(0.004, s.curves[0].z[1], 1e-16, "parallel_up: -1.6 %% + 2 %% = 0.4 %%");
     BallastMarketDataDestroy(&s);
     BallastScenarioDefDestroy(&d);
-    /* "observed" rule: where z0 < b, the shocked rate stops at z0 */
+    /* fixture regime (-100 bp, +5 bp/year, observed): where z0 < b, the shocked rate stops at z0 */
     BallastScenarioDefRegulatory(&obs, "parallel_down", &d);
     BallastScenarioApply(&obs, &d, &m, &s);
-    is_double(-0.012, s.curves[0].z[1], 1e-16, "below_bound = observed: -3.2 %% stops at the unshocked -1.2 %%");
-    is_double(-0.00975, s.curves[0].z[0], 1e-16, "... and the bound still binds where z0 is above it");
+    is_double(-0.016, s.curves[0].z[1], 1e-16, "below_bound = observed: -3.6 %% stops at the unshocked -1.6 %%");
+    is_double(-0.00975, s.curves[0].z[0], 1e-16, "... and the bound (-1 %% + 0.025 %%) still binds where z0 is above it");
     BallastMarketDataDestroy(&s);
     BallastScenarioDefDestroy(&d);
     BallastMarketDataDestroy(&m);
