@@ -15,6 +15,7 @@
  * multiplied by 1.01 in src/engine/project.c, `pay = 1.01 * s.isc * (s.ipac + acc)`), this test
  * fails MUTATION_RESULT (see the report of the run recorded below).
  */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp, dup, dup2 */
 #include "../ref/refproj.c"
 #include <ballast/engine.h>
 #include <tap/basic.h>
@@ -22,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ballast/commands.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #define MAXEV 8192
@@ -156,6 +159,208 @@ static void actus_cases(const char *dir, const char *only)
   diag("ACTUS cases: %d, reference = results %d, fast = reference %d, skipped assertions %d", ncases, nref, nfast, nskip);
 }
 
+/* ------------------------------------------------------------------ 2. a generated bank */
+/* The base market of the generated bank, written here from the curve definition of
+ * ../shared/spec/contracts.md ("Market data"): pillar time = ACT/365F years from the as-of date to
+ * as-of + tenor; zero rates linear in time between pillars, flat beyond; P(t) = exp(-z(t) t); a
+ * reset at d over the reset period p observes F = (P(d)/P(d+p) - 1) / tau(d, d+p). FX: units of
+ * the reporting currency per unit (fx.csv), so `to` per `from` is fx[from] / fx[to]. */
+#define MAXCURVES 32
+#define MAXPILLARS 64
+typedef struct {
+  int32_t id; /* name id of the curveID */
+  int     n;
+  double  t[MAXPILLARS], z[MAXPILLARS];
+} RefCurve;
+
+typedef struct {
+  BallastDate  as_of;
+  BallastNames names; /* curve ids first (so that a market object code id is the curve's index), then currencies */
+  int          ncurves;
+  RefCurve     curve[MAXCURVES];
+  double       fx[256]; /* by name id; NaN = absent */
+} RefMarket;
+
+static double zero_at(const RefCurve *c, double t)
+{
+  if (t <= c->t[0]) return c->z[0];
+  for (int i = 1; i < c->n; i++)
+    if (t <= c->t[i]) return c->z[i - 1] + (c->z[i] - c->z[i - 1]) * (t - c->t[i - 1]) / (c->t[i] - c->t[i - 1]);
+  return c->z[c->n - 1];
+}
+
+static double disc_at(const RefCurve *c, double t) { return exp(-zero_at(c, t) * t); }
+
+static PetscErrorCode ref_observe(void *ctx, int32_t moc, BallastDate d, BallastCycle period, double *value)
+{
+  RefMarket *rm = ctx;
+  for (int k = 0; k < rm->ncurves; k++) {
+    const RefCurve *c = &rm->curve[k];
+    if (c->id != moc) continue;
+    BallastDate e  = period.n > 0 ? plus_cycles(d, period, 1) : d + 1;
+    double      td = (double)(d - rm->as_of) / 365.0, te = (double)(e - rm->as_of) / 365.0;
+    if (td < 0) td = 0; /* a reset before the as-of date sees today's curve */
+    *value = e > d ? (disc_at(c, td) / disc_at(c, te) - 1.0) / ((double)(e - d) / 365.0) : zero_at(c, td);
+    return 0;
+  }
+  return BALLAST_ERR_INPUT;
+}
+
+static PetscErrorCode ref_fx(void *ctx, int32_t from, int32_t to, BallastDate d, double *value)
+{
+  RefMarket *rm = ctx;
+  (void)d;
+  if (from < 0 || to < 0 || from >= 256 || to >= 256 || isnan(rm->fx[from]) || isnan(rm->fx[to])) return BALLAST_ERR_INPUT;
+  *value = rm->fx[from] / rm->fx[to];
+  return 0;
+}
+
+/* Split a CSV line (the generator writes no quotes) in place; returns the field count. */
+static int split(char *line, char **f, int max)
+{
+  int n = 0;
+  line[strcspn(line, "\r\n")] = 0;
+  f[n++] = line;
+  for (char *p = line; *p && n < max; p++)
+    if (*p == ',') {
+      *p     = 0;
+      f[n++] = p + 1;
+    }
+  return n;
+}
+
+static int read_market(const char *dir, RefMarket *rm)
+{
+  char  path[4200], line[1024], *f[8];
+  FILE *fp;
+  for (int i = 0; i < 256; i++) rm->fx[i] = NAN;
+  snprintf(path, sizeof path, "%s/curves.csv", dir);
+  if (!(fp = fopen(path, "r"))) return -1;
+  if (!fgets(line, sizeof line, fp)) return fclose(fp), -1;
+  while (fgets(line, sizeof line, fp)) {
+    if (split(line, f, 8) != 4) continue;
+    int32_t id = BallastNamesIntern(rm->names, f[0]);
+    int     k  = 0;
+    while (k < rm->ncurves && rm->curve[k].id != id) k++;
+    if (k == rm->ncurves) {
+      if (k == MAXCURVES) return fclose(fp), -1;
+      rm->curve[rm->ncurves++] = (RefCurve){.id = id};
+    }
+    RefCurve *c = &rm->curve[k];
+    int       n;
+    char      unit;
+    if (c->n == MAXPILLARS || BallastTenorParse(f[2], &n, &unit) || BallastParseDouble(f[3], &c->z[c->n])) return fclose(fp), -1;
+    c->t[c->n++] = (double)(BallastDateAddTenor(rm->as_of, n, unit) - rm->as_of) / 365.0;
+  }
+  fclose(fp);
+  snprintf(path, sizeof path, "%s/fx.csv", dir);
+  if (!(fp = fopen(path, "r"))) return -1;
+  if (!fgets(line, sizeof line, fp)) return fclose(fp), -1;
+  while (fgets(line, sizeof line, fp)) {
+    if (split(line, f, 8) != 2) continue;
+    int32_t id = BallastNamesIntern(rm->names, f[0]);
+    if (id < 0 || id >= 256 || BallastParseDouble(f[1], &rm->fx[id])) return fclose(fp), -1;
+  }
+  fclose(fp);
+  return 0;
+}
+
+/* Run `ballast generate` in-process with its progress lines sent to /dev/null (they are not TAP). */
+static int generate(const char *out, const char *seed)
+{
+  char *argv[] = {"generate", "--contracts", "2000", "--portfolios", "6", "--seed", (char *)seed, "--as-of", "2026-10-30", "--out", (char *)out, NULL};
+  fflush(stdout);
+  int saved = dup(1), null = open("/dev/null", O_WRONLY);
+  dup2(null, 1);
+  PetscErrorCode ierr = BallastCmdGenerate(11, argv);
+  fflush(stdout);
+  dup2(saved, 1);
+  close(saved);
+  close(null);
+  return ierr ? -1 : 0;
+}
+
+/* Contracts sampled: every 3rd row of a type with many rows, every row of the rarer types
+ * (fewer than 60 in the file), so that every type the generator writes is covered. */
+static void generated_bank(const char *seed)
+{
+  char        dir[] = "/tmp/ballast-refproj-XXXXXX", path[4200], err[256];
+  static char line[1 << 16];
+  char       *f[128], *hdr[128], hbuf[1 << 14];
+  int         per_type[BALLAST_CT_COUNT] = {0}, seen[BALLAST_CT_COUNT] = {0}, pass[BALLAST_CT_COUNT] = {0}, midlife = 0;
+  RefMarket   rm;
+
+  memset(&rm, 0, sizeof rm);
+  rm.as_of = BallastDateFromYMD(2026, 10, 30);
+  if (!mkdtemp(dir) || generate(dir, seed)) {
+    ok(0, "seed %s: ballast generate into %s", seed, dir);
+    return;
+  }
+  BallastNamesCreate(&rm.names);
+  if (read_market(dir, &rm)) {
+    ok(0, "seed %s: read curves.csv and fx.csv", seed);
+    BallastNamesDestroy(&rm.names);
+    return;
+  }
+  BallastMarket   market = {&rm, ref_observe, ref_fx};
+  BallastSchedule ws;
+  BallastScheduleCreate(&ws);
+  const BallastDate horizon = rm.as_of + 366 * 30; /* open-ended schedules (UMP, CLM, ...) */
+
+  snprintf(path, sizeof path, "%s/contracts.csv", dir);
+  FILE *fp = fopen(path, "r");
+  for (int pass_no = 0; pass_no < 2 && fp; pass_no++) {
+    /* pass 0 counts rows per type, pass 1 projects the sample */
+    rewind(fp);
+    if (!fgets(hbuf, sizeof hbuf, fp)) break;
+    int nh = split(hbuf, hdr, 128), ict = -1;
+    for (int k = 0; k < nh; k++)
+      if (!strcmp(hdr[k], "contractType")) ict = k;
+    while (fgets(line, sizeof line, fp)) {
+      int nf = split(line, f, 128);
+      int ct = ict >= 0 && ict < nf ? BallastContractTypeParse(f[ict]) : -1;
+      if (ct < 0) continue;
+      if (pass_no == 0) {
+        per_type[ct]++;
+        continue;
+      }
+      int k = seen[ct]++;
+      if (per_type[ct] >= 60 && k % 3) continue;
+      BallastTerms t;
+      int          bad = 0;
+      BallastTermsInit(&t);
+      for (int j = 0; j < nf && j < nh; j++)
+        if (BallastTermsSet(&t, rm.names, hdr[j], f[j], err, sizeof err) == BALLAST_TERM_BAD_VALUE) bad = 1;
+      const char *id = f[0];
+      if (bad) {
+        ok(0, "seed %s %s: terms parse", seed, id);
+        continue;
+      }
+      midlife += t.initialExchangeDate != BALLAST_DATE_NONE && t.initialExchangeDate < t.statusDate;
+      ref.n  = 0;
+      fast.n = 0;
+      int            rc = RefProject(&t, horizon, NULL, 0, NULL, &market, collect, &ref, err, sizeof err);
+      PetscErrorCode ie = BallastScheduleBuildEx(ws, &t, horizon, NULL, 0, NULL);
+      if (!ie) ie = BallastProject(ws, &t, &market, collect, &fast);
+      if (rc || ie) ok(0, "seed %s %s (%s): %s", seed, id, f[ict], rc ? err : "engine error");
+      else if (ref.n > MAXEV) ok(0, "seed %s %s: more than %d events", seed, id, MAXEV);
+      else if (ok(same_events(id, "fast vs reference", ref.ev, ref.n, fast.ev, fast.n, FAST_RTOL, FAST_ATOL, 0), "seed %s %s (%s): fast path = reference, %d events",
+                  seed, id, f[ict], ref.n))
+        pass[ct]++;
+    }
+  }
+  if (fp) fclose(fp);
+  else ok(0, "seed %s: open %s", seed, path);
+  for (int ct = 0; ct < BALLAST_CT_COUNT; ct++)
+    if (per_type[ct]) diag("seed %s %-5s %4d rows, %4d sampled and equal", seed, BallastContractTypeName((BallastContractType)ct), per_type[ct], pass[ct]);
+  diag("seed %s: %d sampled contracts are mid-life (initialExchangeDate before statusDate)", seed, midlife);
+  BallastScheduleDestroy(&ws);
+  BallastNamesDestroy(&rm.names);
+  /* remove the generated files */
+  snprintf(path, sizeof path, "rm -rf '%s'", dir);
+  if (system(path)) diag("could not remove %s", dir);
+}
+
 int main(int argc, char **argv)
 {
   char        dir[4096];
@@ -174,6 +379,10 @@ int main(int argc, char **argv)
   snprintf(probe, sizeof probe, "%s/actus-tests-pam.json", dir);
   if (access(probe, R_OK)) skip("ACTUS reference cases not found in %s (set BALLAST_ACTUS_DIR)", dir);
   else actus_cases(dir, only);
+  if (!only) {
+    generated_bank("1");
+    generated_bank("2");
+  }
   PetscFinalize();
   return 0;
 }
