@@ -11,9 +11,18 @@
  *    written here from the curve definition of ../shared/spec/contracts.md), reference vs fast
  *    path to 1e-12 relative / 1e-9 absolute.
  *
- * It can fail: with a deliberate 1 % error in one payoff of the fast path (the IP payoff
- * multiplied by 1.01 in src/engine/project.c, `pay = 1.01 * s.isc * (s.ipac + acc)`), this test
- * fails MUTATION_RESULT (see the report of the run recorded below).
+ * It can fail (run by hand on 2026-12-02, the mutations reverted, never committed):
+ * - a 1 % error in the IP payoff of the fast path (src/engine/project.c, case BALLAST_EV_IP:
+ *   `pay = 1.01 * s.isc * (s.ipac + acc)`): 1089 of the 1636 assertions fail — 99 ACTUS cases
+ *   (fast path vs reference; the reference still equals every case's results) and 990 sampled
+ *   generated contracts (ANN 694, PAM 229, LAM 67);
+ * - 1 % more capitalised interest (case BALLAST_EV_IPCI: `s.nt += 1.01 * (s.ipac + acc)`): 219
+ *   fail (22 cases, 197 generated UMP);
+ * - a 1 % larger LAM instalment (case BALLAST_EV_PR: `1.01 * s.prnxt` for LAM): 87 fail
+ *   (25 cases, 62 generated LAM);
+ * - a 1 % error in the net swap payment (`pay = 1.01 * s.ipac1 - s.ipac2`): 4 fail (the
+ *   cash-settled swap cases; the generated swaps are gross settled, IPFX/IPFL).
+ * Without a mutation all pass.
  */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, dup, dup2 */
 #include "../ref/refproj.c"
