@@ -370,6 +370,189 @@ static void generated_bank(const char *seed)
   if (system(path)) diag("could not remove %s", dir);
 }
 
+/* ------------------------------------------------------------------ 3. terms the generator does not write */
+/* The generator writes no NAM, STK or FXOUT, every ANN with its instalment, business days NOS and
+ * anchors on days 1..28. A deterministic set of varied terms covers the rest, mid-life and
+ * forward-starting: ANN without instalment (annuity recomputed at statusDate and after resets),
+ * NAM, LAM on a fixed interest base (NTL), caps, floors and period caps, rate multipliers,
+ * scaling (SC), 24-hour business-day conventions on a Monday-Friday calendar, month-end anchors
+ * with end-of-month, short and long stubs, every day count, cash-settled swaps, STK dividends,
+ * FXOUT delivered and cash settled, CLM and UMP. The market: one hand-made curve. */
+static uint64_t lcg_state = 88172645463325252ull;
+static int      rnd(int n)
+{
+  lcg_state = lcg_state * 6364136223846793005ull + 1442695040888963407ull;
+  return (int)((lcg_state >> 33) % (uint64_t)n);
+}
+
+static BallastCycle cyc(int n, char unit, int stub) { return (BallastCycle){(int16_t)n, unit, (int8_t)stub}; }
+
+static void varied_terms(void)
+{
+  RefMarket rm;
+  char      err[256], id[64];
+  int       pass[BALLAST_CT_COUNT] = {0}, count[BALLAST_CT_COUNT] = {0};
+  memset(&rm, 0, sizeof rm);
+  rm.as_of = BallastDateFromYMD(2026, 10, 30);
+  BallastNamesCreate(&rm.names);
+  for (int i = 0; i < 256; i++) rm.fx[i] = NAN;
+  static const char *ten[] = {"ON", "1M", "3M", "6M", "1Y", "2Y", "5Y", "10Y", "30Y"};
+  static const double z[] = {0.019, 0.0193, 0.0197, 0.0203, 0.0212, 0.0225, 0.0251, 0.0283, 0.0302};
+  rm.ncurves        = 1;
+  rm.curve[0].id    = BallastNamesIntern(rm.names, "EUR_X");
+  for (int k = 0; k < 9; k++) {
+    int  n;
+    char u;
+    BallastTenorParse(ten[k], &n, &u);
+    rm.curve[0].t[k] = (double)(BallastDateAddTenor(rm.as_of, n, u) - rm.as_of) / 365.0;
+    rm.curve[0].z[k] = z[k];
+  }
+  rm.curve[0].n = 9;
+  int32_t eur = BallastNamesIntern(rm.names, "EUR"), usd = BallastNamesIntern(rm.names, "USD");
+  rm.fx[eur] = 1.0;
+  rm.fx[usd] = 0.9215;
+  BallastMarket   market = {&rm, ref_observe, ref_fx};
+  BallastSchedule ws;
+  BallastScheduleCreate(&ws);
+  const BallastDate  as_of   = rm.as_of, horizon = as_of + 366 * 30;
+  static const int   types[] = {BALLAST_CT_PAM, BALLAST_CT_ANN, BALLAST_CT_LAM, BALLAST_CT_NAM, BALLAST_CT_CLM,
+                                BALLAST_CT_UMP, BALLAST_CT_SWPPV, BALLAST_CT_CSH, BALLAST_CT_STK, BALLAST_CT_FXOUT};
+  static const char *mon[]   = {"P1ML1", "P3ML1", "P6ML0", "P1YL1", "P1ML0", "P3ML0"};
+
+  for (int k = 0; k < 300; k++) {
+    BallastTerms t;
+    BallastTermsInit(&t);
+    int ct = types[k % 10];
+    t.contractType          = (BallastContractType)ct;
+    t.contractRole          = rnd(2) ? BALLAST_ROLE_RPA : BALLAST_ROLE_RPL;
+    t.currency              = eur;
+    t.statusDate            = as_of;
+    t.dayCountConvention    = (BallastDayCount)rnd(5); /* AA, A360, A365, 30E360ISDA, 30E360 */
+    t.businessDayConvention = (BallastBusinessDay)(rnd(3) ? 0 : rnd(BALLAST_BDC_COUNT));
+    t.calendar              = t.businessDayConvention ? BALLAST_CAL_MF : BALLAST_CAL_NC;
+    int eom                 = rnd(3) == 0;
+    t.endOfMonthConvention  = eom ? BALLAST_EOM_EOM : BALLAST_EOM_SD;
+    int forward             = rnd(6) == 0; /* forward-starting: IED after statusDate */
+    BallastDate ied         = forward ? as_of + 1 + rnd(90) : as_of - 30 - rnd(3000);
+    if (eom) ied = month_end(ied);
+    int years          = 1 + rnd(15);
+    t.notionalPrincipal = 1000.0 * (10 + rnd(5000));
+    t.nominalInterestRate = 0.001 * (5 + rnd(60));
+    BallastCycle ipc   = {0};
+    BallastCycleParse(mon[rnd(6)], &ipc);
+    switch (ct) {
+    case BALLAST_CT_PAM:
+    case BALLAST_CT_ANN:
+    case BALLAST_CT_LAM:
+    case BALLAST_CT_NAM: {
+      t.initialExchangeDate = ied;
+      t.maturityDate        = BallastDateAddMonths(ied, 12 * years + rnd(5));
+      if (eom) t.maturityDate = month_end(t.maturityDate);
+      if (t.maturityDate <= as_of) t.maturityDate = BallastDateAddMonths(as_of, 1 + rnd(60));
+      t.cycleOfInterestPayment = ipc;
+      if (rnd(2)) t.cycleAnchorDateOfInterestPayment = plus_cycles(ied, ipc, 1);
+      if (ct != BALLAST_CT_PAM) {
+        t.cycleOfPrincipalRedemption = ct == BALLAST_CT_LAM ? ipc : cyc(ipc.n, ipc.unit, 1);
+        t.cycleAnchorDateOfPrincipalRedemption = plus_cycles(ied, t.cycleOfPrincipalRedemption, 1 + rnd(2));
+        if (eom) t.cycleAnchorDateOfPrincipalRedemption = month_end(t.cycleAnchorDateOfPrincipalRedemption);
+        if (ct == BALLAST_CT_NAM || (ct == BALLAST_CT_LAM && rnd(2)) || (ct == BALLAST_CT_ANN && rnd(3) == 0))
+          t.nextPrincipalRedemptionPayment = t.notionalPrincipal / (2.0 + 4.0 * years);
+        if (ct == BALLAST_CT_LAM && rnd(2)) {
+          t.interestCalculationBase                  = BALLAST_IPCB_NTL;
+          t.cycleOfInterestCalculationBase           = cyc(1, 'Y', 1);
+          t.cycleAnchorDateOfInterestCalculationBase = plus_cycles(ied, t.cycleOfInterestCalculationBase, 1);
+          t.interestCalculationBaseAmount            = t.notionalPrincipal;
+        }
+      }
+      if (rnd(2)) {
+        t.marketObjectCodeOfRateReset = rm.curve[0].id;
+        t.cycleOfRateReset            = rnd(2) ? cyc(6, 'M', 1) : cyc(1, 'Y', 1);
+        t.cycleAnchorDateOfRateReset  = plus_cycles(ied, t.cycleOfRateReset, 1);
+        t.rateSpread                  = 0.0001 * rnd(300);
+        if (rnd(3) == 0) t.rateMultiplier = 0.5 + 0.1 * rnd(10);
+        if (rnd(2)) t.lifeFloor = 0.0;
+        if (rnd(3) == 0) t.lifeCap = 0.03;
+        if (rnd(3) == 0) t.periodCap = 0.002, t.periodFloor = 0.002;
+        if (rnd(4) == 0) t.nextResetRate = 0.025;
+      }
+      if (ct == BALLAST_CT_PAM && rnd(6) == 0) {
+        t.scalingEffect                  = BALLAST_SCEF_IN0;
+        t.marketObjectCodeOfScalingIndex = rm.curve[0].id;
+        t.cycleOfScalingIndex            = cyc(1, 'Y', 1);
+        t.cycleAnchorDateOfScalingIndex  = plus_cycles(ied, t.cycleOfScalingIndex, 1);
+        t.scalingIndexAtContractDealDate = 0.02;
+      }
+      if (ct == BALLAST_CT_PAM && rnd(8) == 0) t.premiumDiscountAtIED = -0.01 * t.notionalPrincipal;
+      break;
+    }
+    case BALLAST_CT_CLM:
+    case BALLAST_CT_UMP:
+      t.initialExchangeDate    = ied;
+      t.cycleOfInterestPayment = ipc;
+      if (rnd(2)) t.cycleAnchorDateOfInterestPayment = plus_cycles(ied, ipc, 1);
+      if (ct == BALLAST_CT_CLM && rnd(2)) t.maturityDate = as_of + 1 + rnd(400);
+      t.xDayNotice = cyc(1, 'M', 1);
+      if (rnd(2)) {
+        t.marketObjectCodeOfRateReset = rm.curve[0].id;
+        t.cycleOfRateReset            = cyc(3, 'M', 1);
+        t.cycleAnchorDateOfRateReset  = plus_cycles(ied, t.cycleOfRateReset, 1);
+      }
+      break;
+    case BALLAST_CT_SWPPV:
+      t.contractRole                = rnd(2) ? BALLAST_ROLE_RFL : BALLAST_ROLE_PFL;
+      t.initialExchangeDate         = ied;
+      t.maturityDate                = BallastDateAddMonths(ied, 12 * years);
+      if (t.maturityDate <= as_of) t.maturityDate = BallastDateAddMonths(as_of, 6 + rnd(60));
+      t.cycleOfInterestPayment      = cyc(6, 'M', 1);
+      t.cycleAnchorDateOfInterestPayment = plus_cycles(ied, t.cycleOfInterestPayment, 1);
+      t.marketObjectCodeOfRateReset = rm.curve[0].id;
+      t.cycleOfRateReset            = cyc(6, 'M', 1);
+      t.cycleAnchorDateOfRateReset  = ied;
+      t.nominalInterestRate2        = 0.021;
+      t.rateSpread                  = 0.001;
+      t.deliverySettlement          = rnd(2) ? BALLAST_DS_S : BALLAST_DS_D;
+      if (!forward) t.accruedInterest = 10.0 * rnd(100) - 500.0;
+      break;
+    case BALLAST_CT_CSH: break;
+    case BALLAST_CT_STK:
+      t.contractRole                     = rnd(2) ? BALLAST_ROLE_RPA : BALLAST_ROLE_RPL;
+      t.cycleOfDividendPayment           = cyc(rnd(2) ? 3 : 12, 'M', 1);
+      t.cycleAnchorDateOfDividendPayment = as_of + 1 + rnd(200);
+      t.marketObjectCodeOfDividends      = rm.curve[0].id;
+      if (rnd(2)) t.terminationDate = as_of + 300 + rnd(3000), t.priceAtTerminationDate = 95.0;
+      if (rnd(3) == 0) t.purchaseDate = as_of + 1 + rnd(100), t.priceAtPurchaseDate = 90.0;
+      break;
+    case BALLAST_CT_FXOUT:
+      t.contractRole       = rnd(2) ? BALLAST_ROLE_BUY : BALLAST_ROLE_SEL;
+      t.currency2          = usd;
+      t.maturityDate       = as_of + 1 + rnd(700);
+      t.notionalPrincipal2 = t.notionalPrincipal * 1.08;
+      if (rnd(2)) t.deliverySettlement = BALLAST_DS_S, t.settlementPeriod = cyc(2, 'D', 1);
+      else t.deliverySettlement = BALLAST_DS_D;
+      break;
+    }
+    if (!forward && ct != BALLAST_CT_CSH && ct != BALLAST_CT_STK && ct != BALLAST_CT_FXOUT && ct != BALLAST_CT_SWPPV && rnd(4))
+      t.accruedInterest = 0.01 * rnd(100000);
+    snprintf(id, sizeof id, "varied-%03d-%s", k, BallastContractTypeName((BallastContractType)ct));
+    count[ct]++;
+    ref.n  = 0;
+    fast.n = 0;
+    int            rc = RefProject(&t, horizon, NULL, 0, NULL, &market, collect, &ref, err, sizeof err);
+    PetscErrorCode ie = BallastScheduleBuildEx(ws, &t, horizon, NULL, 0, NULL);
+    if (!ie) ie = BallastProject(ws, &t, &market, collect, &fast);
+    if (rc || ie) {
+      /* both must refuse the same terms */
+      if (ok(rc && ie, "%s: both refuse the terms (reference: %s)", id, rc ? err : "accepted")) pass[ct]++;
+    } else if (ref.n > MAXEV) ok(0, "%s: more than %d events", id, MAXEV);
+    else if (ok(same_events(id, "fast vs reference", ref.ev, ref.n, fast.ev, fast.n, FAST_RTOL, FAST_ATOL, 0), "%s: fast path = reference, %d events", id, ref.n))
+      pass[ct]++;
+  }
+  for (int ct = 0; ct < BALLAST_CT_COUNT; ct++)
+    diag("varied %-5s %3d contracts, %3d equal", BallastContractTypeName((BallastContractType)ct), count[ct], pass[ct]);
+  BallastScheduleDestroy(&ws);
+  BallastNamesDestroy(&rm.names);
+}
+
 int main(int argc, char **argv)
 {
   char        dir[4096];
@@ -391,6 +574,7 @@ int main(int argc, char **argv)
   if (!only) {
     generated_bank("1");
     generated_bank("2");
+    varied_terms();
   }
   PetscFinalize();
   return 0;
