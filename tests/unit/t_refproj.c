@@ -7,21 +7,26 @@
  *    independent source), and the fast path equals the reference (every field to 1e-12 relative,
  *    1e-9 absolute).
  * 2. A generated bank (2,000 contracts, seeds 1 and 2): a deterministic sample of every contract
- *    type, mid-life contracts included, on the base market of the generated curves (forwards
- *    written here from the curve definition of ../shared/spec/contracts.md), reference vs fast
- *    path to 1e-12 relative / 1e-9 absolute.
+ *    type it writes (every third row of PAM, ANN, LAM, UMP; every row of CLM, SWPPV, CSH), all
+ *    mid-life (statusDate after initialExchangeDate, accruedInterest given), on the base market
+ *    of the generated curves (forwards written here from the curve definition of
+ *    ../shared/spec/contracts.md), reference vs fast path to 1e-12 relative / 1e-9 absolute.
+ * 3. 300 varied terms the generator does not write (NAM, STK, FXOUT, ANN without instalment,
+ *    NTL interest base, caps and floors, scaling, business days, month ends, forward-starting).
  *
- * It can fail (run by hand on 2026-12-02, the mutations reverted, never committed):
+ * It can fail (run by hand on 2026-12-02 with 1936 assertions; each mutation reverted, never
+ * committed):
  * - a 1 % error in the IP payoff of the fast path (src/engine/project.c, case BALLAST_EV_IP:
- *   `pay = 1.01 * s.isc * (s.ipac + acc)`): 1089 of the 1636 assertions fail — 99 ACTUS cases
- *   (fast path vs reference; the reference still equals every case's results) and 990 sampled
- *   generated contracts (ANN 694, PAM 229, LAM 67);
- * - 1 % more capitalised interest (case BALLAST_EV_IPCI: `s.nt += 1.01 * (s.ipac + acc)`): 219
- *   fail (22 cases, 197 generated UMP);
- * - a 1 % larger LAM instalment (case BALLAST_EV_PR: `1.01 * s.prnxt` for LAM): 87 fail
- *   (25 cases, 62 generated LAM);
- * - a 1 % error in the net swap payment (`pay = 1.01 * s.ipac1 - s.ipac2`): 4 fail (the
- *   cash-settled swap cases; the generated swaps are gross settled, IPFX/IPFL).
+ *   `pay = 1.01 * s.isc * (s.ipac + acc)`): 1221 of the 1936 assertions fail — 99 ACTUS cases
+ *   (fast path vs reference; the reference still equals every case's results), 990 sampled
+ *   generated contracts (ANN 694, PAM 229, LAM 67) and 132 varied terms (PAM, ANN, LAM, NAM 30
+ *   each, CLM 12);
+ * - 1 % more capitalised interest (case BALLAST_EV_IPCI: `s.nt += 1.01 * (s.ipac + acc)`): 272
+ *   fail (22 cases, 197 generated UMP, 53 varied CLM/UMP);
+ * - a 1 % larger LAM instalment (case BALLAST_EV_PR: `1.01 * s.prnxt` for LAM): 116 fail
+ *   (25 cases, 62 generated LAM, 29 varied LAM);
+ * - a 1 % error in the net swap payment (`pay = 1.01 * s.ipac1 - s.ipac2`): 23 fail (the 4
+ *   cash-settled swap cases, 19 varied swaps; the generated swaps are gross settled, IPFX/IPFL).
  * Without a mutation all pass.
  */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, dup, dup2 */
