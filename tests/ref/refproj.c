@@ -406,9 +406,9 @@ static int build(Ctx *c, EvList *L, BallastDate horizon, int nobs, const Ballast
     if (td && (e.date > tdv.date || (e.date == tdv.date && rank_of(e.type) > rank_of(BALLAST_EV_TD)))) continue;
     if (e.date <= t->statusDate) continue;
     if (md == BALLAST_DATE_NONE && e.date > horizon) continue;
-    int dup = 0;
-    for (int j = 0; j < k; j++)
-      if (L->e[j].date == e.date && L->e[j].type == e.type && L->e[j].leg == e.leg) dup = 1;
+    int dup = 0; /* the list is sorted by date: look back over the same day only */
+    for (int j = k - 1; j >= 0 && L->e[j].date == e.date; j--)
+      if (L->e[j].type == e.type && L->e[j].leg == e.leg) dup = 1;
     if (dup) continue;
     if (prd && e.type != BALLAST_EV_AD && (e.date < prdv.date || (e.date == prdv.date && rank_of(e.type) < rank_of(BALLAST_EV_PRD)))) e.silent = 1;
     L->e[k++] = e;

@@ -3,9 +3,9 @@
  * reuse, no workspace, its own schedule function, business-day shift, event order and annuity).
  *
  * 1. Every ACTUS reference case of the ten types: the reference equals the case's expected
- *    results (dates, types, payoffs to 1e-10 relative; this checks the reference against an
- *    independent source), and the fast path equals the reference (every field to 1e-12 relative,
- *    1e-9 absolute).
+ *    results (dates, types, and payoff, notional, rate, accrued and currency to 1e-10 relative +
+ *    1e-9 absolute; this checks the reference against an independent source), and the fast path
+ *    equals the reference (every field to 1e-12 relative, 1e-9 absolute).
  * 2. A generated bank (2,000 contracts, seeds 1 and 2): a deterministic sample of every contract
  *    type it writes (every third row of PAM, ANN, LAM, UMP; every row of CLM, SWPPV, CSH), all
  *    mid-life (statusDate after initialExchangeDate, accruedInterest given), on the base market
@@ -75,10 +75,9 @@ static int near(double want, double got, double rtol, double atol)
   return fabs(got - want) <= rtol * fabs(want) + atol;
 }
 
-/* Compare two event lists; payoff_only limits the comparison to (date, type, payoff). On the
- * first difference, a diagnostic and 0. */
-static int same_events(const char *id, const char *what, const BallastEvent *x, int nx, const BallastEvent *y, int ny, double rtol, double atol,
-                       int payoff_only)
+/* Compare two event lists: dates, types, payoff, notional, rate, accrued (to rtol relative + atol
+ * absolute) and currency. On the first difference, a diagnostic and 0. */
+static int same_events(const char *id, const char *what, const BallastEvent *x, int nx, const BallastEvent *y, int ny, double rtol, double atol)
 {
   char d1[11], d2[11];
   for (int i = 0; i < nx || i < ny; i++) {
@@ -97,9 +96,9 @@ static int same_events(const char *id, const char *what, const BallastEvent *x, 
     const char *f = NULL;
     double      a = 0, b = 0;
     if (!near(x[i].payoff, y[i].payoff, rtol, atol)) f = "payoff", a = x[i].payoff, b = y[i].payoff;
-    else if (!payoff_only && !near(x[i].notional, y[i].notional, rtol, atol)) f = "notional", a = x[i].notional, b = y[i].notional;
-    else if (!payoff_only && !near(x[i].rate, y[i].rate, rtol, atol)) f = "rate", a = x[i].rate, b = y[i].rate;
-    else if (!payoff_only && !near(x[i].accrued, y[i].accrued, rtol, atol)) f = "accrued", a = x[i].accrued, b = y[i].accrued;
+    else if (!near(x[i].notional, y[i].notional, rtol, atol)) f = "notional", a = x[i].notional, b = y[i].notional;
+    else if (!near(x[i].rate, y[i].rate, rtol, atol)) f = "rate", a = x[i].rate, b = y[i].rate;
+    else if (!near(x[i].accrued, y[i].accrued, rtol, atol)) f = "accrued", a = x[i].accrued, b = y[i].accrued;
     else if (x[i].currency != y[i].currency) f = "currency", a = x[i].currency, b = y[i].currency;
     if (f) {
       diag("%s (%s): event %d (%s %s): %s %.17g vs %.17g", id, what, i, d1, BallastEventTypeName(x[i].type), f, a, b);
@@ -160,11 +159,11 @@ static void actus_cases(const char *dir, const char *only)
         nskip += 2;
       } else {
         if (rc) ok(0, "%s: reference vs case results: reference error: %s", id, err);
-        else if (ok(same_events(id, "reference vs case", c.expected, (int)c.nexpected, ref.ev, ref.n, CASE_RTOL, CASE_ATOL, 1), "%s: reference = case results (%d events)",
+        else if (ok(same_events(id, "reference vs case", c.expected, (int)c.nexpected, ref.ev, ref.n, CASE_RTOL, CASE_ATOL), "%s: reference = case results (%d events)",
                     id, (int)c.nexpected))
           nref++;
         if (rc || ie) ok(0, "%s: fast path vs reference: %s", id, rc ? "reference failed" : "engine error");
-        else if (ok(same_events(id, "fast vs reference", ref.ev, ref.n, fast.ev, fast.n, FAST_RTOL, FAST_ATOL, 0), "%s: fast path = reference", id)) nfast++;
+        else if (ok(same_events(id, "fast vs reference", ref.ev, ref.n, fast.ev, fast.n, FAST_RTOL, FAST_ATOL), "%s: fast path = reference", id)) nfast++;
       }
       BallastActusCaseFree(&c);
     }
@@ -358,7 +357,7 @@ static void generated_bank(const char *seed)
       if (!ie) ie = BallastProject(ws, &t, &market, collect, &fast);
       if (rc || ie) ok(0, "seed %s %s (%s): %s", seed, id, f[ict], rc ? err : "engine error");
       else if (ref.n > MAXEV) ok(0, "seed %s %s: more than %d events", seed, id, MAXEV);
-      else if (ok(same_events(id, "fast vs reference", ref.ev, ref.n, fast.ev, fast.n, FAST_RTOL, FAST_ATOL, 0), "seed %s %s (%s): fast path = reference, %d events",
+      else if (ok(same_events(id, "fast vs reference", ref.ev, ref.n, fast.ev, fast.n, FAST_RTOL, FAST_ATOL), "seed %s %s (%s): fast path = reference, %d events",
                   seed, id, f[ict], ref.n))
         pass[ct]++;
     }
@@ -549,7 +548,7 @@ static void varied_terms(void)
       /* both must refuse the same terms */
       if (ok(rc && ie, "%s: both refuse the terms (reference: %s)", id, rc ? err : "accepted")) pass[ct]++;
     } else if (ref.n > MAXEV) ok(0, "%s: more than %d events", id, MAXEV);
-    else if (ok(same_events(id, "fast vs reference", ref.ev, ref.n, fast.ev, fast.n, FAST_RTOL, FAST_ATOL, 0), "%s: fast path = reference, %d events", id, ref.n))
+    else if (ok(same_events(id, "fast vs reference", ref.ev, ref.n, fast.ev, fast.n, FAST_RTOL, FAST_ATOL), "%s: fast path = reference, %d events", id, ref.n))
       pass[ct]++;
   }
   for (int ct = 0; ct < BALLAST_CT_COUNT; ct++)
