@@ -494,7 +494,9 @@ int RefProject(const BallastTerms *t, BallastDate horizon, const BallastSchedule
   if (amort) {
     if (!isnan(t->nextPrincipalRedemptionPayment)) Prnxt = R * t->nextPrincipalRedemptionPayment;
     else if (ct == BALLAST_CT_LAM) {
-      /* NT over the number of principal payments (the PR events and the one at MD) */
+      /* NT over the number of principal payments (the PR events and the one at MD). cases: the
+       * specification's NT / ceil(Y(s, MD) / Y(s, s + PRCL)) with s = PRANX would give 2500 in
+       * lam30 (30E360, yearly from 2021-01-01 to 2025-01-01) where the results pay 2000 */
       int npr = 0;
       for (int i = 0; i < L.n; i++) npr += L.e[i].type == BALLAST_EV_PR;
       Prnxt = R * NT / (npr + 1);
@@ -578,6 +580,8 @@ int RefProject(const BallastTerms *t, BallastDate horizon, const BallastSchedule
       } else if (swap) {
         Nt = Ipac = fix = flt = 0;
       } else {
+        /* POF_MD = Nsc Nt + Isc Ipac; Ipac brought to the date (it is 0 after the IP at MD, and
+         * keeps the interest of a contract without an IP schedule) */
         pay  = Nsc * Nt + Isc * (Ipac + a);
         Nt   = 0;
         Ipac = 0;
