@@ -22,20 +22,6 @@ typedef struct {
 
 
 
-static PetscErrorCode check_keys(Ctx *x, config_setting_t *grp, const char *const *allowed)
-{
-  PetscFunctionBeginUser;
-  int n = config_setting_length(grp);
-  for (int i = 0; i < n; i++) {
-    config_setting_t *s     = config_setting_get_elem(grp, (unsigned)i);
-    const char       *nm    = config_setting_name(s);
-    PetscBool         found = PETSC_FALSE;
-    for (int k = 0; allowed[k]; k++)
-      if (nm && !strcmp(nm, allowed[k])) found = PETSC_TRUE;
-    PetscCheck(found, x->comm, BALLAST_ERR_USAGE, "%s:%d: unknown key '%s' in %s", x->file, BallastCfgLine(s), nm ? nm : "?", BallastCfgPath(grp));
-  }
-  PetscFunctionReturn(0);
-}
 
 static int    is_number(int t) { return t == CONFIG_TYPE_FLOAT || t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64; }
 static double number_of(const config_setting_t *s) { return config_setting_type(s) == CONFIG_TYPE_FLOAT ? config_setting_get_float(s) : (double)config_setting_get_int64(s); }
@@ -112,10 +98,10 @@ PetscErrorCode BallastNMDCapsLoad(MPI_Comm comm, const BallastRegime *regime, Ba
   PetscCheck(regime && regime->doc, comm, BALLAST_ERR_USAGE, "deposit behaviour segments need a regime file with an nmd section (run configuration key 'regime')");
   root = config_root_setting((config_t *)regime->doc);
   PetscCall(member(&x, root, "nmd", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
-  PetscCall(check_keys(&x, g, nmd_keys));
+  PetscCall(BallastCfgCheckKeys(x.comm, x.file, g, nmd_keys, -1, NULL, NULL));
   for (int k = 0; k < BALLAST_NMD_NCAT; k++) {
     PetscCall(member(&x, g, nmd_names[k], CONFIG_TYPE_GROUP, PETSC_TRUE, &e));
-    PetscCall(check_keys(&x, e, cap_keys));
+    PetscCall(BallastCfgCheckKeys(x.comm, x.file, e, cap_keys, -1, NULL, NULL));
     PetscCall(get_number(&x, e, "core_share_max", PETSC_TRUE, 0.0, 1.0, &caps->core_share_max[k], NULL));
     PetscCall(get_number(&x, e, "average_maturity_max_years", PETSC_TRUE, 0.0, 50.0, &caps->average_maturity_max[k], NULL));
   }
@@ -156,7 +142,7 @@ static PetscErrorCode parse_prepayment(Ctx *x, const BallastConfig *cfg, config_
   config_setting_t *t;
   PetscBool         set[4], lset, uset;
   PetscFunctionBeginUser;
-  PetscCall(check_keys(x, e, prepay_keys));
+  PetscCall(BallastCfgCheckKeys(x->comm, x->file, e, prepay_keys, -1, NULL, NULL));
   PetscCall(member(x, e, "type", CONFIG_TYPE_STRING, PETSC_TRUE, &t));
   const char *type = config_setting_get_string(t);
   PetscCall(get_history(x, cfg, e, s));
@@ -194,7 +180,7 @@ static PetscErrorCode parse_deposit(Ctx *x, const BallastConfig *cfg, const Ball
   int               cat, nw = 0;
   PetscBool         wset, fset;
   PetscFunctionBeginUser;
-  PetscCall(check_keys(x, e, deposit_keys));
+  PetscCall(BallastCfgCheckKeys(x->comm, x->file, e, deposit_keys, -1, NULL, NULL));
   if (!b->have_caps) {
     PetscCall(BallastNMDCapsLoad(x->comm, regime, &b->caps));
     b->have_caps = PETSC_TRUE;
@@ -252,7 +238,7 @@ static PetscErrorCode parse_redemption(Ctx *x, const BallastConfig *cfg, config_
 {
   PetscBool set;
   PetscFunctionBeginUser;
-  PetscCall(check_keys(x, e, redeem_keys));
+  PetscCall(BallastCfgCheckKeys(x->comm, x->file, e, redeem_keys, -1, NULL, NULL));
   PetscCall(get_history(x, cfg, e, s));
   PetscCall(get_number(x, e, "rate", PETSC_FALSE, 0.0, 1.0, &s->rate, &set));
   PetscCheck(set != (s->history_path != NULL), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: an early redemption segment needs exactly one of 'rate' (fixed) and 'history' (estimated)", x->file,
@@ -274,7 +260,7 @@ PetscErrorCode BallastBehaviourLoad(MPI_Comm comm, const BallastConfig *cfg, con
   root = config_root_setting((config_t *)cfg->doc);
   PetscCall(member(&x, root, "behaviour", CONFIG_TYPE_GROUP, PETSC_FALSE, &g));
   if (!g) PetscFunctionReturn(0);
-  PetscCall(check_keys(&x, g, beh_keys));
+  PetscCall(BallastCfgCheckKeys(x.comm, x.file, g, beh_keys, -1, NULL, NULL));
   PetscCall(member(&x, g, "accept_nonconvergence", CONFIG_TYPE_BOOL, PETSC_FALSE, &a));
   if (a) b->accept_nonconvergence = config_setting_get_bool(a) ? PETSC_TRUE : PETSC_FALSE;
   PetscCall(member(&x, g, "segments", CONFIG_TYPE_LIST, PETSC_TRUE, &l));

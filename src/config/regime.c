@@ -40,19 +40,13 @@ static const char *where(const config_setting_t *g)
   return "the file";
 }
 
-static PetscErrorCode check_keys(MPI_Comm comm, const char *file, config_setting_t *grp, const char *const *allowed)
+
+/* " in <where(g)>": the suffix of this file's unknown-key messages. */
+static const char *in_where(const config_setting_t *g)
 {
-  PetscFunctionBeginUser;
-  int n = config_setting_length(grp);
-  for (int i = 0; i < n; i++) {
-    config_setting_t *s     = config_setting_get_elem(grp, (unsigned)i);
-    const char       *nm    = config_setting_name(s);
-    PetscBool         found = PETSC_FALSE;
-    for (int k = 0; allowed[k]; k++)
-      if (nm && !strcmp(nm, allowed[k])) found = PETSC_TRUE;
-    PetscCheck(found, comm, BALLAST_ERR_USAGE, "%s:%d: unknown key '%s' in %s", file, BallastCfgLine(s), nm ? nm : "?", where(grp));
-  }
-  PetscFunctionReturn(0);
+  static char buf[160];
+  snprintf(buf, sizeof buf, " in %s", where(g));
+  return buf;
 }
 
 static int is_number(int t) { return t == CONFIG_TYPE_FLOAT || t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64; }
@@ -126,7 +120,7 @@ static PetscErrorCode parse_shocks(MPI_Comm comm, const char *f, config_setting_
   config_setting_t *g, *c, *s;
   PetscFunctionBeginUser;
   PetscCall(member(comm, f, root, "shocks", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
-  PetscCall(check_keys(comm, f, g, shocks_keys));
+  PetscCall(BallastCfgCheckKeys(comm, f, g, shocks_keys, -1, NULL, in_where(g)));
   PetscCall(get_number(comm, f, g, "short_decay_years", &r->short_decay));
   PetscCall(member(comm, f, g, "short_decay_years", CONFIG_TYPE_FLOAT, PETSC_TRUE, &s));
   PetscCheck(r->short_decay > 0, comm, BALLAST_ERR_USAGE, "%s:%d: shocks.short_decay_years must be positive", f, BallastCfgLine(s));
@@ -174,11 +168,11 @@ static PetscErrorCode parse_scenarios(MPI_Comm comm, const char *f, config_setti
   config_setting_t *g, *e;
   PetscFunctionBeginUser;
   PetscCall(member(comm, f, root, "scenarios", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
-  PetscCall(check_keys(comm, f, g, reg_names));
+  PetscCall(BallastCfgCheckKeys(comm, f, g, reg_names, -1, NULL, in_where(g)));
   for (int i = 0; i < BALLAST_REG_COUNT; i++) {
     BallastRegimeScenario *sc = &r->scenario[i];
     PetscCall(member(comm, f, g, reg_names[i], CONFIG_TYPE_GROUP, PETSC_TRUE, &e));
-    PetscCall(check_keys(comm, f, e, scen_keys));
+    PetscCall(BallastCfgCheckKeys(comm, f, e, scen_keys, -1, NULL, in_where(e)));
     PetscCall(get_number(comm, f, e, "parallel", &sc->parallel));
     PetscCall(get_number(comm, f, e, "short", &sc->shrt));
     PetscCall(get_number(comm, f, e, "long", &sc->lng));
@@ -202,11 +196,11 @@ static PetscErrorCode parse_floor(MPI_Comm comm, const char *f, config_setting_t
   PetscCall(PetscFree(type));
   PetscCheck(none || linear, comm, BALLAST_ERR_USAGE, "%s:%d: lower_bound.type '%s' must be \"none\" or \"linear\"", f, BallastCfgLine(s), config_setting_get_string(s));
   if (none) {
-    PetscCall(check_keys(comm, f, g, floor_none));
+    PetscCall(BallastCfgCheckKeys(comm, f, g, floor_none, -1, NULL, in_where(g)));
     r->floor.type = BALLAST_FLOOR_NONE;
     PetscFunctionReturn(0);
   }
-  PetscCall(check_keys(comm, f, g, floor_linear));
+  PetscCall(BallastCfgCheckKeys(comm, f, g, floor_linear, -1, NULL, in_where(g)));
   r->floor.type = BALLAST_FLOOR_LINEAR;
   PetscCall(get_number(comm, f, g, "at_zero_bp", &r->floor.at_zero));
   PetscCall(get_number(comm, f, g, "slope_bp_per_year", &r->floor.slope));
@@ -232,7 +226,7 @@ static PetscErrorCode parse_buckets(MPI_Comm comm, const char *f, config_setting
   PetscInt          nup;
   PetscFunctionBeginUser;
   PetscCall(member(comm, f, root, "buckets", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
-  PetscCall(check_keys(comm, f, g, bucket_keys));
+  PetscCall(BallastCfgCheckKeys(comm, f, g, bucket_keys, -1, NULL, in_where(g)));
   PetscCall(get_tenors(comm, f, g, "upper", &nup, &r->bucket_upper));
   PetscCall(member(comm, f, g, "midpoint_years", CONFIG_TYPE_ARRAY, PETSC_TRUE, &m));
   int nm = config_setting_length(m);
@@ -264,7 +258,7 @@ static PetscErrorCode parse_tests(MPI_Comm comm, const char *f, config_setting_t
     char               *meas;
     PetscCheck(config_setting_type(e) == CONFIG_TYPE_GROUP, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests element %d must be a group { }, not %s", f, BallastCfgLine(e), i + 1,
                BallastCfgTypeName(config_setting_type(e)));
-    PetscCall(check_keys(comm, f, e, test_keys));
+    PetscCall(BallastCfgCheckKeys(comm, f, e, test_keys, -1, NULL, in_where(e)));
     r->ntests = i + 1;
     PetscCall(get_string(comm, f, e, "name", &t->name));
     PetscCall(get_string(comm, f, e, "measure", &meas));
@@ -316,7 +310,7 @@ PetscErrorCode BallastRegimeLoad(MPI_Comm comm, const char *path, BallastRegime 
   PetscCall(PetscFree(bytes));
   PetscCheck(okparse == CONFIG_TRUE, comm, BALLAST_ERR_USAGE, "%s:%d: %s", f, config_error_line(doc), config_error_text(doc));
   root = config_root_setting(doc);
-  PetscCall(check_keys(comm, f, root, top_keys));
+  PetscCall(BallastCfgCheckKeys(comm, f, root, top_keys, -1, NULL, in_where(root)));
   PetscCall(get_string(comm, f, root, "name", &r->name));
   PetscCall(get_string(comm, f, root, "version", &r->version));
   PetscCall(get_string(comm, f, root, "source", &r->source));
@@ -327,7 +321,7 @@ PetscErrorCode BallastRegimeLoad(MPI_Comm comm, const char *path, BallastRegime 
   PetscCall(get_tenors(comm, f, root, "key_tenors", &r->nkey, &r->key_tenor));
   PetscCall(parse_tests(comm, f, root, r));
   PetscCall(member(comm, f, root, "aggregation", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
-  PetscCall(check_keys(comm, f, g, agg_keys));
+  PetscCall(BallastCfgCheckKeys(comm, f, g, agg_keys, -1, NULL, in_where(g)));
   PetscCall(get_number(comm, f, g, "loss_weight", &r->loss_weight));
   PetscCall(get_number(comm, f, g, "gain_weight", &r->gain_weight));
   PetscCheck(r->loss_weight >= 0 && r->gain_weight >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: aggregation weights must be >= 0", f, BallastCfgLine(g));
