@@ -9,6 +9,7 @@
 #include <ballast/behaviour.h>
 #include <ballast/io.h>
 #include "cfg_util.h"
+#include "regime_sections.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -90,13 +91,12 @@ static const char *cap_keys[]     = {"core_share_max", "average_maturity_max_yea
 static const double default_lower[4] = {0.0, 0.0, 1.0, -0.10};
 static const double default_upper[4] = {1.0, 1.0, 5000.0, 0.10};
 
-PetscErrorCode BallastNMDCapsLoad(MPI_Comm comm, const BallastRegime *regime, BallastNMDCaps *caps)
+/* Called by BallastRegimeLoad on the regime's document (regime_sections.h). */
+PetscErrorCode BallastCfgNMDCapsParse(MPI_Comm comm, const char *file, config_setting_t *root, BallastNMDCaps *caps)
 {
-  Ctx               x = {comm, regime ? regime->path : "regime"};
-  config_setting_t *root, *g, *e;
+  Ctx               x = {comm, file ? file : "regime"};
+  config_setting_t *g, *e;
   PetscFunctionBeginUser;
-  PetscCheck(regime && regime->doc, comm, BALLAST_ERR_USAGE, "deposit behaviour segments need a regime file with an nmd section (run configuration key 'regime')");
-  root = config_root_setting((config_t *)regime->doc);
   PetscCall(member(&x, root, "nmd", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
   PetscCall(BallastCfgCheckKeys(x.comm, x.file, g, nmd_keys, -1, NULL, NULL));
   for (int k = 0; k < BALLAST_NMD_NCAT; k++) {
@@ -105,6 +105,17 @@ PetscErrorCode BallastNMDCapsLoad(MPI_Comm comm, const BallastRegime *regime, Ba
     PetscCall(get_number(&x, e, "core_share_max", PETSC_TRUE, 0.0, 1.0, &caps->core_share_max[k], NULL));
     PetscCall(get_number(&x, e, "average_maturity_max_years", PETSC_TRUE, 0.0, 50.0, &caps->average_maturity_max[k], NULL));
   }
+  PetscFunctionReturn(0);
+}
+
+/* The regime parsed its nmd section at load time (plain data in regime->nmd); an absent or bad
+ * section gives now the error it gave then, naming the regime file and line. */
+PetscErrorCode BallastNMDCapsLoad(MPI_Comm comm, const BallastRegime *regime, BallastNMDCaps *caps)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(regime && (regime->nmd || regime->nmd_status), comm, BALLAST_ERR_USAGE, "deposit behaviour segments need a regime file with an nmd section (run configuration key 'regime')");
+  PetscCheck(!regime->nmd_status, comm, regime->nmd_status, "%s", regime->nmd_error);
+  *caps = *regime->nmd;
   PetscFunctionReturn(0);
 }
 

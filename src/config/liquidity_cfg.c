@@ -2,9 +2,11 @@
  * BallastLiquidityParams. The only place that reads them: every key is checked (unknown keys,
  * wrong types, missing keys, values out of range are BALLAST_ERR_USAGE "file:line: ..."), with
  * each setting's type checked before it is read (libconfig 1.5 lookups fail silently on a type
- * mismatch). The document is the one BallastRegimeLoad parsed (BallastRegime.doc). */
+ * mismatch). BallastRegimeLoad parses them at load time into plain data (BallastRegime.liquidity);
+ * BallastLiquidityParamsLoad hands out a copy. */
 #include <ballast/liquidity.h>
 #include "cfg_util.h"
+#include "regime_sections.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -265,19 +267,56 @@ static PetscErrorCode parse_liquidity(Ctx *x, config_setting_t *root, BallastLiq
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode BallastLiquidityParamsLoad(MPI_Comm comm, const BallastRegime *r, BallastLiquidityParams *lp)
+/* Called by BallastRegimeLoad on the regime's document (regime_sections.h). */
+PetscErrorCode BallastCfgLiquidityParse(MPI_Comm comm, const char *file, config_setting_t *root, BallastLiquidityParams *lp)
 {
   Ctx x;
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(lp, sizeof(*lp)));
-  PetscCheck(r && r->doc, comm, BALLAST_ERR_USAGE, "liquidity parameters: no regime document loaded");
   x.comm = comm;
-  x.file = r->path ? r->path : "regime";
+  x.file = file ? file : "regime";
   PetscCall(PetscStrallocpy(x.file, &lp->path));
-  config_setting_t *root = config_root_setting((config_t *)r->doc);
   PetscCall(parse_lcr(&x, root, lp));
   PetscCall(parse_nsfr(&x, root, lp));
   PetscCall(parse_liquidity(&x, root, lp));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode curve_copy(const BallastLiqCurve *a, BallastLiqCurve *b)
+{
+  PetscFunctionBeginUser;
+  b->n = a->n;
+  PetscCall(PetscMalloc2(a->n, &b->day, a->n, &b->cum));
+  PetscCall(PetscArraycpy(b->day, a->day, a->n));
+  PetscCall(PetscArraycpy(b->cum, a->cum, a->n));
+  PetscFunctionReturn(0);
+}
+
+/* The regime parsed these sections at load time (plain data in r->liquidity); a section that was
+ * absent or bad gives now the error it gave then, naming the regime file and line. */
+PetscErrorCode BallastLiquidityParamsLoad(MPI_Comm comm, const BallastRegime *r, BallastLiquidityParams *lp)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(lp, sizeof(*lp)));
+  PetscCheck(r && (r->liquidity || r->liquidity_status), comm, BALLAST_ERR_USAGE, "liquidity parameters: no regime document loaded");
+  PetscCheck(!r->liquidity_status, comm, r->liquidity_status, "%s", r->liquidity_error);
+  const BallastLiquidityParams *a = r->liquidity;
+  *lp                             = *a;
+  lp->path                        = NULL;
+  lp->bucket_end                  = NULL;
+  lp->scen                        = NULL;
+  PetscCall(PetscStrallocpy(a->path, &lp->path));
+  PetscCall(PetscMalloc1(a->nbucket, &lp->bucket_end));
+  PetscCall(PetscArraycpy(lp->bucket_end, a->bucket_end, a->nbucket));
+  PetscCall(PetscCalloc1(a->nscen, &lp->scen));
+  for (PetscInt i = 0; i < a->nscen; i++) {
+    const BallastLiqScenario *sa = &a->scen[i];
+    BallastLiqScenario       *sb = &lp->scen[i];
+    *sb                          = *sa;
+    PetscCall(PetscStrallocpy(sa->name, &sb->name));
+    for (int k = 0; k < BALLAST_LIQ_DEP_COUNT; k++) PetscCall(curve_copy(&sa->runoff[k], &sb->runoff[k]));
+    for (int k = 0; k < BALLAST_LIQ_FAC_COUNT; k++) PetscCall(curve_copy(&sa->drawdown[k], &sb->drawdown[k]));
+  }
   PetscFunctionReturn(0);
 }
 

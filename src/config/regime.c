@@ -5,6 +5,7 @@
 #include <ballast/regime.h>
 #include <ballast/scenario.h>
 #include "cfg_util.h"
+#include "regime_sections.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +14,8 @@
 static const char *reg_names[BALLAST_REG_COUNT + 1] = {"parallel_up", "parallel_down", "steepener", "flattener", "short_up", "short_down", NULL};
 
 /* Top-level keys. Sections owned by other modules' regime parameters (deposit caps, LCR/NSFR
- * factors, run-off rates) are listed so that they pass here; their parsers check them via r->doc. */
+ * factors, run-off rates) are listed so that they pass here; their parsers (regime_sections.h)
+ * check them at load time. */
 static const char *top_keys[]      = {"name", "version", "source", "shocks", "scenarios", "lower_bound", "buckets", "key_tenors", "outlier_tests", "aggregation",
                                       "nmd", "lcr", "nsfr", "liquidity", "behaviour", NULL};
 static const char *shocks_keys[]   = {"short_decay_years", "currencies", "default_currency", NULL};
@@ -289,12 +291,58 @@ static PetscErrorCode parse_tests(MPI_Comm comm, const char *f, config_setting_t
   PetscFunctionReturn(0);
 }
 
+/* Runs a section parser under the return error handler and keeps its outcome: status and
+ * message (the section's error is returned later by the loader that needs the section). */
+static PetscErrorCode keep_error(PetscErrorCode ierr, PetscErrorCode *status, char *msg, size_t mlen)
+{
+  const char *text = NULL;
+  char       *spec = NULL;
+  PetscFunctionBeginUser;
+  *status = ierr;
+  if (!ierr) PetscFunctionReturn(0);
+  PetscErrorMessage(ierr, &text, &spec);
+  PetscCall(PetscSNPrintf(msg, mlen, "%s", spec && spec[0] ? spec : (text ? text : "failed")));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode section_liquidity(MPI_Comm comm, const char *f, config_setting_t *root, BallastRegime *r)
+{
+  BallastLiquidityParams *lp;
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&lp));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  PetscErrorCode ierr = BallastCfgLiquidityParse(comm, f, root, lp);
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(keep_error(ierr, &r->liquidity_status, r->liquidity_error, sizeof r->liquidity_error));
+  if (ierr) {
+    PetscCall(BallastLiquidityParamsDestroy(lp));
+    PetscCall(PetscFree(lp));
+  }
+  r->liquidity = lp;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode section_nmd(MPI_Comm comm, const char *f, config_setting_t *root, BallastRegime *r)
+{
+  BallastNMDCaps *caps;
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&caps));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  PetscErrorCode ierr = BallastCfgNMDCapsParse(comm, f, root, caps);
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(keep_error(ierr, &r->nmd_status, r->nmd_error, sizeof r->nmd_error));
+  if (ierr) PetscCall(PetscFree(caps));
+  r->nmd = caps;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode regime_parse(MPI_Comm comm, const char *f, config_setting_t *root, BallastRegime *r);
+
 PetscErrorCode BallastRegimeLoad(MPI_Comm comm, const char *path, BallastRegime *r)
 {
   char             *bytes;
   size_t            len;
   config_t         *doc;
-  config_setting_t *root, *g;
   const char       *f = path;
 
   PetscFunctionBeginUser;
@@ -305,11 +353,26 @@ PetscErrorCode BallastRegimeLoad(MPI_Comm comm, const char *path, BallastRegime 
   PetscCall(BallastSHA256Buffer(bytes, len, r->sha256));
   PetscCall(PetscNew(&doc));
   config_init(doc);
-  r->doc      = doc; /* freed by BallastRegimeDestroy, also after a failed load */
   int okparse = config_read_string(doc, bytes);
   PetscCall(PetscFree(bytes));
-  PetscCheck(okparse == CONFIG_TRUE, comm, BALLAST_ERR_USAGE, "%s:%d: %s", f, config_error_line(doc), config_error_text(doc));
-  root = config_root_setting(doc);
+  PetscErrorCode ierr = okparse == CONFIG_TRUE ? regime_parse(comm, f, config_root_setting(doc), r) : 0;
+  /* the document lives only during the load */
+  int  eline = config_error_line(doc);
+  char etext[256];
+  PetscCall(PetscSNPrintf(etext, sizeof etext, "%s", config_error_text(doc) ? config_error_text(doc) : "syntax error"));
+  config_destroy(doc);
+  PetscCall(PetscFree(doc));
+  PetscCheck(okparse == CONFIG_TRUE, comm, BALLAST_ERR_USAGE, "%s:%d: %s", f, eline, etext);
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+/* Every section of the regime document into r (the caller owns the document). */
+static PetscErrorCode regime_parse(MPI_Comm comm, const char *f, config_setting_t *root, BallastRegime *r)
+{
+  config_setting_t *g;
+
+  PetscFunctionBeginUser;
   PetscCall(BallastCfgCheckKeys(comm, f, root, top_keys, -1, NULL, in_where(root)));
   PetscCall(get_string(comm, f, root, "name", &r->name));
   PetscCall(get_string(comm, f, root, "version", &r->version));
@@ -325,6 +388,8 @@ PetscErrorCode BallastRegimeLoad(MPI_Comm comm, const char *path, BallastRegime 
   PetscCall(get_number(comm, f, g, "loss_weight", &r->loss_weight));
   PetscCall(get_number(comm, f, g, "gain_weight", &r->gain_weight));
   PetscCheck(r->loss_weight >= 0 && r->gain_weight >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: aggregation weights must be >= 0", f, BallastCfgLine(g));
+  PetscCall(section_liquidity(comm, f, root, r));
+  PetscCall(section_nmd(comm, f, root, r));
   PetscFunctionReturn(0);
 }
 
@@ -344,10 +409,11 @@ PetscErrorCode BallastRegimeDestroy(BallastRegime *r)
     PetscCall(PetscFree(r->test[i].scenarios));
   }
   PetscCall(PetscFree(r->test));
-  if (r->doc) {
-    config_destroy((config_t *)r->doc);
-    PetscCall(PetscFree(r->doc));
+  if (r->liquidity) {
+    PetscCall(BallastLiquidityParamsDestroy(r->liquidity));
+    PetscCall(PetscFree(r->liquidity));
   }
+  PetscCall(PetscFree(r->nmd));
   PetscCall(PetscMemzero(r, sizeof(*r)));
   PetscFunctionReturn(0);
 }
