@@ -78,20 +78,8 @@ PetscErrorCode BallastCmdEvents(int argc, char **argv)
   }
   /* small, serial work: rank 0 reads and prints; then every rank learns its status, so the
    * command exits the same way on every rank (design.md invariant 5) */
-  int  st = 0;
-  char msg[512] = "";
-  if (rank == 0) {
-    PetscErrorCode ierr = events_actus_serial(file, want);
-    if (ierr) {
-      const char *text;
-      char       *spec = NULL;
-      PetscErrorMessage(ierr, &text, &spec);
-      snprintf(msg, sizeof msg, "%s", spec ? spec : "failed");
-      st = ierr;
-    }
-  }
-  PetscCallMPI(MPI_Bcast(&st, 1, MPI_INT, 0, PETSC_COMM_WORLD));
-  PetscCallMPI(MPI_Bcast(msg, sizeof msg, MPI_CHAR, 0, PETSC_COMM_WORLD));
-  PetscCheck(!st, PETSC_COMM_WORLD, (PetscErrorCode)st, "%s", msg);
+  PetscErrorCode ierr = 0;
+  if (rank == 0) ierr = events_actus_serial(file, want);
+  PetscCall(BallastAgreeError(PETSC_COMM_WORLD, ierr, NULL));
   PetscFunctionReturn(0);
 }

@@ -53,3 +53,19 @@ PetscErrorCode BallastBehHistoryFree(BallastBehHistory *h)
   PetscCall(PetscMemzero(h, sizeof *h));
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode BallastBehaviourDestroy(BallastBehaviour *b)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; b->seg && i < b->nseg; i++) {
+    PetscCall(PetscFree(b->seg[i].history_path));
+    if (b->seg[i].hist) {
+      PetscCall(BallastBehHistoryFree(b->seg[i].hist));
+      PetscCall(PetscFree(b->seg[i].hist));
+    }
+  }
+  PetscCall(PetscFree(b->seg));
+  PetscCall(PetscFree(b->file));
+  PetscCall(PetscMemzero(b, sizeof *b));
+  PetscFunctionReturn(0);
+}

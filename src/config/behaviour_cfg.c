@@ -309,19 +309,3 @@ PetscErrorCode BallastBehaviourLoad(MPI_Comm comm, const BallastConfig *cfg, con
   PetscCall(BallastAgreeError(comm, bad ? BALLAST_ERR_INPUT : 0, bad ? msg : NULL));
   PetscFunctionReturn(0);
 }
-
-PetscErrorCode BallastBehaviourDestroy(BallastBehaviour *b)
-{
-  PetscFunctionBeginUser;
-  for (PetscInt i = 0; b->seg && i < b->nseg; i++) {
-    PetscCall(PetscFree(b->seg[i].history_path));
-    if (b->seg[i].hist) {
-      PetscCall(BallastBehHistoryFree(b->seg[i].hist));
-      PetscCall(PetscFree(b->seg[i].hist));
-    }
-  }
-  PetscCall(PetscFree(b->seg));
-  PetscCall(PetscFree(b->file));
-  PetscCall(PetscMemzero(b, sizeof *b));
-  PetscFunctionReturn(0);
-}
