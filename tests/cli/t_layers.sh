@@ -18,8 +18,10 @@
 # is itself tested. The link side (CMakeLists.txt, ballast_numeric_linkcheck) was tried with an
 # `nc_open` call added to src/engine/project.c: the build stopped with "undefined reference to
 # `nc_open'"; test 4 checks the check program was linked, test 5 the archive's undefined symbols.
+# Test 6 keeps each format in its own layer (tried: `#include <libconfig.h>` in src/io/csv.c made
+# it fail naming "src/io/csv.c:2").
 source "$(dirname "$0")/tap.sh"
-plan 5
+plan 6
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 numeric_dirs="engine market scenario behaviour metrics liquidity projection"
@@ -97,4 +99,9 @@ if [ -f "$lib" ] && command -v nm > /dev/null; then
 else
   ok 1 "libballast_numeric.a exists ($lib)"
 fi
+# 6. each format stays in its layer: libconfig only in src/config, jansson and NetCDF only in src/io
+( cd "$BALLAST_SOURCE_DIR" && grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](libconfig\.h|jansson\.h|netcdf[^">]*\.h)' -r src include --include='*.c' --include='*.h' ) |
+  awk -F: '($3 ~ /libconfig/ && $1 !~ /^src\/config\//) || ($3 ~ /jansson|netcdf/ && $1 !~ /^src\/io\//)' > "$work/outside"
+[ ! -s "$work/outside" ]; ok $? "libconfig.h only in src/config, jansson.h and netcdf*.h only in src/io"
+sed 's/^/#   /' "$work/outside"
 exit $((_tap_fail > 0))
