@@ -2,8 +2,9 @@
  * a refinancing-incentive S-curve), non-maturity deposits (core/non-core split under the regime's
  * caps and a replicating portfolio of rolling tranches) and term-deposit early redemption.
  *
- * Life cycle: BallastBehaviourLoad (src/config/behaviour_cfg.c: the run configuration's `behaviour`
- * section, the regime's `nmd` caps, and on each segment's owner rank the segment's history CSV),
+ * Life cycle: BallastBehaviourLoad (include/ballast/config.h, src/config/behaviour_cfg.c: the run
+ * configuration's `behaviour` section, the regime's `nmd` caps, and on each segment's owner rank the
+ * segment's history CSV, src/io/history_csv.c),
  * BallastBehaviourCalibrate (src/behaviour/calibrate.c: one distributed TAO problem per model kind
  * on the communicator, every rank gets every segment's result), BallastBehaviourAddResults
  * (variables over the `segment` dimension), the projection helpers below (plain functions of a
@@ -17,7 +18,6 @@
 #define BALLAST_BEHAVIOUR_H
 
 #include <ballast/ballast.h>
-#include <ballast/config.h>
 #include <ballast/date.h>
 #include <ballast/regime.h>
 #include <ballast/results.h>
@@ -30,13 +30,13 @@ typedef enum { BALLAST_NMD_RETAIL_TRANSACTIONAL, BALLAST_NMD_RETAIL_NON_TRANSACT
 #define BALLAST_BEH_MAX_TENORS 24
 #define BALLAST_BEH_NAME_LEN   64
 
-/* "prepayment", "deposit", "early_redemption"; "retail_transactional", ... Not collective. */
+/* "prepayment", "deposit", "early_redemption"; "retail_transactional", ... (src/behaviour/segments.c). Not collective. */
 const char *BallastBehModelName(BallastBehModel m);
 const char *BallastNMDCategoryName(BallastNMDCategory c);
 
 /* Regime caps on core deposits (BCBS d368 Table 2 and the EU equivalent): per category, the largest
  * core share of the balance and the largest average maturity of the core tranches (years). */
-typedef struct {
+typedef struct BallastNMDCaps {
   double core_share_max[BALLAST_NMD_NCAT];
   double average_maturity_max[BALLAST_NMD_NCAT];
 } BallastNMDCaps;
@@ -98,14 +98,6 @@ typedef struct {
   char              *file;                    /* the configuration file (messages) */
 } BallastBehaviour;
 
-/* Collective. Parses the `behaviour` section of the run configuration (absent = no segment) and the
- * regime's `nmd` caps (`regime` may be NULL when no segment is a deposit segment), assigns the
- * calibrated segments to ranks (BallastBehaviourOwner) and reads each history on its owner rank.
- * Configuration errors: BALLAST_ERR_USAGE "file:line: ..."; history file errors: BALLAST_ERR_INPUT
- * "file:line: ..." (every rank returns the same code). */
-PetscErrorCode BallastBehaviourLoad(MPI_Comm comm, const BallastConfig *cfg, const BallastRegime *regime, BallastBehaviour *b);
-/* Collective. The regime's `nmd` section (BALLAST_ERR_USAGE "file:line: ..." when absent or bad). */
-PetscErrorCode BallastNMDCapsLoad(MPI_Comm comm, const BallastRegime *regime, BallastNMDCaps *caps);
 /* Not collective. Frees everything and zeroes the struct. */
 PetscErrorCode BallastBehaviourDestroy(BallastBehaviour *b);
 /* Not collective. Rank (of `size`) owning segment `i` of b: the calibrated segments of one model

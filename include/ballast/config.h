@@ -7,7 +7,9 @@
 #define BALLAST_CONFIG_H
 
 #include <ballast/ballast.h>
+#include <ballast/behaviour.h>
 #include <ballast/date.h>
+#include <ballast/regime.h>
 
 typedef struct {
   char  *path;          /* as given */
@@ -37,7 +39,8 @@ typedef struct {
   /* user scenarios (config key user_scenarios), BallastScenarioDef[nuser] (include/ballast/scenario.h) */
   PetscInt nuser;
   void    *user;
-  /* the parsed libconfig document, for modules that read their own sections (src/config only) */
+  /* the parsed libconfig document: private to src/config (BallastBehaviourLoad reads its
+   * `behaviour` section); the numerical core never sees a BallastConfig */
   void *doc;
 } BallastConfig;
 
@@ -47,5 +50,15 @@ PetscErrorCode BallastConfigLoad(MPI_Comm comm, const char *path, BallastConfig 
 PetscErrorCode BallastConfigDestroy(BallastConfig *cfg);
 /* Discount curve configured for a currency code, NULL if none. Not collective. */
 const char *BallastConfigDiscountCurve(const BallastConfig *cfg, const char *ccy);
+
+/* ---- loaders of the numerical core's plain structs from configuration (src/config) */
+/* Collective. Parses the `behaviour` section of the run configuration (absent = no segment) and the
+ * regime's `nmd` caps (`regime` may be NULL when no segment is a deposit segment), assigns the
+ * calibrated segments to ranks (BallastBehaviourOwner) and reads each history on its owner rank.
+ * Configuration errors: BALLAST_ERR_USAGE "file:line: ..."; history file errors: BALLAST_ERR_INPUT
+ * "file:line: ..." (every rank returns the same code). */
+PetscErrorCode BallastBehaviourLoad(MPI_Comm comm, const BallastConfig *cfg, const BallastRegime *regime, BallastBehaviour *b);
+/* Collective. The regime's `nmd` section (BALLAST_ERR_USAGE "file:line: ..." when absent or bad). */
+PetscErrorCode BallastNMDCapsLoad(MPI_Comm comm, const BallastRegime *regime, BallastNMDCaps *caps);
 
 #endif

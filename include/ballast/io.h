@@ -27,4 +27,9 @@ PetscErrorCode BallastCurvesRead(MPI_Comm comm, const char *path, BallastMarketD
  * every rank returns BALLAST_ERR_INPUT after rank 0 printed the messages. */
 PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, const BallastMarketData *m, BallastContracts *cs);
 
+/* Not collective (src/io/history_csv.c). Reads the history CSV of behaviour segment s
+ * (s->history_path) into s->hist. On a data error *bad = 1 and msg holds "file:line:col: ..."
+ * (the caller agrees on it with BallastAgreeError); otherwise *bad = 0. */
+PetscErrorCode BallastBehHistoryRead(BallastBehSegment *s, char *msg, size_t mlen, int *bad);
+
 #endif

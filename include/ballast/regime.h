@@ -2,7 +2,8 @@
  * six IRRBB scenario coefficients, the post-shock lower bound, the 19 time buckets, key tenors,
  * behavioural scalars, outlier-test thresholds and aggregation weights (design.md invariant 7:
  * code knows formulas, the regime file knows numbers). Loaded by src/config/regime.c from a
- * libconfig file (format: config/regimes/README.md); the numerical core sees only this struct.
+ * libconfig file (format: config/regimes/README.md), every section at load time; the struct is
+ * plain data (no parsed document) and the numerical core sees only it.
  *
  * Units: every rate or shock here is a decimal (1 bp = 1e-4), converted from the file's bp;
  * times are years (ACT/365F from the as-of date); thresholds are fractions of Tier 1. */
@@ -101,7 +102,17 @@ typedef struct {
 
   double loss_weight, gain_weight;        /* delta_eve_weighted: w = loss_weight for losses, gain_weight for gains */
 
-  void *doc; /* the parsed libconfig document, for src/config parsers of other regime sections only */
+  /* Sections of other modules' parameters, parsed at load time into plain data (the regime keeps
+   * no document). A section that is absent or bad does not fail the load, since a run may not need
+   * it: its status and message ("file:line: ...") are kept and returned by the loader that needs
+   * it (BallastLiquidityParamsLoad, include/ballast/liquidity.h; BallastNMDCapsLoad,
+   * include/ballast/config.h). */
+  struct BallastLiquidityParams *liquidity;  /* lcr, nsfr, liquidity; NULL when liquidity_status != 0 */
+  PetscErrorCode                 liquidity_status;
+  char                           liquidity_error[1024];
+  struct BallastNMDCaps         *nmd;        /* nmd deposit caps; NULL when nmd_status != 0 */
+  PetscErrorCode                 nmd_status;
+  char                           nmd_error[1024];
 } BallastRegime;
 
 /* Collective. Rank 0 reads `path` and broadcasts the bytes; every rank parses them, so all ranks

@@ -9,6 +9,7 @@
 #include <ballast/behaviour.h>
 #include <ballast/io.h>
 #include "cfg_util.h"
+#include "regime_sections.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -22,20 +23,6 @@ typedef struct {
 
 
 
-static PetscErrorCode check_keys(Ctx *x, config_setting_t *grp, const char *const *allowed)
-{
-  PetscFunctionBeginUser;
-  int n = config_setting_length(grp);
-  for (int i = 0; i < n; i++) {
-    config_setting_t *s     = config_setting_get_elem(grp, (unsigned)i);
-    const char       *nm    = config_setting_name(s);
-    PetscBool         found = PETSC_FALSE;
-    for (int k = 0; allowed[k]; k++)
-      if (nm && !strcmp(nm, allowed[k])) found = PETSC_TRUE;
-    PetscCheck(found, x->comm, BALLAST_ERR_USAGE, "%s:%d: unknown key '%s' in %s", x->file, BallastCfgLine(s), nm ? nm : "?", BallastCfgPath(grp));
-  }
-  PetscFunctionReturn(0);
-}
 
 static int    is_number(int t) { return t == CONFIG_TYPE_FLOAT || t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64; }
 static double number_of(const config_setting_t *s) { return config_setting_type(s) == CONFIG_TYPE_FLOAT ? config_setting_get_float(s) : (double)config_setting_get_int64(s); }
@@ -98,29 +85,37 @@ static const char *redeem_keys[]  = {"name", "model", "rate", "history", NULL};
 static const char *nmd_keys[]     = {"retail_transactional", "retail_non_transactional", "wholesale", NULL};
 static const char *cap_keys[]     = {"core_share_max", "average_maturity_max_years", NULL};
 
-const char *BallastBehModelName(BallastBehModel m) { return m >= 0 && m < BALLAST_BEH_NMODELS ? model_names[m] : NULL; }
-const char *BallastNMDCategoryName(BallastNMDCategory c) { return c >= 0 && c < BALLAST_NMD_NCAT ? nmd_names[c] : NULL; }
 
 /* S-curve calibration bounds (a, b, c, d) unless configured: CPRs in [0, 1], a steepness up to
  * 5000 per unit of incentive (50 per percentage point) and a midpoint within +-10 percentage points. */
 static const double default_lower[4] = {0.0, 0.0, 1.0, -0.10};
 static const double default_upper[4] = {1.0, 1.0, 5000.0, 0.10};
 
-PetscErrorCode BallastNMDCapsLoad(MPI_Comm comm, const BallastRegime *regime, BallastNMDCaps *caps)
+/* Called by BallastRegimeLoad on the regime's document (regime_sections.h). */
+PetscErrorCode BallastCfgNMDCapsParse(MPI_Comm comm, const char *file, config_setting_t *root, BallastNMDCaps *caps)
 {
-  Ctx               x = {comm, regime ? regime->path : "regime"};
-  config_setting_t *root, *g, *e;
+  Ctx               x = {comm, file ? file : "regime"};
+  config_setting_t *g, *e;
   PetscFunctionBeginUser;
-  PetscCheck(regime && regime->doc, comm, BALLAST_ERR_USAGE, "deposit behaviour segments need a regime file with an nmd section (run configuration key 'regime')");
-  root = config_root_setting((config_t *)regime->doc);
   PetscCall(member(&x, root, "nmd", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
-  PetscCall(check_keys(&x, g, nmd_keys));
+  PetscCall(BallastCfgCheckKeys(x.comm, x.file, g, nmd_keys, -1, NULL, NULL));
   for (int k = 0; k < BALLAST_NMD_NCAT; k++) {
     PetscCall(member(&x, g, nmd_names[k], CONFIG_TYPE_GROUP, PETSC_TRUE, &e));
-    PetscCall(check_keys(&x, e, cap_keys));
+    PetscCall(BallastCfgCheckKeys(x.comm, x.file, e, cap_keys, -1, NULL, NULL));
     PetscCall(get_number(&x, e, "core_share_max", PETSC_TRUE, 0.0, 1.0, &caps->core_share_max[k], NULL));
     PetscCall(get_number(&x, e, "average_maturity_max_years", PETSC_TRUE, 0.0, 50.0, &caps->average_maturity_max[k], NULL));
   }
+  PetscFunctionReturn(0);
+}
+
+/* The regime parsed its nmd section at load time (plain data in regime->nmd); an absent or bad
+ * section gives now the error it gave then, naming the regime file and line. */
+PetscErrorCode BallastNMDCapsLoad(MPI_Comm comm, const BallastRegime *regime, BallastNMDCaps *caps)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(regime && (regime->nmd || regime->nmd_status), comm, BALLAST_ERR_USAGE, "deposit behaviour segments need a regime file with an nmd section (run configuration key 'regime')");
+  PetscCheck(!regime->nmd_status, comm, regime->nmd_status, "%s", regime->nmd_error);
+  *caps = *regime->nmd;
   PetscFunctionReturn(0);
 }
 
@@ -158,7 +153,7 @@ static PetscErrorCode parse_prepayment(Ctx *x, const BallastConfig *cfg, config_
   config_setting_t *t;
   PetscBool         set[4], lset, uset;
   PetscFunctionBeginUser;
-  PetscCall(check_keys(x, e, prepay_keys));
+  PetscCall(BallastCfgCheckKeys(x->comm, x->file, e, prepay_keys, -1, NULL, NULL));
   PetscCall(member(x, e, "type", CONFIG_TYPE_STRING, PETSC_TRUE, &t));
   const char *type = config_setting_get_string(t);
   PetscCall(get_history(x, cfg, e, s));
@@ -196,7 +191,7 @@ static PetscErrorCode parse_deposit(Ctx *x, const BallastConfig *cfg, const Ball
   int               cat, nw = 0;
   PetscBool         wset, fset;
   PetscFunctionBeginUser;
-  PetscCall(check_keys(x, e, deposit_keys));
+  PetscCall(BallastCfgCheckKeys(x->comm, x->file, e, deposit_keys, -1, NULL, NULL));
   if (!b->have_caps) {
     PetscCall(BallastNMDCapsLoad(x->comm, regime, &b->caps));
     b->have_caps = PETSC_TRUE;
@@ -254,227 +249,12 @@ static PetscErrorCode parse_redemption(Ctx *x, const BallastConfig *cfg, config_
 {
   PetscBool set;
   PetscFunctionBeginUser;
-  PetscCall(check_keys(x, e, redeem_keys));
+  PetscCall(BallastCfgCheckKeys(x->comm, x->file, e, redeem_keys, -1, NULL, NULL));
   PetscCall(get_history(x, cfg, e, s));
   PetscCall(get_number(x, e, "rate", PETSC_FALSE, 0.0, 1.0, &s->rate, &set));
   PetscCheck(set != (s->history_path != NULL), x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: an early redemption segment needs exactly one of 'rate' (fixed) and 'history' (estimated)", x->file,
              BallastCfgLine(e), BallastCfgPath(e));
   PetscFunctionReturn(0);
-}
-
-/* ------------------------------------------------------------------ histories */
-static int parse_double(const char *s, double *v)
-{
-  char *end;
-  errno = 0;
-  *v    = strtod(s, &end);
-  if (end == s || errno) return -1;
-  while (*end == ' ') end++;
-  return *end || !isfinite(*v) ? -1 : 0;
-}
-
-PetscErrorCode BallastBehHistoryAlloc(BallastBehModel model, PetscInt n, PetscInt ntenor, BallastBehHistory *h)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscMemzero(h, sizeof *h));
-  h->n      = n;
-  h->ntenor = ntenor;
-  PetscCall(PetscCalloc1(n, &h->date));
-  if (model == BALLAST_BEH_PREPAYMENT) PetscCall(PetscCalloc3(n, &h->contract_rate, n, &h->market_rate, n, &h->cpr));
-  if (model == BALLAST_BEH_DEPOSIT) PetscCall(PetscCalloc3(n * ntenor, &h->market, n, &h->deposit_rate, n, &h->balance));
-  if (model == BALLAST_BEH_EARLY_REDEMPTION) PetscCall(PetscCalloc3(n, &h->balance, n, &h->redeemed, 1, &h->market));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode BallastBehHistoryFree(BallastBehHistory *h)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscFree(h->date));
-  if (h->contract_rate) PetscCall(PetscFree3(h->contract_rate, h->market_rate, h->cpr));
-  else if (h->deposit_rate) PetscCall(PetscFree3(h->market, h->deposit_rate, h->balance));
-  else if (h->redeemed) PetscCall(PetscFree3(h->balance, h->redeemed, h->market));
-  PetscCall(PetscMemzero(h, sizeof *h));
-  PetscFunctionReturn(0);
-}
-
-#define HMAXCOL 64
-
-/* Not collective. Reads the history of segment s; on a data error returns 1 with msg "file:line: ...". */
-static PetscErrorCode history_read(BallastBehSegment *s, char *msg, size_t mlen, int *bad)
-{
-  const char *f = s->history_path;
-  FILE       *fp;
-  char       *buf = NULL, *fields[HMAXCOL];
-  int         col[HMAXCOL], errcol, nf;
-  long        len;
-  PetscFunctionBeginUser;
-  *bad = 1;
-  fp   = fopen(f, "rb");
-  if (!fp) {
-    snprintf(msg, mlen, "%s: cannot open the history of behaviour segment '%s': %s", f, s->name, strerror(errno));
-    PetscFunctionReturn(0);
-  }
-  fseek(fp, 0, SEEK_END);
-  len = ftell(fp);
-  fseek(fp, 0, SEEK_SET);
-  PetscCall(PetscMalloc1(len + 1, &buf));
-  size_t got = fread(buf, 1, (size_t)len, fp);
-  fclose(fp);
-  buf[got] = 0;
-  /* count data lines */
-  PetscInt nlines = 0;
-  for (char *p = buf; *p; p++) nlines += *p == '\n';
-  if (got && buf[got - 1] != '\n') nlines++;
-  /* header */
-  char *line = buf, *next = strchr(line, '\n');
-  if (next) *next++ = 0;
-  size_t ll = strlen(line);
-  if (ll && line[ll - 1] == '\r') line[ll - 1] = 0;
-  nf = BallastCSVSplit(line, fields, col, HMAXCOL, &errcol);
-  int idate = -1, ic1 = -1, ic2 = -1, ic3 = -1, itenor[HMAXCOL], ntenor = 0, tmonths[HMAXCOL];
-  if (nf < 0) {
-    snprintf(msg, mlen, "%s:1:%d: bad CSV header", f, errcol);
-    goto done;
-  }
-  for (int k = 0; k < nf; k++) {
-    const char *c = fields[k];
-    int         n;
-    char        unit;
-    if (!strcmp(c, "date")) idate = k;
-    else if (s->model == BALLAST_BEH_PREPAYMENT && !strcmp(c, "contract_rate")) ic1 = k;
-    else if (s->model == BALLAST_BEH_PREPAYMENT && !strcmp(c, "market_rate")) ic2 = k;
-    else if (s->model == BALLAST_BEH_PREPAYMENT && !strcmp(c, "cpr")) ic3 = k;
-    else if (s->model != BALLAST_BEH_PREPAYMENT && !strcmp(c, "balance")) ic1 = k;
-    else if (s->model == BALLAST_BEH_DEPOSIT && !strcmp(c, "deposit_rate")) ic2 = k;
-    else if (s->model == BALLAST_BEH_EARLY_REDEMPTION && !strcmp(c, "redeemed")) ic2 = k;
-    else if (s->model == BALLAST_BEH_DEPOSIT && !strncmp(c, "market_", 7) && !BallastTenorParse(c + 7, &n, &unit) && (unit == 'M' || unit == 'Y') && n > 0 && ntenor < BALLAST_BEH_MAX_TENORS) {
-      itenor[ntenor]    = k;
-      tmonths[ntenor++] = unit == 'Y' ? 12 * n : n;
-    } else {
-      snprintf(msg, mlen, "%s:1:%d: unexpected column '%s' in the history of %s segment '%s' (expected %s)", f, col[k], c, model_names[s->model], s->name,
-               s->model == BALLAST_BEH_PREPAYMENT ? "date,contract_rate,market_rate,cpr" : s->model == BALLAST_BEH_DEPOSIT ? "date,balance,deposit_rate,market_<tenor>..." : "date,balance,redeemed");
-      goto done;
-    }
-  }
-  if (idate < 0 || ic1 < 0 || ic2 < 0 || (s->model == BALLAST_BEH_PREPAYMENT && ic3 < 0)) {
-    snprintf(msg, mlen, "%s:1: the history of %s segment '%s' lacks a column (needs %s)", f, model_names[s->model], s->name,
-             s->model == BALLAST_BEH_PREPAYMENT ? "date, contract_rate, market_rate, cpr" : s->model == BALLAST_BEH_DEPOSIT ? "date, balance, deposit_rate" : "date, balance, redeemed");
-    goto done;
-  }
-  /* every tranche tenor needs its market rate column */
-  int map[BALLAST_BEH_MAX_TENORS];
-  if (s->model == BALLAST_BEH_DEPOSIT)
-    for (PetscInt j = 0; j < s->ntenor; j++) {
-      map[j] = -1;
-      for (int k = 0; k < ntenor; k++)
-        if (tmonths[k] == s->tenor_months[j]) map[j] = k;
-      if (map[j] < 0) {
-        snprintf(msg, mlen, "%s:1: no column market_%s for tranche %s of deposit segment '%s'", f, s->tenor_text[j], s->tenor_text[j], s->name);
-        goto done;
-      }
-    }
-  PetscCall(PetscNew(&s->hist));
-  PetscCall(BallastBehHistoryAlloc(s->model, nlines, s->model == BALLAST_BEH_DEPOSIT ? s->ntenor : 0, s->hist));
-  BallastBehHistory *h = s->hist;
-  for (PetscInt j = 0; j < s->ntenor && s->model == BALLAST_BEH_DEPOSIT; j++) h->tenor_months[j] = s->tenor_months[j];
-  PetscInt n = 0;
-  for (int lineno = 2; next && *next; lineno++) {
-    line = next;
-    next = strchr(line, '\n');
-    if (next) *next++ = 0;
-    ll = strlen(line);
-    if (ll && line[ll - 1] == '\r') line[--ll] = 0;
-    if (!ll) continue;
-    int m = BallastCSVSplit(line, fields, col, HMAXCOL, &errcol);
-    if (m != nf) {
-      snprintf(msg, mlen, "%s:%d: %d fields, the header has %d", f, lineno, m < 0 ? 0 : m, nf);
-      goto done;
-    }
-    if (BallastDateParse(fields[idate], &h->date[n]) || (n && h->date[n] <= h->date[n - 1])) {
-      snprintf(msg, mlen, "%s:%d:%d: date '%s' is not a YYYY-MM-DD date after the previous line's", f, lineno, col[idate], fields[idate]);
-      goto done;
-    }
-    for (int k = 0; k < nf; k++) {
-      double v;
-      if (k == idate) continue;
-      if (parse_double(fields[k], &v)) {
-        snprintf(msg, mlen, "%s:%d:%d: '%s' is not a number", f, lineno, col[k], fields[k]);
-        goto done;
-      }
-      if (s->model == BALLAST_BEH_PREPAYMENT) {
-        if (k == ic1) h->contract_rate[n] = v;
-        if (k == ic2) h->market_rate[n] = v;
-        if (k == ic3) {
-          if (v < 0 || v > 1) {
-            snprintf(msg, mlen, "%s:%d:%d: cpr %g is not an annual rate in [0, 1]", f, lineno, col[k], v);
-            goto done;
-          }
-          h->cpr[n] = v;
-        }
-      } else {
-        if (k == ic1) {
-          if (v <= 0) {
-            snprintf(msg, mlen, "%s:%d:%d: balance %g must be positive", f, lineno, col[k], v);
-            goto done;
-          }
-          h->balance[n] = v;
-        }
-        if (k == ic2 && s->model == BALLAST_BEH_DEPOSIT) h->deposit_rate[n] = v;
-        if (k == ic2 && s->model == BALLAST_BEH_EARLY_REDEMPTION) {
-          if (v < 0) {
-            snprintf(msg, mlen, "%s:%d:%d: redeemed %g must be >= 0", f, lineno, col[k], v);
-            goto done;
-          }
-          h->redeemed[n] = v;
-        }
-        if (s->model == BALLAST_BEH_DEPOSIT)
-          for (PetscInt j = 0; j < s->ntenor; j++)
-            if (itenor[map[j]] == k) h->market[n * s->ntenor + j] = v;
-      }
-    }
-    n++;
-  }
-  h->n = n;
-  {
-    int need = 24;
-    if (s->model == BALLAST_BEH_DEPOSIT) need = s->tenor_months[s->ntenor - 1] - 1 + 24;
-    if (n < need) {
-      snprintf(msg, mlen, "%s: %" PetscInt_FMT " months of history for segment '%s'; at least %d needed%s", f, n, s->name, need,
-               s->model == BALLAST_BEH_DEPOSIT ? " (the longest tranche's window plus two years)" : "");
-      goto done;
-    }
-  }
-  *bad = 0;
-done:
-  PetscCall(PetscFree(buf));
-  PetscFunctionReturn(0);
-}
-
-/* Collective: if any rank failed, every rank returns `code` with the message of the lowest failing rank. */
-static PetscErrorCode agree_msg(MPI_Comm comm, int bad, char *msg, size_t mlen, PetscErrorCode code)
-{
-  PetscMPIInt rank, size, who;
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscMPIInt mine = bad ? rank : size;
-  PetscCallMPI(MPI_Allreduce(&mine, &who, 1, MPI_INT, MPI_MIN, comm));
-  if (who == size) PetscFunctionReturn(0);
-  PetscCallMPI(MPI_Bcast(msg, (int)mlen, MPI_CHAR, who, comm));
-  SETERRQ(comm, code, "%s", msg);
-}
-
-PetscMPIInt BallastBehaviourOwner(const BallastBehaviour *b, PetscInt i, PetscMPIInt size)
-{
-  const BallastBehSegment *s = &b->seg[i];
-  if (!s->history_path) return -1;
-  PetscInt k = 0, K = 0;
-  for (PetscInt j = 0; j < b->nseg; j++)
-    if (b->seg[j].model == s->model && b->seg[j].history_path) {
-      if (j < i) k++;
-      K++;
-    }
-  return (PetscMPIInt)((k * (PetscInt)size) / K);
 }
 
 PetscErrorCode BallastBehaviourLoad(MPI_Comm comm, const BallastConfig *cfg, const BallastRegime *regime, BallastBehaviour *b)
@@ -491,7 +271,7 @@ PetscErrorCode BallastBehaviourLoad(MPI_Comm comm, const BallastConfig *cfg, con
   root = config_root_setting((config_t *)cfg->doc);
   PetscCall(member(&x, root, "behaviour", CONFIG_TYPE_GROUP, PETSC_FALSE, &g));
   if (!g) PetscFunctionReturn(0);
-  PetscCall(check_keys(&x, g, beh_keys));
+  PetscCall(BallastCfgCheckKeys(x.comm, x.file, g, beh_keys, -1, NULL, NULL));
   PetscCall(member(&x, g, "accept_nonconvergence", CONFIG_TYPE_BOOL, PETSC_FALSE, &a));
   if (a) b->accept_nonconvergence = config_setting_get_bool(a) ? PETSC_TRUE : PETSC_FALSE;
   PetscCall(member(&x, g, "segments", CONFIG_TYPE_LIST, PETSC_TRUE, &l));
@@ -525,30 +305,7 @@ PetscErrorCode BallastBehaviourLoad(MPI_Comm comm, const BallastConfig *cfg, con
   char msg[1024] = "";
   int  bad       = 0;
   for (PetscInt i = 0; i < b->nseg && !bad; i++)
-    if (BallastBehaviourOwner(b, i, size) == rank) PetscCall(history_read(&b->seg[i], msg, sizeof msg, &bad));
-  PetscCall(agree_msg(comm, bad, msg, sizeof msg, BALLAST_ERR_INPUT));
+    if (BallastBehaviourOwner(b, i, size) == rank) PetscCall(BallastBehHistoryRead(&b->seg[i], msg, sizeof msg, &bad));
+  PetscCall(BallastAgreeError(comm, bad ? BALLAST_ERR_INPUT : 0, bad ? msg : NULL));
   PetscFunctionReturn(0);
-}
-
-PetscErrorCode BallastBehaviourDestroy(BallastBehaviour *b)
-{
-  PetscFunctionBeginUser;
-  for (PetscInt i = 0; b->seg && i < b->nseg; i++) {
-    PetscCall(PetscFree(b->seg[i].history_path));
-    if (b->seg[i].hist) {
-      PetscCall(BallastBehHistoryFree(b->seg[i].hist));
-      PetscCall(PetscFree(b->seg[i].hist));
-    }
-  }
-  PetscCall(PetscFree(b->seg));
-  PetscCall(PetscFree(b->file));
-  PetscCall(PetscMemzero(b, sizeof *b));
-  PetscFunctionReturn(0);
-}
-
-PetscInt BallastBehaviourFind(const BallastBehaviour *b, const char *name)
-{
-  for (PetscInt i = 0; i < b->nseg; i++)
-    if (!strcmp(b->seg[i].name, name)) return i;
-  return -1;
 }

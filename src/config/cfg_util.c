@@ -29,3 +29,24 @@ const char *BallastCfgPath(const config_setting_t *s)
   }
   return b;
 }
+
+PetscErrorCode BallastCfgCheckKeys(MPI_Comm comm, const char *file, const config_setting_t *grp, const char *const *allowed, int nallowed, const char *prefix, const char *suffix)
+{
+  PetscFunctionBeginUser;
+  int n = config_setting_length(grp);
+  for (int i = 0; i < n; i++) {
+    const config_setting_t *s     = config_setting_get_elem(grp, (unsigned)i);
+    const char             *nm    = config_setting_name(s);
+    PetscBool               found = PETSC_FALSE;
+    for (int k = 0; nallowed < 0 ? allowed[k] != NULL : k < nallowed; k++)
+      if (nm && allowed[k] && !strcmp(nm, allowed[k])) found = PETSC_TRUE;
+    if (found) continue;
+    char in[300];
+    if (!suffix) {
+      snprintf(in, sizeof in, " in %s", BallastCfgPath(grp));
+      suffix = in;
+    }
+    SETERRQ(comm, BALLAST_ERR_USAGE, "%s:%d: %sunknown key '%s'%s", file, BallastCfgLine(s), prefix ? prefix : "", nm ? nm : "?", suffix);
+  }
+  PetscFunctionReturn(0);
+}

@@ -4,6 +4,7 @@
 #ifndef BALLAST_CFG_UTIL_H
 #define BALLAST_CFG_UTIL_H
 
+#include <ballast/ballast.h>
 #include <libconfig.h>
 
 /* "a number", "a string", ... for messages such as "key 'x' must be a number, not a string". */
@@ -28,5 +29,15 @@ static inline int BallastCfgLine(const config_setting_t *s) { return s ? (int)co
 /* Dotted path of a setting for messages ("lcr.outflow_rates", "behaviour.segments[2].beta");
  * "the file" for the root. Returns one of four rotating static buffers. Not thread-safe. */
 const char *BallastCfgPath(const config_setting_t *s);
+
+/* THE unknown-key check of every libconfig group (a misspelt key is never ignored silently).
+ * Every member of `grp` must be named in `allowed`: `nallowed` names, or NULL-terminated when
+ * nallowed < 0 (NULL entries are skipped). Otherwise BALLAST_ERR_USAGE
+ *   "<file>:<line>: <prefix>unknown key '<name>'<suffix>"
+ * with prefix "" when NULL and suffix " in <dotted path of grp>" when NULL (BallastCfgPath, "the
+ * file" for the root); callers whose messages name the group otherwise pass their own suffix
+ * (" in group run", " for type parallel"). Not collective by itself; every rank checks the same
+ * bytes, so all fail together. */
+PetscErrorCode BallastCfgCheckKeys(MPI_Comm comm, const char *file, const config_setting_t *grp, const char *const *allowed, int nallowed, const char *prefix, const char *suffix);
 
 #endif

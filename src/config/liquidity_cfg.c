@@ -2,9 +2,11 @@
  * BallastLiquidityParams. The only place that reads them: every key is checked (unknown keys,
  * wrong types, missing keys, values out of range are BALLAST_ERR_USAGE "file:line: ..."), with
  * each setting's type checked before it is read (libconfig 1.5 lookups fail silently on a type
- * mismatch). The document is the one BallastRegimeLoad parsed (BallastRegime.doc). */
+ * mismatch). BallastRegimeLoad parses them at load time into plain data (BallastRegime.liquidity);
+ * BallastLiquidityParamsLoad hands out a copy. */
 #include <ballast/liquidity.h>
 #include "cfg_util.h"
+#include "regime_sections.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,20 +19,6 @@ typedef struct {
 
 
 
-static PetscErrorCode check_keys(Ctx *x, config_setting_t *grp, const char *const *allowed, int nallowed)
-{
-  PetscFunctionBeginUser;
-  int n = config_setting_length(grp);
-  for (int i = 0; i < n; i++) {
-    config_setting_t *s     = config_setting_get_elem(grp, (unsigned)i);
-    const char       *nm    = config_setting_name(s);
-    PetscBool         found = PETSC_FALSE;
-    for (int k = 0; k < nallowed; k++)
-      if (nm && allowed[k] && !strcmp(nm, allowed[k])) found = PETSC_TRUE;
-    PetscCheck(found, x->comm, BALLAST_ERR_USAGE, "%s:%d: unknown key '%s' in %s", x->file, BallastCfgLine(s), nm ? nm : "?", BallastCfgPath(grp));
-  }
-  PetscFunctionReturn(0);
-}
 
 static int is_number(int t) { return t == CONFIG_TYPE_FLOAT || t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64; }
 
@@ -107,7 +95,7 @@ static PetscErrorCode get_rates(Ctx *x, config_setting_t *parent, const char *ke
   PetscCall(member(x, parent, key, CONFIG_TYPE_GROUP, &g));
   for (int k = 0; k < n; k++) allowed[k] = name(k);
   for (int k = 0; k < nextra; k++) allowed[n + k] = extra[k];
-  PetscCall(check_keys(x, g, allowed, n + nextra));
+  PetscCall(BallastCfgCheckKeys(x->comm, x->file, g, allowed, n + nextra, NULL, NULL));
   for (int k = 0; k < n; k++) PetscCall(get_range(x, g, name(k), 0.0, 1.0, &v[k]));
   if (gout) *gout = g;
   PetscFunctionReturn(0);
@@ -127,7 +115,7 @@ static PetscErrorCode get_curve(Ctx *x, config_setting_t *parent, const char *ke
   int                nd, nc;
   PetscFunctionBeginUser;
   PetscCall(member(x, parent, key, CONFIG_TYPE_GROUP, &g));
-  PetscCall(check_keys(x, g, keys, 2));
+  PetscCall(BallastCfgCheckKeys(x->comm, x->file, g, keys, 2, NULL, NULL));
   PetscCall(get_numbers(x, g, "days", -1, 1.0, 1e6, NULL, &nd, &sd));
   PetscCall(get_numbers(x, g, "cumulative", -1, 0.0, 1.0, NULL, &nc, &sc));
   PetscCheck(nd == nc, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s: days has %d values, cumulative %d; they must pair up", x->file, BallastCfgLine(g), BallastCfgPath(g), nd, nc);
@@ -151,11 +139,11 @@ static PetscErrorCode parse_lcr(Ctx *x, config_setting_t *root, BallastLiquidity
   long               days = 0;
   PetscFunctionBeginUser;
   PetscCall(member(x, root, "lcr", CONFIG_TYPE_GROUP, &g));
-  PetscCall(check_keys(x, g, keys, 7));
+  PetscCall(BallastCfgCheckKeys(x->comm, x->file, g, keys, 7, NULL, NULL));
   PetscCall(get_int(x, g, "horizon_days", 1, 366, &days));
   lp->lcr_horizon_days = days;
   PetscCall(member(x, g, "hqla", CONFIG_TYPE_GROUP, &h));
-  PetscCall(check_keys(x, h, hqla_keys, 3));
+  PetscCall(BallastCfgCheckKeys(x->comm, x->file, h, hqla_keys, 3, NULL, NULL));
   PetscCall(get_rates(x, h, "haircuts", BALLAST_LIQ_NLEVEL, level_key, NULL, 0, lp->haircut, NULL));
   PetscCall(get_range(x, h, "level2_max_share", 0.0, 0.99, &lp->level2_max_share));
   PetscCall(get_range(x, h, "level2b_max_share", 0.0, 0.99, &lp->level2b_max_share));
@@ -181,7 +169,7 @@ static PetscErrorCode parse_nsfr(Ctx *x, config_setting_t *root, BallastLiquidit
   const char        *allowed[32];
   PetscFunctionBeginUser;
   PetscCall(member(x, root, "nsfr", CONFIG_TYPE_GROUP, &g));
-  PetscCall(check_keys(x, g, keys, 3));
+  PetscCall(BallastCfgCheckKeys(x->comm, x->file, g, keys, 3, NULL, NULL));
   PetscCall(get_numbers(x, g, "band_months", 2, 1.0, 120.0, bm, NULL, &s));
   PetscCheck(bm[0] == floor(bm[0]) && bm[1] == floor(bm[1]) && bm[1] > bm[0], x->comm, BALLAST_ERR_USAGE, "%s:%d: nsfr.band_months must be two increasing whole numbers of months", x->file,
              BallastCfgLine(s));
@@ -191,14 +179,14 @@ static PetscErrorCode parse_nsfr(Ctx *x, config_setting_t *root, BallastLiquidit
   PetscCall(member(x, g, "asf", CONFIG_TYPE_GROUP, &a));
   for (int k = 0; k < BALLAST_LIQ_ASF_COUNT; k++) allowed[k] = BallastLiqASFName(k);
   allowed[BALLAST_LIQ_ASF_COUNT] = asf_extra[0];
-  PetscCall(check_keys(x, a, allowed, BALLAST_LIQ_ASF_COUNT + 1));
+  PetscCall(BallastCfgCheckKeys(x->comm, x->file, a, allowed, BALLAST_LIQ_ASF_COUNT + 1, NULL, NULL));
   for (int k = 0; k < BALLAST_LIQ_ASF_COUNT; k++) PetscCall(get_numbers(x, a, BallastLiqASFName(k), 3, 0.0, 1.0, lp->asf[k], NULL, NULL));
   PetscCall(get_range(x, a, "capital", 0.0, 1.0, &lp->asf_capital));
 
   PetscCall(member(x, g, "rsf", CONFIG_TYPE_GROUP, &r));
   for (int k = 0; k < BALLAST_LIQ_RSF_COUNT; k++) allowed[k] = BallastLiqRSFName(k);
   for (int k = 0; k < 6; k++) allowed[BALLAST_LIQ_RSF_COUNT + k] = rsf_extra[k];
-  PetscCall(check_keys(x, r, allowed, BALLAST_LIQ_RSF_COUNT + 6));
+  PetscCall(BallastCfgCheckKeys(x->comm, x->file, r, allowed, BALLAST_LIQ_RSF_COUNT + 6, NULL, NULL));
   for (int k = 0; k < BALLAST_LIQ_RSF_COUNT; k++) PetscCall(get_numbers(x, r, BallastLiqRSFName(k), 3, 0.0, 1.0, lp->rsf[k], NULL, NULL));
   PetscCall(get_range(x, r, "undrawn_facilities", 0.0, 1.0, &lp->rsf_undrawn));
   PetscCall(get_range(x, r, "derivative_assets", 0.0, 1.0, &lp->rsf_derivative_assets));
@@ -217,7 +205,7 @@ static PetscErrorCode parse_scenario(Ctx *x, config_setting_t *e, BallastLiqScen
   PetscFunctionBeginUser;
   PetscCheck(config_setting_type(e) == CONFIG_TYPE_GROUP, x->comm, BALLAST_ERR_USAGE, "%s:%d: liquidity.scenarios element %d must be a group { }, not %s", x->file, BallastCfgLine(e),
              config_setting_index(e) + 1, BallastCfgTypeName(config_setting_type(e)));
-  PetscCall(check_keys(x, e, keys, 5));
+  PetscCall(BallastCfgCheckKeys(x->comm, x->file, e, keys, 5, NULL, NULL));
   PetscCall(member(x, e, "name", CONFIG_TYPE_STRING, &s));
   const char *nm = config_setting_get_string(s);
   PetscBool   good = nm[0] ? PETSC_TRUE : PETSC_FALSE;
@@ -228,12 +216,12 @@ static PetscErrorCode parse_scenario(Ctx *x, config_setting_t *e, BallastLiqScen
 
   PetscCall(member(x, e, "deposit_runoff", CONFIG_TYPE_GROUP, &g));
   for (int k = 0; k < BALLAST_LIQ_DEP_COUNT; k++) allowed[k] = BallastLiqDepositName(k);
-  PetscCall(check_keys(x, g, allowed, BALLAST_LIQ_DEP_COUNT));
+  PetscCall(BallastCfgCheckKeys(x->comm, x->file, g, allowed, BALLAST_LIQ_DEP_COUNT, NULL, NULL));
   for (int k = 0; k < BALLAST_LIQ_DEP_COUNT; k++) PetscCall(get_curve(x, g, BallastLiqDepositName(k), &sc->runoff[k]));
 
   PetscCall(member(x, e, "facility_drawdown", CONFIG_TYPE_GROUP, &g));
   for (int k = 0; k < BALLAST_LIQ_FAC_COUNT; k++) allowed[k] = BallastLiqFacilityName(k);
-  PetscCall(check_keys(x, g, allowed, BALLAST_LIQ_FAC_COUNT));
+  PetscCall(BallastCfgCheckKeys(x->comm, x->file, g, allowed, BALLAST_LIQ_FAC_COUNT, NULL, NULL));
   for (int k = 0; k < BALLAST_LIQ_FAC_COUNT; k++) PetscCall(get_curve(x, g, BallastLiqFacilityName(k), &sc->drawdown[k]));
 
   PetscCall(get_rates(x, e, "inflow_rates", BALLAST_LIQ_IN_COUNT, BallastLiqInflowName, NULL, 0, sc->inflow_rate, NULL));
@@ -248,7 +236,7 @@ static PetscErrorCode parse_liquidity(Ctx *x, config_setting_t *root, BallastLiq
   int                n;
   PetscFunctionBeginUser;
   PetscCall(member(x, root, "liquidity", CONFIG_TYPE_GROUP, &g));
-  PetscCall(check_keys(x, g, keys, 2));
+  PetscCall(BallastCfgCheckKeys(x->comm, x->file, g, keys, 2, NULL, NULL));
   PetscCall(get_numbers(x, g, "ladder_bucket_end_days", -1, 1.0, 36600.0, NULL, &n, &s));
   double *v;
   PetscCall(PetscMalloc1(n, &v));
@@ -279,19 +267,56 @@ static PetscErrorCode parse_liquidity(Ctx *x, config_setting_t *root, BallastLiq
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode BallastLiquidityParamsLoad(MPI_Comm comm, const BallastRegime *r, BallastLiquidityParams *lp)
+/* Called by BallastRegimeLoad on the regime's document (regime_sections.h). */
+PetscErrorCode BallastCfgLiquidityParse(MPI_Comm comm, const char *file, config_setting_t *root, BallastLiquidityParams *lp)
 {
   Ctx x;
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(lp, sizeof(*lp)));
-  PetscCheck(r && r->doc, comm, BALLAST_ERR_USAGE, "liquidity parameters: no regime document loaded");
   x.comm = comm;
-  x.file = r->path ? r->path : "regime";
+  x.file = file ? file : "regime";
   PetscCall(PetscStrallocpy(x.file, &lp->path));
-  config_setting_t *root = config_root_setting((config_t *)r->doc);
   PetscCall(parse_lcr(&x, root, lp));
   PetscCall(parse_nsfr(&x, root, lp));
   PetscCall(parse_liquidity(&x, root, lp));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode curve_copy(const BallastLiqCurve *a, BallastLiqCurve *b)
+{
+  PetscFunctionBeginUser;
+  b->n = a->n;
+  PetscCall(PetscMalloc2(a->n, &b->day, a->n, &b->cum));
+  PetscCall(PetscArraycpy(b->day, a->day, a->n));
+  PetscCall(PetscArraycpy(b->cum, a->cum, a->n));
+  PetscFunctionReturn(0);
+}
+
+/* The regime parsed these sections at load time (plain data in r->liquidity); a section that was
+ * absent or bad gives now the error it gave then, naming the regime file and line. */
+PetscErrorCode BallastLiquidityParamsLoad(MPI_Comm comm, const BallastRegime *r, BallastLiquidityParams *lp)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(lp, sizeof(*lp)));
+  PetscCheck(r && (r->liquidity || r->liquidity_status), comm, BALLAST_ERR_USAGE, "liquidity parameters: no regime document loaded");
+  PetscCheck(!r->liquidity_status, comm, r->liquidity_status, "%s", r->liquidity_error);
+  const BallastLiquidityParams *a = r->liquidity;
+  *lp                             = *a;
+  lp->path                        = NULL;
+  lp->bucket_end                  = NULL;
+  lp->scen                        = NULL;
+  PetscCall(PetscStrallocpy(a->path, &lp->path));
+  PetscCall(PetscMalloc1(a->nbucket, &lp->bucket_end));
+  PetscCall(PetscArraycpy(lp->bucket_end, a->bucket_end, a->nbucket));
+  PetscCall(PetscCalloc1(a->nscen, &lp->scen));
+  for (PetscInt i = 0; i < a->nscen; i++) {
+    const BallastLiqScenario *sa = &a->scen[i];
+    BallastLiqScenario       *sb = &lp->scen[i];
+    *sb                          = *sa;
+    PetscCall(PetscStrallocpy(sa->name, &sb->name));
+    for (int k = 0; k < BALLAST_LIQ_DEP_COUNT; k++) PetscCall(curve_copy(&sa->runoff[k], &sb->runoff[k]));
+    for (int k = 0; k < BALLAST_LIQ_FAC_COUNT; k++) PetscCall(curve_copy(&sa->drawdown[k], &sb->drawdown[k]));
+  }
   PetscFunctionReturn(0);
 }
 

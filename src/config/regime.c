@@ -5,6 +5,7 @@
 #include <ballast/regime.h>
 #include <ballast/scenario.h>
 #include "cfg_util.h"
+#include "regime_sections.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +14,8 @@
 static const char *reg_names[BALLAST_REG_COUNT + 1] = {"parallel_up", "parallel_down", "steepener", "flattener", "short_up", "short_down", NULL};
 
 /* Top-level keys. Sections owned by other modules' regime parameters (deposit caps, LCR/NSFR
- * factors, run-off rates) are listed so that they pass here; their parsers check them via r->doc. */
+ * factors, run-off rates) are listed so that they pass here; their parsers (regime_sections.h)
+ * check them at load time. */
 static const char *top_keys[]      = {"name", "version", "source", "shocks", "scenarios", "lower_bound", "buckets", "key_tenors", "outlier_tests", "aggregation",
                                       "nmd", "lcr", "nsfr", "liquidity", "behaviour", NULL};
 static const char *shocks_keys[]   = {"short_decay_years", "currencies", "default_currency", NULL};
@@ -40,19 +42,13 @@ static const char *where(const config_setting_t *g)
   return "the file";
 }
 
-static PetscErrorCode check_keys(MPI_Comm comm, const char *file, config_setting_t *grp, const char *const *allowed)
+
+/* " in <where(g)>": the suffix of this file's unknown-key messages. */
+static const char *in_where(const config_setting_t *g)
 {
-  PetscFunctionBeginUser;
-  int n = config_setting_length(grp);
-  for (int i = 0; i < n; i++) {
-    config_setting_t *s     = config_setting_get_elem(grp, (unsigned)i);
-    const char       *nm    = config_setting_name(s);
-    PetscBool         found = PETSC_FALSE;
-    for (int k = 0; allowed[k]; k++)
-      if (nm && !strcmp(nm, allowed[k])) found = PETSC_TRUE;
-    PetscCheck(found, comm, BALLAST_ERR_USAGE, "%s:%d: unknown key '%s' in %s", file, BallastCfgLine(s), nm ? nm : "?", where(grp));
-  }
-  PetscFunctionReturn(0);
+  static char buf[160];
+  snprintf(buf, sizeof buf, " in %s", where(g));
+  return buf;
 }
 
 static int is_number(int t) { return t == CONFIG_TYPE_FLOAT || t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64; }
@@ -126,7 +122,7 @@ static PetscErrorCode parse_shocks(MPI_Comm comm, const char *f, config_setting_
   config_setting_t *g, *c, *s;
   PetscFunctionBeginUser;
   PetscCall(member(comm, f, root, "shocks", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
-  PetscCall(check_keys(comm, f, g, shocks_keys));
+  PetscCall(BallastCfgCheckKeys(comm, f, g, shocks_keys, -1, NULL, in_where(g)));
   PetscCall(get_number(comm, f, g, "short_decay_years", &r->short_decay));
   PetscCall(member(comm, f, g, "short_decay_years", CONFIG_TYPE_FLOAT, PETSC_TRUE, &s));
   PetscCheck(r->short_decay > 0, comm, BALLAST_ERR_USAGE, "%s:%d: shocks.short_decay_years must be positive", f, BallastCfgLine(s));
@@ -174,11 +170,11 @@ static PetscErrorCode parse_scenarios(MPI_Comm comm, const char *f, config_setti
   config_setting_t *g, *e;
   PetscFunctionBeginUser;
   PetscCall(member(comm, f, root, "scenarios", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
-  PetscCall(check_keys(comm, f, g, reg_names));
+  PetscCall(BallastCfgCheckKeys(comm, f, g, reg_names, -1, NULL, in_where(g)));
   for (int i = 0; i < BALLAST_REG_COUNT; i++) {
     BallastRegimeScenario *sc = &r->scenario[i];
     PetscCall(member(comm, f, g, reg_names[i], CONFIG_TYPE_GROUP, PETSC_TRUE, &e));
-    PetscCall(check_keys(comm, f, e, scen_keys));
+    PetscCall(BallastCfgCheckKeys(comm, f, e, scen_keys, -1, NULL, in_where(e)));
     PetscCall(get_number(comm, f, e, "parallel", &sc->parallel));
     PetscCall(get_number(comm, f, e, "short", &sc->shrt));
     PetscCall(get_number(comm, f, e, "long", &sc->lng));
@@ -202,11 +198,11 @@ static PetscErrorCode parse_floor(MPI_Comm comm, const char *f, config_setting_t
   PetscCall(PetscFree(type));
   PetscCheck(none || linear, comm, BALLAST_ERR_USAGE, "%s:%d: lower_bound.type '%s' must be \"none\" or \"linear\"", f, BallastCfgLine(s), config_setting_get_string(s));
   if (none) {
-    PetscCall(check_keys(comm, f, g, floor_none));
+    PetscCall(BallastCfgCheckKeys(comm, f, g, floor_none, -1, NULL, in_where(g)));
     r->floor.type = BALLAST_FLOOR_NONE;
     PetscFunctionReturn(0);
   }
-  PetscCall(check_keys(comm, f, g, floor_linear));
+  PetscCall(BallastCfgCheckKeys(comm, f, g, floor_linear, -1, NULL, in_where(g)));
   r->floor.type = BALLAST_FLOOR_LINEAR;
   PetscCall(get_number(comm, f, g, "at_zero_bp", &r->floor.at_zero));
   PetscCall(get_number(comm, f, g, "slope_bp_per_year", &r->floor.slope));
@@ -232,7 +228,7 @@ static PetscErrorCode parse_buckets(MPI_Comm comm, const char *f, config_setting
   PetscInt          nup;
   PetscFunctionBeginUser;
   PetscCall(member(comm, f, root, "buckets", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
-  PetscCall(check_keys(comm, f, g, bucket_keys));
+  PetscCall(BallastCfgCheckKeys(comm, f, g, bucket_keys, -1, NULL, in_where(g)));
   PetscCall(get_tenors(comm, f, g, "upper", &nup, &r->bucket_upper));
   PetscCall(member(comm, f, g, "midpoint_years", CONFIG_TYPE_ARRAY, PETSC_TRUE, &m));
   int nm = config_setting_length(m);
@@ -264,7 +260,7 @@ static PetscErrorCode parse_tests(MPI_Comm comm, const char *f, config_setting_t
     char               *meas;
     PetscCheck(config_setting_type(e) == CONFIG_TYPE_GROUP, comm, BALLAST_ERR_USAGE, "%s:%d: outlier_tests element %d must be a group { }, not %s", f, BallastCfgLine(e), i + 1,
                BallastCfgTypeName(config_setting_type(e)));
-    PetscCall(check_keys(comm, f, e, test_keys));
+    PetscCall(BallastCfgCheckKeys(comm, f, e, test_keys, -1, NULL, in_where(e)));
     r->ntests = i + 1;
     PetscCall(get_string(comm, f, e, "name", &t->name));
     PetscCall(get_string(comm, f, e, "measure", &meas));
@@ -295,12 +291,58 @@ static PetscErrorCode parse_tests(MPI_Comm comm, const char *f, config_setting_t
   PetscFunctionReturn(0);
 }
 
+/* Runs a section parser under the return error handler and keeps its outcome: status and
+ * message (the section's error is returned later by the loader that needs the section). */
+static PetscErrorCode keep_error(PetscErrorCode ierr, PetscErrorCode *status, char *msg, size_t mlen)
+{
+  const char *text = NULL;
+  char       *spec = NULL;
+  PetscFunctionBeginUser;
+  *status = ierr;
+  if (!ierr) PetscFunctionReturn(0);
+  PetscErrorMessage(ierr, &text, &spec);
+  PetscCall(PetscSNPrintf(msg, mlen, "%s", spec && spec[0] ? spec : (text ? text : "failed")));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode section_liquidity(MPI_Comm comm, const char *f, config_setting_t *root, BallastRegime *r)
+{
+  BallastLiquidityParams *lp;
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&lp));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  PetscErrorCode ierr = BallastCfgLiquidityParse(comm, f, root, lp);
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(keep_error(ierr, &r->liquidity_status, r->liquidity_error, sizeof r->liquidity_error));
+  if (ierr) {
+    PetscCall(BallastLiquidityParamsDestroy(lp));
+    PetscCall(PetscFree(lp));
+  }
+  r->liquidity = lp;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode section_nmd(MPI_Comm comm, const char *f, config_setting_t *root, BallastRegime *r)
+{
+  BallastNMDCaps *caps;
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&caps));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  PetscErrorCode ierr = BallastCfgNMDCapsParse(comm, f, root, caps);
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(keep_error(ierr, &r->nmd_status, r->nmd_error, sizeof r->nmd_error));
+  if (ierr) PetscCall(PetscFree(caps));
+  r->nmd = caps;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode regime_parse(MPI_Comm comm, const char *f, config_setting_t *root, BallastRegime *r);
+
 PetscErrorCode BallastRegimeLoad(MPI_Comm comm, const char *path, BallastRegime *r)
 {
   char             *bytes;
   size_t            len;
   config_t         *doc;
-  config_setting_t *root, *g;
   const char       *f = path;
 
   PetscFunctionBeginUser;
@@ -311,12 +353,27 @@ PetscErrorCode BallastRegimeLoad(MPI_Comm comm, const char *path, BallastRegime 
   PetscCall(BallastSHA256Buffer(bytes, len, r->sha256));
   PetscCall(PetscNew(&doc));
   config_init(doc);
-  r->doc      = doc; /* freed by BallastRegimeDestroy, also after a failed load */
   int okparse = config_read_string(doc, bytes);
   PetscCall(PetscFree(bytes));
-  PetscCheck(okparse == CONFIG_TRUE, comm, BALLAST_ERR_USAGE, "%s:%d: %s", f, config_error_line(doc), config_error_text(doc));
-  root = config_root_setting(doc);
-  PetscCall(check_keys(comm, f, root, top_keys));
+  PetscErrorCode ierr = okparse == CONFIG_TRUE ? regime_parse(comm, f, config_root_setting(doc), r) : 0;
+  /* the document lives only during the load */
+  int  eline = config_error_line(doc);
+  char etext[256];
+  PetscCall(PetscSNPrintf(etext, sizeof etext, "%s", config_error_text(doc) ? config_error_text(doc) : "syntax error"));
+  config_destroy(doc);
+  PetscCall(PetscFree(doc));
+  PetscCheck(okparse == CONFIG_TRUE, comm, BALLAST_ERR_USAGE, "%s:%d: %s", f, eline, etext);
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+/* Every section of the regime document into r (the caller owns the document). */
+static PetscErrorCode regime_parse(MPI_Comm comm, const char *f, config_setting_t *root, BallastRegime *r)
+{
+  config_setting_t *g;
+
+  PetscFunctionBeginUser;
+  PetscCall(BallastCfgCheckKeys(comm, f, root, top_keys, -1, NULL, in_where(root)));
   PetscCall(get_string(comm, f, root, "name", &r->name));
   PetscCall(get_string(comm, f, root, "version", &r->version));
   PetscCall(get_string(comm, f, root, "source", &r->source));
@@ -327,10 +384,12 @@ PetscErrorCode BallastRegimeLoad(MPI_Comm comm, const char *path, BallastRegime 
   PetscCall(get_tenors(comm, f, root, "key_tenors", &r->nkey, &r->key_tenor));
   PetscCall(parse_tests(comm, f, root, r));
   PetscCall(member(comm, f, root, "aggregation", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
-  PetscCall(check_keys(comm, f, g, agg_keys));
+  PetscCall(BallastCfgCheckKeys(comm, f, g, agg_keys, -1, NULL, in_where(g)));
   PetscCall(get_number(comm, f, g, "loss_weight", &r->loss_weight));
   PetscCall(get_number(comm, f, g, "gain_weight", &r->gain_weight));
   PetscCheck(r->loss_weight >= 0 && r->gain_weight >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: aggregation weights must be >= 0", f, BallastCfgLine(g));
+  PetscCall(section_liquidity(comm, f, root, r));
+  PetscCall(section_nmd(comm, f, root, r));
   PetscFunctionReturn(0);
 }
 
@@ -350,10 +409,11 @@ PetscErrorCode BallastRegimeDestroy(BallastRegime *r)
     PetscCall(PetscFree(r->test[i].scenarios));
   }
   PetscCall(PetscFree(r->test));
-  if (r->doc) {
-    config_destroy((config_t *)r->doc);
-    PetscCall(PetscFree(r->doc));
+  if (r->liquidity) {
+    PetscCall(BallastLiquidityParamsDestroy(r->liquidity));
+    PetscCall(PetscFree(r->liquidity));
   }
+  PetscCall(PetscFree(r->nmd));
   PetscCall(PetscMemzero(r, sizeof(*r)));
   PetscFunctionReturn(0);
 }

@@ -1,6 +1,7 @@
 #include <ballast/config.h>
 #include "scenario_cfg.h"
 #include "cfg_util.h"
+#include <stdio.h>
 #include <string.h>
 
 /* Keys a configuration may hold, per group: anything else is an error (a misspelt key must never
@@ -14,20 +15,13 @@ static const char *capital_keys[] = {"tier1", "tier2", NULL};
 static const char *nii_keys[]     = {"horizon_months", NULL};
 
 
-static PetscErrorCode check_keys(MPI_Comm comm, const char *file, config_setting_t *grp, const char *const *allowed)
+
+/* " in group <name>" for a group below the root, "" for the root: this file's unknown-key suffix. */
+static const char *in_group(const config_setting_t *g)
 {
-  PetscFunctionBeginUser;
-  int n = config_setting_length(grp);
-  for (int i = 0; i < n; i++) {
-    config_setting_t *s  = config_setting_get_elem(grp, (unsigned)i);
-    const char       *nm = config_setting_name(s);
-    PetscBool         found = PETSC_FALSE;
-    for (int k = 0; allowed[k]; k++)
-      if (nm && !strcmp(nm, allowed[k])) found = PETSC_TRUE;
-    PetscCheck(found, comm, BALLAST_ERR_USAGE, "%s:%d: unknown key '%s'%s%s", file, config_setting_source_line(s), nm ? nm : "?",
-               config_setting_parent(grp) ? " in group " : "", config_setting_parent(grp) ? config_setting_name(grp) : "");
-  }
-  PetscFunctionReturn(0);
+  static char buf[160];
+  snprintf(buf, sizeof buf, "%s%s", config_setting_parent(g) ? " in group " : "", config_setting_parent(g) ? config_setting_name(g) : "");
+  return buf;
 }
 
 /* Look up a member; *s = NULL if absent and not required. Type mismatch is an error. */
@@ -133,10 +127,10 @@ PetscErrorCode BallastConfigLoad(MPI_Comm comm, const char *path, BallastConfig 
   PetscCall(PetscFree(bytes));
   PetscCheck(okparse == CONFIG_TRUE, comm, BALLAST_ERR_USAGE, "%s:%d: %s", f, config_error_line(doc), config_error_text(doc));
   root = config_root_setting(doc);
-  PetscCall(check_keys(comm, f, root, top_keys));
+  PetscCall(BallastCfgCheckKeys(comm, f, root, top_keys, -1, NULL, in_group(root)));
 
   PetscCall(member(comm, f, root, "run", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
-  PetscCall(check_keys(comm, f, g, run_keys));
+  PetscCall(BallastCfgCheckKeys(comm, f, g, run_keys, -1, NULL, in_group(g)));
   PetscCall(get_string(comm, f, g, "name", PETSC_TRUE, &cfg->name));
   char *asof;
   PetscCall(get_string(comm, f, g, "as_of", PETSC_TRUE, &asof));
@@ -149,7 +143,7 @@ PetscErrorCode BallastConfigLoad(MPI_Comm comm, const char *path, BallastConfig 
   if (!cfg->group) PetscCall(PetscStrallocpy("GROUP", &cfg->group));
 
   PetscCall(member(comm, f, root, "input", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
-  PetscCall(check_keys(comm, f, g, input_keys));
+  PetscCall(BallastCfgCheckKeys(comm, f, g, input_keys, -1, NULL, in_group(g)));
   PetscCall(get_string_list(comm, f, g, "contracts", PETSC_TRUE, &cfg->ncontract_files, &cfg->contract_files));
   for (PetscInt i = 0; i < cfg->ncontract_files; i++) PetscCall(resolve(cfg->dir, &cfg->contract_files[i]));
   PetscCall(get_string(comm, f, g, "curves", PETSC_TRUE, &cfg->curves));
@@ -158,7 +152,7 @@ PetscErrorCode BallastConfigLoad(MPI_Comm comm, const char *path, BallastConfig 
   PetscCall(resolve(cfg->dir, &cfg->fx));
 
   PetscCall(member(comm, f, root, "output", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
-  PetscCall(check_keys(comm, f, g, output_keys));
+  PetscCall(BallastCfgCheckKeys(comm, f, g, output_keys, -1, NULL, in_group(g)));
   PetscCall(get_string(comm, f, g, "dir", PETSC_TRUE, &cfg->output_dir));
   PetscCall(resolve(cfg->dir, &cfg->output_dir));
 
@@ -199,7 +193,7 @@ PetscErrorCode BallastConfigLoad(MPI_Comm comm, const char *path, BallastConfig 
   cfg->tier1 = cfg->tier2 = 0;
   PetscCall(member(comm, f, root, "capital", CONFIG_TYPE_GROUP, PETSC_FALSE, &g));
   if (g) {
-    PetscCall(check_keys(comm, f, g, capital_keys));
+    PetscCall(BallastCfgCheckKeys(comm, f, g, capital_keys, -1, NULL, in_group(g)));
     PetscCall(get_double(comm, f, g, "tier1", PETSC_FALSE, &cfg->tier1));
     PetscCall(get_double(comm, f, g, "tier2", PETSC_FALSE, &cfg->tier2));
     PetscCheck(cfg->tier1 >= 0 && cfg->tier2 >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: capital amounts must not be negative", f, config_setting_source_line(g));
@@ -212,7 +206,7 @@ PetscErrorCode BallastConfigLoad(MPI_Comm comm, const char *path, BallastConfig 
   cfg->nii_horizon_months = 12;
   PetscCall(member(comm, f, root, "nii", CONFIG_TYPE_GROUP, PETSC_FALSE, &g));
   if (g) {
-    PetscCall(check_keys(comm, f, g, nii_keys));
+    PetscCall(BallastCfgCheckKeys(comm, f, g, nii_keys, -1, NULL, in_group(g)));
     PetscCall(member(comm, f, g, "horizon_months", CONFIG_TYPE_INT, PETSC_FALSE, &s));
     if (s) {
       long long h = config_setting_get_int64(s);

@@ -3,6 +3,7 @@
 #include "cfg_util.h"
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *common_keys[]   = {"name", "type", "floor", "prepayment_scalar", "term_deposit_scalar", NULL};
@@ -14,12 +15,6 @@ static const char *curves_keys[]   = {"file", NULL};
 static int is_number(int t) { return t == CONFIG_TYPE_FLOAT || t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64; }
 static double number_of(const config_setting_t *s) { return config_setting_type(s) == CONFIG_TYPE_FLOAT ? config_setting_get_float(s) : (double)config_setting_get_int64(s); }
 
-static PetscBool listed(const char *nm, const char *const *keys)
-{
-  for (int k = 0; nm && keys[k]; k++)
-    if (!strcmp(nm, keys[k])) return PETSC_TRUE;
-  return PETSC_FALSE;
-}
 
 /* Member `key` of entry e with the expected type (CONFIG_TYPE_FLOAT accepts integers); NULL if absent and optional. */
 static PetscErrorCode member(MPI_Comm comm, const char *file, config_setting_t *e, const char *sname, const char *key, int type, PetscBool required, config_setting_t **s)
@@ -55,11 +50,15 @@ static PetscErrorCode parse_one(MPI_Comm comm, const char *file, const char *dir
   type = config_setting_get_string(s);
   const char *const *own = !strcmp(type, "parallel") ? parallel_keys : !strcmp(type, "tenor_shifts") ? tenor_keys : !strcmp(type, "curves") ? curves_keys : NULL;
   PetscCheck(own, comm, BALLAST_ERR_USAGE, "%s:%d: user scenario '%s': type '%s' must be \"parallel\", \"tenor_shifts\" or \"curves\"", file, config_setting_source_line(s), name, type);
-  for (int i = 0; i < config_setting_length(e); i++) {
-    config_setting_t *k  = config_setting_get_elem(e, (unsigned)i);
-    const char       *nm = config_setting_name(k);
-    PetscCheck(listed(nm, common_keys) || listed(nm, own), comm, BALLAST_ERR_USAGE, "%s:%d: user scenario '%s': unknown key '%s' for type %s", file, config_setting_source_line(k), name,
-               nm ? nm : "?", type);
+  {
+    const char *allowed[16];
+    char        pre[160], suf[64];
+    int         na = 0;
+    for (int k = 0; common_keys[k]; k++) allowed[na++] = common_keys[k];
+    for (int k = 0; own[k]; k++) allowed[na++] = own[k];
+    snprintf(pre, sizeof pre, "user scenario '%s': ", name);
+    snprintf(suf, sizeof suf, " for type %s", type);
+    PetscCall(BallastCfgCheckKeys(comm, file, e, allowed, na, pre, suf));
   }
 
   if (own == parallel_keys) {

@@ -3,7 +3,7 @@
  * interest within 1e-9 relative (1e-7 absolute) are required. The reference files are read from
  * $BALLAST_ACTUS_DIR (default $BALLAST_SOURCE_DIR/../shared/reference/actus/tests); they are not
  * copied into the project. One TAP test per case; pass counts per type as diagnostics. */
-#include <ballast/engine.h>
+#include <ballast/actus_case.h>
 #include <tap/basic.h>
 #include <math.h>
 #include <stdio.h>
