@@ -33,7 +33,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, dup, dup2 */
 #include "../ref/refproj.c"
-#include <ballast/engine.h>
+#include <ballast/actus_case.h>
 #include <tap/basic.h>
 #include <math.h>
 #include <stdio.h>
