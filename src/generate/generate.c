@@ -334,7 +334,7 @@ static PetscErrorCode gen_setup(const BallastGenerateOptions *o, Gen *g)
   /* index fixings observed at the as-of date, as the engine reads a reset (curve.h) */
   for (int k = 0; k < NCURVES; k++) {
     double       t[NPILLARS], z[NPILLARS];
-    BallastCurve cv;
+    BallastCurve cv = {0};
     for (int i = 0; i < NPILLARS; i++) {
       int  n;
       char unit;
