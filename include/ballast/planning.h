@@ -57,7 +57,7 @@ typedef struct {
   BallastTerms    terms;    /* currency and market object codes: market ids after validation */
   BallastAlm      alm;      /* portfolio: -1 (named by `portfolio`), entity/segment: -1 (names below) */
   char           *portfolio, *legal_entity, *segment;
-  char           *contract_id;  /* "<action>#<k>" unless the template sets contractID */
+  char           *contract_id;  /* "<action>#<k>" (k from 1) unless the template sets contractID */
   BallastDate     start;
   int             term_n;       /* term: n units of term_unit ('D','W','M','Y') */
   char            term_unit;
@@ -98,7 +98,8 @@ typedef enum { BALLAST_VOLUME_MONTHLY, BALLAST_VOLUME_REPLACE } BallastVolumeKin
 typedef struct {
   char              *name;
   int                line;
-  BallastTerms       terms;   /* the contract template (no dates: each origination sets them) */
+  BallastTerms       terms;   /* the contract template (no dates, no notional: each month's origination
+                                 is one contract whose notional is that month's volume) */
   BallastAlm         alm;
   char              *portfolio, *legal_entity, *segment;
   int                term_n;

@@ -231,7 +231,7 @@ static int has_interest(int ct)
 /* The terms a template must give for its type (docs/planning.md "Required terms"): the loader's
  * row rules and the engine's schedule checks (src/engine/schedule.c), less what the action derives
  * (initialExchangeDate = start, maturityDate = start + term, nominalInterestRate = rate). */
-static PetscErrorCode check_required(MPI_Comm comm, const char *file, int line, const char *what, const BallastTerms *t, const char *portfolio, PetscBool has_term, PetscBool floating_priced)
+static PetscErrorCode check_required(MPI_Comm comm, const char *file, int line, const char *what, const BallastTerms *t, const char *portfolio, PetscBool has_term, PetscBool floating_priced, PetscBool product)
 {
   int ct = (int)t->contractType;
   PetscFunctionBeginUser;
@@ -245,7 +245,9 @@ static PetscErrorCode check_required(MPI_Comm comm, const char *file, int line, 
                BallastContractTypeName((BallastContractType)ct));
   NEED(t->currency >= 0, "currency");
   NEED(portfolio != NULL, "portfolio");
-  if (ct != BALLAST_CT_STK) NEED(!isnan(t->notionalPrincipal), "notionalPrincipal");
+  if (product) /* one contract per product and month: the volume is its notional */
+    PetscCheck(isnan(t->notionalPrincipal), comm, BALLAST_ERR_USAGE, "%s:%d: %s: the volume sets the notional of each origination: remove terms key 'notionalPrincipal'", file, line, what);
+  else if (ct != BALLAST_CT_STK) NEED(!isnan(t->notionalPrincipal), "notionalPrincipal");
   PetscCheck(isnan(t->notionalPrincipal) || t->notionalPrincipal > 0, comm, BALLAST_ERR_USAGE, "%s:%d: %s: notionalPrincipal must be positive (the side is the contractRole)", file, line, what);
   if (has_interest(ct)) NEED(t->dayCountConvention != BALLAST_DCC_COUNT, "dayCountConvention");
   if (ct == BALLAST_CT_ANN || ct == BALLAST_CT_LAM || ct == BALLAST_CT_NAM) NEED(t->cycleOfPrincipalRedemption.n > 0, "cycleOfPrincipalRedemption");
@@ -310,7 +312,12 @@ static PetscErrorCode parse_instrument(MPI_Comm comm, const char *file, BallastD
   }
   in->spread = 0;
   PetscCall(get_number(comm, file, e, "spread", PETSC_FALSE, &in->spread, NULL));
-  PetscCall(check_required(comm, file, in->line, what, &in->terms, in->portfolio, has_term, PETSC_FALSE));
+  PetscCall(check_required(comm, file, in->line, what, &in->terms, in->portfolio, has_term, PETSC_FALSE, PETSC_FALSE));
+  if (!in->contract_id) {
+    char id[300];
+    snprintf(id, sizeof id, "%s#%d", aname, (int)k + 1);
+    PetscCall(PetscStrallocpy(id, &in->contract_id));
+  }
   {
     int       ct  = (int)in->terms.contractType;
     PetscBool par = (PetscBool)(ct == BALLAST_CT_PAM || ct == BALLAST_CT_ANN || ct == BALLAST_CT_LAM || ct == BALLAST_CT_NAM || ct == BALLAST_CT_SWPPV);
@@ -432,7 +439,7 @@ static PetscErrorCode parse_product(MPI_Comm comm, const char *file, config_sett
   PetscCheck(!(fixed && q->terms.cycleOfRateReset.n > 0), comm, BALLAST_ERR_USAGE, "%s:%d: %s: a fixed-rate product has no cycleOfRateReset (use pricing type \"floating\")", file, q->line, what);
   PetscCheck(q->terms.contractType != BALLAST_CT_SWPPV && q->terms.contractType != BALLAST_CT_STK && q->terms.contractType != BALLAST_CT_CSH && q->terms.contractType != BALLAST_CT_FXOUT, comm, BALLAST_ERR_USAGE,
              "%s:%d: %s: new business is written in loan and deposit types (PAM, ANN, LAM, NAM, CLM, UMP)", file, q->line, what);
-  PetscCall(check_required(comm, file, q->line, what, &q->terms, q->portfolio, has_term, flt));
+  PetscCall(check_required(comm, file, q->line, what, &q->terms, q->portfolio, has_term, flt, PETSC_TRUE));
   PetscCall(member(comm, file, e, "volume", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
   PetscCall(get_string(comm, file, g, "type", PETSC_TRUE, &type));
   PetscCall(member(comm, file, g, "type", CONFIG_TYPE_STRING, PETSC_TRUE, &s));

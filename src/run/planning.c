@@ -8,6 +8,7 @@
 #include <ballast/scenario.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -224,9 +225,11 @@ PetscErrorCode BallastPlanningValidate(BallastRunContext *ctx, PetscBool summary
     }
     if (summary) {
       const char *kind = l->kind == BALLAST_LIMIT_MIN ? "min" : l->kind == BALLAST_LIMIT_MAX ? "max" : "max_abs";
-      PetscCall(PetscPrintf(ctx->comm, "  limit %-23s %s%s%s%s%s %s %g", l->name, BallastLimitMetricNames[l->metric], l->scenario ? " " : "", l->scenario ? l->scenario : "", l->currency ? " " : "", l->currency ? l->currency : "", kind,
-                            l->level));
-      if (l->has_warning) PetscCall(PetscPrintf(ctx->comm, ", warning %g", l->warning));
+      char        lv[32], wv[48] = "";
+      snprintf(lv, sizeof lv, "%g", l->level); /* plain C formatting (PetscPrintf writes 1. for %g of 1) */
+      if (l->has_warning) snprintf(wv, sizeof wv, ", warning %g", l->warning);
+      PetscCall(PetscPrintf(ctx->comm, "  limit %-23s %s%s%s%s%s %s %s%s", l->name, BallastLimitMetricNames[l->metric], l->scenario ? " " : "", l->scenario ? l->scenario : "", l->currency ? " " : "", l->currency ? l->currency : "", kind,
+                            lv, wv));
       PetscCall(PetscPrintf(ctx->comm, "\n"));
     }
   }

@@ -29,10 +29,10 @@ static const char *cfg_text =
   "  { name = \"e\"; include = [\"d\", \"c\", \"a\"]; add = \"x.csv\"; }\n"
   ");\n"
   "new_business = { horizon_months = 36; products = (\n"
-  "  { name = \"m\"; terms = { contractType = \"ANN\"; contractRole = \"RPA\"; currency = \"EUR\"; portfolio = \"MTG\"; notionalPrincipal = 200000;\n"
+  "  { name = \"m\"; terms = { contractType = \"ANN\"; contractRole = \"RPA\"; currency = \"EUR\"; portfolio = \"MTG\";\n"
   "      dayCountConvention = \"30E360\"; cycleOfPrincipalRedemption = \"P1ML0\"; cycleOfInterestPayment = \"P1ML0\"; riskWeight = 0.35; };\n"
   "    term = \"20Y\"; pricing = { type = \"fixed\"; curve = \"EUR_ESTR\"; spread = 0.015; }; volume = { type = \"replace\"; portfolio = \"MTG\"; growth = 0.03; }; },\n"
-  "  { name = \"f\"; terms = { contractType = \"PAM\"; contractRole = \"RPA\"; currency = \"EUR\"; portfolio = \"CORP\"; notionalPrincipal = 1e6;\n"
+  "  { name = \"f\"; terms = { contractType = \"PAM\"; contractRole = \"RPA\"; currency = \"EUR\"; portfolio = \"CORP\";\n"
   "      dayCountConvention = \"A360\"; cycleOfRateReset = \"P3ML0\"; };\n"
   "    term = \"5Y\"; pricing = { type = \"floating\"; index = \"EUR_EURIBOR3M\"; spread = 0.018; }; volume = { type = \"monthly\"; amounts = [2.0e7, 2.5e7]; }; } ); };\n"
   "limits = ( { name = \"LCR\"; metric = \"lcr\"; min = 1.0; warning = 1.2; },\n"
@@ -48,7 +48,7 @@ static BallastLimit lim(BallastLimitKind k, double level, PetscBool w, double wa
 int main(int argc, char **argv)
 {
   PetscInitialize(&argc, &argv, NULL, NULL);
-  plan(60);
+  plan(64);
   BallastLimit lcr = lim(BALLAST_LIMIT_MIN, 1.0, PETSC_TRUE, 1.2);
   is_int(2, BallastLimitStatus(&lcr, 0.999), "LCR min 1.0: 0.999 is a breach");
   is_int(1, BallastLimitStatus(&lcr, 1.0), "LCR min 1.0: 1.0 is within the breach level (warning below 1.2)");
@@ -104,6 +104,8 @@ int main(int argc, char **argv)
   is_int(BallastDateFromYMD(2027, 1, 29), in->start, "start 2027-01-29");
   is_int(BallastDateFromYMD(2037, 1, 29), in->maturity, "maturity = start + 10Y");
   is_int(BALLAST_RATE_PAR, in->rate_kind, "rate par");
+  ok(!strcmp(in->contract_id, "a#1"), "instrument contractID a#1 (%s)", in->contract_id);
+  ok(isnan(p->plan.products[0].terms.notionalPrincipal), "a product's template has no notional (the volume sets it)");
   is_double(0.0005, in->spread, 0, "spread 5 bp");
   const BallastScale *sc = &p->actions[1].scale[0];
   ok(sc->filter.nvalues[BALLAST_FILTER_PORTFOLIO] == 2 && !strcmp(sc->filter.values[BALLAST_FILTER_PORTFOLIO][1], "LOANS"), "filter portfolio list of two");
@@ -187,6 +189,8 @@ int main(int argc, char **argv)
   const char *bad[][2] = {
     {"actions = ( { name = \"a\"; include = [\"b\"]; }, { name = \"b\"; include = [\"c\"]; }, { name = \"c\"; include = [\"a\"]; } );\n", "circular include"},
     {"limits = ( { name = \"x\"; metric = \"lcr\"; min = 1.0; max = 2.0; } );\n", "exactly one breach level"},
+    {"new_business = { horizon_months = 12; products = ( { name = \"m\"; terms = { contractType = \"PAM\"; contractRole = \"RPA\"; currency = \"EUR\"; portfolio = \"P\"; dayCountConvention = \"AA\"; notionalPrincipal = 1; }; term = \"1Y\"; pricing = { type = \"fixed\"; curve = \"C\"; }; volume = { type = \"monthly\"; amounts = [1.0]; }; } ); };\n", "product notional"},
+    {"new_business = { horizon_months = 0; products = ( ); };\n", "horizon 0"},
     {"limits = ( { name = \"x\"; metric = \"pv01\"; max_abs = 1.0; } );\n", "needs a currency"},
     {"actions = ( { name = \"a\"; add_instruments = ( { terms = { contractType = \"PAM\"; contractRole = \"RPA\"; currency = \"EUR\"; portfolio = \"P\"; notionalPrincipal = 1; dayCountConvention = \"AA\"; maturityDate = \"2030-01-01\"; }; term = \"3Y\"; } ); } );\n", "set by the"},
     {"actions = ( { name = \"a\"; add_instruments = ( { terms = { contractType = \"PAM\"; contractRole = \"RPA\"; currency = \"EUR\"; portfolio = \"P\"; notionalPrincipal = 1; dayCountConvention = \"AA\"; }; } ); } );\n", "needs a term"},
