@@ -177,6 +177,7 @@ typedef struct {
   /* configuration line of each top-level planning key (0 = absent): `ballast run` refuses a key
    * whose evaluation does not exist yet, naming the key and its line */
   int line_actions, line_new_business, line_limits, line_margins, line_reserves;
+  PetscBool validated; /* set by BallastPlanningValidate: template ids are market ids from then on */
 } BallastPlanning;
 
 /* Not collective. Frees and zeroes. */

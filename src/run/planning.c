@@ -143,7 +143,7 @@ PetscErrorCode BallastPlanningValidate(BallastRunContext *ctx, PetscBool summary
   const char      *file = ctx->cfg.path;
   char             what[256];
   PetscFunctionBeginUser;
-  if (!p->nactions && !p->plan.nproducts && !p->nlimits && !p->nmargins && !p->nreserves) PetscFunctionReturn(0);
+  if (p->validated || (!p->nactions && !p->plan.nproducts && !p->nlimits && !p->nmargins && !p->nreserves)) PetscFunctionReturn(0);
   if (summary) PetscCall(PetscPrintf(ctx->comm, "plan: %" PetscInt_FMT " action%s, %" PetscInt_FMT " new-business product%s over %" PetscInt_FMT " months, %" PetscInt_FMT " limit%s\n", p->nactions, p->nactions == 1 ? "" : "s",
                                      p->plan.nproducts, p->plan.nproducts == 1 ? "" : "s", p->plan.horizon_months, p->nlimits, p->nlimits == 1 ? "" : "s"));
   for (PetscInt i = 0; i < p->nactions; i++) {
@@ -234,6 +234,7 @@ PetscErrorCode BallastPlanningValidate(BallastRunContext *ctx, PetscBool summary
     }
   }
   if (have_lp) PetscCall(BallastLiquidityParamsDestroy(&lp));
+  p->validated = PETSC_TRUE; /* the templates' ids were mapped in place: never twice */
   PetscFunctionReturn(0);
 }
 

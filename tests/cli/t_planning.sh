@@ -42,7 +42,7 @@ cases=(
   "added contractID already in the balance sheet|3|already in the balance sheet (first: 'MTG-000001')|actions = ( { name = \"a\"; add = [\"dup.csv\"]; } );"
   "bad cell of an added file|3|column 'nominalInterestRate': value 'abc'|actions = ( { name = \"a\"; add = [\"badcell.csv\"]; } );"
 )
-plan $((${#cases[@]} * 4 + 8))
+plan $((${#cases[@]} * 4 + 10))
 for c in "${cases[@]}"; do
   IFS='|' read -r name code text extra <<< "$c"
   { base; echo "$extra"; } > "$work/bad.cfg"
@@ -89,3 +89,12 @@ eve2=$(ncdump -p 17,17 -v eve "$work/out/alm.nc" | sed -n '/^data:/,$p' | tr -d 
 awk -v e="$eve2" 'BEGIN { t = 1826 / 365; want = 1e6 * exp(-0.0232 * t) * exp(-0.02 * (t - 0.5)); d = e - want; if (d < 0) d = -d;
   printf "# eve %.10f, by hand %.10f\n", e, want; exit !(d <= 1e-9 * want) }'
 ok $? "EVE of the zero-coupon bond under ramp_up_200 = N DF(T) exp(-0.02 (T - 1/2)) by hand"
+# the ramp with the small balance sheet on 1 and 3 ranks: the same alm.nc variables
+base | sed -e 's|^scenarios = .*|scenarios = ["base", "parallel_up", "ramp_up_200"];|' > "$work/ramp8.cfg"
+echo 'user_scenarios = ( { name = "ramp_up_200"; type = "ramp"; shift_bp = 200.0; ramp_months = 12; } );' >> "$work/ramp8.cfg"
+timeout 300 "$BALLAST" run "$work/ramp8.cfg" --output "$work/r1" > "$work/log" 2>&1 &&
+  timeout 300 "$MPIRUN" -np 3 "$BALLAST" run "$work/ramp8.cfg" --output "$work/r3" > "$work/log3" 2>&1
+ok $? "the small balance sheet with a ramp runs on 1 and 3 ranks"
+vars() { ncdump -p 17,17 -v eve,nii,eve_standardised "$1/alm.nc" | sed -n '/^data:/,$p'; }
+[ -n "$(vars "$work/r1")" ] && [ "$(vars "$work/r1")" = "$(vars "$work/r3")" ]
+ok $? "eve, nii, eve_standardised under the ramp identical on 1 and 3 ranks"
