@@ -153,6 +153,11 @@ PetscErrorCode BallastPlanningValidate(BallastRunContext *ctx, PetscBool summary
     for (PetscInt k = 0; k < a->ninstr; k++) {
       PetscCall(PetscSNPrintf(what, sizeof what, "action '%s' instrument %" PetscInt_FMT, a->name, k + 1));
       PetscCall(check_template(ctx, p->names, &a->instr[k].terms, a->instr[k].segment, a->instr[k].line, what));
+      if (a->instr[k].rate_kind == BALLAST_RATE_PAR) { /* priced at par on the base discount curve of its currency */
+        const char *ccy = BallastNamesGet(ctx->market.currencies, a->instr[k].terms.currency), *dc = BallastConfigDiscountCurve(&ctx->cfg, ccy);
+        PetscCheck(dc && BallastMarketFindCurve(&ctx->market, dc) >= 0, ctx->comm, BALLAST_ERR_USAGE, "%s:%d: %s: rate \"par\" needs the discount curve of %s (key discount_curves) in %s", file, a->instr[k].line, what, ccy,
+                   ctx->cfg.curves);
+      }
     }
     for (PetscInt k = 0; k < a->nscale; k++) {
       PetscCall(PetscSNPrintf(what, sizeof what, "action '%s' scale %" PetscInt_FMT, a->name, k + 1));

@@ -25,6 +25,7 @@ cases=(
   "PAM template without day count|2|needs terms key 'dayCountConvention'|actions = ( { name = \"a\"; add_instruments = ( { terms = { contractType = \"PAM\"; contractRole = \"RPL\"; currency = \"EUR\"; portfolio = \"W\"; notionalPrincipal = 1.0e8; }; term = \"3Y\"; } ); } );"
   "template value parsed as a CSV cell|2|terms key 'cycleOfInterestPayment': value 'monthly'|actions = ( { name = \"a\"; add_instruments = ( { terms = { contractType = \"PAM\"; contractRole = \"RPL\"; currency = \"EUR\"; portfolio = \"W\"; notionalPrincipal = 1.0e8; dayCountConvention = \"AA\"; cycleOfInterestPayment = \"monthly\"; }; term = \"3Y\"; } ); } );"
   "unknown curve of a template|2|marketObjectCodeOfRateReset 'EUR_LIBOR' is not a curve|actions = ( { name = \"a\"; add_instruments = ( { ${SWAP//EUR_EURIBOR3M/EUR_LIBOR} } ); } );"
+  "par rate without a discount curve|2|rate \"par\" needs the discount curve of USD|actions = ( { name = \"a\"; add_instruments = ( { ${SWAP//currency = \"EUR\"/currency = \"USD\"} } ); } );"
   "circular include|2|a circular include|actions = ( { name = \"a\"; include = [\"b\"]; }, { name = \"b\"; include = [\"a\"]; } );"
   "unknown include|2|includes 'zz', which is not an action|actions = ( { name = \"a\"; include = [\"zz\"]; } );"
   "duplicate action name|2|action name 'a' is used twice|actions = ( { name = \"a\"; add = [\"added.csv\"]; }, { name = \"a\"; add = [\"added.csv\"]; } );"
