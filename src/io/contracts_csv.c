@@ -6,8 +6,9 @@
  * is validated where it is parsed (file, line, column and value in the message) and staged as a
  * packed record. Then:
  *   1. the portfolio counts are combined (every rank learns the sorted list of portfolios and the
- *      count of each) and portfolios are assigned whole to ranks, largest first, each to the least
- *      loaded rank — the same computation on every rank, so no broadcast is needed;
+ *      count and estimated work of each) and portfolios are assigned whole to ranks by
+ *      BallastPartitionPortfolios (src/core/partition.c: largest first, each to the least loaded
+ *      rank) — the same computation on every rank, so no broadcast is needed;
  *   2. contractIDs are checked for duplicates by hashing them to ranks;
  *   3. ranks agree on the error count; rank 0 prints all messages; on error every rank stops;
  *   4. records are sent to their portfolio's owner with MPI_Alltoallv in bounded rounds.
@@ -19,6 +20,7 @@
 #define _FILE_OFFSET_BITS 64
 #define _POSIX_C_SOURCE 200809L
 #include <ballast/io.h>
+#include <ballast/partition.h>
 #include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
@@ -614,34 +616,15 @@ static PetscErrorCode combine_portfolios(Loader *L, BallastContracts cs, int32_t
     cs->portfolio_count[i] = cnt[BallastNamesFind(g, names[i])];
     pcost[i]               = cost[BallastNamesFind(g, names[i])];
   }
-  /* Largest first, each to the least loaded rank (ties: lower rank); the same integer computation
-   * on every rank. Size = estimated projection work (contract count weighted by remaining
-   * scheduled events, work_estimate): for portfolios of like contracts this is the contract count. */
-  PetscInt *order;
-  int64_t  *load;
-  PetscCall(PetscMalloc1(np, &order));
-  PetscCall(PetscCalloc1(L->size, &load));
-  for (PetscInt i = 0; i < np; i++) order[i] = i;
-  for (PetscInt i = 1; i < np; i++) { /* insertion sort by count desc, index asc (stable) */
-    PetscInt k = order[i], j = i - 1;
-    while (j >= 0 && pcost[order[j]] < pcost[k]) { order[j + 1] = order[j]; j--; }
-    order[j + 1] = k;
-  }
-  for (PetscInt i = 0; i < np; i++) {
-    int best = 0;
-    for (int r = 1; r < L->size; r++)
-      if (load[r] < load[best]) best = r;
-    cs->portfolio_owner[order[i]] = best;
-    load[best] += pcost[order[i]];
-  }
+  /* Size = estimated projection work (contract count weighted by remaining scheduled events,
+   * work_estimate): for portfolios of like contracts this is the contract count. */
+  PetscCall(BallastPartitionPortfolios(np, pcost, L->size, cs->portfolio_owner));
   PetscCall(PetscMalloc1(nloc + 1, local_to_global));
   for (PetscInt i = 0; i < nloc; i++) {
     const char *s = BallastNamesGet(L->pf_local, (int32_t)i);
     char      **hit = bsearch(&s, names, (size_t)np, sizeof(char *), cmp_str);
     (*local_to_global)[i] = (int32_t)(hit - names);
   }
-  PetscCall(PetscFree(order));
-  PetscCall(PetscFree(load));
   PetscCall(PetscFree(pcost));
   PetscCall(PetscFree(cnt));
   PetscCall(PetscFree(cost));
