@@ -1,6 +1,6 @@
 /* ballast generate: one contract drawn per product. BallastGenDrawRow(g, row) picks the category
  * of row `row` through the row permutation and calls the product's drawer (gen_mortgage,
- * gen_deposit, gen_swap, ...), which books it in a portfolio and currency, draws its size, dates
+ * gen_sight, gen_swap, ...), which books it in a portfolio and currency, draws its size, dates
  * and rate, and fills a BallastGenRow (every CSV cell). The shares and business lines are in
  * recipe.c, the curves in market.c.
  *
@@ -17,7 +17,6 @@
  * over the reset period starting at the as-of date; the past life of a floating annuity is
  * computed at that rate (historical fixings are not modelled). Fixed rates follow the vintage:
  * swap rates of the year of initialExchangeDate plus a product margin.
- *
  *
  * Every draw of contract k is splitmix64(seed, k, draw number): no state is carried from row to
  * row, so any rank can draw any row. */

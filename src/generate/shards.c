@@ -4,16 +4,23 @@
  * so the bytes of a file do not depend on the number of ranks. The exact totals (EUR cents,
  * counts) are summed on the way. */
 #include "gen_impl.h"
+#include <ballast/columns.h>
 #include <stdio.h>
 
 /* ------------------------------------------------------------------ fast CSV formatting */
-static const char header[] =
-  "contractID,portfolio,legalEntity,contractType,contractRole,currency,statusDate,initialExchangeDate,maturityDate,"
-  "notionalPrincipal,nominalInterestRate,dayCountConvention,cycleAnchorDateOfInterestPayment,cycleOfInterestPayment,"
-  "cycleAnchorDateOfPrincipalRedemption,cycleOfPrincipalRedemption,nextPrincipalRedemptionPayment,"
-  "cycleAnchorDateOfRateReset,cycleOfRateReset,rateSpread,marketObjectCodeOfRateReset,lifeCap,lifeFloor,"
-  "nominalInterestRate2,accruedInterest,xDayNotice,counterpartyType,depositStability,operational,insured,hqlaLevel,"
-  "encumberedUntil,riskWeight,undrawnCommitment,facilityType,behaviourSegment\n";
+/* The columns of a generated row, in the order format_row writes them (keep the two in step). */
+static const BallastColumnId row_columns[] = {
+  BALLAST_COLUMN_CONTRACT_ID, BALLAST_COLUMN_PORTFOLIO, BALLAST_COLUMN_LEGAL_ENTITY, BALLAST_COLUMN_CONTRACT_TYPE, BALLAST_COLUMN_CONTRACT_ROLE,
+  BALLAST_COLUMN_CURRENCY, BALLAST_COLUMN_STATUS_DATE, BALLAST_COLUMN_INITIAL_EXCHANGE_DATE, BALLAST_COLUMN_MATURITY_DATE,
+  BALLAST_COLUMN_NOTIONAL_PRINCIPAL, BALLAST_COLUMN_NOMINAL_INTEREST_RATE, BALLAST_COLUMN_DAY_COUNT_CONVENTION,
+  BALLAST_COLUMN_CYCLE_ANCHOR_DATE_OF_INTEREST_PAYMENT, BALLAST_COLUMN_CYCLE_OF_INTEREST_PAYMENT, BALLAST_COLUMN_CYCLE_ANCHOR_DATE_OF_PRINCIPAL_REDEMPTION,
+  BALLAST_COLUMN_CYCLE_OF_PRINCIPAL_REDEMPTION, BALLAST_COLUMN_NEXT_PRINCIPAL_REDEMPTION_PAYMENT, BALLAST_COLUMN_CYCLE_ANCHOR_DATE_OF_RATE_RESET,
+  BALLAST_COLUMN_CYCLE_OF_RATE_RESET, BALLAST_COLUMN_RATE_SPREAD, BALLAST_COLUMN_MARKET_OBJECT_CODE_OF_RATE_RESET, BALLAST_COLUMN_LIFE_CAP,
+  BALLAST_COLUMN_LIFE_FLOOR, BALLAST_COLUMN_NOMINAL_INTEREST_RATE2, BALLAST_COLUMN_ACCRUED_INTEREST, BALLAST_COLUMN_X_DAY_NOTICE,
+  BALLAST_COLUMN_COUNTERPARTY_TYPE, BALLAST_COLUMN_DEPOSIT_STABILITY, BALLAST_COLUMN_OPERATIONAL, BALLAST_COLUMN_INSURED, BALLAST_COLUMN_HQLA_LEVEL,
+  BALLAST_COLUMN_ENCUMBERED_UNTIL, BALLAST_COLUMN_RISK_WEIGHT, BALLAST_COLUMN_UNDRAWN_COMMITMENT, BALLAST_COLUMN_FACILITY_TYPE,
+  BALLAST_COLUMN_BEHAVIOUR_SEGMENT,
+};
 
 static inline char *put_date(char *p, BallastDate t)
 {
@@ -140,22 +147,26 @@ PetscErrorCode BallastGenWriteShard(MPI_Comm comm, const BallastGen *g, const ch
   char        msg[1024] = "";
   PetscBool   failed    = PETSC_FALSE;
   int         rc;
-  BallastGenRow         w;
+  BallastGenRow w;
+  BallastText   header = {0};
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
+  BallastColumnsHeader(row_columns, (int)(sizeof row_columns / sizeof row_columns[0]), &header);
+  PetscCall(BallastAgreeError(comm, header.err ? PETSC_ERR_MEM : 0, "contract file header: out of memory"));
   rc = MPI_File_open(comm, path, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &fh);
   if (rc != MPI_SUCCESS) {
     char e[512];
     mpi_error_text(rc, e, sizeof e);
     snprintf(msg, sizeof msg, "%s: cannot create: %s", path, e);
   }
+  if (rc != MPI_SUCCESS) BallastTextFree(&header);
   PetscCall(BallastAgreeError(comm, rc != MPI_SUCCESS ? BALLAST_ERR_IO : 0, msg));
   rc = MPI_File_set_size(fh, 0);
   if (rc != MPI_SUCCESS) failed = PETSC_TRUE;
-  MPI_Offset base = (MPI_Offset)strlen(header);
+  MPI_Offset base = (MPI_Offset)header.len;
   if (rank == 0) {
-    rc = MPI_File_write_at(fh, 0, header, (int)strlen(header), MPI_BYTE, &st);
+    rc = MPI_File_write_at(fh, 0, header.buf, (int)header.len, MPI_BYTE, &st);
     if (rc != MPI_SUCCESS) failed = PETSC_TRUE;
   }
   for (int64_t rs = r0; rs < r1; rs += (int64_t)size * BALLAST_GEN_CHUNK_ROWS) {
@@ -177,6 +188,7 @@ PetscErrorCode BallastGenWriteShard(MPI_Comm comm, const BallastGen *g, const ch
   rc = MPI_File_close(&fh);
   if (rc != MPI_SUCCESS) failed = PETSC_TRUE;
   if (failed) snprintf(msg, sizeof msg, "%s: write failed (disk full or no permission?)", path);
+  BallastTextFree(&header);
   PetscCall(BallastAgreeError(comm, failed ? BALLAST_ERR_IO : 0, msg));
   PetscFunctionReturn(0);
 }

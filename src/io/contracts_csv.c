@@ -19,6 +19,7 @@
  * unterminated quote. */
 #define _FILE_OFFSET_BITS 64
 #define _POSIX_C_SOURCE 200809L
+#include <ballast/columns.h>
 #include <ballast/io.h>
 #include <ballast/partition.h>
 #include <ctype.h>
@@ -33,25 +34,13 @@
 #define MAXLINE (1u << 20)     /* longest accepted line */
 #define ROUND_BYTES (64u << 20) /* most bytes one rank sends in one exchange round */
 
-typedef enum {
-  COL_TERM, COL_ID, COL_PORTFOLIO, COL_ENTITY, COL_CPTY, COL_STABILITY, COL_OPERATIONAL, COL_INSURED, COL_HQLA,
-  COL_ENCUMBERED, COL_RISKWEIGHT, COL_UNDRAWN, COL_FACILITY, COL_SEGMENT, COL_TAG, COL_IGNORE
-} ColKind;
-
-static const struct {
-  const char *name;
-  ColKind     kind;
-} alm_cols[] = {
-  {"contractID", COL_ID}, {"portfolio", COL_PORTFOLIO}, {"legalEntity", COL_ENTITY}, {"counterpartyType", COL_CPTY},
-  {"depositStability", COL_STABILITY}, {"operational", COL_OPERATIONAL}, {"insured", COL_INSURED}, {"hqlaLevel", COL_HQLA},
-  {"encumberedUntil", COL_ENCUMBERED}, {"riskWeight", COL_RISKWEIGHT}, {"undrawnCommitment", COL_UNDRAWN},
-  {"facilityType", COL_FACILITY}, {"behaviourSegment", COL_SEGMENT},
-};
-
+/* A header column resolved through the contract column table (include/ballast/columns.h). */
 typedef struct {
-  ColKind kind;
-  int     term; /* BallastTermsLookup index for COL_TERM (-2: unsupported term, must be empty) */
-  char    name[96];
+  int               id;   /* BallastColumnId; -1 for a user tag or an ACTUS term Ballast does not model */
+  BallastColumnFill fill; /* what the cell fills (BALLAST_FILL_TERM for the unmodelled terms too) */
+  int               term; /* BallastTermsLookup index for BALLAST_FILL_TERM (-2: unsupported term, must be empty) */
+  PetscBool         tag;  /* x_...: carried by the user, ignored */
+  char              name[96];
 } Column;
 
 /* A staged contract: fixed part followed by the text of id, portfolio, entity, segment. */
@@ -156,8 +145,7 @@ static PetscErrorCode read_header(Loader *L, const char *path, Column **cols, in
   }
   PetscCall(PetscCalloc1(n, cols));
   *ncols       = n;
-  int seen[16] = {0};
-  PetscBool has_type = PETSC_FALSE, has_role = PETSC_FALSE, has_ccy = PETSC_FALSE;
+  PetscBool has_id = PETSC_FALSE, has_pf = PETSC_FALSE, has_type = PETSC_FALSE, has_role = PETSC_FALSE, has_ccy = PETSC_FALSE;
   for (int i = 0; i < n; i++) {
     Column *c = &(*cols)[i];
     snprintf(c->name, sizeof c->name, "%s", f[i]);
@@ -166,28 +154,29 @@ static PetscErrorCode read_header(Loader *L, const char *path, Column **cols, in
         ERR(L, "%s:1:%d: column '%s' appears twice", path, cp[i], f[i]);
         *fail = PETSC_TRUE;
       }
-    c->kind = COL_IGNORE;
-    for (size_t k = 0; k < sizeof(alm_cols) / sizeof(alm_cols[0]); k++)
-      if (!strcmp(alm_cols[k].name, f[i])) {
-        c->kind = alm_cols[k].kind;
-        seen[c->kind] = 1;
-      }
-    if (c->kind != COL_IGNORE) continue;
-    if (!strncmp(f[i], "x_", 2)) { c->kind = COL_TAG; continue; }
+    c->id = BallastColumnFind(f[i]);
+    if (c->id >= 0) {
+      c->fill = BallastColumnGet((BallastColumnId)c->id)->fill;
+      if (c->fill == BALLAST_FILL_TERM) c->term = BallastTermsLookup(f[i]);
+      has_id |= c->id == BALLAST_COLUMN_CONTRACT_ID;
+      has_pf |= c->id == BALLAST_COLUMN_PORTFOLIO;
+      has_type |= c->id == BALLAST_COLUMN_CONTRACT_TYPE;
+      has_role |= c->id == BALLAST_COLUMN_CONTRACT_ROLE;
+      has_ccy |= c->id == BALLAST_COLUMN_CURRENCY;
+      continue;
+    }
+    if (!strncmp(f[i], "x_", 2)) { c->tag = PETSC_TRUE; continue; }
     int t = BallastTermsLookup(f[i]);
     if (t == -1) {
       ERR(L, "%s:1:%d: unknown column '%s': not an ACTUS term (actus-dictionary-terms.json), an ALM attribute of the contract file spec, or a user tag x_...", path, cp[i], f[i]);
       *fail = PETSC_TRUE;
       continue;
     }
-    c->kind = COL_TERM;
+    c->fill = BALLAST_FILL_TERM;
     c->term = t;
-    if (!strcmp(f[i], "contractType")) has_type = PETSC_TRUE;
-    if (!strcmp(f[i], "contractRole")) has_role = PETSC_TRUE;
-    if (!strcmp(f[i], "currency")) has_ccy = PETSC_TRUE;
   }
-  if (!seen[COL_ID]) { ERR(L, "%s:1:1: missing required column 'contractID'", path); *fail = PETSC_TRUE; }
-  if (!seen[COL_PORTFOLIO]) { ERR(L, "%s:1:1: missing required column 'portfolio'", path); *fail = PETSC_TRUE; }
+  if (!has_id) { ERR(L, "%s:1:1: missing required column 'contractID'", path); *fail = PETSC_TRUE; }
+  if (!has_pf) { ERR(L, "%s:1:1: missing required column 'portfolio'", path); *fail = PETSC_TRUE; }
   if (!has_type) { ERR(L, "%s:1:1: missing required column 'contractType'", path); *fail = PETSC_TRUE; }
   if (!has_role) { ERR(L, "%s:1:1: missing required column 'contractRole'", path); *fail = PETSC_TRUE; }
   if (!has_ccy) { ERR(L, "%s:1:1: missing required column 'currency'", path); *fail = PETSC_TRUE; }
@@ -284,68 +273,70 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     size_t l = strlen(v);
     while (l && (v[l - 1] == ' ' || v[l - 1] == '\t' || v[l - 1] == '\r')) v[--l] = 0;
     int k;
-    switch (c->kind) {
-    case COL_TERM:
+    if (c->tag) continue;
+    switch (c->fill) {
+    case BALLAST_FILL_TERM:
       if (c->term == -2) {
         if (v[0]) ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%s': this ACTUS term is not supported by Ballast; leave it empty", path, ln, cp[i], c->name, v);
         break;
       }
       if (BallastTermsSetIndex(&t, L->scratch, c->term, v, err, sizeof err) != BALLAST_TERM_OK)
         ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%s': %s", path, ln, cp[i], c->name, v, err);
-      if (!strcmp(c->name, "currency")) col_of_term[0] = i;
-      else if (!strcmp(c->name, "marketObjectCodeOfRateReset")) col_of_term[1] = i;
-      else if (!strcmp(c->name, "maturityDate")) col_of_term[2] = i;
-      else if (!strcmp(c->name, "notionalPrincipal")) col_of_term[3] = i;
-      else if (!strcmp(c->name, "statusDate")) col_of_term[4] = i;
-      else if (!strcmp(c->name, "contractRole")) col_of_term[5] = i;
-      else if (!strcmp(c->name, "accruedInterest")) col_of_term[6] = i;
-      else if (!strcmp(c->name, "contractType")) col_of_term[7] = i;
+      switch (c->id) { /* where the row-level rules below point */
+      case BALLAST_COLUMN_CURRENCY: col_of_term[0] = i; break;
+      case BALLAST_COLUMN_MARKET_OBJECT_CODE_OF_RATE_RESET: col_of_term[1] = i; break;
+      case BALLAST_COLUMN_MATURITY_DATE: col_of_term[2] = i; break;
+      case BALLAST_COLUMN_NOTIONAL_PRINCIPAL: col_of_term[3] = i; break;
+      case BALLAST_COLUMN_STATUS_DATE: col_of_term[4] = i; break;
+      case BALLAST_COLUMN_CONTRACT_ROLE: col_of_term[5] = i; break;
+      case BALLAST_COLUMN_ACCRUED_INTEREST: col_of_term[6] = i; break;
+      case BALLAST_COLUMN_CONTRACT_TYPE: col_of_term[7] = i; break;
+      default: break;
+      }
       break;
-    case COL_ID:
+    case BALLAST_FILL_ID:
       id = v;
       if (!v[0]) ERR(L, "%s:%" PRId64 ":%d: column 'contractID': empty; every contract needs an identifier", path, ln, cp[i]);
       break;
-    case COL_PORTFOLIO:
+    case BALLAST_FILL_PORTFOLIO:
       pf = v;
       if (!v[0]) ERR(L, "%s:%" PRId64 ":%d: column 'portfolio': empty; every contract belongs to a portfolio", path, ln, cp[i]);
       break;
-    case COL_ENTITY: ent = v; break;
-    case COL_SEGMENT: seg = v; break;
-    case COL_CPTY:
+    case BALLAST_FILL_ENTITY: ent = v; break;
+    case BALLAST_FILL_SEGMENT: seg = v; break;
+    case BALLAST_FILL_COUNTERPARTY:
       if (v[0] && (k = lookup(cpty_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'counterpartyType': value '%s': expected one of retail, sme, corporate, financial, sovereign, central_bank, pse, mdb, other", path, ln, cp[i], v);
       else if (v[0]) a.counterpartyType = (uint8_t)k;
       break;
-    case COL_STABILITY:
+    case BALLAST_FILL_STABILITY:
       if (v[0] && (k = lookup(stab_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'depositStability': value '%s': expected stable or less_stable", path, ln, cp[i], v);
       else if (v[0]) a.depositStability = (uint8_t)k;
       break;
-    case COL_OPERATIONAL:
+    case BALLAST_FILL_OPERATIONAL:
       if (v[0] && parse_bool(v, &a.operational)) ERR(L, "%s:%" PRId64 ":%d: column 'operational': value '%s': expected true or false", path, ln, cp[i], v);
       break;
-    case COL_INSURED:
+    case BALLAST_FILL_INSURED:
       if (v[0] && parse_bool(v, &a.insured)) ERR(L, "%s:%" PRId64 ":%d: column 'insured': value '%s': expected true or false", path, ln, cp[i], v);
       break;
-    case COL_HQLA:
+    case BALLAST_FILL_HQLA:
       if ((k = lookup(hqla_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'hqlaLevel': value '%s': expected 1, 2A, 2B_RMBS, 2B or empty", path, ln, cp[i], v);
       else a.hqlaLevel = (uint8_t)k;
       break;
-    case COL_ENCUMBERED:
+    case BALLAST_FILL_ENCUMBERED:
       if (v[0] && BallastDateParse(v, &a.encumberedUntil)) ERR(L, "%s:%" PRId64 ":%d: column 'encumberedUntil': value '%s': expected a date YYYY-MM-DD", path, ln, cp[i], v);
       break;
-    case COL_RISKWEIGHT:
+    case BALLAST_FILL_RISK_WEIGHT:
       if (v[0] && (BallastParseDouble(v, &a.riskWeight) || a.riskWeight < 0 || a.riskWeight > 12.5))
         ERR(L, "%s:%" PRId64 ":%d: column 'riskWeight': value '%s': expected a decimal risk weight (0.35 = 35 %%) between 0 and 12.5", path, ln, cp[i], v);
       break;
-    case COL_UNDRAWN:
+    case BALLAST_FILL_UNDRAWN:
       if (v[0] && (BallastParseDouble(v, &a.undrawnCommitment) || a.undrawnCommitment < 0))
         ERR(L, "%s:%" PRId64 ":%d: column 'undrawnCommitment': value '%s': expected a non-negative amount", path, ln, cp[i], v);
       break;
-    case COL_FACILITY:
+    case BALLAST_FILL_FACILITY:
       if (v[0] && (k = lookup(fac_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'facilityType': value '%s': expected credit or liquidity", path, ln, cp[i], v);
       else if (v[0]) a.facilityType = (uint8_t)k;
       break;
-    case COL_TAG:
-    case COL_IGNORE: break;
     }
   }
   if (L->diag.n == nerr0) {
