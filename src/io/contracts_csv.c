@@ -433,8 +433,11 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
   PetscFunctionReturn(0);
 }
 
-/* Parse the lines of file f that start in this rank's byte range. */
-static PetscErrorCode parse_file(Loader *L, uint16_t fidx, const char *path)
+/* Not collective. Parse the lines of file f that start in this rank's byte range: *nlines lines
+ * seen, records staged from offset *rec0 and messages from *diag0 on carry rank-local line
+ * numbers (negative) that parse_file fixes up. *cols is NULL when the header failed (on every
+ * rank alike: all read the same first line). */
+static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Column **colsp, int64_t *nlinesp, size_t *rec0p, size_t *diag0p)
 {
   Column   *cols = NULL;
   int       ncols;
@@ -442,6 +445,10 @@ static PetscErrorCode parse_file(Loader *L, uint16_t fidx, const char *path)
   PetscBool fail;
   char     *blk;
   PetscFunctionBeginUser;
+  *colsp   = NULL;
+  *nlinesp = 0;
+  *rec0p   = L->staged.len;
+  *diag0p  = (size_t)L->diag.n;
   PetscInt n0 = L->diag.n;
   PetscCall(read_header(L, path, &cols, &ncols, &hdr_end, &fsize, &fail));
   if (fail) {
@@ -517,6 +524,24 @@ static PetscErrorCode parse_file(Loader *L, uint16_t fidx, const char *path)
   }
   fclose(fp);
   PetscCall(PetscFree(blk));
+  *colsp   = cols;
+  *nlinesp = nlines;
+  *rec0p   = rec0;
+  *diag0p  = diag0;
+  PetscFunctionReturn(0);
+}
+
+/* Collective. Parse the lines of file f that start in this rank's byte range, then number them:
+ * ranks agree on a local failure first (an unreadable file on one rank stops every rank), then
+ * the line numbers come from an exclusive scan of the per-rank line counts. */
+static PetscErrorCode parse_file(Loader *L, uint16_t fidx, const char *path)
+{
+  Column *cols = NULL;
+  int64_t nlines;
+  size_t  rec0, diag0;
+  PetscFunctionBeginUser;
+  PetscCall(BallastAgreeError(L->comm, parse_range(L, fidx, path, &cols, &nlines, &rec0, &diag0), NULL));
+  if (!cols) PetscFunctionReturn(0);
   /* line numbers: header is line 1; this rank's first line is 2 + lines owned by lower ranks */
   int64_t before = 0;
   PetscCallMPI(MPI_Exscan(&nlines, &before, 1, MPI_INT64_T, MPI_SUM, L->comm));
