@@ -121,9 +121,9 @@ typedef struct {
 } BallastColumnDef;
 
 /* Not collective. The definition of column id (NULL if out of range). */
-const BallastColumnDef *BallastColumnGet(BallastColumnId id);
+const BallastColumnDef *BallastColumnsGet(BallastColumnId id);
 /* Not collective. The column of a header name, or -1 if the name is not a column of the table. */
-int BallastColumnFind(const char *name);
+int BallastColumnsFind(const char *name);
 /* Not collective. Appends the header line "name,name,...\n" of the n columns ids[] to t. */
 void BallastColumnsHeader(const BallastColumnId *ids, int n, BallastText *t);
 

@@ -78,9 +78,9 @@ static const BallastColumnDef columns[BALLAST_COLUMN_COUNT] = {
   {"behaviourSegment", BALLAST_FILL_SEGMENT, BALLAST_COLUMN_KIND_TEXT},
 };
 
-const BallastColumnDef *BallastColumnGet(BallastColumnId id) { return (int)id >= 0 && id < BALLAST_COLUMN_COUNT ? &columns[id] : NULL; }
+const BallastColumnDef *BallastColumnsGet(BallastColumnId id) { return (int)id >= 0 && id < BALLAST_COLUMN_COUNT ? &columns[id] : NULL; }
 
-int BallastColumnFind(const char *name)
+int BallastColumnsFind(const char *name)
 {
   for (int i = 0; i < BALLAST_COLUMN_COUNT; i++)
     if (!strcmp(columns[i].name, name)) return i;
@@ -90,7 +90,7 @@ int BallastColumnFind(const char *name)
 void BallastColumnsHeader(const BallastColumnId *ids, int n, BallastText *t)
 {
   for (int i = 0; i < n; i++) {
-    const BallastColumnDef *c = BallastColumnGet(ids[i]);
+    const BallastColumnDef *c = BallastColumnsGet(ids[i]);
     if (i) BallastTextAppend(t, ",", 1);
     if (c) BallastTextAppend(t, c->name, strlen(c->name));
   }

@@ -93,7 +93,7 @@ static PetscErrorCode put_file(const char *dir, const char *name, BallastText *b
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode BallastGenerateHistories(const char *dir, BallastDate as_of, uint64_t seed, const BallastGenBehUse *use)
+PetscErrorCode BallastGenWriteHistories(const char *dir, BallastDate as_of, uint64_t seed, const BallastGenBehUse *use)
 {
   int  y, m, d;
   BallastText truth = {0};
@@ -153,7 +153,7 @@ PetscErrorCode BallastGenerateHistories(const char *dir, BallastDate as_of, uint
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode BallastGenerateBehaviourSection(const BallastGenBehUse *use, PetscBool have_regime, char **text)
+PetscErrorCode BallastGenBehaviourText(const BallastGenBehUse *use, PetscBool have_regime, char **text)
 {
   BallastText b = {0};
   char tb[16];

@@ -16,9 +16,9 @@ typedef struct {
  * months ending at the last month end before as_of, deterministic for the seed. A write failure
  * returns BALLAST_ERR_IO naming the file (files already written stay; run.cfg, written after,
  * then does not appear). */
-PetscErrorCode BallastGenerateHistories(const char *dir, BallastDate as_of, uint64_t seed, const BallastGenBehUse *use);
+PetscErrorCode BallastGenWriteHistories(const char *dir, BallastDate as_of, uint64_t seed, const BallastGenBehUse *use);
 /* Not collective. The `behaviour = { ... };` section of run.cfg (PetscFree the text). Deposit
  * segments need the regime's nmd caps: without a regime they are left out (a comment says so). */
-PetscErrorCode BallastGenerateBehaviourSection(const BallastGenBehUse *use, PetscBool have_regime, char **text);
+PetscErrorCode BallastGenBehaviourText(const BallastGenBehUse *use, PetscBool have_regime, char **text);
 
 #endif

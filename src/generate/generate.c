@@ -100,7 +100,7 @@ static PetscErrorCode write_small_files(const BallastGenerateOptions *o, const B
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc2(plen, &tmp, plen, &fin));
   BallastGenSegmentsInUse(g, &use);
-  PetscCall(BallastGenerateHistories(o->out, o->as_of, o->seed, &use));
+  PetscCall(BallastGenWriteHistories(o->out, o->as_of, o->seed, &use));
   BallastGenCurvesText(&text);
   PetscCheck(!text.err, PETSC_COMM_SELF, PETSC_ERR_MEM, "curves.csv: out of memory");
   snprintf(fin, plen, "%s/curves.csv", o->out);

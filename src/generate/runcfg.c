@@ -37,7 +37,7 @@ PetscErrorCode BallastGenRunCfgText(const BallastGenerateOptions *o, const Balla
     BallastGenBehUse use;
     char            *beh;
     BallastGenSegmentsInUse(g, &use);
-    PetscCall(BallastGenerateBehaviourSection(&use, o->regime ? PETSC_TRUE : PETSC_FALSE, &beh));
+    PetscCall(BallastGenBehaviourText(&use, o->regime ? PETSC_TRUE : PETSC_FALSE, &beh));
     BallastTextAppend(t, beh, strlen(beh));
     PetscCall(PetscFree(beh));
   }

@@ -154,9 +154,9 @@ static PetscErrorCode read_header(Loader *L, const char *path, Column **cols, in
         ERR(L, "%s:1:%d: column '%s' appears twice", path, cp[i], f[i]);
         *fail = PETSC_TRUE;
       }
-    c->id = BallastColumnFind(f[i]);
+    c->id = BallastColumnsFind(f[i]);
     if (c->id >= 0) {
-      c->fill = BallastColumnGet((BallastColumnId)c->id)->fill;
+      c->fill = BallastColumnsGet((BallastColumnId)c->id)->fill;
       if (c->fill == BALLAST_FILL_TERM) c->term = BallastTermsLookup(f[i]);
       has_id |= c->id == BALLAST_COLUMN_CONTRACT_ID;
       has_pf |= c->id == BALLAST_COLUMN_PORTFOLIO;

@@ -37,8 +37,8 @@ int main(void)
   /* every column is found by its name, at its own index */
   int wrong = 0, bad_term = 0, nterm = 0;
   for (int i = 0; i < BALLAST_COLUMN_COUNT; i++) {
-    const BallastColumnDef *c = BallastColumnGet((BallastColumnId)i);
-    if (BallastColumnFind(c->name) != i) wrong++, diag("%s not found at %d", c->name, i);
+    const BallastColumnDef *c = BallastColumnsGet((BallastColumnId)i);
+    if (BallastColumnsFind(c->name) != i) wrong++, diag("%s not found at %d", c->name, i);
     if (c->fill == BALLAST_FILL_TERM) {
       nterm++;
       if (BallastTermsLookup(c->name) < 0) bad_term++, diag("%s: not a term the parser models", c->name);
@@ -48,17 +48,17 @@ int main(void)
   is_int(0, bad_term, "term columns are the parser's modelled terms, ALM columns are not terms");
   /* the ALM attributes of the spec's table (13 with contractID) */
   is_int(BALLAST_COLUMN_COUNT - 13, nterm, "13 ALM attributes, the rest ACTUS terms");
-  is_int(-1, BallastColumnFind("x_branch"), "a user tag is not a column of the table");
-  is_int(-1, BallastColumnFind("creatorID"), "an ACTUS term Ballast does not model is not a column");
-  ok(BallastColumnGet(BALLAST_COLUMN_COUNT) == NULL, "out of range: NULL");
+  is_int(-1, BallastColumnsFind("x_branch"), "a user tag is not a column of the table");
+  is_int(-1, BallastColumnsFind("creatorID"), "an ACTUS term Ballast does not model is not a column");
+  ok(BallastColumnsGet(BALLAST_COLUMN_COUNT) == NULL, "out of range: NULL");
 
   /* kinds, as the spec states the values */
-  is_int(BALLAST_COLUMN_KIND_DATE, BallastColumnGet(BALLAST_COLUMN_STATUS_DATE)->kind, "statusDate is a date");
-  is_int(BALLAST_COLUMN_KIND_DATE, BallastColumnGet(BALLAST_COLUMN_ENCUMBERED_UNTIL)->kind, "encumberedUntil is a date");
-  is_int(BALLAST_COLUMN_KIND_CYCLE, BallastColumnGet(BALLAST_COLUMN_CYCLE_OF_INTEREST_PAYMENT)->kind, "cycleOfInterestPayment is a cycle");
-  is_int(BALLAST_COLUMN_KIND_NUMBER, BallastColumnGet(BALLAST_COLUMN_NOTIONAL_PRINCIPAL)->kind, "notionalPrincipal is a number");
-  is_int(BALLAST_COLUMN_KIND_ENUM, BallastColumnGet(BALLAST_COLUMN_HQLA_LEVEL)->kind, "hqlaLevel is an enumeration");
-  is_int(BALLAST_COLUMN_KIND_BOOL, BallastColumnGet(BALLAST_COLUMN_INSURED)->kind, "insured is true/false");
-  is_int(BALLAST_FILL_PORTFOLIO, BallastColumnGet(BallastColumnFind("portfolio"))->fill, "portfolio fills the portfolio");
+  is_int(BALLAST_COLUMN_KIND_DATE, BallastColumnsGet(BALLAST_COLUMN_STATUS_DATE)->kind, "statusDate is a date");
+  is_int(BALLAST_COLUMN_KIND_DATE, BallastColumnsGet(BALLAST_COLUMN_ENCUMBERED_UNTIL)->kind, "encumberedUntil is a date");
+  is_int(BALLAST_COLUMN_KIND_CYCLE, BallastColumnsGet(BALLAST_COLUMN_CYCLE_OF_INTEREST_PAYMENT)->kind, "cycleOfInterestPayment is a cycle");
+  is_int(BALLAST_COLUMN_KIND_NUMBER, BallastColumnsGet(BALLAST_COLUMN_NOTIONAL_PRINCIPAL)->kind, "notionalPrincipal is a number");
+  is_int(BALLAST_COLUMN_KIND_ENUM, BallastColumnsGet(BALLAST_COLUMN_HQLA_LEVEL)->kind, "hqlaLevel is an enumeration");
+  is_int(BALLAST_COLUMN_KIND_BOOL, BallastColumnsGet(BALLAST_COLUMN_INSURED)->kind, "insured is true/false");
+  is_int(BALLAST_FILL_PORTFOLIO, BallastColumnsGet(BallastColumnsFind("portfolio"))->fill, "portfolio fills the portfolio");
   return 0;
 }
