@@ -435,8 +435,8 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
 
 /* Not collective. Parse the lines of file f that start in this rank's byte range: *nlines lines
  * seen, records staged from offset *rec0 and messages from *diag0 on carry rank-local line
- * numbers (negative) that parse_file fixes up. *cols is NULL when the header failed (on every
- * rank alike: all read the same first line). */
+ * numbers (negative) that parse_file fixes up. *cols is NULL when the header failed (its messages
+ * are then from *diag0 on). */
 static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Column **colsp, int64_t *nlinesp, size_t *rec0p, size_t *diag0p)
 {
   Column   *cols = NULL;
@@ -449,15 +449,9 @@ static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Co
   *nlinesp = 0;
   *rec0p   = L->staged.len;
   *diag0p  = (size_t)L->diag.n;
-  PetscInt n0 = L->diag.n;
   PetscCall(read_header(L, path, &cols, &ncols, &hdr_end, &fsize, &fail));
   if (fail) {
     PetscCall(PetscFree(cols));
-    /* every rank found the same header problem: keep only rank 0's copy of the messages */
-    if (L->rank) {
-      for (PetscInt i = n0; i < PetscMin(L->diag.n, L->diag.limit); i++) PetscCall(PetscFree(L->diag.msg[i]));
-      L->diag.n = n0;
-    }
     PetscFunctionReturn(0);
   }
   long data = fsize - hdr_end;
@@ -541,7 +535,23 @@ static PetscErrorCode parse_file(Loader *L, uint16_t fidx, const char *path)
   size_t  rec0, diag0;
   PetscFunctionBeginUser;
   PetscCall(BallastAgreeError(L->comm, parse_range(L, fidx, path, &cols, &nlines, &rec0, &diag0), NULL));
-  if (!cols) PetscFunctionReturn(0);
+  {
+    /* the header: every rank read the same first line, so normally all succeed or all fail; keep
+     * one copy of the header messages (rank 0's when all failed, else the failing ranks') and,
+     * when any rank failed, drop this file's rows and row messages (the load stops anyway) */
+    int mine[2] = {cols != NULL, cols == NULL}, all[2];
+    PetscCallMPI(MPI_Allreduce(mine, all, 2, MPI_INT, MPI_MIN, L->comm));
+    if (!all[0]) {
+      if (cols || (all[1] && L->rank)) {
+        for (PetscInt i = (PetscInt)diag0; i < PetscMin(L->diag.n, L->diag.limit); i++) PetscCall(PetscFree(L->diag.msg[i]));
+        L->diag.n = (PetscInt)diag0;
+        for (size_t off = rec0; off < L->staged.len; off += ((Rec *)(L->staged.data + off))->size) L->staged.nrec--;
+        L->staged.len = rec0;
+      }
+      PetscCall(PetscFree(cols));
+      PetscFunctionReturn(0);
+    }
+  }
   /* line numbers: header is line 1; this rank's first line is 2 + lines owned by lower ranks */
   int64_t before = 0;
   PetscCallMPI(MPI_Exscan(&nlines, &before, 1, MPI_INT64_T, MPI_SUM, L->comm));
