@@ -805,6 +805,20 @@ static PetscErrorCode exchange(MPI_Comm comm, int size, Buf *out, Buf *in)
   PetscFunctionReturn(0);
 }
 
+/* Everything the loader holds (staged records, diagnostics, portfolio tallies, name tables). */
+static PetscErrorCode loader_destroy(Loader *L)
+{
+  PetscFunctionBeginUser;
+  PetscCall(BallastDiagFree(&L->diag));
+  PetscCall(PetscFree(L->staged.data));
+  L->staged.len = L->staged.cap = 0;
+  PetscCall(PetscFree(L->pf_count));
+  PetscCall(PetscFree(L->pf_cost));
+  BallastNamesDestroy(&L->pf_local);
+  BallastNamesDestroy(&L->scratch);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, const BallastMarketData *m, BallastContracts *out)
 {
   Loader           L;
@@ -835,13 +849,8 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   PetscCall(check_duplicates(&L));
   PetscCall(BallastDiagAgree(comm, &L.diag, "contract", &total));
   if (total) {
-    PetscCall(BallastDiagFree(&L.diag));
     PetscCall(BallastContractsDestroy(&cs));
-    PetscCall(PetscFree(L.staged.data));
-    PetscCall(PetscFree(L.pf_count));
-    PetscCall(PetscFree(L.pf_cost));
-    BallastNamesDestroy(&L.pf_local);
-    BallastNamesDestroy(&L.scratch);
+    PetscCall(loader_destroy(&L));
     SETERRQ(comm, BALLAST_ERR_INPUT, "%" PetscInt_FMT " error%s in the contract files; nothing was computed", total, total > 1 ? "s" : "");
   }
   PetscCall(combine_portfolios(&L, cs, &l2g));
@@ -909,11 +918,7 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   PetscCall(BallastContractsSort(cs));
 
   PetscCall(PetscFree(l2g));
-  PetscCall(BallastDiagFree(&L.diag));
-  PetscCall(PetscFree(L.pf_count));
-  PetscCall(PetscFree(L.pf_cost));
-  BallastNamesDestroy(&L.pf_local);
-  BallastNamesDestroy(&L.scratch);
+  PetscCall(loader_destroy(&L));
   *out = cs;
   PetscFunctionReturn(0);
 }
