@@ -51,6 +51,12 @@ static int make_dirs(const char *dir, char *msg, size_t len)
   return 0;
 }
 
+/* Path of contract file s (0 when not sharded), final or temporary. */
+static void contract_path(const char *dir, int nshards, int s, int tmp, char *p, size_t len)
+{
+  if (nshards) snprintf(p, len, tmp ? "%s/.contracts-%03d.csv.tmp" : "%s/contracts-%03d.csv", dir, s);
+  else snprintf(p, len, tmp ? "%s/.contracts.csv.tmp" : "%s/contracts.csv", dir);
+}
 
 /* Rank 0, best effort: remove the temporary contract files of a failed run (the small files are
  * written by BallastWriteFileAtomic, which leaves no temporary behind). */
@@ -58,8 +64,7 @@ static void remove_temporaries(const char *dir, int ncontract_files, int nshards
 {
   char p[PETSC_MAX_PATH_LEN + 64];
   for (int s = 0; s < ncontract_files; s++) {
-    if (nshards) snprintf(p, sizeof p, "%s/.contracts-%03d.csv.tmp", dir, s);
-    else snprintf(p, sizeof p, "%s/.contracts.csv.tmp", dir);
+    contract_path(dir, nshards, s, 1, p, sizeof p);
     (void)remove(p);
   }
 }
@@ -80,13 +85,6 @@ static void remove_stale(const char *dir, int nshards)
   }
 }
 
-
-/* Path of contract file s (0 when not sharded), final or temporary. */
-static void contract_path(const char *dir, int nshards, int s, int tmp, char *p, size_t len)
-{
-  if (nshards) snprintf(p, len, tmp ? "%s/.contracts-%03d.csv.tmp" : "%s/contracts-%03d.csv", dir, s);
-  else snprintf(p, len, tmp ? "%s/.contracts.csv.tmp" : "%s/contracts.csv", dir);
-}
 
 /* Not collective (rank 0): the small files and the renames. Market data and the histories first,
  * then the contract files renamed into place, run.cfg last: a configuration never names files that
