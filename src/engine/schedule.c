@@ -516,8 +516,12 @@ static PetscErrorCode contract_events(BallastSchedule ws, const BallastTerms *t,
     PetscCheck(ied != BALLAST_DATE_NONE, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "initialExchangeDate is required");
     PetscCall(add_event(ws, &b->sh, ied, BALLAST_EV_IED, 0));
     if (md != BALLAST_DATE_NONE) {
-      PetscCall(add_event(ws, &b->sh, md, BALLAST_EV_IP, 0));
-      PetscCall(add_event(ws, &b->sh, md, xd != BALLAST_DATE_NONE ? BALLAST_EV_STD : BALLAST_EV_MD, 0));
+      /* ACTUS CLM: t^IP = t^MD = Md(t0) directly, not through the shifted schedule S(.): the
+       * maturity and its final interest stay on the unadjusted date whatever the business-day
+       * convention (tests/cli/t_actus_edge.sh; the reference results do the same) */
+      const Shift unshifted = {BALLAST_BDC_NOS, b->sh.cal};
+      PetscCall(add_event(ws, &unshifted, md, BALLAST_EV_IP, 0));
+      PetscCall(add_event(ws, &unshifted, md, xd != BALLAST_DATE_NONE ? BALLAST_EV_STD : BALLAST_EV_MD, 0));
     }
     if (hasrate) {
       /* capitalisation cycle anchored at IED when no anchor is given (reference results) */
