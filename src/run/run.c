@@ -154,13 +154,16 @@ PetscErrorCode BallastRunResultsBase(BallastRunContext *ctx, BallastResults res)
   for (PetscInt i = 0; i < ctx->cfg.ncontract_files; i++) snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? " " : "", ctx->input_sha[i]);
   PetscCall(BallastResultsAddAttr(res, "contracts_sha256", buf));
   if (ctx->cfg.regime) PetscCall(BallastResultsAddAttr(res, "regime_sha256", ctx->input_sha[ctx->cfg.ncontract_files + 2]));
-  PetscCall(BallastResultsAddAttrDouble(res, "mpi_ranks", (double)ctx->size));
+  PetscCall(BallastResultsAddAttrInt(res, "mpi_ranks", (int64_t)ctx->size));
   time_t    now = time(NULL);
   struct tm tmv;
   gmtime_r(&now, &tmv);
   strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tmv);
   PetscCall(BallastResultsAddAttr(res, "created_utc", buf));
   PetscCall(BallastResultsAddAttr(res, "command_line", BallastCommandLine));
+  PetscCall(BallastResultsAddAttr(res, "source", "ballast " BALLAST_VERSION));
+  snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " %s", BallastCommandLine); /* CF history: "time command" */
+  PetscCall(BallastResultsAddAttr(res, "history", buf));
   PetscCall(BallastResultsAddAttr(res, "Conventions", "CF-1.8"));
   PetscFunctionReturn(0);
 }
