@@ -10,6 +10,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv);
 PetscErrorCode BallastCmdValidate(int argc, char **argv);
 PetscErrorCode BallastCmdEvents(int argc, char **argv);
 PetscErrorCode BallastCmdGenerate(int argc, char **argv);
+PetscErrorCode BallastCmdReport(int argc, char **argv); /* src/app/report.c: runs scripts/alco/report.py */
 
 /* The full command line as one string (for provenance), set by main. */
 extern char BallastCommandLine[4096];
