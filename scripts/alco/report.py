@@ -658,6 +658,16 @@ section { margin-bottom: 2em; }
 <nav>%(nav)s</nav></header>
 %(body)s
 <footer><p class="note">Tables as CSV beside this page: %(tables)s. Read with docs/report.md.</p></footer>
+<script>
+/* marks every chart the browser decoded (data-decoded = its pixel size): what a test checks */
+window.addEventListener("load", function () {
+  var n = 0;
+  document.querySelectorAll("img.chart").forEach(function (i) {
+    if (i.complete && i.naturalWidth > 0) { i.setAttribute("data-decoded", i.naturalWidth + "x" + i.naturalHeight); n++; }
+  });
+  document.body.setAttribute("data-charts-decoded", String(n));
+});
+</script>
 </body></html>
 """ % {"name": esc(r.name), "asof": esc(r.as_of), "rc": esc(r.rc), "regime": esc(r.attrs.get("regime_name", r.attrs.get("regime", "?"))),
        "soft": esc(r.attrs.get("software_version", "")), "nav": nav, "body": "\n".join(parts), "tables": tables}
