@@ -2,7 +2,7 @@
  *
  * Every nc_* call of a writer goes through BallastCallNC(file, var, call): on error it aborts the
  * open dataset (nc_abort also closes it), removes the temporary file, and returns BALLAST_ERR_IO
- * with a message naming the final file, the variable (or "-" for file-level calls) and
+ * with a message naming the final file, the variable (none for file-level calls) and
  * nc_strerror, plus the call's text. The writer keeps one BallastNCFile per file it writes. */
 #ifndef BALLAST_IO_NC_CHECK_H
 #define BALLAST_IO_NC_CHECK_H
@@ -34,7 +34,8 @@ static inline PetscErrorCode BallastNCCheck(BallastNCFile *f, int st, const char
 {
   if (st == NC_NOERR) return 0;
   BallastNCDiscard(f);
-  SETERRQ(PETSC_COMM_SELF, BALLAST_ERR_IO, "%s: variable %s: NetCDF: %s (%s)", f->path, var ? var : "-", nc_strerror(st), call);
+  if (!var) SETERRQ(PETSC_COMM_SELF, BALLAST_ERR_IO, "%s: NetCDF: %s (%s)", f->path, nc_strerror(st), call);
+  SETERRQ(PETSC_COMM_SELF, BALLAST_ERR_IO, "%s: variable %s: NetCDF: %s (%s)", f->path, var, nc_strerror(st), call);
 }
 
 #define BallastCallNC(f, var, call) PetscCall(BallastNCCheck((f), (call), (var), #call))
