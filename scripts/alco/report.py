@@ -290,7 +290,7 @@ class Pack:
             self.csv("eve_aggregate.csv", ["scenario", "delta_eve_weighted", "eve_loss", "units"], agg_csv)
         # chart: weighted delta EVE with the outlier threshold, and delta EVE per currency
         ncc = len(r.ccy)
-        fig, axes = plt.subplots(1, 1 + ncc, figsize=(4.2 * (1 + ncc), 4.2))
+        fig, axes = plt.subplots(1, 1 + ncc, figsize=(4.2 * (1 + ncc), 4.2), constrained_layout=True)
         x = np.arange(len(r.scen))
         ax = axes[0]
         if have_w:
@@ -345,7 +345,7 @@ class Pack:
         nii, dnii = r.get("nii"), r.get("delta_nii")
         x = np.arange(len(r.scen))
         ncc = len(r.ccy)
-        fig, axes = plt.subplots(1, ncc, figsize=(4.2 * ncc, 4.0), squeeze=False)
+        fig, axes = plt.subplots(1, ncc, figsize=(4.2 * ncc, 4.0), squeeze=False, constrained_layout=True)
         for c, cc in enumerate(r.ccy):
             ax = axes[0, c]
             ax.bar(x, nii[0, :, c] / 1e6, color=COLOURS[c % len(COLOURS)])
@@ -385,7 +385,7 @@ class Pack:
         g = r.get("repricing_gap")
         mid = r.get("irrbb_bucket_midpoint")
         ncc = len(r.ccy)
-        fig, axes = plt.subplots(ncc, 1, figsize=(10, 2.8 * ncc), squeeze=False)
+        fig, axes = plt.subplots(ncc, 1, figsize=(10, 3.0 * ncc), squeeze=False, constrained_layout=True)
         x = np.arange(len(mid))
         csvrows = []
         for c, cc in enumerate(r.ccy):
@@ -403,8 +403,8 @@ class Pack:
         fig.suptitle("Repricing gap per bucket and cumulative, as of %s" % r.as_of, fontsize=10)
         img = self.chart(fig, "repricing_gap.png", "repricing gap per bucket and cumulative per currency")
         self.csv("repricing_gap.csv", ["currency", "bucket_midpoint_years", "gap", "cumulative_gap", "units"], csvrows)
-        rows = [[esc(cc)] + [fmt_amount(v / 1e6 * 1e0) for v in g[c] / 1e0] for c, cc in enumerate(r.ccy)]
-        body = img + self.table(["currency"] + ["%gy" % m for m in mid], rows, "num small")
+        rows = [[esc(cc)] + ["{:,.1f}".format(v / 1e6) for v in g[c]] for c, cc in enumerate(r.ccy)]
+        body = img + "<h3>Gap per bucket (millions of the row's currency; bucket midpoints in years)</h3>" + self.table(["currency"] + ["%gy" % m for m in mid], rows, "num small")
         self.section("repricing-gap", "Repricing gap", body, "principal in the currency of the row; buckets by midpoint in years")
 
     def liquidity(self):
@@ -415,7 +415,7 @@ class Pack:
             lab = bucket_labels(ends)
             inf, outf, cum = r.get("liquidity_inflow"), r.get("liquidity_outflow"), r.get("liquidity_gap_cumulative")
             ncc = len(r.ccy)
-            fig, axes = plt.subplots(ncc, 1, figsize=(10, 2.8 * ncc), squeeze=False)
+            fig, axes = plt.subplots(ncc, 1, figsize=(10, 3.0 * ncc), squeeze=False, constrained_layout=True)
             x = np.arange(len(ends))
             csvrows = []
             for c, cc in enumerate(r.ccy):
@@ -442,7 +442,7 @@ class Pack:
             cbc = r.get("counterbalancing_capacity")
             surv = r.get("survival_days") if r.has("survival_days") else None
             fx = np.nan_to_num(r.fx())
-            fig, axes = plt.subplots(1, len(ls), figsize=(4.4 * len(ls), 4.2), squeeze=False)
+            fig, axes = plt.subplots(1, len(ls), figsize=(4.4 * len(ls), 4.4), squeeze=False, constrained_layout=True)
             x = np.arange(len(ends))
             csvrows = []
             for j, sn in enumerate(ls):
@@ -580,10 +580,11 @@ class Pack:
             conv = reason[i]
             s = "green" if conv.startswith("CONVERGED") or conv in ("fixed", "estimated") else "red"
             vals = [float(r.get(p)[i]) for p in params]
-            rows.append([esc(sn), esc(model[i]), light(s, conv), str(int(it[i])), fmt_num(float(obj[i]))] + [fmt_num(v) for v in vals])
+            shown = ", ".join("%s = %s" % (p, fmt_num(v)) for p, v in zip(params, vals) if not math.isnan(v))
+            rows.append([esc(sn), esc(model[i]), light(s, conv), str(int(it[i])), fmt_num(float(obj[i])), esc(shown)])
             csvrows.append([sn, model[i], conv, int(it[i]), float(obj[i])] + vals)
         self.csv("calibration.csv", ["segment", "model", "convergence", "iterations", "objective"] + params, csvrows)
-        body = self.table(["segment", "model", "convergence", "iterations", "fit (objective)"] + params, rows, "num small")
+        body = self.table(["segment", "model", "convergence", "iterations", "fit (objective)", "parameters (decimal; maturities in years)"], rows, "num small calib")
         if r.has("replicating_weight") and r.has("nmd_tenor_name"):
             ten = r.labels("nmd_tenor_name")
             w = r.get("replicating_weight")
@@ -619,7 +620,7 @@ class Pack:
             csvrows.append([n, u, vn if vn is not None else "", vb if vb is not None else "", ch if ch is not None else ""])
         self.csv("compare.csv", ["metric", "units", "now", "before", "change"], csvrows)
         ident = self.table(["", "this run", "previous run"], [[esc(k), "<code>%s</code>" % esc(self.r.attrs.get(k, "")).replace("\n", "<br>"), "<code>%s</code>" % esc(p.attrs.get(k, "")).replace("\n", "<br>")]
-                                                            for k in ("run_name", "as_of_date", "regime", "config_sha256", "input_sha256", "software_version")], "prov")
+                                                            for k in ("run_name", "as_of_date", "regime", "cash_flow_view", "created_utc", "config_sha256", "input_sha256", "software_version")], "prov")
         body = ident + self.table(["metric", "units", "now", "before", "change"], rows, "num")
         self.section("compare", "Change since the previous run", body, "as in each row (%% for ratios); now as of %s, before as of %s" % (self.r.as_of, p.as_of))
 
@@ -641,7 +642,7 @@ nav { font-size: 0.9em; margin: 0.5em 0 1.5em; } .meta { color: #52606d; font-si
 table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.85em; }
 th, td { border: 1px solid #cbd2d9; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
 th { background: #f0f4f8; } table.num td { text-align: right; } table.num td:first-child, table.num td:nth-child(2) { text-align: left; }
-table.small { font-size: 0.75em; } table.prov code { word-break: break-all; font-size: 0.9em; }
+table.small { font-size: 0.75em; } table.calib td:last-child, table.calib td:nth-child(3) { text-align: left; max-width: 36em; } table.prov code { word-break: break-all; font-size: 0.9em; }
 .light { display: inline-block; min-width: 4.5em; text-align: center; color: white; font-weight: bold; border-radius: 0.8em; padding: 0.05em 0.6em; }
 .missing { background: #fff8e1; border-left: 4px solid #b7791f; padding: 0.4em 0.8em; } .note { font-size: 0.8em; color: #52606d; }
 .delta { color: #52606d; } figure { margin: 0.5em 0; } img.chart { max-width: 100%%; height: auto; } figcaption { font-size: 0.8em; color: #52606d; }
