@@ -8,7 +8,7 @@ source "$(dirname "$0")/tap.sh"
 command -v chromium > /dev/null || skip_all "chromium not installed (scripts/setup installs it)"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
-plan 28
+plan 29
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cfg="$BALLAST_SOURCE_DIR/config/example.cfg"
@@ -83,6 +83,13 @@ is "decoded=7" "$(grep decoded= "$work/dom.txt" | grep -v undecoded)" "seven cha
 is "network=0" "$(grep network= "$work/dom.txt")" "no network reference (self-contained)"
 contains "$work/dom.html" "not configured in this run" "sections of issue 11 say they are not configured"
 contains "$work/dom.html" "page-break-before: always" "a print stylesheet breaks pages per section"
+
+# printable: Chromium's print to PDF gives at least one page per section (the print stylesheet
+# starts every section on a new page); the page count is the PDF's root /Count
+chrome --print-to-pdf="$work/pack.pdf" --no-pdf-header-footer "file://$pack/index.html" > /dev/null
+pages=$(grep -a -o '/Count [0-9]*' "$work/pack.pdf" | awk '{ if ($2 > m) m = $2 } END { print m + 0 }')
+awk -v p="$pages" 'BEGIN { exit !(p >= 9) }'
+ok $? "printed, the pack has a page per section ($pages pages for 9 sections)"
 
 # --- the files beside the page ----------------------------------------------------------------
 n=0
