@@ -13,6 +13,7 @@ PetscErrorCode BallastCmdGenerate(int argc, char **argv);
 /* `ballast events CONFIG --contract ID [--scenario NAME]`: one contract's events from a run
  * configuration (the `--actus` branch is BallastCmdEvents itself). */
 PetscErrorCode BallastEventsFromConfig(int argc, char **argv);
+PetscErrorCode BallastCmdReport(int argc, char **argv); /* src/app/report.c: runs scripts/alco/report.py */
 
 /* The full command line as one string (for provenance), set by main. */
 extern char BallastCommandLine[4096];

@@ -360,6 +360,8 @@ PetscErrorCode BallastIRRBBRunResults(BallastRunContext *ctx, BallastIRRBBRun *r
     for (PetscInt i = 0; i < r->ntests; i++)
       PetscCall(PetscPrintf(PETSC_COMM_SELF, "outlier test %-28s worst %-14s decline %16.0f %s = %6.2f %% of Tier 1 (threshold %.0f %%): %s\n", tn[i], worst[i], val[i], ur, 100 * ratio[i],
                             100 * r->test[i].threshold_tier1, flag[i] ? "OUTLIER" : "pass"));
+    for (PetscInt i = 0; i < r->ntests; i++) val[i] = r->test[i].threshold_tier1; /* (val was copied above) the threshold, for reports */
+    PetscCall(BallastResultsAddVar(res, "outlier_test_threshold", 1, od, val, "the regime's outlier threshold: decline above which the test fails, fraction of Tier 1 capital", "1"));
     PetscCall(PetscFree5(tn, worst, val, ratio, flag));
   }
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-16s %18s %18s %18s %18s\n", "scenario", "EVE", "delta EVE", "NII", "delta NII"));

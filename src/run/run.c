@@ -131,6 +131,8 @@ PetscErrorCode BallastRunResultsBase(BallastRunContext *ctx, BallastResults res)
   for (PetscInt c = 0; c < ctx->market.nfx; c++) ccy[c] = BallastNamesGet(ctx->market.currencies, (int32_t)c);
   PetscCall(BallastResultsAddDimLabels(res, "currency", "currency_code", ctx->market.nfx, ccy, "ISO 4217 currency code"));
   PetscCall(PetscFree(ccy));
+  const char *cd[] = {"currency"};
+  PetscCall(BallastResultsAddVar(res, "fx_rate", 1, cd, ctx->market.fx, "spot rate: units of the reporting currency per unit of the currency (as used to aggregate)", "1"));
   BallastDateFormat(ctx->cfg.as_of, date);
   PetscCall(BallastResultsAddAttr(res, "title", "Ballast ALM results"));
   PetscCall(BallastResultsAddAttr(res, "run_name", ctx->cfg.name));
@@ -154,13 +156,18 @@ PetscErrorCode BallastRunResultsBase(BallastRunContext *ctx, BallastResults res)
   for (PetscInt i = 0; i < ctx->cfg.ncontract_files; i++) snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? " " : "", ctx->input_sha[i]);
   PetscCall(BallastResultsAddAttr(res, "contracts_sha256", buf));
   if (ctx->cfg.regime) PetscCall(BallastResultsAddAttr(res, "regime_sha256", ctx->input_sha[ctx->cfg.ncontract_files + 2]));
-  PetscCall(BallastResultsAddAttrDouble(res, "mpi_ranks", (double)ctx->size));
+  PetscCall(BallastResultsAddAttrInt(res, "mpi_ranks", (int64_t)ctx->size));
+  PetscCall(BallastResultsAddAttrDouble(res, "tier1_capital", ctx->cfg.tier1)); /* reporting currency */
+  PetscCall(BallastResultsAddAttrDouble(res, "tier2_capital", ctx->cfg.tier2));
   time_t    now = time(NULL);
   struct tm tmv;
   gmtime_r(&now, &tmv);
   strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tmv);
   PetscCall(BallastResultsAddAttr(res, "created_utc", buf));
   PetscCall(BallastResultsAddAttr(res, "command_line", BallastCommandLine));
+  PetscCall(BallastResultsAddAttr(res, "source", "ballast " BALLAST_VERSION));
+  snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " %s", BallastCommandLine); /* CF history: "time command" */
+  PetscCall(BallastResultsAddAttr(res, "history", buf));
   PetscCall(BallastResultsAddAttr(res, "Conventions", "CF-1.8"));
   PetscFunctionReturn(0);
 }
