@@ -10,6 +10,9 @@ PetscErrorCode BallastCmdRun(int argc, char **argv);
 PetscErrorCode BallastCmdValidate(int argc, char **argv);
 PetscErrorCode BallastCmdEvents(int argc, char **argv);
 PetscErrorCode BallastCmdGenerate(int argc, char **argv);
+/* `ballast events CONFIG --contract ID [--scenario NAME] [--contractual]` (src/app/events_config.c):
+ * the events printer as a consumer of the projection driver. */
+PetscErrorCode BallastEventsFromConfig(int argc, char **argv);
 
 /* The full command line as one string (for provenance), set by main. */
 extern char BallastCommandLine[4096];

@@ -150,7 +150,4 @@ PetscErrorCode BallastActusCaseFree(BallastActusCase *c);
 /* Run a loaded case through the engine (fast path), streaming events up to `to` to sink. Not collective. */
 PetscErrorCode BallastActusCaseRun(BallastActusCase *c, BallastEventSink sink, void *ctx);
 
-/* `ballast events` from a run configuration (provided by src/run). Collective on PETSC_COMM_WORLD. */
-PetscErrorCode BallastEventsFromConfig(int argc, char **argv);
-
 #endif
