@@ -122,6 +122,7 @@ PetscErrorCode BallastIRRBBRunDestroy(BallastIRRBBRun *run)
   PetscCall(PetscFree(run->evecf));
   PetscCall(PetscFree(run->nii));
   PetscCall(PetscFree(run->gap));
+  PetscCall(PetscFree(run->pv));
   PetscFunctionReturn(0);
 }
 
