@@ -12,6 +12,7 @@
 
 typedef struct {
   BallastText text;
+  const char *id;
   int         behavioural; /* print the behavioural stream of the current contract */
 } Printer;
 
@@ -30,8 +31,6 @@ static PetscErrorCode printer_begin(void *ctx, const BallastProjContract *pc, co
   return 0;
 }
 
-static const char *current_id;
-
 static void printer_event(void *ctx, const BallastEvent *ev, int label)
 {
   Printer *o      = (Printer *)ctx;
@@ -39,7 +38,7 @@ static void printer_event(void *ctx, const BallastEvent *ev, int label)
   char     d[11];
   if (stream == BALLAST_STREAM_BEHAVIOURAL && !o->behavioural) return;
   BallastDateFormat(ev->date, d);
-  BallastTextPrintf(&o->text, "%s,%s,%s,%.17g,%.17g,%.17g,%.17g,%s,%s\n", current_id, d, BallastEventTypeName(ev->type), ev->payoff, ev->notional, ev->rate, ev->accrued,
+  BallastTextPrintf(&o->text, "%s,%s,%s,%.17g,%.17g,%.17g,%.17g,%s,%s\n", o->id, d, BallastEventTypeName(ev->type), ev->payoff, ev->notional, ev->rate, ev->accrued,
                     BallastStreamName(stream), BallastFilterName(BALLAST_LABEL_FILTER(label)));
 }
 
@@ -124,7 +123,7 @@ PetscErrorCode BallastEventsFromConfig(int argc, char **argv)
     ps.fx              = run.market[v].fx;
     ps.prepay_scalar   = &psc;
     ps.td_scalar       = &tsc;
-    current_id         = id;
+    out.id             = id;
     PetscCall(BallastProjectionCreate(&ps, &proj));
     PetscCall(BallastProjectionAddConsumer(proj, &c));
     BallastContractSourceInit(&store, ctx.contracts, (const char *const *)ctx.cfg.contract_files, &src);

@@ -271,7 +271,7 @@ static PetscErrorCode contractual_stream(BallastProjection p, const BallastProjC
   PetscFunctionReturn(0);
 }
 
-static void set_fanout(Fanout *f, const BallastProjection p, const BallastProjContract *pc, const int *list, int n, int label)
+static void set_fanout(Fanout *f, const BallastProjection p, const int *list, int n, int label)
 {
   f->n = n;
   for (int j = 0; j < n; j++) {
@@ -279,7 +279,6 @@ static void set_fanout(Fanout *f, const BallastProjection p, const BallastProjCo
     f->ctx[j] = p->c[list[j]].ctx;
   }
   f->label = label;
-  (void)pc;
 }
 
 PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSource *src, PetscInt k)
@@ -357,11 +356,11 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
     f.nevents       = 0;
     /* contractual stream: for the consumers that take it */
     if (pl->ncon[replaced]) {
-      set_fanout(&f, p, &pc, pl->con[replaced], pl->ncon[replaced], BALLAST_LABEL(BALLAST_STREAM_CONTRACTUAL, pc.contractual));
+      set_fanout(&f, p, pl->con[replaced], pl->ncon[replaced], BALLAST_LABEL(BALLAST_STREAM_CONTRACTUAL, pc.contractual));
       PetscCall(contractual_stream(p, &pc, &m, (BallastEventTarget){fanout_event, &f}));
     }
     /* behavioural stream: valued, and for the consumers that take it */
-    set_fanout(&f, p, &pc, pl->beh[replaced], pl->nbeh[replaced], beh_label);
+    set_fanout(&f, p, pl->beh[replaced], pl->nbeh[replaced], beh_label);
     f.value = 1;
     f.pv    = var.has_spot ? var.spot : 0.0;
     BallastEventTarget out = {fanout_event, &f};
