@@ -10,9 +10,11 @@ PetscErrorCode BallastCmdRun(int argc, char **argv);
 PetscErrorCode BallastCmdValidate(int argc, char **argv);
 PetscErrorCode BallastCmdEvents(int argc, char **argv);
 PetscErrorCode BallastCmdGenerate(int argc, char **argv);
-/* `ballast events CONFIG --contract ID [--scenario NAME]`: one contract's events from a run
- * configuration (the `--actus` branch is BallastCmdEvents itself). */
+/* `ballast events CONFIG --contract ID [--scenario NAME] [--contractual]` (src/app/events_config.c):
+ * the events printer as a consumer of the projection driver (the `--actus` branch is
+ * BallastCmdEvents itself, src/app/events.c). */
 PetscErrorCode BallastEventsFromConfig(int argc, char **argv);
+PetscErrorCode BallastCmdReport(int argc, char **argv); /* src/app/report.c: runs scripts/alco/report.py */
 
 /* The full command line as one string (for provenance), set by main. */
 extern char BallastCommandLine[4096];

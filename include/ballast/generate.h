@@ -1,7 +1,8 @@
 /* `ballast generate`: a synthetic, realistic balance sheet of a mid-size European bank in the
  * input format of ../shared/spec/contracts.md (contracts CSV, curves.csv, fx.csv) plus run.cfg,
  * deterministic for a seed whatever the number of MPI ranks. Proportions and conventions are
- * documented at the top of src/generate/generate.c and in docs/generator.md. */
+ * documented in src/generate/recipe.c (what the balance sheet looks like), src/generate/draw.c
+ * (how one contract is drawn) and docs/generator.md; src/generate/gen_impl.h maps the files. */
 #ifndef BALLAST_GENERATE_H
 #define BALLAST_GENERATE_H
 

@@ -22,8 +22,8 @@ PetscErrorCode BallastMarketLoad(MPI_Comm comm, const BallastConfig *cfg, Ballas
 PetscErrorCode BallastCurvesRead(MPI_Comm comm, const char *path, BallastMarketData *m);
 
 /* Collective. Reads every contract file of the configuration: ranks parse byte ranges, validate
- * every row (all errors reported, up to a limit), assign portfolios whole to ranks (balanced by
- * contract count, largest first) and send each contract to its portfolio's owner. On any error
+ * every row (all errors reported, up to a limit), assign portfolios whole to ranks
+ * (BallastPartitionPortfolios on the estimated work, largest first) and send each contract to its portfolio's owner. On any error
  * every rank returns BALLAST_ERR_INPUT after rank 0 printed the messages. */
 PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, const BallastMarketData *m, BallastContracts *cs);
 

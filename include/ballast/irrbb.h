@@ -1,10 +1,14 @@
-/* IRRBB metrics as consumers of the one event stream (design.md invariant 1): EVE (exact-time and
- * standardised), NII on a constant balance sheet, repricing gap, PV01 and key-rate PV01.
+/* IRRBB metrics as consumers of the one event stream (design.md invariant 1, projection.h):
+ * EVE (src/metrics/eve.c: exact-time, and the bucketed cash flows of standardised EVE), NII on a
+ * constant balance sheet (src/metrics/nii.c), the repricing gap (src/metrics/gap.c), the
+ * per-contract PV of position detail (src/metrics/position.c); the group-level mathematics
+ * (standardised EVE, deltas, currency aggregation, weighted sums, PV01, key-rate PV01, outlier
+ * tests) in src/metrics/irrbb_group.c.
  *
  * A run projects each contract once per "variant": the configured scenarios (base first), then
- * the +1 bp parallel bump, then one triangular +1 bp bump per key tenor. Each variant has its own
- * shocked market data and discount-factor table. Accumulators are kept per portfolio, filled by
- * the portfolio's one owner in file order, so group totals never depend on the number of ranks.
+ * the +1 bp parallel bump, then one triangular +1 bp bump per key tenor. Accumulators are kept per
+ * portfolio, filled by the portfolio's one owner in file order, and merged to rank 0 (the other
+ * ranks contribute exact zeros), so group totals never depend on the number of ranks.
  *
  * Sign convention: amounts as ACTUS payoffs from the bank's side (assets positive, liabilities
  * negative), in the contract's currency; the reporting-currency aggregates multiply by FX. */
@@ -14,70 +18,99 @@
 #include <ballast/contracts.h>
 #include <ballast/dftable.h>
 #include <ballast/engine.h>
-#include <ballast/behaviour.h>
+#include <ballast/projection.h>
+#include <ballast/regime.h>
+#include <ballast/results.h>
+#include <ballast/scenario.h>
 
 typedef struct {
-  /* variants */
-  PetscInt                  nscen;     /* configured scenarios, base = 0 */
-  PetscInt                  nkey;      /* key tenors */
-  PetscInt                  nvar;      /* nscen + 1 + nkey (or nscen when no sensitivities) */
-  const BallastMarketData **market;    /* [nvar] shocked curves */
-  const BallastDFTable     *df;        /* [nvar] */
-  const BallastDFTable     *df_base;   /* the base scenario's table (margins, deposit pass-through); NULL = df[0] */
+  PetscInt nscen, nvar;  /* scenarios (base = 0), all variants */
+  PetscInt nport, nccy;
   /* buckets (years): upper bounds (last = +inf) and midpoints */
   PetscInt      nbucket;
   const double *bucket_hi, *bucket_mid;
   /* bucket of a flow d days after the as-of date, for d < nbucket_days (a lookup in the hot loop) */
   const uint8_t *bucket_of_day;
   PetscInt       nbucket_days;
-  /* per currency id: discount curve index in the market data, -1 = none configured */
-  const PetscInt *disc_curve;
-  PetscInt        nccy;
-  PetscInt        nport;
-  BallastDate     as_of, nii_end;      /* NII horizon end */
-  BallastDate     horizon;             /* schedule horizon for open-ended contracts */
-  /* Behavioural overlay (NULL: contractual view). seg_of[id] maps a contract's local segment id
-   * (BallastContracts.segments) to a calibrated segment of beh, -1 = contractual. Scalars per
-   * scenario variant (1 for sensitivity variants). */
-  const BallastBehaviour *beh;
-  const PetscInt         *seg_of;
-  const double           *prepay_scalar, *td_scalar; /* [nvar] */
-  /* optional second consumer of the base scenario's events (e.g. the liquidity ladder) */
-  BallastEventSink base_sink;
-  void            *base_ctx;
-  PetscBool        base_sink_contractual_deposits; /* base_sink sees deposits' contractual flows (liquidity) instead of their slotting */
+  BallastDate    as_of, nii_end;      /* NII horizon end */
+  const BallastDFTable *df_base;      /* base scenario's table (NII replacement margins) */
 } BallastIRRBBSetup;
 
-typedef struct {
-  BallastIRRBBSetup s;
-  /* per-portfolio accumulators (zero for portfolios this rank does not own) */
-  double *eve;    /* [v][p][c] */
-  double *evecf;  /* [s][p][c][k] cash flows per bucket (scenarios only) */
-  double *nii;    /* [s][p][c] */
-  double *gap;    /* [p][c][k] base repricing gap */
-  double *pv;     /* [s][i] per contract PV for contracts.nc (NULL when not requested) */
-  PetscInt ncontracts_done;
-  double   last_pv_base; /* base PV of the contract last added (contract currency) */
-  int64_t  nevents;
-  /* workspace */
-  BallastSchedule ws;
-  void           *endcache; /* memo of reset period end dates (irrbb.c) */
-  double         *slot_amount; /* deposit slotting of the contract being projected */
-  BallastDate    *slot_date;
-  PetscInt        slot_cap;
-} BallastIRRBB;
-
-/* Not collective. `s` is copied (arrays referenced). pv_ncontracts > 0 keeps per-contract PVs. */
-PetscErrorCode BallastIRRBBCreate(const BallastIRRBBSetup *s, PetscInt pv_ncontracts, BallastIRRBB *acc);
-PetscErrorCode BallastIRRBBDestroy(BallastIRRBB *acc);
-/* Project contract i of cs under every variant and accumulate. Not collective. */
-PetscErrorCode BallastIRRBBAddContract(BallastIRRBB *acc, BallastContracts cs, PetscInt i);
-/* Index of the bucket holding a flow at t years (bucket 0 = overnight: t <= 1/365). */
+/* Index of the bucket holding a flow at t years (bucket 0 = overnight: t <= 1/365). Not collective. */
 PetscInt BallastIRRBBBucket(const BallastIRRBBSetup *s, double t);
 /* The same for a flow `days` after the as-of date, by table lookup. */
 static inline PetscInt BallastIRRBBBucketDay(const BallastIRRBBSetup *s, PetscInt days)
 {
   return days < s->nbucket_days ? (PetscInt)s->bucket_of_day[days] : BallastIRRBBBucket(s, (double)days / 365.0);
 }
+
+/* EVE: every variant's value per [v][p][c] (the driver's PV), and the scenarios' cash flows per
+ * bucket [s][p][c][k]. After merge, eve/evecf on rank 0 hold the reduced partials. */
+typedef struct {
+  BallastIRRBBSetup s;
+  double           *eve, *evecf;
+  double           *cf; /* bucket row of the current contract and scenario (NULL: not a scenario) */
+} BallastEVE;
+PetscErrorCode BallastEVECreate(const BallastIRRBBSetup *s, BallastEVE *e);
+PetscErrorCode BallastEVEDestroy(BallastEVE *e);
+void           BallastEVEConsumer(BallastEVE *e, BallastConsumer *c);
+
+/* NII over the horizon on a constant balance sheet, per scenario [s][p][c]. */
+typedef struct {
+  BallastIRRBBSetup s;
+  double           *nii;
+  /* the contract being projected (replacement business is scenario-invariant, cached per contract) */
+  int64_t         serial;
+  int             active, slotted, md_split, ad_seen;
+  double          nii_c, accrued_H, last_notional, margin;
+  PetscInt        repl_curve;
+  BallastCycle    repl_cycle; /* n > 0: roll by cycle; else by repl_days */
+  int             repl_days;
+  BallastDayCount dcc;
+  const BallastDFTable *df;
+  double          deposit_N, deposit_rate, a0;
+  BallastDayCount deposit_dcc;
+} BallastNII;
+PetscErrorCode BallastNIICreate(const BallastIRRBBSetup *s, BallastNII *n);
+PetscErrorCode BallastNIIDestroy(BallastNII *n);
+void           BallastNIIConsumer(BallastNII *n, BallastConsumer *c);
+
+/* Repricing gap of the base scenario per [p][c][k]. */
+typedef struct {
+  BallastIRRBBSetup s;
+  double           *gap;
+  double           *row; /* the current contract's row, NULL when it has no gap by events */
+  int               floating, reset_seen, md_split;
+  double            last_notional;
+} BallastGap;
+PetscErrorCode BallastGapCreate(const BallastIRRBBSetup *s, BallastGap *g);
+PetscErrorCode BallastGapDestroy(BallastGap *g);
+void           BallastGapConsumer(BallastGap *g, BallastConsumer *c);
+
+/* Position detail: pv[s][i] of every local contract i (store index) under every scenario, kept
+ * on the rank (contracts.nc is written in parallel). */
+typedef struct {
+  PetscInt nscen, ncontracts;
+  double  *pv;
+} BallastPositions;
+PetscErrorCode BallastPositionsCreate(PetscInt nscen, PetscInt ncontracts, BallastPositions *p);
+PetscErrorCode BallastPositionsDestroy(BallastPositions *p);
+void           BallastPositionsConsumer(BallastPositions *p, BallastConsumer *c);
+
+/* The reduced partials of a run and what the group metrics need (src/metrics/irrbb_group.c). */
+typedef struct {
+  const BallastRegime      *regime;
+  PetscInt                  nscen, nkey, nvar, nport, nccy, nbucket;
+  const BallastScenarioDef *def;            /* [nscen] */
+  const char *const        *scenario_names; /* [nscen] */
+  const BallastMarketData  *market;         /* base market data (FX, curves for standardised EVE) */
+  const PetscInt           *disc;           /* [nccy] discount curve, -1 = none */
+  const double             *bucket_mid;     /* [nbucket] years */
+  double                    tier1;          /* reporting currency */
+  const char               *reporting_currency;
+  const double             *eve, *evecf, *nii, *gap; /* reduced partials (rank 0), layouts as in BallastEVE, BallastNII, BallastGap */
+} BallastIRRBBGroup;
+/* Rank 0 only (Not collective): group metrics into res and the summary on standard output. */
+PetscErrorCode BallastIRRBBGroupResults(const BallastIRRBBGroup *g, BallastResults res);
 
 #endif

@@ -1,5 +1,5 @@
-/* The IRRBB phase of `ballast run` (src/run/irrbb_run.c): scenario variants built from the regime
- * and user definitions, projection, exact reduction, group metrics. */
+/* The IRRBB phases of `ballast run` (src/run/irrbb_run.c): scenario variants built from the regime
+ * and user definitions, the projection through the consumers, the group metrics. */
 #ifndef BALLAST_IRRBB_RUN_H
 #define BALLAST_IRRBB_RUN_H
 
@@ -9,6 +9,7 @@
 #include <ballast/regime.h>
 #include <ballast/run.h>
 #include <ballast/scenario.h>
+#include <ballast/projection.h>
 
 typedef struct {
   const BallastRegime *regime;
@@ -25,7 +26,7 @@ typedef struct {
   /* reduced per-portfolio partials, rank 0 */
   double              *eve, *evecf, *nii, *gap;
   double              *pv;       /* [nscen][local contracts] with keep_pv */
-  /* behavioural overlay (NULL: contractual), see BallastIRRBBSetup */
+  /* behavioural filters (NULL: contractual), see BallastProjectionSetup */
   const BallastBehaviour *beh;
   const PetscInt         *seg_of;
   const double           *prepay_scalar, *td_scalar;
@@ -35,11 +36,14 @@ typedef struct {
 
 /* Collective (all ranks build the same variants). user: definitions parsed from the configuration. */
 PetscErrorCode BallastIRRBBRunSetup(BallastRunContext *ctx, const BallastRegime *r, PetscInt nuser, BallastScenarioDef *user, PetscBool sensitivities, BallastIRRBBRun *run);
-/* Collective. extra/extra_begin/extra_end (optional): another consumer of the base scenario's
- * events (liquidity), called around each contract; extra_end receives the contract's base PV. */
-PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *run, PetscBool keep_pv, BallastEventSink extra, void *extra_ctx,
-                                      PetscErrorCode (*extra_begin)(void *, BallastContracts, PetscInt), PetscErrorCode (*extra_end)(void *, double));
-/* Rank 0 only: group metrics into res and the summary on standard output. */
+/* Not collective: the projection driver's setup for every variant of the run. */
+PetscErrorCode BallastIRRBBRunProjectionSetup(BallastRunContext *ctx, BallastIRRBBRun *run, BallastProjectionSetup *ps);
+/* Collective: project every local contract under every variant through the IRRBB consumers (EVE,
+ * NII, gap, position detail with keep_pv) and the `extra` consumers (liquidity), then merge:
+ * the reduced partials are in run (rank 0), the per-contract PVs in run->pv. On a failure every
+ * rank returns the first failing contract's error (file:line, contract id). */
+PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *run, PetscBool keep_pv, PetscInt nextra, const BallastConsumer *extra);
+/* Rank 0 only: group metrics into res and the summary on standard output (src/metrics/irrbb_group.c). */
 PetscErrorCode BallastIRRBBRunResults(BallastRunContext *ctx, BallastIRRBBRun *run, BallastResults res);
 PetscErrorCode BallastIRRBBRunDestroy(BallastIRRBBRun *run);
 

@@ -8,7 +8,8 @@
  *
  * Life cycle, per rank: Create; for every contract of the rank in (portfolio, file, line) order:
  * ContractBegin, the base scenario's events through BallastLiquiditySink, ContractEnd (with the
- * base PV); then Reduce (collective), AddResults, Summary, Destroy.
+ * base PV) -- the projection driver does this through BallastLiquidityConsumer; then Reduce
+ * (collective), AddResults, Summary, Destroy.
  *
  * Signs and units: events are ACTUS payoffs from the bank's side (received > 0, paid < 0) in the
  * event's currency. Ladder inflows and outflows are reported as positive amounts in the currency
@@ -26,6 +27,7 @@
 
 #include <ballast/contracts.h>
 #include <ballast/engine.h>
+#include <ballast/projection.h>
 #include <ballast/regime.h>
 #include <ballast/results.h>
 
@@ -233,17 +235,19 @@ typedef struct {
 
 /* Not collective. `lp` and `s->fx` are referenced, not copied. */
 PetscErrorCode BallastLiquidityCreate(const BallastLiquidityParams *lp, const BallastLiquiditySetup *s, BallastLiquidity *acc);
-/* Not collective. Start contract i of cs (every contract of the rank, STK and CSH included). */
+/* Not collective. Start contract i of cs (every contract of the rank, STK and CSH included). The
+ * on-demand repayment of a cash liability is an event of the contractual stream
+ * (BallastCashOnDemand, src/engine/synthetic.c), not added here. */
 PetscErrorCode BallastLiquidityContractBegin(BallastLiquidity *acc, BallastContracts cs, PetscInt i);
 /* Not collective. One base-scenario event of the current contract (matches BallastEventSink). */
 void BallastLiquiditySink(void *acc, const BallastEvent *ev);
 /* Not collective. End the current contract; pv_base = base-scenario PV in the contract currency
  * (market value of securities; NaN when not projected, e.g. STK: the notional is used). */
 PetscErrorCode BallastLiquidityContractEnd(BallastLiquidity *acc, double pv_base);
-/* The same two with the callback shape of BallastIRRBBRunCompute (extra_begin, extra_end): ctx is
- * the BallastLiquidity *. Not collective. */
-PetscErrorCode BallastLiquidityBeginCallback(void *ctx, BallastContracts cs, PetscInt i);
-PetscErrorCode BallastLiquidityEndCallback(void *ctx, double pv_base);
+/* The liquidity ladders, LCR and NSFR inputs as a consumer of the projection (projection.h):
+ * base scenario, every contract, the contractual stream of deposits and cash (the liquidity
+ * scenarios run them off), the driver's base PV in end(). merge = BallastLiquidityReduce. */
+void BallastLiquidityConsumer(BallastLiquidity *acc, BallastConsumer *c);
 /* Collective: combine the portfolios in index order on rank 0, compute the metrics, broadcast them. */
 PetscErrorCode BallastLiquidityReduce(MPI_Comm comm, BallastLiquidity *acc);
 /* Not collective (after Reduce). Adds dimensions ladder_bucket, liquidity_scenario, action (if

@@ -25,7 +25,12 @@ PetscErrorCode BallastResultsAddVarInt(BallastResults r, const char *name, Petsc
 PetscErrorCode BallastResultsAddVarText(BallastResults r, const char *name, const char *dim, const char *const *text, const char *long_name);
 PetscErrorCode BallastResultsAddAttr(BallastResults r, const char *name, const char *value);
 PetscErrorCode BallastResultsAddAttrDouble(BallastResults r, const char *name, double value);
-/* Collective: rank 0 writes `path` (via a temporary name in the same directory, renamed when
+/* An integer global attribute (written as NC_INT: e.g. mpi_ranks). */
+PetscErrorCode BallastResultsAddAttrInt(BallastResults r, const char *name, int64_t value);
+/* Every dimension is written with a coordinate variable named like it (string labels or numbers)
+ * beside the named one (`scenario_name`, `currency_code`, ...); units "days" are written "day" and
+ * the per-currency amount units "local_currency" (docs/decisions.md "Units in alm.nc").
+ * Collective: rank 0 writes `path` (via a temporary name in the same directory, renamed when
  * complete); every rank returns the same status (BALLAST_ERR_IO on failure). */
 PetscErrorCode BallastResultsWrite(MPI_Comm comm, BallastResults r, const char *path);
 

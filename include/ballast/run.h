@@ -2,6 +2,7 @@
 #ifndef BALLAST_RUN_H
 #define BALLAST_RUN_H
 
+#include <ballast/behaviour.h>
 #include <ballast/config.h>
 #include <ballast/contracts.h>
 #include <ballast/curve.h>
@@ -33,6 +34,12 @@ PetscErrorCode BallastRunHashInputs(BallastRunContext *ctx);
 PetscErrorCode BallastRunControlTotals(BallastRunContext *ctx, double **notional, int64_t **count);
 /* Add dimensions portfolio and currency and the provenance attributes. */
 PetscErrorCode BallastRunResultsBase(BallastRunContext *ctx, BallastResults res);
+
+/* Collective: load the behaviour configuration and histories, calibrate (PETSc/TAO across the
+ * ranks), round the parameters (bitwise the same on any number of ranks); view prints them. */
+PetscErrorCode BallastRunBehaviour(BallastRunContext *ctx, PetscBool view, BallastBehaviour *beh);
+/* Not collective: map the store's segment ids to calibrated segments (-1 = none); PetscFree it. */
+PetscErrorCode BallastRunSegmentMap(BallastRunContext *ctx, const BallastBehaviour *beh, PetscInt **seg_of);
 
 /* Collective: contracts.nc with pv(scenario, contract), written in parallel (src/io/contracts_nc.c):
  * each rank writes the slices of the portfolios it owns; contracts ordered by (portfolio, file,

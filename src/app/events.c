@@ -21,9 +21,13 @@ static void print_event(void *ctx, const BallastEvent *ev)
 }
 
 static const char events_usage[] = "usage: ballast events --actus FILE.json [--case ID]\n"
-                                   "       ballast events CONFIG --contract ID [--scenario NAME]\n"
-                                   "Prints case,eventDate,eventType,payoff,notionalPrincipal,nominalInterestRate,accruedInterest\n"
-                                   "(ACTUS test cases use their dataObserved for rate resets).\n";
+                                   "  Runs ACTUS test cases through the engine (their dataObserved serve the rate resets) and\n"
+                                   "  prints case,eventDate,eventType,payoff,notionalPrincipal,nominalInterestRate,accruedInterest\n"
+                                   "usage: ballast events CONFIG --contract ID [--scenario NAME] [--contractual]\n"
+                                   "  The cash-flow audit: one contract of the run's balance sheet, exactly as the consumers\n"
+                                   "  see it, with two more columns: stream (contractual | behavioural) and filter (the filter\n"
+                                   "  that made the row: contractual, synthetic_call, cash_on_demand, prepayment,\n"
+                                   "  early_redemption, deposit_slotting). See ballast events CONFIG --help.\n";
 
 /* Rank 0's part of `ballast events --actus`. Not collective. */
 static PetscErrorCode events_actus_serial(const char *file, const char *want)
@@ -60,6 +64,8 @@ PetscErrorCode BallastCmdEvents(int argc, char **argv)
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
   for (int i = 1; i < argc; i++)
     if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      /* with a configuration, the config form's own help */
+      if (argc > 1 && argv[1][0] != '-') break;
       if (rank == 0) printf("%s", events_usage);
       PetscFunctionReturn(0);
     }

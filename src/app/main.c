@@ -13,6 +13,7 @@ static void usage(FILE *f)
              "  validate CONFIG                                 load and check every input, print control totals\n"
              "  events --actus FILE.json [--case ID]            ACTUS test-case events as CSV\n"
              "  events CONFIG --contract ID [--scenario NAME]   one contract's projected events as CSV\n"
+             "  report RESULTS_DIR [--compare PREVIOUS_DIR]     the ALCO pack: RESULTS_DIR/alco/index.html, PNG, CSV\n"
              "  generate --contracts N --portfolios P --seed S --out DIR   synthetic balance sheet\n"
              "Every command has --help.\n");
 }
@@ -46,6 +47,7 @@ int main(int argc, char **argv)
   else if (!strcmp(cmd, "validate")) ierr = BallastCmdValidate(argc - 1, argv + 1);
   else if (!strcmp(cmd, "events")) ierr = BallastCmdEvents(argc - 1, argv + 1);
   else if (!strcmp(cmd, "generate")) ierr = BallastCmdGenerate(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "report")) ierr = BallastCmdReport(argc - 1, argv + 1);
   else {
     if (rank == 0) {
       fprintf(stderr, "ballast: unknown command '%s'\n", cmd);

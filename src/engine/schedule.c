@@ -362,14 +362,26 @@ PetscErrorCode BallastScheduleBuild(BallastSchedule ws, const BallastTerms *t, B
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t, BallastDate horizon, const BallastScheduleOptions *opt,
-                                      PetscInt nobs, const BallastObservedEvent *obs)
+/* ------------------------------------------------------------------ building a schedule, by phase */
+/* What the phases of BallastScheduleBuildEx share: the contract's dates once resolved. */
+typedef struct {
+  int             ct, amort, hasrate; /* contract type; LAM/NAM/ANN; a nominal rate is given */
+  Shift           sh;                 /* business-day convention and calendar */
+  BallastDate     t0, ied, md;        /* statusDate, initialExchangeDate, maturity (derived if need be) */
+  BallastDate     prs;                /* first principal redemption date (amortising types) */
+  BallastDate     xd;                 /* observed exercise of a notice (CLM/UMP), or none */
+  BallastDate     horizon, end;       /* projection horizon; last date of open-ended cycles */
+  BallastDayCount dcc;                /* day count of the year fractions (A365 when not given) */
+} Build;
+
+/* The initial state at statusDate: options, sign, pre-IED flag, the maturity (given, derived from
+ * the principal schedule, or set by an observed notice exercise) and the end of open cycles. */
+static PetscErrorCode init_state(BallastSchedule ws, const BallastTerms *t, BallastDate horizon, const BallastScheduleOptions *opt, PetscInt nobs,
+                                 const BallastObservedEvent *obs, Build *b)
 {
   const int   ct  = t->contractType;
-  Shift       sh  = {t->businessDayConvention, t->calendar};
   BallastDate t0  = t->statusDate, ied = t->initialExchangeDate;
   BallastDate md  = t->maturityDate;
-  BallastDate end;
 
   PetscFunctionBeginUser;
   ws->n = 0;
@@ -389,7 +401,6 @@ PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t,
   if (horizon == BALLAST_DATE_NONE) horizon = t0 + 366 * 50;
 
   const int amort = ct == BALLAST_CT_LAM || ct == BALLAST_CT_NAM || ct == BALLAST_CT_ANN;
-  const int hasrate = !isnan(t->nominalInterestRate);
   BallastDate prs = BALLAST_DATE_NONE;
   if (amort) {
     prs = anchor(t->cycleAnchorDateOfPrincipalRedemption, ied, t->cycleOfPrincipalRedemption);
@@ -405,112 +416,148 @@ PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t,
     if (obs[i].type == BALLAST_EV_XD) xd = obs[i].date;
   if ((ct == BALLAST_CT_CLM || ct == BALLAST_CT_UMP) && xd != BALLAST_DATE_NONE) md = t->xDayNotice.n ? BallastCycleAdd(xd, t->xDayNotice, 1) : xd;
   ws->md = md;
-  end    = md != BALLAST_DATE_NONE ? md : horizon;
 
+  b->ct      = ct;
+  b->amort   = amort;
+  b->hasrate = !isnan(t->nominalInterestRate);
+  b->sh.bdc  = t->businessDayConvention;
+  b->sh.cal  = t->calendar;
+  b->t0      = t0;
+  b->ied     = ied;
+  b->md      = md;
+  b->prs     = prs;
+  b->xd      = xd;
+  b->horizon = horizon;
+  b->end     = md != BALLAST_DATE_NONE ? md : horizon;
+  b->dcc     = t->dayCountConvention == BALLAST_DCC_COUNT ? BALLAST_DCC_A365 : t->dayCountConvention;
+  PetscFunctionReturn(0);
+}
+
+/* PAM, LAM, NAM, ANN: IED and MD, the principal cycle (amortising types), the interest payments
+ * (NAM/ANN: on their own cycle until the principal cycle starts, then on every principal date),
+ * and interest capitalised up to capitalizationEndDate. */
+static PetscErrorCode loan_events(BallastSchedule ws, const BallastTerms *t, const Build *b)
+{
+  const int         ct = b->ct, amort = b->amort, hasrate = b->hasrate;
+  const BallastDate ied = b->ied, md = b->md, prs = b->prs;
+
+  PetscFunctionBeginUser;
+  PetscCheck(md != BALLAST_DATE_NONE, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "maturityDate is required");
+  PetscCheck(ied != BALLAST_DATE_NONE, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "initialExchangeDate is required");
+  PetscCall(add_event(ws, &b->sh, ied, BALLAST_EV_IED, 0));
+  PetscCall(add_event(ws, &b->sh, md, BALLAST_EV_MD, 0));
+  if (amort) {
+    PetscCall(schedule(ws, prs, t->cycleOfPrincipalRedemption, md, 0, t->endOfMonthConvention));
+    PetscCall(add_tmp(ws, &b->sh, BALLAST_EV_PR, 0));
+  }
+  /* interest payments; with capitalizationEndDate those up to it become IPCI */
+  PetscInt ip0 = ws->n;
+  if (ct == BALLAST_CT_PAM || ct == BALLAST_CT_LAM) {
+    BallastDate ips = anchor(t->cycleAnchorDateOfInterestPayment, ied, t->cycleOfInterestPayment);
+    if (hasrate && ips != BALLAST_DATE_NONE) {
+      PetscCall(schedule(ws, ips, t->cycleOfInterestPayment, md, 1, t->endOfMonthConvention));
+      PetscCall(add_tmp(ws, &b->sh, BALLAST_EV_IP, 0));
+    }
+  } else {
+    /* NAM/ANN: interest on its own cycle until one principal period before the first
+     * principal date, then on every principal date (specification, IP schedule of NAM). */
+    BallastDate ips = anchor(t->cycleAnchorDateOfInterestPayment, ied, t->cycleOfInterestPayment);
+    if (ips != BALLAST_DATE_NONE && prs != BALLAST_DATE_NONE && ips < prs) {
+      BallastDate T = BallastCycleAdd(prs, t->cycleOfPrincipalRedemption, -1);
+      if (t->cycleOfInterestPayment.n) {
+        PetscCall(schedule(ws, ips, t->cycleOfInterestPayment, T, 1, t->endOfMonthConvention));
+        /* keep the cycle dates strictly before the first principal date */
+        PetscInt m = 0;
+        for (PetscInt i = 0; i < ws->ntmp; i++)
+          if (ws->tmp[i] < prs) ws->tmp[m++] = ws->tmp[i];
+        ws->ntmp = m;
+      } else {
+        ws->ntmp = 0;
+        if (ips < prs) ws->tmp[ws->ntmp++] = ips;
+      }
+      PetscCall(add_tmp(ws, &b->sh, BALLAST_EV_IP, 0));
+    }
+    PetscCall(schedule(ws, prs, t->cycleOfPrincipalRedemption, md, 1, t->endOfMonthConvention));
+    PetscCall(add_tmp(ws, &b->sh, BALLAST_EV_IP, 0));
+  }
+  if (t->capitalizationEndDate != BALLAST_DATE_NONE) {
+    EngineEvent ce;
+    ce.date = BallastBusinessDayShift(t->capitalizationEndDate, b->sh.bdc, b->sh.cal, &ce.calc);
+    PetscInt m = ip0;
+    for (PetscInt i = ip0; i < ws->n; i++) {
+      EngineEvent *e = &ws->ev[i];
+      if (e->type == BALLAST_EV_IP && e->date == ce.date) continue; /* replaced by the IPCI at IPCED */
+      if (e->type == BALLAST_EV_IP && e->date < ce.date) {
+        e->type = BALLAST_EV_IPCI;
+        e->prio = (int8_t)BallastEngineEventPriority(BALLAST_EV_IPCI);
+      }
+      ws->ev[m++] = *e;
+    }
+    ws->n = m;
+    PetscCall(add_event(ws, &b->sh, t->capitalizationEndDate, BALLAST_EV_IPCI, 0));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Each contract type's own events: IED/MD, the cycles of interest (and principal) payments,
+ * notice settlement, dividends, FX settlement. */
+static PetscErrorCode contract_events(BallastSchedule ws, const BallastTerms *t, const Build *b)
+{
+  const int         ct = b->ct, hasrate = b->hasrate;
+  const BallastDate t0 = b->t0, ied = b->ied, md = b->md, xd = b->xd, end = b->end, horizon = b->horizon;
+
+  PetscFunctionBeginUser;
   switch (ct) {
   case BALLAST_CT_PAM:
   case BALLAST_CT_LAM:
   case BALLAST_CT_NAM:
-  case BALLAST_CT_ANN: {
-    PetscCheck(md != BALLAST_DATE_NONE, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "maturityDate is required");
-    PetscCheck(ied != BALLAST_DATE_NONE, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "initialExchangeDate is required");
-    PetscCall(add_event(ws, &sh, ied, BALLAST_EV_IED, 0));
-    PetscCall(add_event(ws, &sh, md, BALLAST_EV_MD, 0));
-    if (amort) {
-      PetscCall(schedule(ws, prs, t->cycleOfPrincipalRedemption, md, 0, t->endOfMonthConvention));
-      PetscCall(add_tmp(ws, &sh, BALLAST_EV_PR, 0));
-    }
-    /* interest payments; with capitalizationEndDate those up to it become IPCI */
-    PetscInt ip0 = ws->n;
-    if (ct == BALLAST_CT_PAM || ct == BALLAST_CT_LAM) {
-      BallastDate ips = anchor(t->cycleAnchorDateOfInterestPayment, ied, t->cycleOfInterestPayment);
-      if (hasrate && ips != BALLAST_DATE_NONE) {
-        PetscCall(schedule(ws, ips, t->cycleOfInterestPayment, md, 1, t->endOfMonthConvention));
-        PetscCall(add_tmp(ws, &sh, BALLAST_EV_IP, 0));
-      }
-    } else {
-      /* NAM/ANN: interest on its own cycle until one principal period before the first
-       * principal date, then on every principal date (specification, IP schedule of NAM). */
-      BallastDate ips = anchor(t->cycleAnchorDateOfInterestPayment, ied, t->cycleOfInterestPayment);
-      if (ips != BALLAST_DATE_NONE && prs != BALLAST_DATE_NONE && ips < prs) {
-        BallastDate T = BallastCycleAdd(prs, t->cycleOfPrincipalRedemption, -1);
-        if (t->cycleOfInterestPayment.n) {
-          PetscCall(schedule(ws, ips, t->cycleOfInterestPayment, T, 1, t->endOfMonthConvention));
-          /* keep the cycle dates strictly before the first principal date */
-          PetscInt m = 0;
-          for (PetscInt i = 0; i < ws->ntmp; i++)
-            if (ws->tmp[i] < prs) ws->tmp[m++] = ws->tmp[i];
-          ws->ntmp = m;
-        } else {
-          ws->ntmp = 0;
-          if (ips < prs) ws->tmp[ws->ntmp++] = ips;
-        }
-        PetscCall(add_tmp(ws, &sh, BALLAST_EV_IP, 0));
-      }
-      PetscCall(schedule(ws, prs, t->cycleOfPrincipalRedemption, md, 1, t->endOfMonthConvention));
-      PetscCall(add_tmp(ws, &sh, BALLAST_EV_IP, 0));
-    }
-    if (t->capitalizationEndDate != BALLAST_DATE_NONE) {
-      EngineEvent ce;
-      ce.date = BallastBusinessDayShift(t->capitalizationEndDate, sh.bdc, sh.cal, &ce.calc);
-      PetscInt m = ip0;
-      for (PetscInt i = ip0; i < ws->n; i++) {
-        EngineEvent *e = &ws->ev[i];
-        if (e->type == BALLAST_EV_IP && e->date == ce.date) continue; /* replaced by the IPCI at IPCED */
-        if (e->type == BALLAST_EV_IP && e->date < ce.date) {
-          e->type = BALLAST_EV_IPCI;
-          e->prio = (int8_t)BallastEngineEventPriority(BALLAST_EV_IPCI);
-        }
-        ws->ev[m++] = *e;
-      }
-      ws->n = m;
-      PetscCall(add_event(ws, &sh, t->capitalizationEndDate, BALLAST_EV_IPCI, 0));
-    }
-    /* drop duplicate IP dates (cycle and principal schedules may meet) */
-    break;
-  }
+  case BALLAST_CT_ANN: PetscCall(loan_events(ws, t, b)); break;
   case BALLAST_CT_CLM: {
     PetscCheck(ied != BALLAST_DATE_NONE, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "initialExchangeDate is required");
-    PetscCall(add_event(ws, &sh, ied, BALLAST_EV_IED, 0));
+    PetscCall(add_event(ws, &b->sh, ied, BALLAST_EV_IED, 0));
     if (md != BALLAST_DATE_NONE) {
-      PetscCall(add_event(ws, &sh, md, BALLAST_EV_IP, 0));
-      PetscCall(add_event(ws, &sh, md, xd != BALLAST_DATE_NONE ? BALLAST_EV_STD : BALLAST_EV_MD, 0));
+      /* ACTUS CLM: t^IP = t^MD = Md(t0) directly, not through the shifted schedule S(.): the
+       * maturity and its final interest stay on the unadjusted date whatever the business-day
+       * convention (tests/cli/t_actus_edge.sh; the reference results do the same) */
+      const Shift unshifted = {BALLAST_BDC_NOS, b->sh.cal};
+      PetscCall(add_event(ws, &unshifted, md, BALLAST_EV_IP, 0));
+      PetscCall(add_event(ws, &unshifted, md, xd != BALLAST_DATE_NONE ? BALLAST_EV_STD : BALLAST_EV_MD, 0));
     }
     if (hasrate) {
       /* capitalisation cycle anchored at IED when no anchor is given (reference results) */
       BallastDate ips = t->cycleAnchorDateOfInterestPayment != BALLAST_DATE_NONE ? t->cycleAnchorDateOfInterestPayment : ied;
       if (ips != BALLAST_DATE_NONE && t->cycleOfInterestPayment.n) {
         PetscCall(schedule(ws, ips, t->cycleOfInterestPayment, end, 0, t->endOfMonthConvention));
-        PetscCall(add_tmp(ws, &sh, BALLAST_EV_IPCI, 0));
+        PetscCall(add_tmp(ws, &b->sh, BALLAST_EV_IPCI, 0));
       }
     }
     break;
   }
   case BALLAST_CT_UMP: {
     PetscCheck(ied != BALLAST_DATE_NONE, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "initialExchangeDate is required");
-    PetscCall(add_event(ws, &sh, ied, BALLAST_EV_IED, 0));
+    PetscCall(add_event(ws, &b->sh, ied, BALLAST_EV_IED, 0));
     if (hasrate) {
       BallastDate ips = t->cycleAnchorDateOfInterestPayment != BALLAST_DATE_NONE ? t->cycleAnchorDateOfInterestPayment : ied;
       if (ips != BALLAST_DATE_NONE && t->cycleOfInterestPayment.n) {
         PetscCall(schedule(ws, ips, t->cycleOfInterestPayment, end, 0, t->endOfMonthConvention));
-        PetscCall(add_tmp(ws, &sh, BALLAST_EV_IPCI, 0));
+        PetscCall(add_tmp(ws, &b->sh, BALLAST_EV_IPCI, 0));
       }
     }
-    if (md != BALLAST_DATE_NONE) PetscCall(add_event(ws, &sh, md, BALLAST_EV_STD, 0));
+    if (md != BALLAST_DATE_NONE) PetscCall(add_event(ws, &b->sh, md, BALLAST_EV_STD, 0));
     break;
   }
   case BALLAST_CT_SWPPV: {
     PetscCheck(md != BALLAST_DATE_NONE, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "maturityDate is required");
     PetscCheck(ied != BALLAST_DATE_NONE, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "initialExchangeDate is required");
-    PetscCall(add_event(ws, &sh, ied, BALLAST_EV_IED, 0));
-    PetscCall(add_event(ws, &sh, md, BALLAST_EV_MD, 0));
+    PetscCall(add_event(ws, &b->sh, ied, BALLAST_EV_IED, 0));
+    PetscCall(add_event(ws, &b->sh, md, BALLAST_EV_MD, 0));
     BallastDate ips = anchor(t->cycleAnchorDateOfInterestPayment, ied, t->cycleOfInterestPayment);
     if (ips == BALLAST_DATE_NONE) ips = md;
     PetscCall(schedule(ws, ips, t->cycleOfInterestPayment, md, 1, t->endOfMonthConvention));
-    if (t->deliverySettlement == BALLAST_DS_S) PetscCall(add_tmp(ws, &sh, BALLAST_EV_IP, 0));
+    if (t->deliverySettlement == BALLAST_DS_S) PetscCall(add_tmp(ws, &b->sh, BALLAST_EV_IP, 0));
     else {
-      PetscCall(add_tmp(ws, &sh, BALLAST_EV_IPFX, 0));
-      PetscCall(add_tmp(ws, &sh, BALLAST_EV_IPFL, 0));
+      PetscCall(add_tmp(ws, &b->sh, BALLAST_EV_IPFX, 0));
+      PetscCall(add_tmp(ws, &b->sh, BALLAST_EV_IPFL, 0));
     }
     break;
   }
@@ -521,7 +568,7 @@ PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t,
       if (s == BALLAST_DATE_NONE) s = BallastCycleAdd(t0, t->cycleOfDividendPayment, 1);
       BallastDate T = t->terminationDate != BALLAST_DATE_NONE ? t->terminationDate : horizon + 1;
       PetscCall(schedule(ws, s, t->cycleOfDividendPayment, T, 0, t->endOfMonthConvention));
-      PetscCall(add_tmp(ws, &sh, BALLAST_EV_DV, 0));
+      PetscCall(add_tmp(ws, &b->sh, BALLAST_EV_DV, 0));
     }
     break;
   }
@@ -529,16 +576,27 @@ PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t,
     PetscCheck(md != BALLAST_DATE_NONE, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "maturityDate is required");
     if (t->deliverySettlement == BALLAST_DS_S) {
       BallastDate sd = t->settlementPeriod.n ? BallastCycleAdd(md, t->settlementPeriod, 1) : md;
-      PetscCall(add_event(ws, &sh, sd, BALLAST_EV_STD, EVF_MDFIX));
+      PetscCall(add_event(ws, &b->sh, sd, BALLAST_EV_STD, EVF_MDFIX));
     } else {
-      PetscCall(add_event(ws, &sh, md, BALLAST_EV_MD, 0));
-      PetscCall(add_event(ws, &sh, md, BALLAST_EV_MD, EVF_LEG2));
+      PetscCall(add_event(ws, &b->sh, md, BALLAST_EV_MD, 0));
+      PetscCall(add_event(ws, &b->sh, md, BALLAST_EV_MD, EVF_LEG2));
     }
     break;
   }
   default: break;
   }
+  PetscFunctionReturn(0);
+}
 
+/* The fixings and other dated events: rate resets (RR, RRF; PRF after each reset of an ANN), the
+ * instalment fixing of an ANN without one, interest calculation base and scaling index fixings,
+ * purchase, termination, and the observed events. */
+static PetscErrorCode fixing_events(BallastSchedule ws, const BallastTerms *t, const Build *b, PetscInt nobs, const BallastObservedEvent *obs)
+{
+  const int         ct = b->ct, amort = b->amort;
+  const BallastDate t0 = b->t0, ied = b->ied, md = b->md, prs = b->prs, end = b->end;
+
+  PetscFunctionBeginUser;
   /* rate resets: PAM-family, CLM, UMP, SWPPV; the first after statusDate is fixed when
    * nextResetRate is given (RRF). ANN recomputes its annuity after every reset (PRF). */
   if (ct == BALLAST_CT_PAM || amort || ct == BALLAST_CT_CLM || ct == BALLAST_CT_UMP || ct == BALLAST_CT_SWPPV) {
@@ -550,29 +608,36 @@ PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t,
         if (ws->tmp[i] > t0) { first = i; break; }
       for (PetscInt i = 0; i < ws->ntmp; i++) {
         int type = (i == first && !isnan(t->nextResetRate)) ? BALLAST_EV_RRF : BALLAST_EV_RR;
-        PetscCall(add_event(ws, &sh, ws->tmp[i], type, 0));
-        if (ct == BALLAST_CT_ANN) PetscCall(add_event(ws, &sh, ws->tmp[i], BALLAST_EV_PRF, 0));
+        PetscCall(add_event(ws, &b->sh, ws->tmp[i], type, 0));
+        if (ct == BALLAST_CT_ANN) PetscCall(add_event(ws, &b->sh, ws->tmp[i], BALLAST_EV_PRF, 0));
       }
     }
   }
   /* ANN without a given instalment: fix it the day before the first principal payment */
   if (ct == BALLAST_CT_ANN && isnan(t->nextPrincipalRedemptionPayment) && prs != BALLAST_DATE_NONE && prs - 1 > t0 && (ied == BALLAST_DATE_NONE || prs > ied))
-    PetscCall(add_event(ws, &sh, prs - 1, BALLAST_EV_PRF, 0));
+    PetscCall(add_event(ws, &b->sh, prs - 1, BALLAST_EV_PRF, 0));
   /* interest calculation base fixings (NTL) */
   if (amort && t->interestCalculationBase == BALLAST_IPCB_NTL) {
     BallastDate s = anchor(t->cycleAnchorDateOfInterestCalculationBase, ied, t->cycleOfInterestCalculationBase);
     PetscCall(schedule(ws, s, t->cycleOfInterestCalculationBase, md, 0, t->endOfMonthConvention));
-    PetscCall(add_tmp(ws, &sh, BALLAST_EV_IPCB, 0));
+    PetscCall(add_tmp(ws, &b->sh, BALLAST_EV_IPCB, 0));
   }
   /* scaling index fixings */
   if ((ct == BALLAST_CT_PAM || amort) && t->scalingEffect != BALLAST_SCEF_000) {
     BallastDate s = anchor(t->cycleAnchorDateOfScalingIndex, ied, t->cycleOfScalingIndex);
     PetscCall(schedule(ws, s, t->cycleOfScalingIndex, md, 0, t->endOfMonthConvention));
-    PetscCall(add_tmp(ws, &sh, BALLAST_EV_SC, 0));
+    PetscCall(add_tmp(ws, &b->sh, BALLAST_EV_SC, 0));
   }
-  if (t->purchaseDate != BALLAST_DATE_NONE && ct != BALLAST_CT_CSH) PetscCall(add_event(ws, &sh, t->purchaseDate, BALLAST_EV_PRD, 0));
-  if (t->terminationDate != BALLAST_DATE_NONE) PetscCall(add_event(ws, &sh, t->terminationDate, BALLAST_EV_TD, 0));
-  for (PetscInt i = 0; i < nobs; i++) PetscCall(add_event(ws, &sh, obs[i].date, obs[i].type, 0));
+  if (t->purchaseDate != BALLAST_DATE_NONE && ct != BALLAST_CT_CSH) PetscCall(add_event(ws, &b->sh, t->purchaseDate, BALLAST_EV_PRD, 0));
+  if (t->terminationDate != BALLAST_DATE_NONE) PetscCall(add_event(ws, &b->sh, t->terminationDate, BALLAST_EV_TD, 0));
+  for (PetscInt i = 0; i < nobs; i++) PetscCall(add_event(ws, &b->sh, obs[i].date, obs[i].type, 0));
+  PetscFunctionReturn(0);
+}
+
+/* Events in order (date, then priority), the accrued interest at statusDate, then the filters. */
+static void sort_and_filter(BallastSchedule ws, const BallastTerms *t, const Build *b)
+{
+  const BallastDate t0 = b->t0, md = b->md, horizon = b->horizon;
 
   qsort(ws->ev, (size_t)ws->n, sizeof(EngineEvent), cmp_event);
 
@@ -581,76 +646,100 @@ PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t,
   /* Filters: nothing after termination; nothing on or before statusDate; nothing beyond the
    * horizon for open-ended contracts; duplicates (same date and type) once; events before
    * purchase are evaluated but not emitted. */
-  {
-    BallastDate tdd = BALLAST_DATE_NONE, prd = BALLAST_DATE_NONE;
-    for (PetscInt i = 0; i < ws->n; i++) {
-      if (ws->ev[i].type == BALLAST_EV_TD) tdd = ws->ev[i].date;
-      if (ws->ev[i].type == BALLAST_EV_PRD) prd = ws->ev[i].date;
-    }
-    PetscInt m = 0;
-    for (PetscInt i = 0; i < ws->n; i++) {
-      EngineEvent *e = &ws->ev[i];
-      if (tdd != BALLAST_DATE_NONE && after(e, tdd, BallastEngineEventPriority(BALLAST_EV_TD))) continue;
-      if (e->date <= t0) continue;
-      if (md == BALLAST_DATE_NONE && e->date > horizon) continue;
-      if (m && ws->ev[m - 1].date == e->date && ws->ev[m - 1].type == e->type && ws->ev[m - 1].flags == e->flags) continue;
-      if (prd != BALLAST_DATE_NONE && e->type != BALLAST_EV_AD && before(e, prd, BallastEngineEventPriority(BALLAST_EV_PRD))) e->flags |= EVF_SILENT;
-      ws->ev[m++] = *e;
-    }
-    ws->n = m;
+  BallastDate tdd = BALLAST_DATE_NONE, prd = BALLAST_DATE_NONE;
+  for (PetscInt i = 0; i < ws->n; i++) {
+    if (ws->ev[i].type == BALLAST_EV_TD) tdd = ws->ev[i].date;
+    if (ws->ev[i].type == BALLAST_EV_PRD) prd = ws->ev[i].date;
   }
+  PetscInt m = 0;
+  for (PetscInt i = 0; i < ws->n; i++) {
+    EngineEvent *e = &ws->ev[i];
+    if (tdd != BALLAST_DATE_NONE && after(e, tdd, BallastEngineEventPriority(BALLAST_EV_TD))) continue;
+    if (e->date <= t0) continue;
+    if (md == BALLAST_DATE_NONE && e->date > horizon) continue;
+    if (m && ws->ev[m - 1].date == e->date && ws->ev[m - 1].type == e->type && ws->ev[m - 1].flags == e->flags) continue;
+    if (prd != BALLAST_DATE_NONE && e->type != BALLAST_EV_AD && before(e, prd, BallastEngineEventPriority(BALLAST_EV_PRD))) e->flags |= EVF_SILENT;
+    ws->ev[m++] = *e;
+  }
+  ws->n = m;
+}
 
-  /* year fractions from the previous state date; the annuity chain for ANN */
-  {
-    BallastDayCount dcc = t->dayCountConvention == BALLAST_DCC_COUNT ? BALLAST_DCC_A365 : t->dayCountConvention;
-    BallastDate     sd  = t0;
-    for (PetscInt i = 0; i < ws->n; i++) {
-      ws->ev[i].yf = BallastYearFraction(dcc, sd, ws->ev[i].calc, md);
-      sd           = ws->ev[i].calc;
+/* Year fraction of each event from the previous state date (statusDate for the first). */
+static void year_fractions(BallastSchedule ws, const Build *b)
+{
+  const BallastDayCount dcc = b->dcc;
+  const BallastDate     md  = b->md;
+  BallastDate           sd  = b->t0;
+  for (PetscInt i = 0; i < ws->n; i++) {
+    ws->ev[i].yf = BallastYearFraction(dcc, sd, ws->ev[i].calc, md);
+    sd           = ws->ev[i].calc;
+  }
+}
+
+/* ANN: the annuity chain (principal calculation dates and their year fractions), and for the
+ * initial state, the IED and each PRF the chain index and year fraction the instalment needs. */
+static PetscErrorCode annuity_chain(BallastSchedule ws, const BallastTerms *t, const Build *b)
+{
+  const BallastDayCount dcc = b->dcc;
+  const BallastDate     t0 = b->t0, md = b->md, prs = b->prs;
+
+  PetscFunctionBeginUser;
+  /* principal dates to the end of amortisation (the annuity is computed to amortizationDate
+   * when it differs from maturity), calculation dates, with the start of each event's
+   * interest period in front: anndate[k] for k >= 1, annyf[k] = Y(anndate[k-1], anndate[k]). */
+  BallastDate amd = t->amortizationDate != BALLAST_DATE_NONE ? t->amortizationDate : md;
+  PetscCall(schedule(ws, prs, t->cycleOfPrincipalRedemption, amd, 1, t->endOfMonthConvention));
+  PetscCall(grow_ann(ws, ws->ntmp + 1));
+  ws->nann = 0;
+  for (PetscInt i = 0; i < ws->ntmp; i++) {
+    BallastDate c;
+    shift_calc(ws, &b->sh, ws->tmp[i], &c, i == ws->ntmp - 1);
+    ws->anndate[ws->nann] = c;
+    ws->annyf[ws->nann]   = ws->nann ? BallastYearFraction(dcc, ws->anndate[ws->nann - 1], c, md) : 0.0;
+    ws->nann++;
+  }
+  /* for each PRF (and the initial state) the first chain date after it and the year fraction
+   * from the start of its interest period (last IED/IP/IPCI date) to that date */
+  BallastDate ps = t0;
+  PetscInt    k  = 0;
+  while (k < ws->nann && ws->anndate[k] <= t0) k++;
+  ws->ann0  = (int)k;
+  ws->yfa0  = k < ws->nann ? BallastYearFraction(dcc, t0, ws->anndate[k], md) : 0.0;
+  for (PetscInt i = 0; i < ws->n; i++) {
+    EngineEvent *e  = &ws->ev[i];
+    int          ty = e->type;
+    if (ty == BALLAST_EV_IED || ty == BALLAST_EV_IP || ty == BALLAST_EV_IPCI) ps = e->calc;
+    if (ty == BALLAST_EV_IED && isnan(t->nextPrincipalRedemptionPayment) && prs <= e->calc) {
+      /* principal from IED on: the instalment is fixed at IED, the first one (at IED) with
+       * no interest period (ann09) */
+      PetscInt kk = 0;
+      while (kk < ws->nann && ws->anndate[kk] < e->calc) kk++;
+      e->ann = (int32_t)kk;
+      e->yfa = kk < ws->nann ? BallastYearFraction(dcc, e->calc, ws->anndate[kk], md) : 0.0;
     }
-    if (ct == BALLAST_CT_ANN && prs != BALLAST_DATE_NONE) {
-      /* principal dates to the end of amortisation (the annuity is computed to amortizationDate
-       * when it differs from maturity), calculation dates, with the start of each event's
-       * interest period in front: anndate[k] for k >= 1, annyf[k] = Y(anndate[k-1], anndate[k]). */
-      BallastDate amd = t->amortizationDate != BALLAST_DATE_NONE ? t->amortizationDate : md;
-      PetscCall(schedule(ws, prs, t->cycleOfPrincipalRedemption, amd, 1, t->endOfMonthConvention));
-      PetscCall(grow_ann(ws, ws->ntmp + 1));
-      ws->nann = 0;
-      for (PetscInt i = 0; i < ws->ntmp; i++) {
-        BallastDate c;
-        shift_calc(ws, &sh, ws->tmp[i], &c, i == ws->ntmp - 1);
-        ws->anndate[ws->nann] = c;
-        ws->annyf[ws->nann]   = ws->nann ? BallastYearFraction(dcc, ws->anndate[ws->nann - 1], c, md) : 0.0;
-        ws->nann++;
-      }
-      /* for each PRF (and the initial state) the first chain date after it and the year fraction
-       * from the start of its interest period (last IED/IP/IPCI date) to that date */
-      BallastDate ps = t0;
-      PetscInt    k  = 0;
-      while (k < ws->nann && ws->anndate[k] <= t0) k++;
-      ws->ann0  = (int)k;
-      ws->yfa0  = k < ws->nann ? BallastYearFraction(dcc, t0, ws->anndate[k], md) : 0.0;
-      for (PetscInt i = 0; i < ws->n; i++) {
-        EngineEvent *e  = &ws->ev[i];
-        int          ty = e->type;
-        if (ty == BALLAST_EV_IED || ty == BALLAST_EV_IP || ty == BALLAST_EV_IPCI) ps = e->calc;
-        if (ty == BALLAST_EV_IED && isnan(t->nextPrincipalRedemptionPayment) && prs <= e->calc) {
-          /* principal from IED on: the instalment is fixed at IED, the first one (at IED) with
-           * no interest period (ann09) */
-          PetscInt kk = 0;
-          while (kk < ws->nann && ws->anndate[kk] < e->calc) kk++;
-          e->ann = (int32_t)kk;
-          e->yfa = kk < ws->nann ? BallastYearFraction(dcc, e->calc, ws->anndate[kk], md) : 0.0;
-        }
-        if (ty == BALLAST_EV_PRF) {
-          PetscInt kk = 0;
-          while (kk < ws->nann && ws->anndate[kk] <= e->calc) kk++;
-          e->ann = (int32_t)kk;
-          e->yfa = kk < ws->nann ? BallastYearFraction(dcc, ps, ws->anndate[kk], md) : 0.0;
-        }
-      }
+    if (ty == BALLAST_EV_PRF) {
+      PetscInt kk = 0;
+      while (kk < ws->nann && ws->anndate[kk] <= e->calc) kk++;
+      e->ann = (int32_t)kk;
+      e->yfa = kk < ws->nann ? BallastYearFraction(dcc, ps, ws->anndate[kk], md) : 0.0;
     }
   }
+  PetscFunctionReturn(0);
+}
+
+/* The phases in order; each is a static function above. */
+PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t, BallastDate horizon, const BallastScheduleOptions *opt,
+                                      PetscInt nobs, const BallastObservedEvent *obs)
+{
+  Build b;
+
+  PetscFunctionBeginUser;
+  PetscCall(init_state(ws, t, horizon, opt, nobs, obs, &b));
+  PetscCall(contract_events(ws, t, &b));
+  PetscCall(fixing_events(ws, t, &b, nobs, obs));
+  sort_and_filter(ws, t, &b);
+  year_fractions(ws, &b);
+  if (b.ct == BALLAST_CT_ANN && b.prs != BALLAST_DATE_NONE) PetscCall(annuity_chain(ws, t, &b));
   ws->terms_ok = 1;
   PetscFunctionReturn(0);
 }

@@ -4,8 +4,7 @@
  * never on the number of ranks (rank 0 writes them). */
 #define _POSIX_C_SOURCE 200809L
 #include "behaviour_gen.h"
-#include <errno.h>
-#include <stdarg.h>
+#include <ballast/text.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,145 +82,109 @@ static const char *tenor_text(int m, char buf[16])
   return buf;
 }
 
-/* Write text to dir/name through a temporary name. */
-static int put_file(const char *dir, const char *name, const char *text, size_t n, char *msg, size_t len)
+/* Write text to dir/name whole or not at all (BallastWriteFileAtomic). */
+static PetscErrorCode put_file(const char *dir, const char *name, BallastText *b)
 {
-  char tmp[PETSC_MAX_PATH_LEN + 64], fin[PETSC_MAX_PATH_LEN + 64];
-  snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
-  snprintf(fin, sizeof fin, "%s/%s", dir, name);
-  FILE *f = fopen(tmp, "w");
-  if (!f) {
-    snprintf(msg, len, "%s: cannot create: %s", tmp, strerror(errno));
-    return -1;
-  }
-  int ok = fwrite(text, 1, n, f) == n;
-  if (fclose(f) != 0) ok = 0;
-  if (!ok || rename(tmp, fin) != 0) {
-    snprintf(msg, len, "%s: write or rename failed: %s", fin, strerror(errno));
-    (void)remove(tmp);
-    return -1;
-  }
-  return 0;
-}
-
-/* a growing buffer */
-typedef struct {
-  char  *s;
-  size_t n, cap;
-} Buf;
-
-static PetscErrorCode bprintf(Buf *b, const char *fmt, ...) PETSC_ATTRIBUTE_FORMAT(2, 3);
-static PetscErrorCode bprintf(Buf *b, const char *fmt, ...)
-{
-  va_list ap;
+  char path[PETSC_MAX_PATH_LEN + 64];
   PetscFunctionBeginUser;
-  for (;;) {
-    va_start(ap, fmt);
-    int k = b->s ? vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap) : -1;
-    va_end(ap);
-    if (k >= 0 && b->n + (size_t)k < b->cap) {
-      b->n += (size_t)k;
-      break;
-    }
-    size_t cap = b->cap ? 2 * b->cap : 1 << 16;
-    char  *s;
-    PetscCall(PetscMalloc1(cap, &s));
-    if (b->s) memcpy(s, b->s, b->n + 1);
-    PetscCall(PetscFree(b->s));
-    b->s   = s;
-    b->cap = cap;
-  }
+  PetscCheck(!b->err, PETSC_COMM_SELF, PETSC_ERR_MEM, "%s: out of memory", name);
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  PetscCall(BallastWriteFileAtomic(path, b->buf, b->len));
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode BallastGenerateHistories(const char *dir, BallastDate as_of, uint64_t seed, const BallastGenBehUse *use, int *failed, char *msg, size_t len)
+PetscErrorCode BallastGenWriteHistories(const char *dir, BallastDate as_of, uint64_t seed, const BallastGenBehUse *use)
 {
   int  y, m, d;
-  Buf  truth = {0};
-  char dt[11], tb[16], name[128];
+  BallastText truth = {0};
+  char           dt[11], tb[16], name[128];
+  PetscErrorCode ierr = 0;
   PetscFunctionBeginUser;
-  *failed = 0;
   BallastDateToYMD(as_of, &y, &m, &d);
   if (d != BallastDaysInMonth(y, m)) m--;
   if (m < 1) m = 12, y--;
   BallastDate end = BallastDateFromYMD(y, m, BallastDaysInMonth(y, m));
-  PetscCall(bprintf(&truth, "segment,model,parameter,value\n"));
-  for (int k = 0; k < 6 && !*failed; k++) {
+  BallastTextPrintf(&truth, "segment,model,parameter,value\n");
+  for (int k = 0; k < 6; k++) {
     GenSeg            s;
     BallastBehHistory h;
-    Buf               b = {0};
+    BallastText       b = {0};
     truth_of(k, &s);
     if (!in_use(k, use)) continue;
     PetscCall(BallastBehHistorySynthesize(seed, (uint64_t)s.stream, end, HIST_MONTHS, &s.t, &h));
     if (s.t.model == BALLAST_BEH_PREPAYMENT) {
-      PetscCall(bprintf(&b, "date,contract_rate,market_rate,cpr\n"));
+      BallastTextPrintf(&b, "date,contract_rate,market_rate,cpr\n");
       for (PetscInt t = 0; t < h.n; t++) {
         BallastDateFormat(h.date[t], dt);
-        PetscCall(bprintf(&b, "%s,%.8f,%.8f,%.8f\n", dt, h.contract_rate[t], h.market_rate[t], h.cpr[t]));
+        BallastTextPrintf(&b, "%s,%.8f,%.8f,%.8f\n", dt, h.contract_rate[t], h.market_rate[t], h.cpr[t]);
       }
       const char *pn[4] = {"a", "b", "c", "d"};
-      for (int j = 0; j < 4; j++) PetscCall(bprintf(&truth, "%s,prepayment,%s,%.10g\n", s.name, pn[j], s.t.p[j]));
-      PetscCall(bprintf(&truth, "%s,prepayment,pool_margin,%.10g\n%s,prepayment,cpr_noise,%.10g\n", s.name, s.t.margin, s.name, s.t.noise));
+      for (int j = 0; j < 4; j++) BallastTextPrintf(&truth, "%s,prepayment,%s,%.10g\n", s.name, pn[j], s.t.p[j]);
+      BallastTextPrintf(&truth, "%s,prepayment,pool_margin,%.10g\n%s,prepayment,cpr_noise,%.10g\n", s.name, s.t.margin, s.name, s.t.noise);
     } else if (s.t.model == BALLAST_BEH_DEPOSIT) {
-      PetscCall(bprintf(&b, "date,balance,deposit_rate"));
-      for (PetscInt j = 0; j < h.ntenor; j++) PetscCall(bprintf(&b, ",market_%s", tenor_text(h.tenor_months[j], tb)));
-      PetscCall(bprintf(&b, "\n"));
+      BallastTextPrintf(&b, "date,balance,deposit_rate");
+      for (PetscInt j = 0; j < h.ntenor; j++) BallastTextPrintf(&b, ",market_%s", tenor_text(h.tenor_months[j], tb));
+      BallastTextPrintf(&b, "\n");
       for (PetscInt t = 0; t < h.n; t++) {
         BallastDateFormat(h.date[t], dt);
-        PetscCall(bprintf(&b, "%s,%.2f,%.8f", dt, h.balance[t], h.deposit_rate[t]));
-        for (PetscInt j = 0; j < h.ntenor; j++) PetscCall(bprintf(&b, ",%.8f", h.market[t * h.ntenor + j]));
-        PetscCall(bprintf(&b, "\n"));
+        BallastTextPrintf(&b, "%s,%.2f,%.8f", dt, h.balance[t], h.deposit_rate[t]);
+        for (PetscInt j = 0; j < h.ntenor; j++) BallastTextPrintf(&b, ",%.8f", h.market[t * h.ntenor + j]);
+        BallastTextPrintf(&b, "\n");
       }
-      for (PetscInt j = 0; j < s.t.ntenor; j++) PetscCall(bprintf(&truth, "%s,deposit,weight_%s,%.10g\n", s.name, tenor_text(s.t.tenor_months[j], tb), s.t.weight[j]));
-      PetscCall(bprintf(&truth, "%s,deposit,core_share,%.10g\n%s,deposit,margin,%.10g\n%s,deposit,rate_noise,%.10g\n", s.name, s.t.core_share, s.name, s.t.margin, s.name, s.t.noise));
+      for (PetscInt j = 0; j < s.t.ntenor; j++) BallastTextPrintf(&truth, "%s,deposit,weight_%s,%.10g\n", s.name, tenor_text(s.t.tenor_months[j], tb), s.t.weight[j]);
+      BallastTextPrintf(&truth, "%s,deposit,core_share,%.10g\n%s,deposit,margin,%.10g\n%s,deposit,rate_noise,%.10g\n", s.name, s.t.core_share, s.name, s.t.margin, s.name, s.t.noise);
     } else {
-      PetscCall(bprintf(&b, "date,balance,redeemed\n"));
+      BallastTextPrintf(&b, "date,balance,redeemed\n");
       for (PetscInt t = 0; t < h.n; t++) {
         BallastDateFormat(h.date[t], dt);
-        PetscCall(bprintf(&b, "%s,%.2f,%.2f\n", dt, h.balance[t], h.redeemed[t]));
+        BallastTextPrintf(&b, "%s,%.2f,%.2f\n", dt, h.balance[t], h.redeemed[t]);
       }
-      PetscCall(bprintf(&truth, "%s,early_redemption,rate,%.10g\n%s,early_redemption,relative_noise,%.10g\n", s.name, s.t.rate, s.name, s.t.noise));
+      BallastTextPrintf(&truth, "%s,early_redemption,rate,%.10g\n%s,early_redemption,relative_noise,%.10g\n", s.name, s.t.rate, s.name, s.t.noise);
     }
     snprintf(name, sizeof name, "history-%s.csv", s.name);
-    if (put_file(dir, name, b.s, b.n, msg, len)) *failed = 1;
-    PetscCall(PetscFree(b.s));
+    ierr = put_file(dir, name, &b);
+    BallastTextFree(&b);
     PetscCall(BallastBehHistoryFree(&h));
+    if (ierr) break;
   }
-  if (!*failed && put_file(dir, "history-true-parameters.csv", truth.s, truth.n, msg, len)) *failed = 1;
-  PetscCall(PetscFree(truth.s));
+  if (!ierr) ierr = put_file(dir, "history-true-parameters.csv", &truth);
+  BallastTextFree(&truth);
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode BallastGenerateBehaviourSection(const BallastGenBehUse *use, PetscBool have_regime, char **text)
+PetscErrorCode BallastGenBehaviourText(const BallastGenBehUse *use, PetscBool have_regime, char **text)
 {
-  Buf  b = {0};
+  BallastText b = {0};
   char tb[16];
   PetscFunctionBeginUser;
-  PetscCall(bprintf(&b, "# Behavioural models (docs/behaviour.md): calibrated on the histories written beside this file,\n"
-                        "# drawn from the true parameters of history-true-parameters.csv.\n"));
+  BallastTextPrintf(&b, "# Behavioural models (docs/behaviour.md): calibrated on the histories written beside this file,\n"
+                        "# drawn from the true parameters of history-true-parameters.csv.\n");
   if (!have_regime && (use->sight || use->savings || use->corporate))
-    PetscCall(bprintf(&b, "# The deposit segments (nmd_*) need the regime's caps: generate with --regime to have them here.\n"));
-  PetscCall(bprintf(&b, "behaviour = {\n  accept_nonconvergence = false;\n  segments = (\n"));
+    BallastTextPrintf(&b, "# The deposit segments (nmd_*) need the regime's caps: generate with --regime to have them here.\n");
+  BallastTextPrintf(&b, "behaviour = {\n  accept_nonconvergence = false;\n  segments = (\n");
   int first = 1;
 #define SEP() (first ? (first = 0, "    ") : ",\n    ")
   if (use->mortgages) {
-    PetscCall(bprintf(&b, "%s{ name = \"mortgages_fixed\"; model = \"prepayment\"; type = \"scurve\"; history = \"history-mortgages_fixed.csv\"; }", SEP()));
-    PetscCall(bprintf(&b, "%s{ name = \"mortgages_floating\"; model = \"prepayment\"; type = \"constant\"; cpr = 0.05; }", SEP()));
+    BallastTextPrintf(&b, "%s{ name = \"mortgages_fixed\"; model = \"prepayment\"; type = \"scurve\"; history = \"history-mortgages_fixed.csv\"; }", SEP());
+    BallastTextPrintf(&b, "%s{ name = \"mortgages_floating\"; model = \"prepayment\"; type = \"constant\"; cpr = 0.05; }", SEP());
   }
-  if (use->consumer) PetscCall(bprintf(&b, "%s{ name = \"consumer_loans\"; model = \"prepayment\"; type = \"scurve\"; history = \"history-consumer_loans.csv\"; }", SEP()));
+  if (use->consumer) BallastTextPrintf(&b, "%s{ name = \"consumer_loans\"; model = \"prepayment\"; type = \"scurve\"; history = \"history-consumer_loans.csv\"; }", SEP());
   if (have_regime) {
     for (int k = 2; k <= 4; k++) {
       GenSeg s;
       truth_of(k, &s);
       if (!in_use(k, use)) continue;
-      PetscCall(bprintf(&b, "%s{ name = \"%s\"; model = \"deposit\"; category = \"%s\"; beta = %.2f;\n      tenors = [", SEP(), s.name, s.category, s.beta));
-      for (int j = 0; j < 9; j++) PetscCall(bprintf(&b, "%s\"%s\"", j ? ", " : "", tenor_text(tenor9[j], tb)));
-      PetscCall(bprintf(&b, "]; history = \"history-%s.csv\"; }", s.name));
+      BallastTextPrintf(&b, "%s{ name = \"%s\"; model = \"deposit\"; category = \"%s\"; beta = %.2f;\n      tenors = [", SEP(), s.name, s.category, s.beta);
+      for (int j = 0; j < 9; j++) BallastTextPrintf(&b, "%s\"%s\"", j ? ", " : "", tenor_text(tenor9[j], tb));
+      BallastTextPrintf(&b, "]; history = \"history-%s.csv\"; }", s.name);
     }
   }
-  if (use->term) PetscCall(bprintf(&b, "%s{ name = \"term_deposits\"; model = \"early_redemption\"; history = \"history-term_deposits.csv\"; }", SEP()));
+  if (use->term) BallastTextPrintf(&b, "%s{ name = \"term_deposits\"; model = \"early_redemption\"; history = \"history-term_deposits.csv\"; }", SEP());
 #undef SEP
-  PetscCall(bprintf(&b, "\n  );\n};\n"));
-  *text = b.s;
+  BallastTextPrintf(&b, "\n  );\n};\n");
+  PetscCheck(!b.err, PETSC_COMM_SELF, PETSC_ERR_MEM, "run.cfg behaviour section: out of memory");
+  PetscCall(PetscStrallocpy(b.buf, text));
+  BallastTextFree(&b);
   PetscFunctionReturn(0);
 }

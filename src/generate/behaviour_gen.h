@@ -12,12 +12,13 @@ typedef struct {
 } BallastGenBehUse;
 
 /* Not collective (rank 0). Writes history-<segment>.csv for every calibrated segment in use and
- * history-true-parameters.csv into dir (each via a temporary name, renamed when complete): 240
- * months ending at the last month end before as_of, deterministic for the seed. Returns 0, or -1
- * with msg (files already renamed stay; run.cfg, written after, then does not appear). */
-PetscErrorCode BallastGenerateHistories(const char *dir, BallastDate as_of, uint64_t seed, const BallastGenBehUse *use, int *failed, char *msg, size_t len);
+ * history-true-parameters.csv into dir (each whole or not at all, BallastWriteFileAtomic): 240
+ * months ending at the last month end before as_of, deterministic for the seed. A write failure
+ * returns BALLAST_ERR_IO naming the file (files already written stay; run.cfg, written after,
+ * then does not appear). */
+PetscErrorCode BallastGenWriteHistories(const char *dir, BallastDate as_of, uint64_t seed, const BallastGenBehUse *use);
 /* Not collective. The `behaviour = { ... };` section of run.cfg (PetscFree the text). Deposit
  * segments need the regime's nmd caps: without a regime they are left out (a comment says so). */
-PetscErrorCode BallastGenerateBehaviourSection(const BallastGenBehUse *use, PetscBool have_regime, char **text);
+PetscErrorCode BallastGenBehaviourText(const BallastGenBehUse *use, PetscBool have_regime, char **text);
 
 #endif

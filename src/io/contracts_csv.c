@@ -6,8 +6,9 @@
  * is validated where it is parsed (file, line, column and value in the message) and staged as a
  * packed record. Then:
  *   1. the portfolio counts are combined (every rank learns the sorted list of portfolios and the
- *      count of each) and portfolios are assigned whole to ranks, largest first, each to the least
- *      loaded rank — the same computation on every rank, so no broadcast is needed;
+ *      count and estimated work of each) and portfolios are assigned whole to ranks by
+ *      BallastPartitionPortfolios (src/core/partition.c: largest first, each to the least loaded
+ *      rank) — the same computation on every rank, so no broadcast is needed;
  *   2. contractIDs are checked for duplicates by hashing them to ranks;
  *   3. ranks agree on the error count; rank 0 prints all messages; on error every rank stops;
  *   4. records are sent to their portfolio's owner with MPI_Alltoallv in bounded rounds.
@@ -18,7 +19,9 @@
  * unterminated quote. */
 #define _FILE_OFFSET_BITS 64
 #define _POSIX_C_SOURCE 200809L
+#include <ballast/columns.h>
 #include <ballast/io.h>
+#include <ballast/partition.h>
 #include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
@@ -31,25 +34,13 @@
 #define MAXLINE (1u << 20)     /* longest accepted line */
 #define ROUND_BYTES (64u << 20) /* most bytes one rank sends in one exchange round */
 
-typedef enum {
-  COL_TERM, COL_ID, COL_PORTFOLIO, COL_ENTITY, COL_CPTY, COL_STABILITY, COL_OPERATIONAL, COL_INSURED, COL_HQLA,
-  COL_ENCUMBERED, COL_RISKWEIGHT, COL_UNDRAWN, COL_FACILITY, COL_SEGMENT, COL_TAG, COL_IGNORE
-} ColKind;
-
-static const struct {
-  const char *name;
-  ColKind     kind;
-} alm_cols[] = {
-  {"contractID", COL_ID}, {"portfolio", COL_PORTFOLIO}, {"legalEntity", COL_ENTITY}, {"counterpartyType", COL_CPTY},
-  {"depositStability", COL_STABILITY}, {"operational", COL_OPERATIONAL}, {"insured", COL_INSURED}, {"hqlaLevel", COL_HQLA},
-  {"encumberedUntil", COL_ENCUMBERED}, {"riskWeight", COL_RISKWEIGHT}, {"undrawnCommitment", COL_UNDRAWN},
-  {"facilityType", COL_FACILITY}, {"behaviourSegment", COL_SEGMENT},
-};
-
+/* A header column resolved through the contract column table (include/ballast/columns.h). */
 typedef struct {
-  ColKind kind;
-  int     term; /* BallastTermsLookup index for COL_TERM (-2: unsupported term, must be empty) */
-  char    name[96];
+  int               id;   /* BallastColumnId; -1 for a user tag or an ACTUS term Ballast does not model */
+  BallastColumnFill fill; /* what the cell fills (BALLAST_FILL_TERM for the unmodelled terms too) */
+  int               term; /* BallastTermsLookup index for BALLAST_FILL_TERM (-2: unsupported term, must be empty) */
+  PetscBool         tag;  /* x_...: carried by the user, ignored */
+  char              name[96];
 } Column;
 
 /* A staged contract: fixed part followed by the text of id, portfolio, entity, segment. */
@@ -154,8 +145,7 @@ static PetscErrorCode read_header(Loader *L, const char *path, Column **cols, in
   }
   PetscCall(PetscCalloc1(n, cols));
   *ncols       = n;
-  int seen[16] = {0};
-  PetscBool has_type = PETSC_FALSE, has_role = PETSC_FALSE, has_ccy = PETSC_FALSE;
+  PetscBool has_id = PETSC_FALSE, has_pf = PETSC_FALSE, has_type = PETSC_FALSE, has_role = PETSC_FALSE, has_ccy = PETSC_FALSE;
   for (int i = 0; i < n; i++) {
     Column *c = &(*cols)[i];
     snprintf(c->name, sizeof c->name, "%s", f[i]);
@@ -164,28 +154,29 @@ static PetscErrorCode read_header(Loader *L, const char *path, Column **cols, in
         ERR(L, "%s:1:%d: column '%s' appears twice", path, cp[i], f[i]);
         *fail = PETSC_TRUE;
       }
-    c->kind = COL_IGNORE;
-    for (size_t k = 0; k < sizeof(alm_cols) / sizeof(alm_cols[0]); k++)
-      if (!strcmp(alm_cols[k].name, f[i])) {
-        c->kind = alm_cols[k].kind;
-        seen[c->kind] = 1;
-      }
-    if (c->kind != COL_IGNORE) continue;
-    if (!strncmp(f[i], "x_", 2)) { c->kind = COL_TAG; continue; }
+    c->id = BallastColumnsFind(f[i]);
+    if (c->id >= 0) {
+      c->fill = BallastColumnsGet((BallastColumnId)c->id)->fill;
+      if (c->fill == BALLAST_FILL_TERM) c->term = BallastTermsLookup(f[i]);
+      has_id |= c->id == BALLAST_COLUMN_CONTRACT_ID;
+      has_pf |= c->id == BALLAST_COLUMN_PORTFOLIO;
+      has_type |= c->id == BALLAST_COLUMN_CONTRACT_TYPE;
+      has_role |= c->id == BALLAST_COLUMN_CONTRACT_ROLE;
+      has_ccy |= c->id == BALLAST_COLUMN_CURRENCY;
+      continue;
+    }
+    if (!strncmp(f[i], "x_", 2)) { c->tag = PETSC_TRUE; continue; }
     int t = BallastTermsLookup(f[i]);
     if (t == -1) {
       ERR(L, "%s:1:%d: unknown column '%s': not an ACTUS term (actus-dictionary-terms.json), an ALM attribute of the contract file spec, or a user tag x_...", path, cp[i], f[i]);
       *fail = PETSC_TRUE;
       continue;
     }
-    c->kind = COL_TERM;
+    c->fill = BALLAST_FILL_TERM;
     c->term = t;
-    if (!strcmp(f[i], "contractType")) has_type = PETSC_TRUE;
-    if (!strcmp(f[i], "contractRole")) has_role = PETSC_TRUE;
-    if (!strcmp(f[i], "currency")) has_ccy = PETSC_TRUE;
   }
-  if (!seen[COL_ID]) { ERR(L, "%s:1:1: missing required column 'contractID'", path); *fail = PETSC_TRUE; }
-  if (!seen[COL_PORTFOLIO]) { ERR(L, "%s:1:1: missing required column 'portfolio'", path); *fail = PETSC_TRUE; }
+  if (!has_id) { ERR(L, "%s:1:1: missing required column 'contractID'", path); *fail = PETSC_TRUE; }
+  if (!has_pf) { ERR(L, "%s:1:1: missing required column 'portfolio'", path); *fail = PETSC_TRUE; }
   if (!has_type) { ERR(L, "%s:1:1: missing required column 'contractType'", path); *fail = PETSC_TRUE; }
   if (!has_role) { ERR(L, "%s:1:1: missing required column 'contractRole'", path); *fail = PETSC_TRUE; }
   if (!has_ccy) { ERR(L, "%s:1:1: missing required column 'currency'", path); *fail = PETSC_TRUE; }
@@ -282,68 +273,70 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     size_t l = strlen(v);
     while (l && (v[l - 1] == ' ' || v[l - 1] == '\t' || v[l - 1] == '\r')) v[--l] = 0;
     int k;
-    switch (c->kind) {
-    case COL_TERM:
+    if (c->tag) continue;
+    switch (c->fill) {
+    case BALLAST_FILL_TERM:
       if (c->term == -2) {
         if (v[0]) ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%s': this ACTUS term is not supported by Ballast; leave it empty", path, ln, cp[i], c->name, v);
         break;
       }
       if (BallastTermsSetIndex(&t, L->scratch, c->term, v, err, sizeof err) != BALLAST_TERM_OK)
         ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%s': %s", path, ln, cp[i], c->name, v, err);
-      if (!strcmp(c->name, "currency")) col_of_term[0] = i;
-      else if (!strcmp(c->name, "marketObjectCodeOfRateReset")) col_of_term[1] = i;
-      else if (!strcmp(c->name, "maturityDate")) col_of_term[2] = i;
-      else if (!strcmp(c->name, "notionalPrincipal")) col_of_term[3] = i;
-      else if (!strcmp(c->name, "statusDate")) col_of_term[4] = i;
-      else if (!strcmp(c->name, "contractRole")) col_of_term[5] = i;
-      else if (!strcmp(c->name, "accruedInterest")) col_of_term[6] = i;
-      else if (!strcmp(c->name, "contractType")) col_of_term[7] = i;
+      switch (c->id) { /* where the row-level rules below point */
+      case BALLAST_COLUMN_CURRENCY: col_of_term[0] = i; break;
+      case BALLAST_COLUMN_MARKET_OBJECT_CODE_OF_RATE_RESET: col_of_term[1] = i; break;
+      case BALLAST_COLUMN_MATURITY_DATE: col_of_term[2] = i; break;
+      case BALLAST_COLUMN_NOTIONAL_PRINCIPAL: col_of_term[3] = i; break;
+      case BALLAST_COLUMN_STATUS_DATE: col_of_term[4] = i; break;
+      case BALLAST_COLUMN_CONTRACT_ROLE: col_of_term[5] = i; break;
+      case BALLAST_COLUMN_ACCRUED_INTEREST: col_of_term[6] = i; break;
+      case BALLAST_COLUMN_CONTRACT_TYPE: col_of_term[7] = i; break;
+      default: break;
+      }
       break;
-    case COL_ID:
+    case BALLAST_FILL_ID:
       id = v;
       if (!v[0]) ERR(L, "%s:%" PRId64 ":%d: column 'contractID': empty; every contract needs an identifier", path, ln, cp[i]);
       break;
-    case COL_PORTFOLIO:
+    case BALLAST_FILL_PORTFOLIO:
       pf = v;
       if (!v[0]) ERR(L, "%s:%" PRId64 ":%d: column 'portfolio': empty; every contract belongs to a portfolio", path, ln, cp[i]);
       break;
-    case COL_ENTITY: ent = v; break;
-    case COL_SEGMENT: seg = v; break;
-    case COL_CPTY:
+    case BALLAST_FILL_ENTITY: ent = v; break;
+    case BALLAST_FILL_SEGMENT: seg = v; break;
+    case BALLAST_FILL_COUNTERPARTY:
       if (v[0] && (k = lookup(cpty_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'counterpartyType': value '%s': expected one of retail, sme, corporate, financial, sovereign, central_bank, pse, mdb, other", path, ln, cp[i], v);
       else if (v[0]) a.counterpartyType = (uint8_t)k;
       break;
-    case COL_STABILITY:
+    case BALLAST_FILL_STABILITY:
       if (v[0] && (k = lookup(stab_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'depositStability': value '%s': expected stable or less_stable", path, ln, cp[i], v);
       else if (v[0]) a.depositStability = (uint8_t)k;
       break;
-    case COL_OPERATIONAL:
+    case BALLAST_FILL_OPERATIONAL:
       if (v[0] && parse_bool(v, &a.operational)) ERR(L, "%s:%" PRId64 ":%d: column 'operational': value '%s': expected true or false", path, ln, cp[i], v);
       break;
-    case COL_INSURED:
+    case BALLAST_FILL_INSURED:
       if (v[0] && parse_bool(v, &a.insured)) ERR(L, "%s:%" PRId64 ":%d: column 'insured': value '%s': expected true or false", path, ln, cp[i], v);
       break;
-    case COL_HQLA:
+    case BALLAST_FILL_HQLA:
       if ((k = lookup(hqla_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'hqlaLevel': value '%s': expected 1, 2A, 2B_RMBS, 2B or empty", path, ln, cp[i], v);
       else a.hqlaLevel = (uint8_t)k;
       break;
-    case COL_ENCUMBERED:
+    case BALLAST_FILL_ENCUMBERED:
       if (v[0] && BallastDateParse(v, &a.encumberedUntil)) ERR(L, "%s:%" PRId64 ":%d: column 'encumberedUntil': value '%s': expected a date YYYY-MM-DD", path, ln, cp[i], v);
       break;
-    case COL_RISKWEIGHT:
+    case BALLAST_FILL_RISK_WEIGHT:
       if (v[0] && (BallastParseDouble(v, &a.riskWeight) || a.riskWeight < 0 || a.riskWeight > 12.5))
         ERR(L, "%s:%" PRId64 ":%d: column 'riskWeight': value '%s': expected a decimal risk weight (0.35 = 35 %%) between 0 and 12.5", path, ln, cp[i], v);
       break;
-    case COL_UNDRAWN:
+    case BALLAST_FILL_UNDRAWN:
       if (v[0] && (BallastParseDouble(v, &a.undrawnCommitment) || a.undrawnCommitment < 0))
         ERR(L, "%s:%" PRId64 ":%d: column 'undrawnCommitment': value '%s': expected a non-negative amount", path, ln, cp[i], v);
       break;
-    case COL_FACILITY:
+    case BALLAST_FILL_FACILITY:
       if (v[0] && (k = lookup(fac_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'facilityType': value '%s': expected credit or liquidity", path, ln, cp[i], v);
       else if (v[0]) a.facilityType = (uint8_t)k;
       break;
-    case COL_TAG:
-    case COL_IGNORE: break;
     }
   }
   if (L->diag.n == nerr0) {
@@ -440,8 +433,11 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
   PetscFunctionReturn(0);
 }
 
-/* Parse the lines of file f that start in this rank's byte range. */
-static PetscErrorCode parse_file(Loader *L, uint16_t fidx, const char *path)
+/* Not collective. Parse the lines of file f that start in this rank's byte range: *nlines lines
+ * seen, records staged from offset *rec0 and messages from *diag0 on carry rank-local line
+ * numbers (negative) that parse_file fixes up. *cols is NULL when the header failed (its messages
+ * are then from *diag0 on). */
+static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Column **colsp, int64_t *nlinesp, size_t *rec0p, size_t *diag0p)
 {
   Column   *cols = NULL;
   int       ncols;
@@ -449,15 +445,13 @@ static PetscErrorCode parse_file(Loader *L, uint16_t fidx, const char *path)
   PetscBool fail;
   char     *blk;
   PetscFunctionBeginUser;
-  PetscInt n0 = L->diag.n;
+  *colsp   = NULL;
+  *nlinesp = 0;
+  *rec0p   = L->staged.len;
+  *diag0p  = (size_t)L->diag.n;
   PetscCall(read_header(L, path, &cols, &ncols, &hdr_end, &fsize, &fail));
   if (fail) {
     PetscCall(PetscFree(cols));
-    /* every rank found the same header problem: keep only rank 0's copy of the messages */
-    if (L->rank) {
-      for (PetscInt i = n0; i < PetscMin(L->diag.n, L->diag.limit); i++) PetscCall(PetscFree(L->diag.msg[i]));
-      L->diag.n = n0;
-    }
     PetscFunctionReturn(0);
   }
   long data = fsize - hdr_end;
@@ -524,6 +518,40 @@ static PetscErrorCode parse_file(Loader *L, uint16_t fidx, const char *path)
   }
   fclose(fp);
   PetscCall(PetscFree(blk));
+  *colsp   = cols;
+  *nlinesp = nlines;
+  *rec0p   = rec0;
+  *diag0p  = diag0;
+  PetscFunctionReturn(0);
+}
+
+/* Collective. Parse the lines of file f that start in this rank's byte range, then number them:
+ * ranks agree on a local failure first (an unreadable file on one rank stops every rank), then
+ * the line numbers come from an exclusive scan of the per-rank line counts. */
+static PetscErrorCode parse_file(Loader *L, uint16_t fidx, const char *path)
+{
+  Column *cols = NULL;
+  int64_t nlines;
+  size_t  rec0, diag0;
+  PetscFunctionBeginUser;
+  PetscCall(BallastAgreeError(L->comm, parse_range(L, fidx, path, &cols, &nlines, &rec0, &diag0), NULL));
+  {
+    /* the header: every rank read the same first line, so normally all succeed or all fail; keep
+     * one copy of the header messages (rank 0's when all failed, else the failing ranks') and,
+     * when any rank failed, drop this file's rows and row messages (the load stops anyway) */
+    int mine[2] = {cols != NULL, cols == NULL}, all[2];
+    PetscCallMPI(MPI_Allreduce(mine, all, 2, MPI_INT, MPI_MIN, L->comm));
+    if (!all[0]) {
+      if (cols || (all[1] && L->rank)) {
+        for (PetscInt i = (PetscInt)diag0; i < PetscMin(L->diag.n, L->diag.limit); i++) PetscCall(PetscFree(L->diag.msg[i]));
+        L->diag.n = (PetscInt)diag0;
+        for (size_t off = rec0; off < L->staged.len; off += ((Rec *)(L->staged.data + off))->size) L->staged.nrec--;
+        L->staged.len = rec0;
+      }
+      PetscCall(PetscFree(cols));
+      PetscFunctionReturn(0);
+    }
+  }
   /* line numbers: header is line 1; this rank's first line is 2 + lines owned by lower ranks */
   int64_t before = 0;
   PetscCallMPI(MPI_Exscan(&nlines, &before, 1, MPI_INT64_T, MPI_SUM, L->comm));
@@ -614,34 +642,15 @@ static PetscErrorCode combine_portfolios(Loader *L, BallastContracts cs, int32_t
     cs->portfolio_count[i] = cnt[BallastNamesFind(g, names[i])];
     pcost[i]               = cost[BallastNamesFind(g, names[i])];
   }
-  /* Largest first, each to the least loaded rank (ties: lower rank); the same integer computation
-   * on every rank. Size = estimated projection work (contract count weighted by remaining
-   * scheduled events, work_estimate): for portfolios of like contracts this is the contract count. */
-  PetscInt *order;
-  int64_t  *load;
-  PetscCall(PetscMalloc1(np, &order));
-  PetscCall(PetscCalloc1(L->size, &load));
-  for (PetscInt i = 0; i < np; i++) order[i] = i;
-  for (PetscInt i = 1; i < np; i++) { /* insertion sort by count desc, index asc (stable) */
-    PetscInt k = order[i], j = i - 1;
-    while (j >= 0 && pcost[order[j]] < pcost[k]) { order[j + 1] = order[j]; j--; }
-    order[j + 1] = k;
-  }
-  for (PetscInt i = 0; i < np; i++) {
-    int best = 0;
-    for (int r = 1; r < L->size; r++)
-      if (load[r] < load[best]) best = r;
-    cs->portfolio_owner[order[i]] = best;
-    load[best] += pcost[order[i]];
-  }
+  /* Size = estimated projection work (contract count weighted by remaining scheduled events,
+   * work_estimate): for portfolios of like contracts this is the contract count. */
+  PetscCall(BallastPartitionPortfolios(np, pcost, L->size, cs->portfolio_owner));
   PetscCall(PetscMalloc1(nloc + 1, local_to_global));
   for (PetscInt i = 0; i < nloc; i++) {
     const char *s = BallastNamesGet(L->pf_local, (int32_t)i);
     char      **hit = bsearch(&s, names, (size_t)np, sizeof(char *), cmp_str);
     (*local_to_global)[i] = (int32_t)(hit - names);
   }
-  PetscCall(PetscFree(order));
-  PetscCall(PetscFree(load));
   PetscCall(PetscFree(pcost));
   PetscCall(PetscFree(cnt));
   PetscCall(PetscFree(cost));
@@ -796,6 +805,20 @@ static PetscErrorCode exchange(MPI_Comm comm, int size, Buf *out, Buf *in)
   PetscFunctionReturn(0);
 }
 
+/* Everything the loader holds (staged records, diagnostics, portfolio tallies, name tables). */
+static PetscErrorCode loader_destroy(Loader *L)
+{
+  PetscFunctionBeginUser;
+  PetscCall(BallastDiagFree(&L->diag));
+  PetscCall(PetscFree(L->staged.data));
+  L->staged.len = L->staged.cap = 0;
+  PetscCall(PetscFree(L->pf_count));
+  PetscCall(PetscFree(L->pf_cost));
+  BallastNamesDestroy(&L->pf_local);
+  BallastNamesDestroy(&L->scratch);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, const BallastMarketData *m, BallastContracts *out)
 {
   Loader           L;
@@ -826,13 +849,8 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   PetscCall(check_duplicates(&L));
   PetscCall(BallastDiagAgree(comm, &L.diag, "contract", &total));
   if (total) {
-    PetscCall(BallastDiagFree(&L.diag));
     PetscCall(BallastContractsDestroy(&cs));
-    PetscCall(PetscFree(L.staged.data));
-    PetscCall(PetscFree(L.pf_count));
-    PetscCall(PetscFree(L.pf_cost));
-    BallastNamesDestroy(&L.pf_local);
-    BallastNamesDestroy(&L.scratch);
+    PetscCall(loader_destroy(&L));
     SETERRQ(comm, BALLAST_ERR_INPUT, "%" PetscInt_FMT " error%s in the contract files; nothing was computed", total, total > 1 ? "s" : "");
   }
   PetscCall(combine_portfolios(&L, cs, &l2g));
@@ -900,11 +918,7 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   PetscCall(BallastContractsSort(cs));
 
   PetscCall(PetscFree(l2g));
-  PetscCall(BallastDiagFree(&L.diag));
-  PetscCall(PetscFree(L.pf_count));
-  PetscCall(PetscFree(L.pf_cost));
-  BallastNamesDestroy(&L.pf_local);
-  BallastNamesDestroy(&L.scratch);
+  PetscCall(loader_destroy(&L));
   *out = cs;
   PetscFunctionReturn(0);
 }

@@ -1,5 +1,13 @@
-/* contracts.nc: per-contract results written in parallel (NetCDF-4 over MPI-IO). */
+/* contracts.nc: per-contract results written in parallel (NetCDF-4 over MPI-IO).
+ *
+ * Self-describing for xarray and CF tools: `contract` and `scenario` are coordinate variables
+ * (text, char arrays with _Encoding = "utf-8", which xarray decodes to strings; char rather than
+ * NC_STRING because variable-length data cannot be written in parallel by HDF5), the contract's
+ * `currency`, `portfolio` and spot `fx_rate` sit beside `pv`, so
+ *   (ds.pv * ds.fx_rate).groupby(ds.portfolio).sum()
+ * reconciles to alm.nc's eve_portfolio without going back to the CSV. */
 #define _POSIX_C_SOURCE 200809L
+#include "nc_check.h"
 #include <ballast/run.h>
 #include <netcdf.h>
 #include <netcdf_par.h>
@@ -7,89 +15,174 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BallastCallNC(call)                                                                                   \
-  do {                                                                                                        \
-    int nc_st_ = (call);                                                                                      \
-    PetscCheck(nc_st_ == NC_NOERR, PETSC_COMM_SELF, BALLAST_ERR_IO, "NetCDF: %s: %s", nc_strerror(nc_st_), #call); \
-  } while (0)
+typedef struct {
+  int vpv, vid, vcid, vsn, vscen, vpf, vpn, vccy, vfx;
+  int dlen, dplen;
+  size_t idlen, plen, slen;
+} Ids;
+
+static PetscErrorCode put_att(BallastNCFile *f, int var, const char *vname, const char *name, const char *value)
+{
+  PetscFunctionBeginUser;
+  BallastCallNC(f, vname, nc_put_att_text(f->ncid, var, name, strlen(value), value));
+  PetscFunctionReturn(0);
+}
+
+/* A text variable over (dim, len) that xarray decodes to strings. */
+static PetscErrorCode def_text(BallastNCFile *f, const char *name, int dim, int dlen, const char *long_name, int *var)
+{
+  int d[2] = {dim, dlen};
+  PetscFunctionBeginUser;
+  BallastCallNC(f, name, nc_def_var(f->ncid, name, NC_CHAR, 2, d, var));
+  PetscCall(put_att(f, *var, name, "long_name", long_name));
+  PetscCall(put_att(f, *var, name, "_Encoding", "utf-8"));
+  PetscFunctionReturn(0);
+}
+
+/* Collective: create the file and define everything (the same on every rank). */
+static PetscErrorCode define(BallastRunContext *ctx, BallastNCFile *f, PetscInt nscen, size_t total, Ids *v)
+{
+  int dscen, dcon, dslen, dclen, nc;
+  PetscFunctionBeginUser;
+  BallastCallNC(f, NULL, nc_create_par(f->tmp, NC_CLOBBER | NC_NETCDF4, ctx->comm, MPI_INFO_NULL, &f->ncid));
+  f->open = 1;
+  nc      = f->ncid;
+  BallastCallNC(f, "scenario", nc_def_dim(nc, "scenario", (size_t)nscen, &dscen));
+  BallastCallNC(f, "contract", nc_def_dim(nc, "contract", total, &dcon));
+  BallastCallNC(f, "contract_id_len", nc_def_dim(nc, "contract_id_len", v->idlen, &v->dlen));
+  BallastCallNC(f, "scenario_name_len", nc_def_dim(nc, "scenario_name_len", v->slen, &dslen));
+  BallastCallNC(f, "portfolio_name_len", nc_def_dim(nc, "portfolio_name_len", v->plen, &v->dplen));
+  BallastCallNC(f, "currency_code_len", nc_def_dim(nc, "currency_code_len", 3, &dclen));
+  PetscCall(def_text(f, "scenario_name", dscen, dslen, "interest rate scenario", &v->vsn));
+  PetscCall(def_text(f, "scenario", dscen, dslen, "interest rate scenario", &v->vscen));
+  PetscCall(def_text(f, "contract_id", dcon, v->dlen, "contract identifier (contractID of the input)", &v->vid));
+  PetscCall(def_text(f, "contract", dcon, v->dlen, "contract identifier (contractID of the input)", &v->vcid));
+  PetscCall(def_text(f, "portfolio", dcon, v->dplen, "portfolio of the contract (portfolio_name of alm.nc)", &v->vpn));
+  PetscCall(def_text(f, "currency", dcon, dclen, "ISO 4217 currency code of the contract", &v->vccy));
+  BallastCallNC(f, "portfolio_index", nc_def_var(nc, "portfolio_index", NC_INT, 1, &dcon, &v->vpf));
+  PetscCall(put_att(f, v->vpf, "portfolio_index", "long_name", "index into portfolio_name of alm.nc"));
+  PetscCall(put_att(f, v->vpf, "portfolio_index", "units", "1"));
+  BallastCallNC(f, "fx_rate", nc_def_var(nc, "fx_rate", NC_DOUBLE, 1, &dcon, &v->vfx));
+  PetscCall(put_att(f, v->vfx, "fx_rate", "long_name", "spot rate: units of the reporting currency per unit of the contract's currency (the rate alm.nc's eve_portfolio converts with)"));
+  PetscCall(put_att(f, v->vfx, "fx_rate", "units", "1"));
+  int d2[2] = {dscen, dcon};
+  BallastCallNC(f, "pv", nc_def_var(nc, "pv", NC_DOUBLE, 2, d2, &v->vpv));
+  PetscCall(put_att(f, v->vpv, "pv", "long_name", "present value of the contract's future cash flows under the scenario (EVE discounting), in the contract's currency"));
+  PetscCall(put_att(f, v->vpv, "pv", "units", "local_currency"));
+  PetscCall(put_att(f, v->vpv, "pv", "coordinates", "portfolio currency"));
+  char date[11], src[64];
+  BallastDateFormat(ctx->cfg.as_of, date);
+  snprintf(src, sizeof src, "ballast %s", BALLAST_VERSION);
+  PetscCall(put_att(f, NC_GLOBAL, "title", "title", "Ballast per-contract results"));
+  PetscCall(put_att(f, NC_GLOBAL, "Conventions", "Conventions", "CF-1.8"));
+  PetscCall(put_att(f, NC_GLOBAL, "source", "source", src));
+  PetscCall(put_att(f, NC_GLOBAL, "software_version", "software_version", src));
+  PetscCall(put_att(f, NC_GLOBAL, "run_name", "run_name", ctx->cfg.name));
+  PetscCall(put_att(f, NC_GLOBAL, "as_of_date", "as_of_date", date));
+  PetscCall(put_att(f, NC_GLOBAL, "reporting_currency", "reporting_currency", ctx->cfg.reporting_currency));
+  PetscCall(put_att(f, NC_GLOBAL, "config_sha256", "config_sha256", ctx->cfg.sha256));
+  BallastCallNC(f, NULL, nc_enddef(nc));
+  int all[] = {v->vpv, v->vid, v->vcid, v->vsn, v->vscen, v->vpf, v->vpn, v->vccy, v->vfx};
+  for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) BallastCallNC(f, NULL, nc_var_par_access(nc, all[k], NC_INDEPENDENT));
+  PetscFunctionReturn(0);
+}
+
+/* Not collective (independent access): this rank's rows, one slab per owned portfolio. */
+static PetscErrorCode write_rows(BallastRunContext *ctx, BallastNCFile *f, PetscInt nscen, const double *pv, const int64_t *offset, const Ids *v)
+{
+  BallastContracts cs = ctx->contracts;
+  int              nc = f->ncid;
+  char            *ids, *pnames, *ccys;
+  int             *pidx;
+  double          *fx;
+  PetscFunctionBeginUser;
+  if (ctx->rank == 0)
+    for (PetscInt s = 0; s < nscen; s++) {
+      size_t st[2] = {(size_t)s, 0}, ct[2] = {1, strlen(ctx->cfg.scenarios[s])};
+      BallastCallNC(f, "scenario_name", nc_put_vara_text(nc, v->vsn, st, ct, ctx->cfg.scenarios[s]));
+      BallastCallNC(f, "scenario", nc_put_vara_text(nc, v->vscen, st, ct, ctx->cfg.scenarios[s]));
+    }
+  PetscCall(PetscCalloc5(cs->n * v->idlen + 1, &ids, cs->n * v->plen + 1, &pnames, cs->n * 3 + 1, &ccys, cs->n + 1, &pidx, cs->n + 1, &fx));
+  for (PetscInt i = 0; i < cs->n; i++) {
+    const char *id = BallastContractsID(cs, i), *pn = cs->portfolio_names[cs->alm[i].portfolio];
+    const char *cc = BallastNamesGet(ctx->market.currencies, (int32_t)cs->currency[i]);
+    memcpy(ids + i * v->idlen, id, strlen(id));
+    memcpy(pnames + i * v->plen, pn, strlen(pn));
+    if (cc) memcpy(ccys + i * 3, cc, PetscMin(strlen(cc), 3));
+    pidx[i] = cs->alm[i].portfolio;
+    fx[i]   = ctx->market.fx[cs->currency[i]];
+  }
+  for (PetscInt i0 = 0; i0 < cs->n;) {
+    PetscInt p = cs->alm[i0].portfolio, i1 = i0;
+    while (i1 < cs->n && cs->alm[i1].portfolio == p) i1++;
+    size_t n = (size_t)(i1 - i0), o = (size_t)offset[p];
+    size_t st[2] = {o, 0}, ct[2] = {n, v->idlen}, cp[2] = {n, v->plen}, cc[2] = {n, 3};
+    BallastCallNC(f, "contract_id", nc_put_vara_text(nc, v->vid, st, ct, ids + i0 * v->idlen));
+    BallastCallNC(f, "contract", nc_put_vara_text(nc, v->vcid, st, ct, ids + i0 * v->idlen));
+    BallastCallNC(f, "portfolio", nc_put_vara_text(nc, v->vpn, st, cp, pnames + i0 * v->plen));
+    BallastCallNC(f, "currency", nc_put_vara_text(nc, v->vccy, st, cc, ccys + i0 * 3));
+    BallastCallNC(f, "portfolio_index", nc_put_vara_int(nc, v->vpf, st, ct, pidx + i0));
+    BallastCallNC(f, "fx_rate", nc_put_vara_double(nc, v->vfx, st, ct, fx + i0));
+    for (PetscInt s = 0; s < nscen; s++) {
+      size_t st2[2] = {(size_t)s, o}, ct2[2] = {1, n};
+      BallastCallNC(f, "pv", nc_put_vara_double(nc, v->vpv, st2, ct2, pv + s * cs->n + i0));
+    }
+    i0 = i1;
+  }
+  PetscCall(PetscFree5(ids, pnames, ccys, pidx, fx));
+  PetscFunctionReturn(0);
+}
 
 PetscErrorCode BallastWriteContractsNC(BallastRunContext *ctx, PetscInt nscen, const double *pv, const char *path)
 {
   BallastContracts cs = ctx->contracts;
   PetscInt         np = cs->nportfolios;
-  int              nc, dscen, dcon, dlen, dslen, vpv, vid, vsn, vpf;
   char             tmp[4096];
-  size_t           idlen = 1, slen = 1;
+  Ids              v;
   int64_t         *offset, total = 0;
   PetscFunctionBeginUser;
-  for (PetscInt i = 0; i < cs->n; i++) idlen = PetscMax(idlen, strlen(BallastContractsID(cs, i)));
-  unsigned long l = idlen, g;
+  PetscCall(PetscMemzero(&v, sizeof v));
+  v.idlen = v.plen = v.slen = 1;
+  for (PetscInt i = 0; i < cs->n; i++) v.idlen = PetscMax(v.idlen, strlen(BallastContractsID(cs, i)));
+  unsigned long l = v.idlen, g;
   PetscCallMPI(MPI_Allreduce(&l, &g, 1, MPI_UNSIGNED_LONG, MPI_MAX, ctx->comm));
-  idlen = g;
-  for (PetscInt s = 0; s < nscen; s++) slen = PetscMax(slen, strlen(ctx->cfg.scenarios[s]));
+  v.idlen = g;
+  for (PetscInt p = 0; p < np; p++) v.plen = PetscMax(v.plen, strlen(cs->portfolio_names[p])); /* every rank has every name */
+  for (PetscInt s = 0; s < nscen; s++) v.slen = PetscMax(v.slen, strlen(ctx->cfg.scenarios[s]));
   PetscCall(PetscMalloc1(np + 1, &offset));
   for (PetscInt p = 0; p < np; p++) {
     offset[p] = total;
     total += cs->portfolio_count[p];
   }
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  BallastCallNC(nc_create_par(tmp, NC_CLOBBER | NC_NETCDF4, ctx->comm, MPI_INFO_NULL, &nc));
-  BallastCallNC(nc_def_dim(nc, "scenario", (size_t)nscen, &dscen));
-  BallastCallNC(nc_def_dim(nc, "contract", (size_t)total, &dcon));
-  BallastCallNC(nc_def_dim(nc, "contract_id_len", idlen, &dlen));
-  BallastCallNC(nc_def_dim(nc, "scenario_name_len", slen, &dslen));
-  int d2[2] = {dscen, dcon}, di[2] = {dcon, dlen}, ds[2] = {dscen, dslen};
-  BallastCallNC(nc_def_var(nc, "scenario_name", NC_CHAR, 2, ds, &vsn));
-  BallastCallNC(nc_def_var(nc, "contract_id", NC_CHAR, 2, di, &vid));
-  BallastCallNC(nc_def_var(nc, "portfolio_index", NC_INT, 1, &dcon, &vpf));
-  BallastCallNC(nc_def_var(nc, "pv", NC_DOUBLE, 2, d2, &vpv));
-  const char *ln = "present value of the contract's future cash flows under the scenario (EVE discounting)";
-  BallastCallNC(nc_put_att_text(nc, vpv, "long_name", strlen(ln), ln));
-  BallastCallNC(nc_put_att_text(nc, vpv, "units", 25, "currency of the contract"));
-  const char *lp = "index into portfolio_name of alm.nc";
-  BallastCallNC(nc_put_att_text(nc, vpf, "long_name", strlen(lp), lp));
-  BallastCallNC(nc_put_att_text(nc, NC_GLOBAL, "config_sha256", 64, ctx->cfg.sha256));
-  BallastCallNC(nc_put_att_text(nc, NC_GLOBAL, "software_version", strlen("ballast " BALLAST_VERSION), "ballast " BALLAST_VERSION));
-  BallastCallNC(nc_enddef(nc));
-  BallastCallNC(nc_var_par_access(nc, vpv, NC_INDEPENDENT));
-  BallastCallNC(nc_var_par_access(nc, vid, NC_INDEPENDENT));
-  BallastCallNC(nc_var_par_access(nc, vpf, NC_INDEPENDENT));
-  BallastCallNC(nc_var_par_access(nc, vsn, NC_INDEPENDENT));
-  if (ctx->rank == 0)
-    for (PetscInt s = 0; s < nscen; s++) {
-      size_t st[2] = {(size_t)s, 0}, ct[2] = {1, strlen(ctx->cfg.scenarios[s])};
-      BallastCallNC(nc_put_vara_text(nc, vsn, st, ct, ctx->cfg.scenarios[s]));
-    }
-  /* this rank's rows are sorted by portfolio: one slab per owned portfolio */
-  char *ids;
-  int  *pidx;
-  PetscCall(PetscMalloc2(cs->n * idlen + 1, &ids, cs->n + 1, &pidx));
-  PetscCall(PetscMemzero(ids, cs->n * idlen + 1));
-  for (PetscInt i = 0; i < cs->n; i++) {
-    const char *id = BallastContractsID(cs, i);
-    memcpy(ids + i * idlen, id, strlen(id));
-    pidx[i] = cs->alm[i].portfolio;
+  BallastNCFile f = {path, tmp, -1, 0, ctx->rank == 0};
+  /* definitions are the same on every rank, so they fail (or not) on every rank alike; the
+   * independent writes can fail on one rank: agree before the collective close */
+  PetscErrorCode ierr   = define(ctx, &f, nscen, (size_t)total, &v);
+  PetscErrorCode agreed = BallastAgreeError(ctx->comm, ierr, NULL);
+  if (!agreed) {
+    ierr   = write_rows(ctx, &f, nscen, pv, offset, &v);
+    agreed = BallastAgreeError(ctx->comm, ierr, NULL);
   }
-  for (PetscInt i0 = 0; i0 < cs->n;) {
-    PetscInt p = cs->alm[i0].portfolio, i1 = i0;
-    while (i1 < cs->n && cs->alm[i1].portfolio == p) i1++;
-    size_t n = (size_t)(i1 - i0);
-    size_t st[2] = {(size_t)offset[p], 0}, ct[2] = {n, idlen};
-    BallastCallNC(nc_put_vara_text(nc, vid, st, ct, ids + i0 * idlen));
-    BallastCallNC(nc_put_vara_int(nc, vpf, st, ct, pidx + i0));
-    for (PetscInt s = 0; s < nscen; s++) {
-      size_t st2[2] = {(size_t)s, (size_t)offset[p]}, ct2[2] = {1, n};
-      BallastCallNC(nc_put_vara_double(nc, vpv, st2, ct2, pv + s * cs->n + i0));
-    }
-    i0 = i1;
+  if (agreed) {
+    BallastNCDiscard(&f); /* collective close of the dataset on the ranks that still hold it */
+    PetscCall(PetscFree(offset));
+    PetscCall(agreed);
   }
-  BallastCallNC(nc_close(nc));
-  PetscCall(PetscFree2(ids, pidx));
   PetscCall(PetscFree(offset));
-  PetscCallMPI(MPI_Barrier(ctx->comm));
+  f.open = 0;
+  ierr = nc_close(f.ncid);
+  if (ierr == NC_NOERR) ierr = 0;
+  else {
+    ierr = BallastNCCheck(&f, (int)ierr, NULL, "nc_close");
+  }
+  PetscCall(BallastAgreeError(ctx->comm, ierr, NULL));
   int bad = 0;
-  if (ctx->rank == 0 && rename(tmp, path)) bad = 1;
+  if (ctx->rank == 0 && rename(tmp, path)) {
+    bad = 1;
+    unlink(tmp);
+  }
   PetscCallMPI(MPI_Bcast(&bad, 1, MPI_INT, 0, ctx->comm));
-  PetscCheck(!bad, ctx->comm, BALLAST_ERR_IO, "cannot rename %s to %s", tmp, path);
+  PetscCheck(!bad, ctx->comm, BALLAST_ERR_IO, "%s: cannot rename the temporary file %s to it", path, tmp);
   PetscFunctionReturn(0);
 }

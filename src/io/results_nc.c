@@ -1,16 +1,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include <ballast/results.h>
+#include "nc_check.h"
 #include <netcdf.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-/* NetCDF status -> PETSc error at the call site, with the call's text. */
-#define BallastCallNC(call)                                                                                   \
-  do {                                                                                                        \
-    int nc_st_ = (call);                                                                                      \
-    PetscCheck(nc_st_ == NC_NOERR, PETSC_COMM_SELF, BALLAST_ERR_IO, "NetCDF: %s: %s", nc_strerror(nc_st_), #call); \
-  } while (0)
 
 typedef struct {
   char     *dim, *coord, *long_name, *units;
@@ -34,7 +28,7 @@ struct _n_BallastResults {
   Var      vars[256];
   char    *attr_name[64], *attr_val[64];
   double   attr_num[64];
-  int      attr_is_num[64];
+  int      attr_is_num[64]; /* 0 text, 1 double, 2 integer */
 };
 
 PetscErrorCode BallastResultsCreate(BallastResults *r)
@@ -165,24 +159,66 @@ PetscErrorCode BallastResultsAddAttrDouble(BallastResults r, const char *name, d
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode put_text_att(int nc, int var, const char *name, const char *value)
+PetscErrorCode BallastResultsAddAttrInt(BallastResults r, const char *name, int64_t value)
 {
   PetscFunctionBeginUser;
-  if (value) BallastCallNC(nc_put_att_text(nc, var, name, strlen(value), value));
+  PetscCheck(r->nattr < 64, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "too many attributes");
+  PetscCall(PetscStrallocpy(name, &r->attr_name[r->nattr]));
+  r->attr_num[r->nattr]      = (double)value;
+  r->attr_is_num[r->nattr++] = 2;
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode write_file(BallastResults r, const char *tmp)
+/* Units as tools read them (docs/decisions.md "Units in alm.nc"): "days" is written "day" so that
+ * xarray (which decodes a variable whose units are exactly a CF time unit such as "days" into
+ * timedelta64) keeps survival days and ladder bucket ends as numbers; amounts in the currency of
+ * the `currency` coordinate carry the single token "local_currency" (UDUNITS has no currencies;
+ * amounts in the reporting currency carry its ISO 4217 code). */
+static const char *cf_units(const char *u)
 {
-  int nc, dimid[32], varid[256], coordid[32];
+  if (!u) return NULL;
+  if (!strcmp(u, "days")) return "day";
+  if (!strcmp(u, "currency of the currency dimension (currency_code)")) return "local_currency";
+  return u;
+}
+
+static PetscErrorCode put_text_att(BallastNCFile *f, int var, const char *vname, const char *name, const char *value)
+{
   PetscFunctionBeginUser;
-  BallastCallNC(nc_create(tmp, NC_CLOBBER | NC_NETCDF4, &nc));
+  if (value) BallastCallNC(f, vname, nc_put_att_text(f->ncid, var, name, strlen(value), value));
+  PetscFunctionReturn(0);
+}
+
+/* Whether a result variable is named `name` (a dimension's own coordinate variable must not clash). */
+static PetscBool has_var(BallastResults r, const char *name)
+{
+  for (PetscInt i = 0; i < r->nvar; i++)
+    if (!strcmp(r->vars[i].name, name)) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
+/* Every dimension gets a coordinate variable named like it (CF; what xarray indexes by, so
+ * `ds.eve.sel(scenario="parallel_up", currency="EUR")` works), holding the same labels or values
+ * as the spec's `*_name` / `*_code` / numeric coordinate variable, which is kept. */
+static PetscErrorCode write_file(BallastResults r, BallastNCFile *f)
+{
+  int dimid[32], varid[256], coordid[32], selfid[32];
+  PetscFunctionBeginUser;
+  BallastCallNC(f, NULL, nc_create(f->tmp, NC_CLOBBER | NC_NETCDF4, &f->ncid));
+  f->open = 1;
+  int nc  = f->ncid;
   for (PetscInt i = 0; i < r->ndim; i++) {
     Dim *d = &r->dims[i];
-    BallastCallNC(nc_def_dim(nc, d->dim, (size_t)d->n, &dimid[i]));
-    BallastCallNC(nc_def_var(nc, d->coord, d->labels ? NC_STRING : NC_DOUBLE, 1, &dimid[i], &coordid[i]));
-    PetscCall(put_text_att(nc, coordid[i], "long_name", d->long_name));
-    PetscCall(put_text_att(nc, coordid[i], "units", d->units));
+    selfid[i] = -1;
+    BallastCallNC(f, d->dim, nc_def_dim(nc, d->dim, (size_t)d->n, &dimid[i]));
+    BallastCallNC(f, d->coord, nc_def_var(nc, d->coord, d->labels ? NC_STRING : NC_DOUBLE, 1, &dimid[i], &coordid[i]));
+    PetscCall(put_text_att(f, coordid[i], d->coord, "long_name", d->long_name));
+    PetscCall(put_text_att(f, coordid[i], d->coord, "units", cf_units(d->units)));
+    if (strcmp(d->dim, d->coord) && !has_var(r, d->dim)) {
+      BallastCallNC(f, d->dim, nc_def_var(nc, d->dim, d->labels ? NC_STRING : NC_DOUBLE, 1, &dimid[i], &selfid[i]));
+      PetscCall(put_text_att(f, selfid[i], d->dim, "long_name", d->long_name));
+      PetscCall(put_text_att(f, selfid[i], d->dim, "units", cf_units(d->units)));
+    }
   }
   for (PetscInt i = 0; i < r->nvar; i++) {
     Var *v = &r->vars[i];
@@ -193,29 +229,37 @@ static PetscErrorCode write_file(BallastResults r, const char *tmp)
         if (!strcmp(r->dims[j].dim, v->dims[k])) break;
       ids[k] = dimid[j];
     }
-    BallastCallNC(nc_def_var(nc, v->name, v->kind == 0 ? NC_DOUBLE : v->kind == 1 ? NC_INT64 : NC_STRING, (int)v->ndims, ids, &varid[i]));
-    PetscCall(put_text_att(nc, varid[i], "long_name", v->long_name));
-    PetscCall(put_text_att(nc, varid[i], "units", v->units));
+    BallastCallNC(f, v->name, nc_def_var(nc, v->name, v->kind == 0 ? NC_DOUBLE : v->kind == 1 ? NC_INT64 : NC_STRING, (int)v->ndims, ids, &varid[i]));
+    PetscCall(put_text_att(f, varid[i], v->name, "long_name", v->long_name));
+    PetscCall(put_text_att(f, varid[i], v->name, "units", cf_units(v->units)));
   }
   for (PetscInt i = 0; i < r->nattr; i++) {
-    if (r->attr_is_num[i]) BallastCallNC(nc_put_att_double(nc, NC_GLOBAL, r->attr_name[i], NC_DOUBLE, 1, &r->attr_num[i]));
-    else PetscCall(put_text_att(nc, NC_GLOBAL, r->attr_name[i], r->attr_val[i]));
+    if (r->attr_is_num[i] == 1) BallastCallNC(f, r->attr_name[i], nc_put_att_double(nc, NC_GLOBAL, r->attr_name[i], NC_DOUBLE, 1, &r->attr_num[i]));
+    else if (r->attr_is_num[i] == 2) {
+      long long iv = (long long)r->attr_num[i];
+      BallastCallNC(f, r->attr_name[i], nc_put_att_longlong(nc, NC_GLOBAL, r->attr_name[i], NC_INT, 1, &iv));
+    } else PetscCall(put_text_att(f, NC_GLOBAL, r->attr_name[i], r->attr_name[i], r->attr_val[i]));
   }
-  BallastCallNC(nc_enddef(nc));
+  BallastCallNC(f, NULL, nc_enddef(nc));
   for (PetscInt i = 0; i < r->ndim; i++) {
     Dim *d = &r->dims[i];
     if (!d->n) continue;
-    if (d->labels) BallastCallNC(nc_put_var_string(nc, coordid[i], (const char **)d->labels));
-    else BallastCallNC(nc_put_var_double(nc, coordid[i], d->values));
+    int ids[2] = {coordid[i], selfid[i]};
+    for (int k = 0; k < 2; k++) {
+      if (ids[k] < 0) continue;
+      if (d->labels) BallastCallNC(f, d->coord, nc_put_var_string(nc, ids[k], (const char **)d->labels));
+      else BallastCallNC(f, d->coord, nc_put_var_double(nc, ids[k], d->values));
+    }
   }
   for (PetscInt i = 0; i < r->nvar; i++) {
     Var *v = &r->vars[i];
     if (!v->count) continue;
-    if (v->kind == 0) BallastCallNC(nc_put_var_double(nc, varid[i], v->data));
-    else if (v->kind == 1) BallastCallNC(nc_put_var_longlong(nc, varid[i], v->data));
-    else BallastCallNC(nc_put_var_string(nc, varid[i], (const char **)v->data));
+    if (v->kind == 0) BallastCallNC(f, v->name, nc_put_var_double(nc, varid[i], v->data));
+    else if (v->kind == 1) BallastCallNC(f, v->name, nc_put_var_longlong(nc, varid[i], v->data));
+    else BallastCallNC(f, v->name, nc_put_var_string(nc, varid[i], (const char **)v->data));
   }
-  BallastCallNC(nc_close(nc));
+  f->open = 0;
+  BallastCallNC(f, NULL, nc_close(nc));
   PetscFunctionReturn(0);
 }
 
@@ -229,23 +273,24 @@ PetscErrorCode BallastResultsWrite(MPI_Comm comm, BallastResults r, const char *
   if (rank == 0) {
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     /* errors are caught here and agreed below, so no rank is left waiting */
-    PetscErrorCode ierr = write_file(r, tmp);
+    BallastNCFile f = {path, tmp, -1, 0, 1};
+    PetscErrorCode ierr = write_file(r, &f);
     if (ierr) {
       const char *text;
       char       *spec = NULL;
       PetscErrorMessage(ierr, &text, &spec);
-      snprintf(msg, sizeof msg, "%s", spec ? spec : "write failed");
+      snprintf(msg, sizeof msg, "%s", spec ? spec : "write failed"); /* names the file already */
       unlink(tmp);
       st = 1;
     } else if (rename(tmp, path)) {
-      snprintf(msg, sizeof msg, "cannot rename the temporary file to %.300s", path);
+      snprintf(msg, sizeof msg, "%.200s: cannot rename the temporary file %.250s to it", path, tmp);
       unlink(tmp);
       st = 1;
     }
   }
   PetscCallMPI(MPI_Bcast(&st, 1, MPI_INT, 0, comm));
   PetscCallMPI(MPI_Bcast(msg, sizeof msg, MPI_CHAR, 0, comm));
-  PetscCheck(!st, comm, BALLAST_ERR_IO, "%s: %s", path, msg);
+  PetscCheck(!st, comm, BALLAST_ERR_IO, "%s", msg);
   PetscFunctionReturn(0);
 }
 

@@ -179,21 +179,22 @@ PetscErrorCode BallastLiquidityDestroy(BallastLiquidity *acc)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode BallastLiquidityContractBegin(BallastLiquidity *acc, BallastContracts cs, PetscInt i)
+/* Start a contract from its terms and ALM attributes (the consumer's begin and the store-based
+ * BallastLiquidityContractBegin). */
+static PetscErrorCode contract_begin(BallastLiquidity *acc, const BallastTerms *terms, const BallastAlm *alm, const char *id, PetscInt p, PetscInt c)
 {
   const BallastLiquiditySetup *s = &acc->s;
   PetscFunctionBeginUser;
-  PetscCheck(i >= 0 && i < cs->n, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "liquidity: contract index %" PetscInt_FMT " out of range", i);
   PetscCall(PetscMemzero(&acc->cur, sizeof acc->cur));
   acc->err    = 0;
-  acc->cur.id = BallastContractsID(cs, i);
-  acc->cur.p  = cs->alm[i].portfolio;
-  acc->cur.c  = cs->currency[i];
+  acc->cur.id = id;
+  acc->cur.p  = p;
+  acc->cur.c  = c;
   PetscCheck(acc->cur.p >= 0 && acc->cur.p < s->nport, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "liquidity: contract %s: portfolio index %" PetscInt_FMT " out of range", acc->cur.id, acc->cur.p);
   PetscCheck(acc->cur.c >= 0 && acc->cur.c < s->nccy && isfinite(s->fx[acc->cur.c]), PETSC_COMM_SELF, BALLAST_ERR_INPUT, "liquidity: contract %s: currency without FX rate", acc->cur.id);
-  BallastContractsGetTerms(cs, i, &acc->cur.t);
-  acc->cur.alm = cs->alm[i];
-  BallastLiquidityClassify(acc->lp, &acc->cur.t, &cs->alm[i], s->as_of, &acc->cur.cl);
+  acc->cur.t   = *terms;
+  acc->cur.alm = *alm;
+  BallastLiquidityClassify(acc->lp, &acc->cur.t, alm, s->as_of, &acc->cur.cl);
   const BallastTerms *t = &acc->cur.t;
   acc->cur.ccy[0]       = (int32_t)acc->cur.c;
   acc->cur.ccy[1]       = -1;
@@ -202,18 +203,19 @@ PetscErrorCode BallastLiquidityContractBegin(BallastLiquidity *acc, BallastContr
   acc->cur.one          = BallastDateAddMonths(s->as_of, acc->lp->band_months[1]);
   /* a security in the counterbalancing capacity within the horizon is counted there at market
    * value, so its own flows are not stressed inflows (no double count) */
-  BallastDate enc             = cs->alm[i].encumberedUntil;
+  BallastDate enc             = alm->encumberedUntil;
   acc->cur.no_stress_inflows = acc->cur.cl.cbc >= 0 && (enc == BALLAST_DATE_NONE || enc - s->as_of <= acc->H);
   acc->cur.on                = 1;
-  /* a cash liability (CSH, role RPL) has no ACTUS events: repayable on demand, next day */
-  if (t->contractType == BALLAST_CT_CSH && acc->cur.cl.side == BALLAST_LIQ_LIABILITY && acc->cur.notional > 0) {
-    BallastEvent ev = {0};
-    ev.date         = s->as_of + 1;
-    ev.type         = BALLAST_EV_MD;
-    ev.payoff       = -acc->cur.notional;
-    ev.currency     = (int32_t)acc->cur.c;
-    BallastLiquiditySink(acc, &ev);
-  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastLiquidityContractBegin(BallastLiquidity *acc, BallastContracts cs, PetscInt i)
+{
+  BallastTerms t;
+  PetscFunctionBeginUser;
+  PetscCheck(i >= 0 && i < cs->n, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "liquidity: contract index %" PetscInt_FMT " out of range", i);
+  BallastContractsGetTerms(cs, i, &t);
+  PetscCall(contract_begin(acc, &t, &cs->alm[i], BallastContractsID(cs, i), cs->alm[i].portfolio, cs->currency[i]));
   PetscFunctionReturn(0);
 }
 
@@ -375,18 +377,39 @@ PetscErrorCode BallastLiquidityContractEnd(BallastLiquidity *acc, double pv_base
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode BallastLiquidityBeginCallback(void *ctx, BallastContracts cs, PetscInt i)
+/* The consumer (projection.h): the base scenario only, every contract (equity too); the
+ * contractual stream where a filter replaced a contract's events (deposit slotting: the stress
+ * scenarios run deposits off themselves; cash: repayable on demand); the driver's base PV as the
+ * market value of securities. */
+static unsigned liq_subscribe(void *ctx, PetscInt v)
 {
-  PetscFunctionBeginUser;
-  PetscCall(BallastLiquidityContractBegin((BallastLiquidity *)ctx, cs, i));
-  PetscFunctionReturn(0);
+  (void)ctx;
+  return v == 0 ? BALLAST_TAKE_VALUE | BALLAST_TAKE_EVENTS | BALLAST_TAKE_CONTRACTUAL_WHERE_REPLACED | BALLAST_TAKE_UNPROJECTED : 0;
 }
 
-PetscErrorCode BallastLiquidityEndCallback(void *ctx, double pv_base)
+static PetscErrorCode liq_begin(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)
 {
-  PetscFunctionBeginUser;
-  PetscCall(BallastLiquidityContractEnd((BallastLiquidity *)ctx, pv_base));
-  PetscFunctionReturn(0);
+  (void)var;
+  return contract_begin((BallastLiquidity *)ctx, &pc->t, pc->alm, pc->id, pc->p, pc->c);
+}
+
+static void liq_event(void *ctx, const BallastEvent *ev, int label)
+{
+  (void)label;
+  BallastLiquiditySink(ctx, ev);
+}
+
+static PetscErrorCode liq_end(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)
+{
+  (void)pc;
+  return BallastLiquidityContractEnd((BallastLiquidity *)ctx, var->pv);
+}
+
+static PetscErrorCode liq_merge(void *ctx, MPI_Comm comm) { return BallastLiquidityReduce(comm, (BallastLiquidity *)ctx); }
+
+void BallastLiquidityConsumer(BallastLiquidity *acc, BallastConsumer *c)
+{
+  *c = (BallastConsumer){"liquidity", acc, liq_subscribe, liq_begin, liq_event, liq_end, liq_merge};
 }
 
 /* ---------------------------------------------------------------------------------------------

@@ -132,6 +132,8 @@ PetscErrorCode BallastRunResultsBase(BallastRunContext *ctx, BallastResults res)
   for (PetscInt c = 0; c < ctx->market.nfx; c++) ccy[c] = BallastNamesGet(ctx->market.currencies, (int32_t)c);
   PetscCall(BallastResultsAddDimLabels(res, "currency", "currency_code", ctx->market.nfx, ccy, "ISO 4217 currency code"));
   PetscCall(PetscFree(ccy));
+  const char *cd[] = {"currency"};
+  PetscCall(BallastResultsAddVar(res, "fx_rate", 1, cd, ctx->market.fx, "spot rate: units of the reporting currency per unit of the currency (as used to aggregate)", "1"));
   BallastDateFormat(ctx->cfg.as_of, date);
   PetscCall(BallastResultsAddAttr(res, "title", "Ballast ALM results"));
   PetscCall(BallastResultsAddAttr(res, "run_name", ctx->cfg.name));
@@ -155,13 +157,18 @@ PetscErrorCode BallastRunResultsBase(BallastRunContext *ctx, BallastResults res)
   for (PetscInt i = 0; i < ctx->cfg.ncontract_files; i++) snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? " " : "", ctx->input_sha[i]);
   PetscCall(BallastResultsAddAttr(res, "contracts_sha256", buf));
   if (ctx->cfg.regime) PetscCall(BallastResultsAddAttr(res, "regime_sha256", ctx->input_sha[ctx->cfg.ncontract_files + 2]));
-  PetscCall(BallastResultsAddAttrDouble(res, "mpi_ranks", (double)ctx->size));
+  PetscCall(BallastResultsAddAttrInt(res, "mpi_ranks", (int64_t)ctx->size));
+  PetscCall(BallastResultsAddAttrDouble(res, "tier1_capital", ctx->cfg.tier1)); /* reporting currency */
+  PetscCall(BallastResultsAddAttrDouble(res, "tier2_capital", ctx->cfg.tier2));
   time_t    now = time(NULL);
   struct tm tmv;
   gmtime_r(&now, &tmv);
   strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tmv);
   PetscCall(BallastResultsAddAttr(res, "created_utc", buf));
   PetscCall(BallastResultsAddAttr(res, "command_line", BallastCommandLine));
+  PetscCall(BallastResultsAddAttr(res, "source", "ballast " BALLAST_VERSION));
+  snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " %s", BallastCommandLine); /* CF history: "time command" */
+  PetscCall(BallastResultsAddAttr(res, "history", buf));
   PetscCall(BallastResultsAddAttr(res, "Conventions", "CF-1.8"));
   PetscFunctionReturn(0);
 }
@@ -305,6 +312,28 @@ static void behaviour_round(BallastBehaviour *b)
   }
 }
 
+PetscErrorCode BallastRunBehaviour(BallastRunContext *ctx, PetscBool view, BallastBehaviour *beh)
+{
+  PetscFunctionBeginUser;
+  /* Behavioural models: calibrated together across the ranks (PETSc/TAO), then applied */
+  PetscCall(BallastBehaviourLoad(ctx->comm, &ctx->cfg, ctx->regime, beh));
+  if (beh->nseg > 0) {
+    PetscCall(BallastBehaviourCalibrate(ctx->comm, beh));
+    behaviour_round(beh);
+    if (view) PetscCall(BallastBehaviourView(ctx->comm, beh));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastRunSegmentMap(BallastRunContext *ctx, const BallastBehaviour *beh, PetscInt **seg_of)
+{
+  PetscInt nls = BallastNamesCount(ctx->contracts->segments);
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(nls + 1, seg_of));
+  for (PetscInt k = 0; k < nls; k++) (*seg_of)[k] = BallastBehaviourFind(beh, BallastNamesGet(ctx->contracts->segments, (int32_t)k));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastCmdRun(int argc, char **argv)
 {
   RunArgs           a;
@@ -336,26 +365,18 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(BallastRunHashInputs(&ctx));
   nloc = ctx.contracts->n;
   PetscCallMPI(MPI_Allreduce(&nloc, &total, 1, MPI_INT64_T, MPI_SUM, ctx.comm));
-  /* Phase 2: computation and reduction */
+  /* Phase 2: variants and calibration */
   PetscCheck(ctx.regime, ctx.comm, BALLAST_ERR_USAGE, "%s: no regime: set regime = \"regimes/bcbs-2016.cfg\" (or another file of config/regimes) for the IRRBB metrics", ctx.cfg.path);
   PetscCall(BallastRunControlTotals(&ctx, &notional, &count));
   BallastIRRBBRun irr;
   PetscCall(BallastIRRBBRunSetup(&ctx, ctx.regime, ctx.cfg.nuser, (BallastScenarioDef *)ctx.cfg.user, PETSC_TRUE, &irr));
-  /* Behavioural models: calibrated together across the ranks (PETSc/TAO), then applied */
   BallastBehaviour beh;
-  PetscCall(BallastBehaviourLoad(ctx.comm, &ctx.cfg, ctx.regime, &beh));
+  PetscInt        *seg_of = NULL;
+  double          *psc = NULL, *tsc = NULL;
+  PetscCall(BallastRunBehaviour(&ctx, PETSC_TRUE, &beh));
   PetscBool use_beh = beh.nseg > 0 && !a.contractual ? PETSC_TRUE : PETSC_FALSE;
-  if (beh.nseg > 0) {
-    PetscCall(BallastBehaviourCalibrate(ctx.comm, &beh));
-    behaviour_round(&beh);
-    PetscCall(BallastBehaviourView(ctx.comm, &beh));
-  }
-  PetscInt *seg_of = NULL;
-  double   *psc = NULL, *tsc = NULL;
   if (use_beh) {
-    PetscInt nls = BallastNamesCount(ctx.contracts->segments);
-    PetscCall(PetscMalloc1(nls + 1, &seg_of));
-    for (PetscInt k = 0; k < nls; k++) seg_of[k] = BallastBehaviourFind(&beh, BallastNamesGet(ctx.contracts->segments, (int32_t)k));
+    PetscCall(BallastRunSegmentMap(&ctx, &beh, &seg_of));
     PetscCall(PetscMalloc2(irr.nvar, &psc, irr.nvar, &tsc));
     for (PetscInt v = 0; v < irr.nvar; v++) {
       psc[v] = v < irr.nscen ? irr.def[v].prepayment_scalar : 1.0;
@@ -384,9 +405,11 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   ls.currency_codes     = ccy_codes;
   ls.reporting_currency = ctx.cfg.reporting_currency;
   PetscCall(BallastLiquidityCreate(&lp, &ls, &liq));
-  PetscCall(BallastIRRBBRunCompute(&ctx, &irr, a.position_detail, BallastLiquiditySink, &liq, BallastLiquidityBeginCallback, BallastLiquidityEndCallback));
-  PetscCall(BallastLiquidityReduce(ctx.comm, &liq));
-  /* Phase 3: results */
+  /* Phase 3: projection and reduction (src/projection drives; every metric a consumer) */
+  BallastConsumer liq_consumer;
+  BallastLiquidityConsumer(&liq, &liq_consumer);
+  PetscCall(BallastIRRBBRunCompute(&ctx, &irr, a.position_detail, 1, &liq_consumer));
+  /* Phase 4: results */
   PetscCall(make_dir(ctx.comm, ctx.cfg.output_dir));
   PetscCall(BallastResultsCreate(&res));
   PetscCall(BallastRunResultsBase(&ctx, res));
@@ -411,7 +434,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   snprintf(path, sizeof path, "%s/alm.nc", ctx.cfg.output_dir);
   PetscCall(BallastResultsWrite(ctx.comm, res, path));
   PetscCall(BallastResultsDestroy(&res));
-  /* Phase 4: report */
+  /* Phase 5: report */
   PetscCall(PetscPrintf(ctx.comm, "projection: %" PRId64 " contracts x %" PetscInt_FMT " variants (%" PetscInt_FMT " scenarios, pv01, %" PetscInt_FMT " key rates), %" PRId64 " events, %.2f s; %.0f contract-scenarios per core-second\n",
                         irr.ncontracts, irr.nvar, irr.nscen, irr.nkey, irr.nevents, irr.seconds, irr.core_seconds > 0 ? (double)irr.ncontracts * (double)irr.nvar / irr.core_seconds : 0.0));
   PetscCall(PetscPrintf(ctx.comm, "projection time per rank: min %.2f s, max %.2f s (balance %.2f)\n", irr.min_seconds, irr.max_seconds, irr.max_seconds > 0 ? irr.min_seconds / irr.max_seconds : 1.0));
@@ -431,154 +454,3 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscFunctionReturn(0);
 }
 
-typedef struct {
-  char  *buf;
-  size_t len, cap;
-  const char *id;
-  int    err;
-} EventsCSV;
-
-static void events_csv_sink(void *ctx, const BallastEvent *ev)
-{
-  EventsCSV *o = (EventsCSV *)ctx;
-  char       line[512], d[11];
-  BallastDateFormat(ev->date, d);
-  int n = snprintf(line, sizeof line, "%s,%s,%s,%.17g,%.17g,%.17g,%.17g\n", o->id, d, BallastEventTypeName(ev->type), ev->payoff, ev->notional, ev->rate, ev->accrued);
-  if (o->len + (size_t)n + 1 > o->cap) {
-    size_t cap = o->cap ? 2 * o->cap : 1 << 16;
-    char  *b;
-    if (PetscMalloc1(cap, &b)) {
-      o->err = 1;
-      return;
-    }
-    if (o->len) memcpy(b, o->buf, o->len);
-    PetscFree(o->buf);
-    o->buf = b;
-    o->cap = cap;
-  }
-  memcpy(o->buf + o->len, line, (size_t)n + 1);
-  o->len += (size_t)n;
-}
-
-/* `ballast events CONFIG --contract ID [--scenario NAME]`: the cash-flow audit. The events are
- * exactly those the run's metrics consume for that contract under that scenario (the engine's,
- * or the synthetic call/overnight repayment of a deposit without maturity). Collective. */
-PetscErrorCode BallastEventsFromConfig(int argc, char **argv)
-{
-  const char       *config = NULL, *id = NULL, *scen = "base";
-  PetscBool         contractual = PETSC_FALSE;
-  BallastRunContext ctx;
-  BallastIRRBBRun   run;
-  EventsCSV         out = {0};
-  PetscFunctionBeginUser;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "usage: ballast events CONFIG --contract ID [--scenario NAME] [--contractual]\n"
-                                              "  Prints the projected events of one contract of the run's balance sheet as CSV\n"
-                                              "  case,eventDate,eventType,payoff,notionalPrincipal,nominalInterestRate,accruedInterest\n"
-                                              "  (case = the contractID), under the named scenario (default base): the cash-flow audit.\n"
-                                              "  Behavioural models of the configuration apply (prepayments as PP events, deposit\n"
-                                              "  slotting) unless --contractual is given.\n"
-                                              "  ballast events --actus FILE.json [--case ID] runs ACTUS reference cases instead.\n"));
-      PetscFunctionReturn(0);
-    } else if (!strcmp(argv[i], "--contract")) {
-      PetscCheck(i + 1 < argc, PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "--contract needs a contractID");
-      id = argv[++i];
-    } else if (!strcmp(argv[i], "--scenario")) {
-      PetscCheck(i + 1 < argc, PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "--scenario needs a scenario name");
-      scen = argv[++i];
-    } else if (!strcmp(argv[i], "--contractual")) {
-      contractual = PETSC_TRUE;
-    } else if (argv[i][0] == '-' && argv[i][1] != '-') {
-      if (i + 1 < argc && argv[i + 1][0] != '-') i++;
-    } else if (argv[i][0] == '-') SETERRQ(PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "unknown option %s (see ballast events --help)", argv[i]);
-    else {
-      PetscCheck(!config, PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "one configuration file expected, got %s and %s", config, argv[i]);
-      config = argv[i];
-    }
-  }
-  PetscCheck(config && id, PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "usage: ballast events CONFIG --contract ID [--scenario NAME]");
-  PetscCall(BallastRunSetup(PETSC_COMM_WORLD, config, &ctx));
-  PetscCheck(ctx.regime, ctx.comm, BALLAST_ERR_USAGE, "%s: no regime configured", ctx.cfg.path);
-  PetscInt v = -1;
-  for (PetscInt s = 0; s < ctx.cfg.nscenarios; s++)
-    if (!strcmp(ctx.cfg.scenarios[s], scen)) v = s;
-  PetscCheck(v >= 0, ctx.comm, BALLAST_ERR_USAGE, "scenario '%s' is not among the scenarios of %s", scen, ctx.cfg.path);
-  PetscCall(BallastIRRBBRunSetup(&ctx, ctx.regime, ctx.cfg.nuser, (BallastScenarioDef *)ctx.cfg.user, PETSC_FALSE, &run));
-  BallastBehaviour beh;
-  PetscInt        *seg_of = NULL;
-  double           psc    = run.def[v].prepayment_scalar, tsc = run.def[v].term_deposit_scalar;
-  PetscCall(BallastBehaviourLoad(ctx.comm, &ctx.cfg, ctx.regime, &beh));
-  if (beh.nseg > 0 && !contractual) {
-    PetscCall(BallastBehaviourCalibrate(ctx.comm, &beh));
-    behaviour_round(&beh);
-    PetscInt nls = BallastNamesCount(ctx.contracts->segments);
-    PetscCall(PetscMalloc1(nls + 1, &seg_of));
-    for (PetscInt k = 0; k < nls; k++) seg_of[k] = BallastBehaviourFind(&beh, BallastNamesGet(ctx.contracts->segments, (int32_t)k));
-  }
-  PetscInt found = -1;
-  for (PetscInt i = 0; i < ctx.contracts->n; i++)
-    if (!strcmp(BallastContractsID(ctx.contracts, i), id)) found = i;
-  int here = found >= 0, anywhere;
-  PetscCallMPI(MPI_Allreduce(&here, &anywhere, 1, MPI_INT, MPI_SUM, ctx.comm));
-  PetscCheck(anywhere, ctx.comm, BALLAST_ERR_USAGE, "contract '%s' is not in the balance sheet of %s", id, ctx.cfg.path);
-  int failed = 0;
-  if (here) {
-    BallastIRRBBSetup s;
-    BallastIRRBB      acc;
-    PetscCall(PetscMemzero(&s, sizeof s));
-    s.nscen = s.nvar = 1;
-    s.market     = (const BallastMarketData **)&run.mptr[v];
-    s.df         = &run.df[v];
-    s.df_base    = &run.df[0]; /* run.def[0] is base */
-    s.nbucket    = run.nbucket;
-    s.bucket_hi  = run.bucket_hi;
-    s.bucket_mid = run.bucket_mid;
-    s.bucket_of_day = run.bucket_of_day;
-    s.nbucket_days  = run.nbucket_days;
-    s.disc_curve = run.disc;
-    s.nccy       = ctx.market.nfx;
-    s.nport      = ctx.contracts->nportfolios;
-    s.as_of      = ctx.cfg.as_of;
-    s.nii_end    = BallastDateAddMonths(ctx.cfg.as_of, (int)ctx.cfg.nii_horizon_months);
-    s.horizon    = BallastDateAddMonths(ctx.cfg.as_of, 12 * 60);
-    s.base_sink  = events_csv_sink;
-    s.base_ctx   = &out;
-    if (seg_of) {
-      s.beh           = &beh;
-      s.seg_of        = seg_of;
-      s.prepay_scalar = &psc;
-      s.td_scalar     = &tsc;
-    }
-    out.id       = id;
-    PetscCall(BallastIRRBBCreate(&s, 0, &acc));
-    if (BallastIRRBBAddContract(&acc, ctx.contracts, found)) failed = 1;
-    PetscCall(BallastIRRBBDestroy(&acc));
-    failed = failed || out.err;
-  }
-  PetscCall(BallastAgree(ctx.comm, failed ? PETSC_TRUE : PETSC_FALSE, BALLAST_ERR_NUMERIC, "projection of the contract failed"));
-  /* the owner sends its lines to rank 0, which prints them */
-  int len = (int)out.len, owner_len;
-  PetscCallMPI(MPI_Allreduce(&len, &owner_len, 1, MPI_INT, MPI_MAX, ctx.comm));
-  int owner = here ? ctx.rank : -1, gowner;
-  PetscCallMPI(MPI_Allreduce(&owner, &gowner, 1, MPI_INT, MPI_MAX, ctx.comm));
-  char *text = NULL;
-  PetscCall(PetscMalloc1(owner_len + 1, &text));
-  if (ctx.rank == gowner && owner_len) memcpy(text, out.buf, (size_t)owner_len);
-  if (gowner != 0) {
-    if (ctx.rank == gowner) PetscCallMPI(MPI_Send(text, owner_len, MPI_CHAR, 0, 7, ctx.comm));
-    if (ctx.rank == 0) PetscCallMPI(MPI_Recv(text, owner_len, MPI_CHAR, gowner, 7, ctx.comm, MPI_STATUS_IGNORE));
-  }
-  text[owner_len] = 0;
-  if (ctx.rank == 0) {
-    printf("case,eventDate,eventType,payoff,notionalPrincipal,nominalInterestRate,accruedInterest\n%s", text);
-    fflush(stdout);
-  }
-  PetscCall(PetscFree(text));
-  PetscCall(PetscFree(out.buf));
-  PetscCall(PetscFree(seg_of));
-  PetscCall(BallastBehaviourDestroy(&beh));
-  PetscCall(BallastIRRBBRunDestroy(&run));
-  PetscCall(BallastRunTeardown(&ctx));
-  PetscFunctionReturn(0);
-}

@@ -3,7 +3,7 @@
 # the cash-flow audit of a run's contract (hand-checked values).
 source "$(dirname "$0")/tap.sh"
 actus=${BALLAST_ACTUS_DIR:-$BALLAST_SOURCE_DIR/../shared/reference/actus/tests}
-plan 10
+plan 15
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 if [ -f "$actus/actus-tests-pam.json" ] && command -v python3 > /dev/null; then
@@ -24,16 +24,29 @@ fi
 cfg="$BALLAST_SOURCE_DIR/tests/data/small/run.cfg"
 "$BALLAST" events "$cfg" --contract SIGHT-RET-ES > "$work/sight.csv"
 ok $? "events CONFIG --contract runs"
-is "case,eventDate,eventType,payoff,notionalPrincipal,nominalInterestRate,accruedInterest" "$(head -1 "$work/sight.csv")" "CSV header as the interface spec says"
+# the interface spec's columns first and in that order, then the stream and the filter of each row
+is "case,eventDate,eventType,payoff,notionalPrincipal,nominalInterestRate,accruedInterest" "$(head -1 "$work/sight.csv" | cut -d, -f1-7)" "CSV header as the interface spec says"
+is "stream,filter" "$(head -1 "$work/sight.csv" | cut -d, -f8-)" "... then stream and filter"
 # a sight deposit without behavioural model repays overnight: 950,000,000 at 0.10 % A365 for one day
 # = 950e6 * 0.001 / 365 = 2602.7397260273974 interest, then the balance, both paid by the bank
-is "SIGHT-RET-ES,2026-10-31,IP,-2602.7397260273974,-950000000,0.001,0" "$(sed -n 2p "$work/sight.csv")" "sight deposit: one day's interest on the next day"
-is "SIGHT-RET-ES,2026-10-31,MD,-950000000,0,0.001,0" "$(sed -n 3p "$work/sight.csv")" "... then the balance"
+is "SIGHT-RET-ES,2026-10-31,IP,-2602.7397260273974,-950000000,0.001,0" "$(sed -n 2p "$work/sight.csv" | cut -d, -f1-7)" "sight deposit: one day's interest on the next day"
+is "SIGHT-RET-ES,2026-10-31,MD,-950000000,0,0.001,0" "$(sed -n 3p "$work/sight.csv" | cut -d, -f1-7)" "... then the balance"
+# no behaviour in this configuration: one stream, the contractual one, made by the synthetic call
+# of a deposit without maturity (two rows, nothing else)
+is "contractual,synthetic_call contractual,synthetic_call" "$(tail -n +2 "$work/sight.csv" | cut -d, -f8,9 | tr '\n' ' ' | sed 's/ $//')" "... labelled contractual / synthetic_call, no behavioural stream"
 "$MPIRUN" -np 3 "$BALLAST" events "$cfg" --contract CALL-IB-3 --scenario parallel_up > "$work/call.csv" 2> "$work/call.err"
 ok $? "events on 3 ranks (the owner sends the lines to rank 0)"
 # call money with one month notice, 15,000,000 at 1.95 % A360, 2026-10-30 -> 2026-11-30 (31 days):
 # accrued 47,937.50 + 15e6 * 0.0195 * 31/360 = 47,937.50 + 25,187.50 = 73,125
-is "CALL-IB-3,2026-11-30,IP,73125,15000000,0.0195,0" "$(sed -n 2p "$work/call.csv")" "call money repaid at the end of its notice, with its interest"
+is "CALL-IB-3,2026-11-30,IP,73125,15000000,0.0195,0" "$(sed -n 2p "$work/call.csv" | cut -d, -f1-7)" "call money repaid at the end of its notice, with its interest"
+is "contractual,synthetic_call" "$(sed -n 2p "$work/call.csv" | cut -d, -f8,9)" "... a synthetic call (CLM without maturity)"
 "$BALLAST" events "$cfg" --contract NO-SUCH > /dev/null 2> "$work/nf.err"
 is 2 "$?" "unknown contract: exit status 2"
 contains "$work/nf.err" "contract 'NO-SUCH' is not in the balance sheet" "... with a clear message"
+# cash is valued at face value (no event in the behavioural stream); a cash liability would be
+# repayable on demand the next day in the contractual stream; CASH-ECB is cash held: no event at all
+"$BALLAST" events "$cfg" --contract CASH-ECB > "$work/cash.csv"
+is 1 "$(wc -l < "$work/cash.csv")" "cash held: header only (face value, no contractual flow)"
+# a term contract: the engine's events, every row contractual / contractual
+"$BALLAST" events "$cfg" --contract "$(awk -F, '$4 == "PAM" { print $1; exit }' "$BALLAST_SOURCE_DIR/tests/data/small/contracts.csv")" > "$work/pam.csv"
+is "contractual,contractual" "$(tail -n +2 "$work/pam.csv" | cut -d, -f8,9 | sort -u | tr '\n' ' ' | sed 's/ $//')" "a PAM: the engine's events, labelled contractual / contractual"

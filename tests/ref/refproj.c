@@ -318,8 +318,16 @@ static int build(Ctx *c, EvList *L, BallastDate horizon, int nobs, const Ballast
     if (ied == BALLAST_DATE_NONE) return fail(c, "initialExchangeDate is required");
     if (push(c, L, ied, BALLAST_EV_IED, 0, 1)) return -1;
     if (ct == BALLAST_CT_CLM && md != BALLAST_DATE_NONE) {
-      if (push(c, L, md, BALLAST_EV_IP, 0, 1)) return -1;
-      if (push(c, L, md, xd != BALLAST_DATE_NONE ? BALLAST_EV_STD : BALLAST_EV_MD, 0, 1)) return -1;
+      /* techspecs CLM schedule: t^IP = Md(t0) and MD at Md(t0), not S(.): no business-day shift */
+      for (int k = 0; k < 2; k++) {
+        if (push(c, L, md, k == 0 ? BALLAST_EV_IP : (xd != BALLAST_DATE_NONE ? BALLAST_EV_STD : BALLAST_EV_MD), 0, 1)) return -1;
+        Ev *e   = &L->e[L->n - 1];
+        e->date = md;
+        e->calc = md;
+        if (c->opt)
+          for (int i = 0; i < c->opt->nmidnight && i < 8; i++)
+            if (c->opt->midnight[i] == md) e->calc += 1;
+      }
     }
     if (ct == BALLAST_CT_UMP && md != BALLAST_DATE_NONE && push(c, L, md, BALLAST_EV_STD, 0, 1)) return -1;
     /* interest is capitalised on its cycle; cases: anchored at IED itself when no anchor is given */

@@ -543,6 +543,24 @@ int main(int argc, char **argv)
   snprintf(p, sizeof p, "%s/a/run.cfg/sub", dir);
   is_int(BALLAST_ERR_IO, gen("--contracts", "10", "--out", p, NULL), "output directory under a regular file: I/O error");
 
+  /* a small file that cannot be written (its temporary name is taken by a directory): an I/O
+   * error, and the contract file is not renamed into place (curves.csv comes before it) */
+  {
+    char q[1300];
+    snprintf(p, sizeof p, "%s/f", dir);
+    snprintf(q, sizeof q, "%s/f/curves.csv.tmp", dir);
+    mkdir(p, 0777);
+    mkdir(q, 0777);
+    is_int(BALLAST_ERR_IO, gen("--contracts", "10", "--out", p, NULL), "curves.csv cannot be written: I/O error");
+    ok(!exists(p, "contracts.csv") && !exists(p, "run.cfg") && !exists(p, ".contracts.csv.tmp"), "... no contracts.csv, no run.cfg, no temporary left");
+    snprintf(q, sizeof q, "%s/f/run.cfg.tmp", dir);
+    mkdir(q, 0777);
+    snprintf(q, sizeof q, "%s/f/curves.csv.tmp", dir);
+    rmdir(q);
+    is_int(BALLAST_ERR_IO, gen("--contracts", "10", "--out", p, NULL), "run.cfg cannot be written: I/O error");
+    ok(!exists(p, "run.cfg") && exists(p, "curves.csv"), "... no run.cfg (the files before it are in place)");
+  }
+
   /* other as-of dates and tiny sizes */
   snprintf(p, sizeof p, "%s/t", dir);
   is_int(0, gen("--contracts", "1", "--portfolios", "1", "--as-of", "2024-02-29", "--out", p, NULL), "one contract, one portfolio, as of a leap day");

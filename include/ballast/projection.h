@@ -1,0 +1,210 @@
+/* The projection driver: the one loop of a run (design.md invariant 1, docs/architecture.md).
+ *
+ *   sources  ──►  engine (schedule once, numeric pass per variant)  ──►  filters  ──►  consumers
+ *
+ * For every contract a source yields (the contract store: the rank's portfolios in file order),
+ * the driver builds the scenario-invariant schedule once, then for every variant (scenario, PV01,
+ * key rate) runs the numeric pass and streams the events through the contract's filters to the
+ * consumers that take that variant. Two streams exist per contract and variant:
+ *   - contractual: the engine's events, or the synthetic events of a contract the engine does not
+ *     schedule (the call of UMP/CLM without maturity, the on-demand repayment of a cash liability:
+ *     src/engine/synthetic.c);
+ *   - behavioural: the contractual stream through the behavioural filters of the contract's
+ *     segment (prepayment and early redemption as PP events, deposit slotting: src/behaviour/
+ *     filters.c), or replaced by cash at face value (CSH). Without behaviour it is the
+ *     contractual stream.
+ * Every event carries a label: the stream and the filter that made it (BallastFilterName).
+ *
+ * The driver values every contract under every variant on its currency's discount curve (the PV
+ * of the behavioural stream, legs in another currency converted at spot) and hands that value to
+ * every consumer in end(): a consumer never calls another (EVE adds it up, position detail keeps
+ * it, liquidity uses the base PV as the market value of a security).
+ *
+ * Rank independence (invariant 4): a consumer accumulates per portfolio; its merge() reduces to
+ * rank 0 where each portfolio has one owner and the other ranks contribute exact zeros.
+ *
+ * Sign convention of every amount: ACTUS payoffs from the bank's side (assets and amounts
+ * received positive, liabilities negative), in the event's currency. */
+#ifndef BALLAST_PROJECTION_H
+#define BALLAST_PROJECTION_H
+
+#include <ballast/behaviour.h>
+#include <ballast/contracts.h>
+#include <ballast/dftable.h>
+#include <ballast/engine.h>
+
+/* Streams and the filters that label an event. Names (BallastFilterName): "contractual",
+ * "synthetic_call", "cash_on_demand", "face_value", "prepayment", "early_redemption",
+ * "deposit_slotting". */
+typedef enum { BALLAST_STREAM_CONTRACTUAL, BALLAST_STREAM_BEHAVIOURAL } BallastStream;
+typedef enum {
+  BALLAST_FILTER_CONTRACTUAL,     /* the engine's events, unchanged */
+  BALLAST_FILTER_SYNTHETIC_CALL,  /* UMP, CLM without maturity: interest and repayment at the call date (src/engine) */
+  BALLAST_FILTER_CASH_ON_DEMAND,  /* CSH liability: repayable the next day (src/engine) */
+  BALLAST_FILTER_FACE_VALUE,      /* CSH: valued at face value at the as-of date, no event (src/engine) */
+  BALLAST_FILTER_PREPAYMENT,      /* PP events of a prepayment segment, later flows scaled (src/behaviour) */
+  BALLAST_FILTER_EARLY_REDEMPTION,/* the same for term deposits (src/behaviour) */
+  BALLAST_FILTER_DEPOSIT_SLOTTING,/* a deposit along its replicating tranches (src/behaviour) */
+  BALLAST_FILTER_COUNT
+} BallastFilterKind;
+/* An event's label: stream and filter in one small integer (no per-event lookups). */
+#define BALLAST_LABEL(stream, filter) ((int)(stream) * BALLAST_FILTER_COUNT + (int)(filter))
+#define BALLAST_LABEL_STREAM(label)   ((label) / BALLAST_FILTER_COUNT)
+#define BALLAST_LABEL_FILTER(label)   ((label) % BALLAST_FILTER_COUNT)
+const char *BallastFilterName(int filter);
+const char *BallastStreamName(int stream);
+
+/* A stage of the event stream: where a filter sends its output. */
+typedef struct {
+  void (*event)(void *ctx, const BallastEvent *ev);
+  void *ctx;
+} BallastEventTarget;
+
+/* One contract as the driver sees it: what a source yields (terms, ALM attributes, portfolio
+ * and currency index, where it came from) and what the driver derives once per contract. */
+typedef struct {
+  /* from the source */
+  PetscInt          index;     /* the source's index of the contract (the store's row) */
+  const char       *id;        /* contractID */
+  const char       *file;      /* input file and line, for messages (file may be NULL) */
+  int64_t           line;
+  BallastTerms      t;
+  const BallastAlm *alm;
+  PetscInt          p, c;      /* portfolio index, currency id */
+  /* derived by the driver */
+  int64_t     serial;          /* 1, 2, ... in the order the driver projects contracts (consumers cache per-contract work on it) */
+  int         projected;       /* 0: no interest-rate cash flows (STK): only consumers taking BALLAST_TAKE_UNPROJECTED see it */
+  PetscInt    kdisc;           /* discount curve of the contract's currency */
+  int         callable;        /* UMP, CLM without maturityDate: the synthetic call */
+  BallastDate due;             /* call date of a callable contract */
+  double      sign;            /* +1 asset side, -1 liability side (contractRole) */
+  double      a0;              /* accrued interest at the as-of date, signed (0 before the IED) */
+  int         contractual;     /* BallastFilterKind of the contractual stream: CONTRACTUAL, SYNTHETIC_CALL, CASH_ON_DEMAND */
+  int         behavioural;     /* BallastFilterKind of the behavioural stream: CONTRACTUAL (= the contractual stream), FACE_VALUE, PREPAYMENT, EARLY_REDEMPTION, DEPOSIT_SLOTTING */
+  const BallastBehSegment *seg;/* calibrated behaviour segment (NULL: contractual) */
+} BallastProjContract;
+
+/* One variant of a contract: the market it is projected under and what the driver computed. */
+typedef struct {
+  PetscInt              v;            /* variant index: scenarios first (0 = base), then PV01, key rates */
+  int                   scenario;     /* v < nscen */
+  const BallastDFTable *df;
+  double                pv;           /* in end(): value of the behavioural stream on the contract's discount curve, contract currency */
+  double                spot;         /* value settled at the as-of date without an event (cash at face value), included in pv */
+  int                   has_spot;
+  double                deposit_rate; /* DEPOSIT_SLOTTING: the deposit rate under this variant */
+  int64_t               nevents;      /* behavioural events of this variant */
+} BallastProjVariant;
+
+/* What a consumer takes of a variant (BallastConsumer.subscribe). */
+enum {
+  BALLAST_TAKE_VALUE       = 1,  /* begin/end with the variant's value */
+  BALLAST_TAKE_EVENTS      = 2,  /* the behavioural stream */
+  BALLAST_TAKE_CONTRACTUAL = 4,  /* the contractual stream (every contract; before the behavioural one) */
+  /* the contractual stream instead of the behavioural one where a filter replaced the contract's
+   * events (deposit slotting, face value): liquidity runs deposits off by its own scenarios */
+  BALLAST_TAKE_CONTRACTUAL_WHERE_REPLACED = 8,
+  BALLAST_TAKE_UNPROJECTED = 16  /* also contracts without projection (begin/end, no events, pv 0) */
+};
+
+/* A consumer of the event stream: a small vtable. begin/end bracket each (contract, variant) the
+ * consumer takes; event receives each event with its label (BALLAST_LABEL); merge is collective
+ * and reduces the per-portfolio partials to rank 0. Any of them may be NULL. event must not fail
+ * (record a failure in ctx and return it from end). */
+typedef struct {
+  const char *name;
+  void       *ctx;
+  unsigned (*subscribe)(void *ctx, PetscInt v);
+  PetscErrorCode (*begin)(void *ctx, const BallastProjContract *pc, const BallastProjVariant *pv);
+  void (*event)(void *ctx, const BallastEvent *ev, int label);
+  PetscErrorCode (*end)(void *ctx, const BallastProjContract *pc, const BallastProjVariant *pv);
+  PetscErrorCode (*merge)(void *ctx, MPI_Comm comm);
+} BallastConsumer;
+
+/* A source of contracts (the contract store today; management actions and new business later). */
+typedef struct {
+  const char *name;
+  void       *ctx;
+  PetscInt (*count)(void *ctx);
+  /* Contract k (0 <= k < count): fill the source part of pc. Not collective. */
+  PetscErrorCode (*get)(void *ctx, PetscInt k, BallastProjContract *pc);
+} BallastSource;
+
+/* The contract store as a source, rows in store order (portfolio, file, line). files[] names the
+ * contract files for messages (may be NULL). */
+typedef struct {
+  BallastContracts    cs;
+  const char *const *files;
+} BallastContractSource;
+void BallastContractSourceInit(BallastContractSource *store, BallastContracts cs, const char *const *files, BallastSource *src);
+
+#define BALLAST_PROJ_MAXCONSUMER 16
+
+typedef struct {
+  PetscInt                  nscen, nvar;  /* variants: nscen scenarios (base = 0), then sensitivities */
+  const BallastMarketData **market;       /* [nvar] */
+  const BallastDFTable     *df;           /* [nvar] */
+  const BallastDFTable     *df_base;      /* base table (margins, pass-through); NULL = df[0] */
+  const PetscInt           *disc_curve;   /* [currency id] discount curve index, -1 = none */
+  PetscInt                  nccy;
+  const double             *fx;           /* [currency id] units of reporting currency */
+  BallastDate               as_of;
+  BallastDate               ad_date;      /* an analysis date (AD event) added to every scheduled contract (the NII horizon end) */
+  BallastDate               horizon;      /* schedule horizon of open-ended contracts */
+  /* behaviour (beh NULL: contractual). seg_of maps a contract's segment id to a calibrated segment. */
+  const BallastBehaviour *beh;
+  const PetscInt         *seg_of;
+  const double           *prepay_scalar, *td_scalar; /* [nvar] */
+} BallastProjectionSetup;
+
+typedef struct BallastProjection_s *BallastProjection;
+
+/* Not collective. `s` is copied, its arrays referenced. */
+PetscErrorCode BallastProjectionCreate(const BallastProjectionSetup *s, BallastProjection *proj);
+PetscErrorCode BallastProjectionDestroy(BallastProjection *proj);
+/* Not collective. Consumers are called in the order added. */
+PetscErrorCode BallastProjectionAddConsumer(BallastProjection proj, const BallastConsumer *c);
+/* Not collective: project contract k of src under every variant through the consumers. */
+PetscErrorCode BallastProjectionContract(BallastProjection proj, const BallastSource *src, PetscInt k);
+/* Collective: every contract of every source, in order; ranks agree on failure (the first failing
+ * contract's file:line and id reach every rank, the same exit code everywhere); then each
+ * consumer's merge, in the order added. Progress lines on rank 0 during long runs. */
+PetscErrorCode BallastProjectionRun(BallastProjection proj, MPI_Comm comm, PetscInt nsrc, const BallastSource *src);
+/* Statistics of this rank: contracts projected, behavioural events, seconds of Run's loop. */
+PetscErrorCode BallastProjectionGetStats(BallastProjection proj, int64_t *ncontracts, int64_t *nevents, double *seconds);
+
+/* ---------------------------------------------------------------------------------------------
+ * Filters of the event stream. Each writes its events to `out`; none allocates. */
+
+/* src/engine/synthetic.c. Not collective. */
+void   BallastSyntheticCall(const BallastTerms *t, BallastDate as_of, BallastDate due, BallastEventTarget out);
+void   BallastCashOnDemand(const BallastTerms *t, BallastDate as_of, BallastEventTarget out);
+double BallastFaceValue(const BallastTerms *t);
+
+/* src/behaviour/filters.c: prepayment and early redemption (metrics.md "Behavioural models").
+ * Between the contractual events, at monthly checkpoints from the as-of date, a fraction
+ * f = 1 - (1 - annual)^(1/12) of the outstanding principal leaves as a PP event; the notional is
+ * reduced and the maturity kept, so every later contractual flow scales by the surviving share. */
+typedef struct {
+  BallastEventTarget next;
+  double             annual, S;
+  BallastDate        checkpoint, end;
+  BallastDate        last_date;
+  double             last_notional, last_rate, last_accrued; /* contractual state after the last event */
+  BallastDayCount    dcc;
+  int32_t            currency;
+} BallastPrepayFilter;
+/* Set up the filter of contract pc (PREPAYMENT or EARLY_REDEMPTION) under variant table df with
+ * the variant's behaviour scalar. Not collective. */
+void BallastPrepayFilterSetup(BallastPrepayFilter *f, const BallastProjContract *pc, BallastDate as_of, BallastDate horizon, const BallastDFTable *df, double scalar,
+                              BallastEventTarget next);
+/* The filter's input (a BallastEventSink). */
+void BallastPrepayFilterEvent(void *filter, const BallastEvent *ev);
+/* Deposit slotting: the deposit rate of the contract's segment under a variant (the one-month
+ * forward at the as-of date passed through with the segment's beta) and the slotted events: each
+ * slot repays on its date with the deposit rate's interest since the as-of date. Not collective. */
+double BallastDepositSlottingRate(const BallastProjContract *pc, BallastDate as_of, const BallastDFTable *df_base, const BallastDFTable *df);
+void   BallastDepositSlotting(const BallastProjContract *pc, BallastDate as_of, const double *amount, const BallastDate *date, PetscInt nslot, double rate,
+                              BallastEventTarget out);
+
+#endif

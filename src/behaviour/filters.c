@@ -1,0 +1,98 @@
+/* Behavioural filters of the event stream (metrics.md "Behavioural models"): prepayment and
+ * term-deposit early redemption ("prepayment", "early_redemption") and deposit slotting along the
+ * replicating tranches ("deposit_slotting"). The driver (src/projection) chooses them per
+ * contract; they write to the next stage and never allocate. */
+#include <ballast/projection.h>
+#include <math.h>
+
+void BallastPrepayFilterSetup(BallastPrepayFilter *f, const BallastProjContract *pc, BallastDate as_of, BallastDate horizon, const BallastDFTable *df, double scalar,
+                              BallastEventTarget next)
+{
+  const BallastTerms *t = &pc->t;
+  *f = (BallastPrepayFilter){0};
+  f->next          = next;
+  f->S             = 1.0;
+  f->dcc           = t->dayCountConvention < BALLAST_DCC_COUNT ? t->dayCountConvention : BALLAST_DCC_A365;
+  f->currency      = t->currency;
+  f->checkpoint    = BallastDateAddMonths(as_of, 1);
+  f->end           = t->maturityDate != BALLAST_DATE_NONE ? t->maturityDate : horizon;
+  f->last_date     = as_of;
+  f->last_notional = pc->sign * (isnan(t->notionalPrincipal) ? 0.0 : t->notionalPrincipal);
+  f->last_rate     = isnan(t->nominalInterestRate) ? 0.0 : t->nominalInterestRate;
+  f->last_accrued  = pc->a0;
+  if (pc->behavioural == BALLAST_FILTER_PREPAYMENT) {
+    /* incentive: contract rate minus the market rate for the remaining term under this variant
+     * (continuously compounded zero rate of the discount curve at the maturity) */
+    double Tm  = (double)(f->end - as_of) / 365.0;
+    double mkt = Tm > 0 ? -log(BallastDFTableGet(df, pc->kdisc, f->end)) / Tm : 0.0;
+    f->annual  = BallastPrepaymentCPR(pc->seg, f->last_rate - mkt, scalar);
+  } else f->annual = BallastEarlyRedemptionRate(pc->seg, scalar);
+}
+
+static void flush(BallastPrepayFilter *o, BallastDate upto)
+{
+  /* checkpoints strictly before `upto` and before the end of the contract */
+  while (o->checkpoint < upto && o->checkpoint < o->end) {
+    BallastDate c = o->checkpoint;
+    double      f = BallastPeriodFraction(o->annual, 1.0 / 12.0);
+    if (f > 0 && o->last_notional != 0.0) {
+      double       accrued = o->last_accrued + o->last_notional * o->last_rate * BallastYearFraction(o->dcc, o->last_date, c, BALLAST_DATE_NONE);
+      BallastEvent pp      = {0};
+      pp.date              = c;
+      pp.type              = BALLAST_EV_PP;
+      pp.payoff            = f * o->S * (o->last_notional + accrued);
+      o->S *= 1.0 - f;
+      pp.notional = o->S * o->last_notional;
+      pp.rate     = o->last_rate;
+      pp.accrued  = o->S * accrued;
+      pp.currency = o->currency;
+      o->next.event(o->next.ctx, &pp);
+    }
+    o->checkpoint = BallastDateAddMonths(o->checkpoint, 1);
+  }
+}
+
+void BallastPrepayFilterEvent(void *ctx, const BallastEvent *ev)
+{
+  BallastPrepayFilter *o = (BallastPrepayFilter *)ctx;
+  flush(o, ev->date);
+  BallastEvent e = *ev;
+  e.payoff *= o->S;
+  e.notional *= o->S;
+  e.accrued *= o->S;
+  o->last_date     = ev->date;
+  o->last_notional = ev->notional;
+  o->last_rate     = ev->rate;
+  o->last_accrued  = ev->accrued;
+  o->next.event(o->next.ctx, &e);
+}
+
+double BallastDepositSlottingRate(const BallastProjContract *pc, BallastDate as_of, const BallastDFTable *df_base, const BallastDFTable *df)
+{
+  /* short rate: the one-month forward at the as-of date, base and this variant */
+  BallastDate m1     = BallastDateAddMonths(as_of, 1);
+  double      short0 = BallastDFTableForward(df_base, pc->kdisc, as_of, m1), shorts = BallastDFTableForward(df, pc->kdisc, as_of, m1);
+  return BallastDepositRate(pc->seg, isnan(pc->t.nominalInterestRate) ? 0.0 : pc->t.nominalInterestRate, short0, shorts);
+}
+
+void BallastDepositSlotting(const BallastProjContract *pc, BallastDate as_of, const double *amount, const BallastDate *date, PetscInt nslot, double rate, BallastEventTarget out)
+{
+  const BallastTerms *t = &pc->t;
+  /* outstanding balance after each event, as the stream's notional */
+  double L = pc->sign * (isnan(t->notionalPrincipal) ? 0.0 : t->notionalPrincipal);
+  for (PetscInt j = 0; j < nslot; j++) {
+    BallastEvent ev = {0};
+    ev.date         = date[j];
+    ev.type         = BALLAST_EV_IP;
+    ev.payoff       = amount[j] * rate * BallastYearFraction(t->dayCountConvention, as_of, date[j], BALLAST_DATE_NONE) + (j == 0 ? pc->a0 : 0.0);
+    ev.rate         = rate;
+    ev.currency     = t->currency;
+    ev.notional     = L;
+    out.event(out.ctx, &ev);
+    ev.type     = BALLAST_EV_MD;
+    ev.payoff   = amount[j];
+    ev.notional = L - amount[j];
+    out.event(out.ctx, &ev);
+    L = ev.notional;
+  }
+}

@@ -1,0 +1,80 @@
+/* EVE as a consumer (include/ballast/irrbb.h): the value of every contract under every variant,
+ * which the driver computes on the contract's discount curve (exact time), summed per portfolio
+ * and currency; and for the scenarios the cash flows per regime bucket, for standardised EVE
+ * (src/metrics/irrbb_group.c discounts them at the bucket midpoints). */
+#include <ballast/irrbb.h>
+#include "reduce.h"
+
+PetscInt BallastIRRBBBucket(const BallastIRRBBSetup *s, double t)
+{
+  /* few buckets: a linear scan is cheaper than a search and branch-predictable */
+  for (PetscInt k = 0; k < s->nbucket - 1; k++)
+    if (t <= s->bucket_hi[k]) return k;
+  return s->nbucket - 1;
+}
+
+PetscErrorCode BallastEVECreate(const BallastIRRBBSetup *s, BallastEVE *e)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(e, sizeof *e));
+  e->s = *s;
+  PetscCall(PetscCalloc1(s->nvar * s->nport * s->nccy + 1, &e->eve));
+  PetscCall(PetscCalloc1(s->nscen * s->nport * s->nccy * s->nbucket + 1, &e->evecf));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastEVEDestroy(BallastEVE *e)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(e->eve));
+  PetscCall(PetscFree(e->evecf));
+  PetscFunctionReturn(0);
+}
+
+/* every variant: its value; the scenarios: their events too */
+static unsigned eve_subscribe(void *ctx, PetscInt v)
+{
+  BallastEVE *e = (BallastEVE *)ctx;
+  return v < e->s.nscen ? BALLAST_TAKE_VALUE | BALLAST_TAKE_EVENTS : BALLAST_TAKE_VALUE;
+}
+
+static PetscErrorCode eve_begin(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)
+{
+  BallastEVE              *e = (BallastEVE *)ctx;
+  const BallastIRRBBSetup *s = &e->s;
+  e->cf                      = var->scenario ? &e->evecf[((var->v * s->nport + pc->p) * s->nccy + pc->c) * s->nbucket] : NULL;
+  /* cash at face value: a flow at t = 0 */
+  if (e->cf && var->has_spot) e->cf[0] += var->spot;
+  return 0;
+}
+
+static void eve_event(void *ctx, const BallastEvent *ev, int label)
+{
+  BallastEVE *e = (BallastEVE *)ctx;
+  (void)label;
+  if (ev->date <= e->s.as_of || ev->payoff == 0.0) return;
+  e->cf[BallastIRRBBBucketDay(&e->s, ev->date - e->s.as_of)] += ev->payoff;
+}
+
+static PetscErrorCode eve_end(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)
+{
+  BallastEVE              *e = (BallastEVE *)ctx;
+  const BallastIRRBBSetup *s = &e->s;
+  e->eve[(var->v * s->nport + pc->p) * s->nccy + pc->c] += var->pv;
+  return 0;
+}
+
+static PetscErrorCode eve_merge(void *ctx, MPI_Comm comm)
+{
+  BallastEVE              *e = (BallastEVE *)ctx;
+  const BallastIRRBBSetup *s = &e->s;
+  PetscFunctionBeginUser;
+  PetscCall(BallastReducePartials(comm, s->nvar * s->nport * s->nccy, &e->eve));
+  PetscCall(BallastReducePartials(comm, s->nscen * s->nport * s->nccy * s->nbucket, &e->evecf));
+  PetscFunctionReturn(0);
+}
+
+void BallastEVEConsumer(BallastEVE *e, BallastConsumer *c)
+{
+  *c = (BallastConsumer){"eve", e, eve_subscribe, eve_begin, eve_event, eve_end, eve_merge};
+}

@@ -1,0 +1,95 @@
+/* The repricing gap as a consumer (include/ballast/irrbb.h, metrics.md): principal repricing per
+ * regime bucket in the base scenario: a fixed-rate contract reprices as its principal is repaid,
+ * a floating one entirely at its next reset; a swap leg by leg (the fixed leg at maturity, the
+ * floating leg at its next reset; receive-fixed is long the fixed leg). */
+#include <ballast/irrbb.h>
+#include "reduce.h"
+#include <math.h>
+
+PetscErrorCode BallastGapCreate(const BallastIRRBBSetup *s, BallastGap *g)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(g, sizeof *g));
+  g->s = *s;
+  PetscCall(PetscCalloc1(s->nport * s->nccy * s->nbucket + 1, &g->gap));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastGapDestroy(BallastGap *g)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(g->gap));
+  PetscFunctionReturn(0);
+}
+
+static unsigned gap_subscribe(void *ctx, PetscInt v)
+{
+  (void)ctx;
+  return v == 0 ? BALLAST_TAKE_VALUE | BALLAST_TAKE_EVENTS : 0;
+}
+
+static PetscErrorCode gap_begin(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)
+{
+  BallastGap *g  = (BallastGap *)ctx;
+  int         ct = (int)pc->t.contractType;
+  (void)var;
+  g->row           = (ct != BALLAST_CT_CSH && ct != BALLAST_CT_SWPPV) ? &g->gap[(pc->p * g->s.nccy + pc->c) * g->s.nbucket] : NULL;
+  g->floating      = pc->t.marketObjectCodeOfRateReset >= 0;
+  g->reset_seen    = 0;
+  g->md_split      = ct != BALLAST_CT_SWPPV && ct != BALLAST_CT_FXOUT;
+  g->last_notional = pc->sign * (isnan(pc->t.notionalPrincipal) ? 0.0 : pc->t.notionalPrincipal);
+  return 0;
+}
+
+static void gap_event(void *ctx, const BallastEvent *ev, int label)
+{
+  BallastGap *g = (BallastGap *)ctx;
+  BallastDate d = ev->date;
+  (void)label;
+  if (d <= g->s.as_of) {
+    g->last_notional = ev->notional;
+    return;
+  }
+  if (g->row && !g->reset_seen) {
+    PetscInt days = d - g->s.as_of;
+    if (g->floating && (ev->type == BALLAST_EV_RR || ev->type == BALLAST_EV_RRF)) {
+      g->row[BallastIRRBBBucketDay(&g->s, days)] += ev->notional; /* outstanding reprices at the reset */
+      g->reset_seen = 1;
+    } else if (BallastEventIsPrincipal(ev->type)) g->row[BallastIRRBBBucketDay(&g->s, days)] += (ev->type == BALLAST_EV_MD && g->md_split) ? g->last_notional - ev->notional : ev->payoff;
+  }
+  g->last_notional = ev->notional;
+}
+
+static PetscErrorCode gap_end(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)
+{
+  BallastGap              *g = (BallastGap *)ctx;
+  const BallastIRRBBSetup *s = &g->s;
+  const BallastTerms      *t = &pc->t;
+  (void)var;
+  if (t->contractType == BALLAST_CT_SWPPV && t->maturityDate > s->as_of) {
+    double      sgn = (t->contractRole == BALLAST_ROLE_RFL || t->contractRole == BALLAST_ROLE_RF) ? 1.0 : -1.0, N = t->notionalPrincipal;
+    BallastDate next = t->maturityDate;
+    if (t->cycleOfRateReset.n > 0 && t->cycleAnchorDateOfRateReset != BALLAST_DATE_NONE) {
+      BallastDate r = t->cycleAnchorDateOfRateReset;
+      for (int n = 1; r <= s->as_of && n < 100000; n++) r = BallastCycleAdd(t->cycleAnchorDateOfRateReset, t->cycleOfRateReset, n);
+      if (r < next) next = r;
+    }
+    double *row = &g->gap[(pc->p * s->nccy + pc->c) * s->nbucket];
+    row[BallastIRRBBBucket(s, (double)(t->maturityDate - s->as_of) / 365.0)] += sgn * N;
+    row[BallastIRRBBBucket(s, (double)(next - s->as_of) / 365.0)] -= sgn * N;
+  }
+  return 0;
+}
+
+static PetscErrorCode gap_merge(void *ctx, MPI_Comm comm)
+{
+  BallastGap *g = (BallastGap *)ctx;
+  PetscFunctionBeginUser;
+  PetscCall(BallastReducePartials(comm, g->s.nport * g->s.nccy * g->s.nbucket, &g->gap));
+  PetscFunctionReturn(0);
+}
+
+void BallastGapConsumer(BallastGap *g, BallastConsumer *c)
+{
+  *c = (BallastConsumer){"repricing_gap", g, gap_subscribe, gap_begin, gap_event, gap_end, gap_merge};
+}
