@@ -7,6 +7,7 @@
  * limit metrics and their qualifiers. Errors: BALLAST_ERR_USAGE "file:line: ...". */
 #include "planning_cfg.h"
 #include "cfg_util.h"
+#include <ballast/columns.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -128,7 +129,8 @@ static PetscErrorCode parse_filter(MPI_Comm comm, const char *file, config_setti
   PetscFunctionReturn(0);
 }
 
-/* ALM attributes a template may set, with the contract loader's vocabularies and wording. */
+/* Values of the ALM attributes, with the contract loader's vocabularies and wording (its parsers are
+ * private to src/io/contracts_csv.c; the column names come from the shared table columns.h). */
 static const char *const cpty_names[] = {"retail", "sme", "corporate", "financial", "sovereign", "central_bank", "pse", "mdb", "other", NULL};
 static const char *const stab_names[] = {"less_stable", "stable", NULL};
 static const char *const hqla_names[] = {"", "1", "2A", "2B_RMBS", "2B", NULL};
@@ -183,42 +185,58 @@ static PetscErrorCode parse_template(MPI_Comm comm, const char *file, config_set
       PetscCheck(strcmp(k, derived_terms[d]), comm, BALLAST_ERR_USAGE, "%s:%d: %s: terms key '%s' is set by the %s itself (start/term/rate or the origination date and pricing): remove it", file, line, what, k,
                  what);
     PetscCheck(val[0] || !strcmp(k, "hqlaLevel"), comm, BALLAST_ERR_USAGE, "%s:%d: %s: terms key '%s' is empty: leave the key out for the default", file, line, what, k);
-    int idx = BallastTermsLookup(k), c;
-    if (idx >= 0) {
-      BallastTermStatus st = BallastTermsSetIndex(t, names, idx, val, err, sizeof err);
-      PetscCheck(st == BALLAST_TERM_OK, comm, BALLAST_ERR_USAGE, "%s:%d: %s: terms key '%s': value '%s': %s", file, line, what, k, val, err);
-      continue;
+    /* the contract CSV column table (include/ballast/columns.h), as the loader resolves a header */
+    int col = BallastColumnsFind(k), c;
+    if (col < 0) {
+      if (!strncmp(k, "x_", 2)) continue; /* user tags, as in the CSV */
+      PetscCheck(BallastTermsLookup(k) != -2, comm, BALLAST_ERR_USAGE, "%s:%d: %s: terms key '%s': value '%s': this ACTUS term is not supported by Ballast; leave it out", file, line, what, k, val);
+      SETERRQ(comm, BALLAST_ERR_USAGE, "%s:%d: %s: terms key '%s' is not a contract column (ACTUS term long names of contracts.md, the ALM attributes, or x_... tags)", file, line, what, k);
     }
-    PetscCheck(idx != -2, comm, BALLAST_ERR_USAGE, "%s:%d: %s: terms key '%s': value '%s': this ACTUS term is not supported by Ballast; leave it out", file, line, what, k, val);
-    if (!strcmp(k, "portfolio")) PetscCall(PetscStrallocpy(val, portfolio));
-    else if (!strcmp(k, "legalEntity")) PetscCall(PetscStrallocpy(val, entity));
-    else if (!strcmp(k, "behaviourSegment")) PetscCall(PetscStrallocpy(val, segment));
-    else if (!strcmp(k, "contractID") && id) PetscCall(PetscStrallocpy(val, id));
-    else if (!strcmp(k, "counterpartyType")) {
+    switch (BallastColumnsGet((BallastColumnId)col)->fill) {
+    case BALLAST_FILL_TERM: {
+      BallastTermStatus st = BallastTermsSetIndex(t, names, BallastTermsLookup(k), val, err, sizeof err);
+      PetscCheck(st == BALLAST_TERM_OK, comm, BALLAST_ERR_USAGE, "%s:%d: %s: terms key '%s': value '%s': %s", file, line, what, k, val, err);
+    } break;
+    case BALLAST_FILL_ID:
+      PetscCheck(id, comm, BALLAST_ERR_USAGE, "%s:%d: %s: terms key 'contractID': each origination gets its own identifier; leave it out", file, line, what);
+      PetscCall(PetscStrallocpy(val, id));
+      break;
+    case BALLAST_FILL_PORTFOLIO: PetscCall(PetscStrallocpy(val, portfolio)); break;
+    case BALLAST_FILL_ENTITY: PetscCall(PetscStrallocpy(val, entity)); break;
+    case BALLAST_FILL_SEGMENT: PetscCall(PetscStrallocpy(val, segment)); break;
+    case BALLAST_FILL_COUNTERPARTY:
       PetscCheck((c = lookup(cpty_names, val)) >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: %s: terms key 'counterpartyType': value '%s': expected one of retail, sme, corporate, financial, sovereign, central_bank, pse, mdb, other", file,
                  line, what, val);
       a->counterpartyType = (uint8_t)c;
-    } else if (!strcmp(k, "depositStability")) {
+      break;
+    case BALLAST_FILL_STABILITY:
       PetscCheck((c = lookup(stab_names, val)) >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: %s: terms key 'depositStability': value '%s': expected stable or less_stable", file, line, what, val);
       a->depositStability = (uint8_t)c;
-    } else if (!strcmp(k, "operational") || !strcmp(k, "insured")) {
+      break;
+    case BALLAST_FILL_OPERATIONAL:
+    case BALLAST_FILL_INSURED:
       PetscCheck(!parse_bool(val, !strcmp(k, "operational") ? &a->operational : &a->insured), comm, BALLAST_ERR_USAGE, "%s:%d: %s: terms key '%s': value '%s': expected true or false", file, line, what, k, val);
-    } else if (!strcmp(k, "hqlaLevel")) {
+      break;
+    case BALLAST_FILL_HQLA:
       PetscCheck((c = lookup(hqla_names, val)) >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: %s: terms key 'hqlaLevel': value '%s': expected 1, 2A, 2B_RMBS, 2B or empty", file, line, what, val);
       a->hqlaLevel = (uint8_t)c;
-    } else if (!strcmp(k, "encumberedUntil")) {
+      break;
+    case BALLAST_FILL_ENCUMBERED:
       PetscCheck(!BallastDateParse(val, &a->encumberedUntil), comm, BALLAST_ERR_USAGE, "%s:%d: %s: terms key 'encumberedUntil': value '%s': expected a date YYYY-MM-DD", file, line, what, val);
-    } else if (!strcmp(k, "riskWeight")) {
+      break;
+    case BALLAST_FILL_RISK_WEIGHT:
       PetscCheck(!BallastParseDouble(val, &a->riskWeight) && a->riskWeight >= 0 && a->riskWeight <= 12.5, comm, BALLAST_ERR_USAGE,
                  "%s:%d: %s: terms key 'riskWeight': value '%s': expected a decimal risk weight (0.35 = 35 %%) between 0 and 12.5", file, line, what, val);
-    } else if (!strcmp(k, "undrawnCommitment")) {
-      PetscCheck(!BallastParseDouble(val, &a->undrawnCommitment) && a->undrawnCommitment >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: %s: terms key 'undrawnCommitment': value '%s': expected a non-negative amount", file,
-                 line, what, val);
-    } else if (!strcmp(k, "facilityType")) {
+      break;
+    case BALLAST_FILL_UNDRAWN:
+      PetscCheck(!BallastParseDouble(val, &a->undrawnCommitment) && a->undrawnCommitment >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: %s: terms key 'undrawnCommitment': value '%s': expected a non-negative amount", file, line,
+                 what, val);
+      break;
+    case BALLAST_FILL_FACILITY:
       PetscCheck((c = lookup(fac_names, val)) >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: %s: terms key 'facilityType': value '%s': expected credit or liquidity", file, line, what, val);
       a->facilityType = (uint8_t)c;
-    } else if (!strncmp(k, "x_", 2)) continue; /* user tags, as in the CSV */
-    else SETERRQ(comm, BALLAST_ERR_USAGE, "%s:%d: %s: terms key '%s' is not a contract column (ACTUS term long names of contracts.md, the ALM attributes, or x_... tags)", file, line, what, k);
+      break;
+    }
   }
   PetscFunctionReturn(0);
 }

@@ -61,8 +61,7 @@ sinfo -h -o %T 2> /dev/null | grep -qE "idle|mix" || skip_all "the local SLURM n
 
 plan 4
 cfg="$work/example.cfg"
-# (the planning section is cut until `ballast run` evaluates it: remove with BallastPlanningRefuseUnevaluated)
-sed -e '/^# ---- Planning/,$d' -e "s|^  dir = .*|  dir = \"$work/out\";|" "$BALLAST_SOURCE_DIR/config/example.cfg" |
+sed "s|^  dir = .*|  dir = \"$work/out\";|" "$BALLAST_SOURCE_DIR/config/example.cfg" |
   sed "s|\"example/|\"$BALLAST_SOURCE_DIR/config/example/|g; s|^regime = .*|regime = \"$BALLAST_SOURCE_DIR/config/regimes/bcbs-2016.cfg\";|" > "$cfg"
 job=$(BALLAST_ROOT="$BALLAST_SOURCE_DIR" BALLAST="$BALLAST" sbatch --parsable --chdir="$work" --output="$work/job-%j.out" \
   "$BALLAST_SOURCE_DIR/jobs/monthly-close.slurm" "$cfg")
