@@ -9,6 +9,7 @@
 #include <ballast/ballast.h>
 #include <ballast/behaviour.h>
 #include <ballast/date.h>
+#include <ballast/planning.h>
 #include <ballast/regime.h>
 
 typedef struct {
@@ -39,6 +40,9 @@ typedef struct {
   /* user scenarios (config key user_scenarios), BallastScenarioDef[nuser] (include/ballast/scenario.h) */
   PetscInt nuser;
   void    *user;
+  /* planning keys (actions, new_business, limits, nii.margins, nii.reserves_rate): plain data,
+   * checked against the balance sheet by BallastPlanningValidate (include/ballast/planning.h) */
+  BallastPlanning planning;
   /* the parsed libconfig document: private to src/config (BallastBehaviourLoad reads its
    * `behaviour` section); the numerical core never sees a BallastConfig */
   void *doc;

@@ -27,17 +27,20 @@ typedef enum {
   BALLAST_SCENARIO_REGULATORY,   /* one of the regime's six */
   BALLAST_SCENARIO_PARALLEL,     /* user: + shift at every t, every currency */
   BALLAST_SCENARIO_TENOR_SHIFTS, /* user: shift(t) linear between listed tenors, flat beyond, every currency */
-  BALLAST_SCENARIO_CURVES        /* user: every curve replaced by the curve of the same curveID */
+  BALLAST_SCENARIO_CURVES,       /* user: every curve replaced by the curve of the same curveID */
+  BALLAST_SCENARIO_RAMP          /* user: gradual; instantaneous forwards of every curve shifted by
+                                    shift * min(1, 12 t / ramp_months) (an exact overlay, curve.h) */
 } BallastScenarioKind;
 
 typedef struct {
   char               *name;               /* "base", "parallel_up", ... or the user's name */
   BallastScenarioKind kind;
   BallastRegScenario  reg;                /* REGULATORY */
-  double              shift;              /* PARALLEL: decimal */
+  double              shift;              /* PARALLEL, RAMP: decimal */
   PetscInt            ntenors;            /* TENOR_SHIFTS: tenors strictly increasing */
   BallastRegimeTenor *tenor;
   double             *tenor_shift;        /* TENOR_SHIFTS: decimals, one per tenor */
+  PetscInt            ramp_months;        /* RAMP: months to reach the full shift (>= 1); shift above */
   char               *curves_file;        /* CURVES: resolved path of the replacement curves CSV */
   BallastMarketData  *curves;             /* CURVES: the replacement set (owned), filled by the CSV
                                              loader; NULL until loaded */
@@ -54,6 +57,10 @@ PetscErrorCode BallastScenarioDefRegulatory(const BallastRegime *r, const char *
 PetscErrorCode BallastScenarioDefParallel(const char *name, double shift_bp, BallastScenarioDef *s);
 PetscErrorCode BallastScenarioDefTenorShifts(const char *name, PetscInt n, const char *const tenors[], const double shifts_bp[], BallastScenarioDef *s);
 PetscErrorCode BallastScenarioDefCurves(const char *name, const char *file, BallastScenarioDef *s);
+/* Gradual scenario: forwards shifted by shift_bp * min(1, 12 t / ramp_months) (ramp_months >= 1).
+ * Its market data carries the shift as an analytic overlay of every curve (BallastCurve.ramp_*),
+ * so DF(t) = DF_0(t) exp(-int_0^t s) exactly at every t; no lower bound (floor must stay off). */
+PetscErrorCode BallastScenarioDefRamp(const char *name, double shift_bp, PetscInt ramp_months, BallastScenarioDef *s);
 /* Not collective. Frees the definition (and its replacement curves) and zeroes it. */
 PetscErrorCode BallastScenarioDefDestroy(BallastScenarioDef *s);
 /* Not collective. Frees an array of n definitions (as returned by BallastScenarioDefsParse). */
@@ -70,7 +77,8 @@ double BallastTenorNominalYears(const BallastRegimeTenor *tn);
 
 /* Not collective. The shock dR(t) (decimal, before the lower bound) of scenario s for currency
  * `ccy` at time t (years). BASE: 0. CURVES: an error (no shift form). Regulatory: an error
- * naming the currency when the regime has no sizes for it. */
+ * naming the currency when the regime has no sizes for it. RAMP: the zero-rate change
+ * I(t)/t of the overlay (0 at t = 0). */
 PetscErrorCode BallastScenarioShift(const BallastRegime *r, const BallastScenarioDef *s, const char *ccy, BallastDate as_of, double t, double *dR);
 /* Not collective. R_s(t) of curve k of `base` under s, exactly at t: z_0(t) + dR(t) with the lower
  * bound applied at t (CURVES: the replacement curve's zero at t). For eve_standardised at the

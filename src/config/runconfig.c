@@ -1,18 +1,19 @@
 #include <ballast/config.h>
 #include "scenario_cfg.h"
 #include "cfg_util.h"
+#include "planning_cfg.h"
 #include <stdio.h>
 #include <string.h>
 
 /* Keys a configuration may hold, per group: anything else is an error (a misspelt key must never
  * be ignored silently). Sections owned by other modules are listed so they pass here and are
  * checked by their parsers. */
-static const char *top_keys[]     = {"run", "input", "output", "regime", "scenarios", "discount_curves", "capital", "nii", "user_scenarios", "behaviour", "liquidity", "actions", NULL};
+static const char *top_keys[]     = {"run", "input", "output", "regime", "scenarios", "discount_curves", "capital", "nii", "user_scenarios", "behaviour", "liquidity", "actions", "new_business", "limits", NULL};
 static const char *run_keys[]     = {"name", "as_of", "reporting_currency", "group", NULL};
 static const char *input_keys[]   = {"contracts", "curves", "fx", NULL};
 static const char *output_keys[]  = {"dir", NULL};
 static const char *capital_keys[] = {"tier1", "tier2", NULL};
-static const char *nii_keys[]     = {"horizon_months", NULL};
+static const char *nii_keys[]     = {"horizon_months", "margins", "reserves_rate", NULL};
 
 
 
@@ -214,6 +215,7 @@ PetscErrorCode BallastConfigLoad(MPI_Comm comm, const char *path, BallastConfig 
       cfg->nii_horizon_months = (PetscInt)h;
     }
   }
+  PetscCall(BallastPlanningParse(comm, f, cfg->dir, cfg->as_of, root, &cfg->planning));
   PetscFunctionReturn(0);
 }
 
@@ -249,6 +251,7 @@ PetscErrorCode BallastConfigDestroy(BallastConfig *cfg)
     BallastScenarioDef *defs = (BallastScenarioDef *)cfg->user;
     PetscCall(BallastScenarioDefsDestroy(cfg->nuser, &defs));
   }
+  PetscCall(BallastPlanningDestroy(&cfg->planning));
   if (cfg->doc) {
     config_destroy((config_t *)cfg->doc);
     PetscCall(PetscFree(cfg->doc));

@@ -10,6 +10,7 @@ static const char *common_keys[]   = {"name", "type", "floor", "prepayment_scala
 static const char *parallel_keys[] = {"shift_bp", NULL};
 static const char *tenor_keys[]    = {"tenors", "shifts_bp", NULL};
 static const char *curves_keys[]   = {"file", NULL};
+static const char *ramp_keys[]     = {"shift_bp", "ramp_months", NULL};
 
 
 static int is_number(int t) { return t == CONFIG_TYPE_FLOAT || t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64; }
@@ -48,8 +49,8 @@ static PetscErrorCode parse_one(MPI_Comm comm, const char *file, const char *dir
              config_setting_source_line(s), name);
   PetscCall(member(comm, file, e, name, "type", CONFIG_TYPE_STRING, PETSC_TRUE, &s));
   type = config_setting_get_string(s);
-  const char *const *own = !strcmp(type, "parallel") ? parallel_keys : !strcmp(type, "tenor_shifts") ? tenor_keys : !strcmp(type, "curves") ? curves_keys : NULL;
-  PetscCheck(own, comm, BALLAST_ERR_USAGE, "%s:%d: user scenario '%s': type '%s' must be \"parallel\", \"tenor_shifts\" or \"curves\"", file, config_setting_source_line(s), name, type);
+  const char *const *own = !strcmp(type, "parallel") ? parallel_keys : !strcmp(type, "tenor_shifts") ? tenor_keys : !strcmp(type, "curves") ? curves_keys : !strcmp(type, "ramp") ? ramp_keys : NULL;
+  PetscCheck(own, comm, BALLAST_ERR_USAGE, "%s:%d: user scenario '%s': type '%s' must be \"parallel\", \"tenor_shifts\", \"curves\" or \"ramp\"", file, config_setting_source_line(s), name, type);
   {
     const char *allowed[16];
     char        pre[160], suf[64];
@@ -65,6 +66,14 @@ static PetscErrorCode parse_one(MPI_Comm comm, const char *file, const char *dir
     PetscCall(member(comm, file, e, name, "shift_bp", CONFIG_TYPE_FLOAT, PETSC_TRUE, &s));
     PetscCheck(isfinite(number_of(s)), comm, BALLAST_ERR_USAGE, "%s:%d: user scenario '%s': shift_bp must be finite", file, config_setting_source_line(s), name);
     PetscCall(BallastScenarioDefParallel(name, number_of(s), d));
+  } else if (own == ramp_keys) {
+    config_setting_t *m;
+    PetscCall(member(comm, file, e, name, "shift_bp", CONFIG_TYPE_FLOAT, PETSC_TRUE, &s));
+    PetscCheck(isfinite(number_of(s)), comm, BALLAST_ERR_USAGE, "%s:%d: user scenario '%s': shift_bp must be finite", file, config_setting_source_line(s), name);
+    PetscCall(member(comm, file, e, name, "ramp_months", CONFIG_TYPE_INT, PETSC_TRUE, &m));
+    long long rm = config_setting_get_int64(m);
+    PetscCheck(rm >= 1 && rm <= 1200, comm, BALLAST_ERR_USAGE, "%s:%d: user scenario '%s': ramp_months %lld must be an integer from 1 to 1200", file, config_setting_source_line(m), name, rm);
+    PetscCall(BallastScenarioDefRamp(name, number_of(s), (PetscInt)rm, d));
   } else if (own == tenor_keys) {
     PetscCall(member(comm, file, e, name, "tenors", CONFIG_TYPE_ARRAY, PETSC_TRUE, &ts));
     PetscCall(member(comm, file, e, name, "shifts_bp", CONFIG_TYPE_ARRAY, PETSC_TRUE, &ss));
@@ -109,6 +118,8 @@ static PetscErrorCode parse_one(MPI_Comm comm, const char *file, const char *dir
 
   PetscCall(member(comm, file, e, name, "floor", CONFIG_TYPE_BOOL, PETSC_FALSE, &s));
   if (s) d->floor = config_setting_get_bool(s) ? PETSC_TRUE : PETSC_FALSE;
+  PetscCheck(!(d->floor && d->kind == BALLAST_SCENARIO_RAMP), comm, BALLAST_ERR_USAGE,
+             "%s:%d: user scenario '%s': floor = true is not available for a ramp (the shift is exact between pillars; a lower bound would break it)", file, BallastCfgLine(s), name);
   const char *sk[2] = {"prepayment_scalar", "term_deposit_scalar"};
   double     *sv[2] = {&d->prepayment_scalar, &d->term_deposit_scalar};
   for (int i = 0; i < 2; i++) {

@@ -28,7 +28,7 @@ void BallastGenIndexFixings(BallastGen *g)
 {
   for (int k = 0; k < NCURVES; k++) {
     double       t[NPILLARS], z[NPILLARS];
-    BallastCurve cv;
+    BallastCurve cv = {0}; /* no ramp overlay (curve.h) */
     for (int i = 0; i < NPILLARS; i++) {
       int  n;
       char unit;

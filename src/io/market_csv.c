@@ -179,6 +179,7 @@ PetscErrorCode BallastCurvesRead(MPI_Comm comm, const char *path, BallastMarketD
       }
       qsort(p, (size_t)np, sizeof(Pillar), cmp_pillar);
       PetscCall(PetscStrallocpy(BallastNamesGet(cnames, id), &cv->name));
+      cv->ramp_shift = cv->ramp_years = 0; /* no overlay on loaded curves */
       cv->currency = ccy;
       cv->n        = np;
       PetscCall(PetscMalloc2(np, &cv->t, np, &cv->z));

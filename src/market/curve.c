@@ -17,9 +17,23 @@ double BallastInterpLinear(PetscInt n, const double *T, const double *Z, double 
   return Z[lo] + w * (Z[hi] - Z[lo]);
 }
 
-double BallastCurveZero(const BallastCurve *c, double t) { return BallastInterpLinear(c->n, c->t, c->z, t); }
+double BallastCurvePillarZero(const BallastCurve *c, double t) { return BallastInterpLinear(c->n, c->t, c->z, t); }
 
-double BallastCurveDiscount(const BallastCurve *c, double t) { return exp(-BallastCurveZero(c, t) * t); }
+double BallastCurveRampIntegral(const BallastCurve *c, double t)
+{
+  if (c->ramp_shift == 0.0 || t <= 0) return 0.0;
+  double T = c->ramp_years;
+  return t <= T ? c->ramp_shift * t * t / (2.0 * T) : c->ramp_shift * (t - 0.5 * T);
+}
+
+double BallastCurveZero(const BallastCurve *c, double t)
+{
+  double z = BallastInterpLinear(c->n, c->t, c->z, t);
+  return t > 0 && c->ramp_shift != 0.0 ? z + BallastCurveRampIntegral(c, t) / t : z;
+}
+
+/* exp(-z t - I(t)) rather than exp(-zero * t): the ramp's factor exactly, without dividing by t */
+double BallastCurveDiscount(const BallastCurve *c, double t) { return exp(-BallastInterpLinear(c->n, c->t, c->z, t) * t - BallastCurveRampIntegral(c, t)); }
 
 double BallastCurveForward(const BallastCurve *c, BallastDate as_of, BallastDate d, BallastDate e)
 {
@@ -47,8 +61,10 @@ PetscErrorCode BallastMarketDataDuplicate(const BallastMarketData *src, BallastM
     const BallastCurve *s = &src->curves[i];
     BallastCurve       *d = &dst->curves[i];
     PetscCall(PetscStrallocpy(s->name, &d->name));
-    d->currency = s->currency;
-    d->n        = s->n;
+    d->currency   = s->currency;
+    d->n          = s->n;
+    d->ramp_shift = s->ramp_shift;
+    d->ramp_years = s->ramp_years;
     PetscCall(PetscMalloc2(s->n, &d->t, s->n, &d->z));
     PetscCall(PetscArraycpy(d->t, s->t, s->n));
     PetscCall(PetscArraycpy(d->z, s->z, s->n));

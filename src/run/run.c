@@ -4,6 +4,7 @@
 #include <ballast/commands.h>
 #include <ballast/io.h>
 #include <ballast/run.h>
+#include <ballast/planning_run.h>
 #include <ballast/irrbb.h>
 #include <ballast/irrbb_run.h>
 #include <ballast/liquidity.h>
@@ -264,6 +265,7 @@ PetscErrorCode BallastCmdValidate(int argc, char **argv)
     PetscCall(PetscPrintf(ctx.comm, "behaviour: %" PetscInt_FMT " segment%s configured\n", beh.nseg, beh.nseg == 1 ? "" : "s"));
     PetscCall(BallastBehaviourDestroy(&beh));
   }
+  PetscCall(BallastPlanningValidate(&ctx, PETSC_TRUE)); /* actions, new business, limits (src/run/planning.c) */
   nloc = ctx.contracts->n;
   PetscCallMPI(MPI_Reduce(&nloc, &total, 1, MPI_INT64_T, MPI_SUM, 0, ctx.comm));
   PetscCall(BallastRunControlTotals(&ctx, &notional, &count));
@@ -358,6 +360,8 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
     PetscCall(PetscFree(ctx.cfg.output_dir));
     PetscCall(PetscStrallocpy(a.output, &ctx.cfg.output_dir));
   }
+  PetscCall(BallastPlanningValidate(&ctx, PETSC_FALSE));
+  PetscCall(BallastPlanningRefuseUnevaluated(&ctx.cfg)); /* REMOVE with the commit that evaluates the plan */
   PetscCall(BallastRunHashInputs(&ctx));
   nloc = ctx.contracts->n;
   PetscCallMPI(MPI_Allreduce(&nloc, &total, 1, MPI_INT64_T, MPI_SUM, ctx.comm));

@@ -122,6 +122,17 @@ PetscErrorCode BallastScenarioDefCurves(const char *name, const char *file, Ball
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode BallastScenarioDefRamp(const char *name, double shift_bp, PetscInt ramp_months, BallastScenarioDef *s)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(isfinite(shift_bp), PETSC_COMM_SELF, BALLAST_ERR_USAGE, "scenario '%s': the shift must be finite", name);
+  PetscCheck(ramp_months >= 1, PETSC_COMM_SELF, BALLAST_ERR_USAGE, "scenario '%s': ramp_months %" PetscInt_FMT " must be at least 1", name, ramp_months);
+  PetscCall(def_init(name, BALLAST_SCENARIO_RAMP, s));
+  s->shift       = shift_bp * 1e-4;
+  s->ramp_months = ramp_months;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastScenarioDefDestroy(BallastScenarioDef *s)
 {
   PetscFunctionBeginUser;
@@ -186,6 +197,7 @@ static PetscErrorCode check_def(const BallastRegime *r, const BallastScenarioDef
   PetscFunctionBeginUser;
   PetscCheck(r || s->kind != BALLAST_SCENARIO_REGULATORY, PETSC_COMM_SELF, BALLAST_ERR_USAGE, "scenario '%s' needs a regime file (configuration key 'regime')", s->name);
   PetscCheck(r || !s->floor, PETSC_COMM_SELF, BALLAST_ERR_USAGE, "scenario '%s' asks for the regime's lower bound but no regime file is configured", s->name);
+  PetscCheck(s->kind != BALLAST_SCENARIO_RAMP || !s->floor, PETSC_COMM_SELF, BALLAST_ERR_USAGE, "scenario '%s': a ramp scenario has no lower bound (floor must be false)", s->name);
   PetscCheck(s->kind != BALLAST_SCENARIO_CURVES || s->curves, PETSC_COMM_SELF, BALLAST_ERR_USAGE, "scenario '%s': replacement curves (%s) not loaded", s->name,
              s->curves_file ? s->curves_file : "no file");
   PetscFunctionReturn(0);
@@ -230,6 +242,12 @@ PetscErrorCode BallastScenarioShift(const BallastRegime *r, const BallastScenari
     *dR = BallastInterpLinear(s->ntenors, tt, s->tenor_shift, t);
     PetscCall(PetscFree(tt));
   } break;
+  case BALLAST_SCENARIO_RAMP: {
+    BallastCurve c = {0};
+    c.ramp_shift = s->shift;
+    c.ramp_years = (double)s->ramp_months / 12.0;
+    *dR          = t > 0 ? BallastCurveRampIntegral(&c, t) / t : 0.0;
+  } break;
   case BALLAST_SCENARIO_CURVES: SETERRQ(PETSC_COMM_SELF, BALLAST_ERR_USAGE, "scenario '%s' replaces curves: it has no shift dR(t)", s->name);
   }
   PetscFunctionReturn(0);
@@ -272,7 +290,7 @@ static PetscErrorCode curve_insert(BallastCurve *c, PetscInt m, const double *ti
     } else {
       if (k == 0 || tins[j] > t[k - 1] + tol) {
         t[k] = tins[j];
-        z[k++] = BallastCurveZero(c, tins[j]);
+        z[k++] = BallastCurvePillarZero(c, tins[j]); /* the pillars' own interpolation (a ramp overlay stays as it is) */
       }
       j++;
     }
@@ -324,6 +342,10 @@ PetscErrorCode BallastScenarioApply(const BallastRegime *r, const BallastScenari
     } break;
     case BALLAST_SCENARIO_PARALLEL:
       for (PetscInt i = 0; i < c->n; i++) c->z[i] += s->shift;
+      break;
+    case BALLAST_SCENARIO_RAMP: /* pillars unchanged: the shift is the analytic overlay, exact between pillars too */
+      c->ramp_shift = s->shift;
+      c->ramp_years = (double)s->ramp_months / 12.0;
       break;
     case BALLAST_SCENARIO_TENOR_SHIFTS:
       PetscCall(curve_insert(c, s->ntenors, tt));

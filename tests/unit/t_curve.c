@@ -7,7 +7,7 @@
 int main(int argc, char **argv)
 {
   double       t[3] = {0.5, 1.0, 5.0}, z[3] = {0.02, 0.025, 0.03};
-  BallastCurve c    = {(char *)"EUR_TEST", 0, 3, t, z};
+  BallastCurve c    = {(char *)"EUR_TEST", 0, 3, t, z, 0, 0};
   BallastDate  asof = BallastDateFromYMD(2026, 10, 30);
 
   PetscInitialize(&argc, &argv, NULL, NULL);

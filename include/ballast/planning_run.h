@@ -1,0 +1,21 @@
+/* The planning inputs checked against the loaded run (src/run/planning.c). */
+#ifndef BALLAST_PLANNING_RUN_H
+#define BALLAST_PLANNING_RUN_H
+
+#include <ballast/run.h>
+
+/* Collective. Called after the contracts are loaded, before any computation: checks every action,
+ * product, margin and limit of ctx->cfg.planning against the balance sheet (portfolios of filters
+ * and `replace` volumes exist, every filter matches at least one contract counted over all ranks,
+ * segments and entities occur), the market data (currencies with FX, curves), the run's scenarios,
+ * the regime's liquidity scenarios and key tenors; loads each action's added contract files with
+ * the contract loader (BALLAST_ERR_INPUT, file:line:column) and refuses contractIDs already in the
+ * balance sheet. Maps the templates' currency and curve names to market ids. Configuration errors:
+ * BALLAST_ERR_USAGE "file:line: ..." on every rank. With summary, rank 0 prints the plan. */
+PetscErrorCode BallastPlanningValidate(BallastRunContext *ctx, PetscBool summary);
+/* Collective (every rank holds the same configuration). BALLAST_ERR_USAGE naming the first
+ * planning key and its line while `ballast run` does not evaluate the plan yet (issue 10: nothing
+ * is ignored silently). Remove the call in src/run/run.c when the evaluation lands. */
+PetscErrorCode BallastPlanningRefuseUnevaluated(const BallastConfig *cfg);
+
+#endif
