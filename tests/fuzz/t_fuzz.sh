@@ -17,7 +17,9 @@ for src in "$BALLAST_SOURCE_DIR"/tests/fuzz/*.c; do harnesses+=("$(basename "$sr
 plan ${#harnesses[@]}
 work=$(mktemp -d)
 trap '[ -n "${BALLAST_FUZZ_KEEP:-}" ] || rm -rf "$work"' EXIT
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:allocator_may_return_null=1"
+# fast_unwind_on_malloc=0: full allocation stacks through libraries built without frame pointers
+# (libconfig, PETSc), so the suppressions can match them
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:allocator_may_return_null=1:fast_unwind_on_malloc=0"
 cat "$BALLAST_SOURCE_DIR/tests/lsan.supp" "$BALLAST_SOURCE_DIR/tests/fuzz/known-findings.supp" > "$work/lsan.supp"
 export LSAN_OPTIONS="suppressions=$work/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
