@@ -4,11 +4,12 @@
 # 40 segments drawn in memory (seeds 5 and 2026), the 1-rank run writes every segment's raw
 # parameter bytes, and the 2-, 3- and 4-rank runs compare theirs with memcmp
 # (tests/mpi/t_calibration_bitwise.c: one check per segment). Every run also checks that the
-# calibrated parameters recover the true ones within the stated tolerances.
+# calibrated parameters recover the true ones within the stated tolerances. Last, a calibration
+# that does not converge gives exit 4 and the same message naming the segment on 1 and 3 ranks.
 source "$(dirname "$0")/../cli/tap.sh"
 T="$BALLAST_BUILD_DIR/tests/mpi/t_calibration_bitwise"
 cases=("gen:11" "gen:23" "gen:37" "mem:5" "mem:2026")
-plan $((${#cases[@]} * 5))
+plan $((${#cases[@]} * 5 + 3))
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for c in "${cases[@]}"; do
@@ -39,4 +40,13 @@ for c in "${cases[@]}"; do
     [ $st -eq 0 ] || grep -E "^not ok|^# |rror" "$work/$c.$np.log" | head -10 | sed 's/^/# /'
   done
 done
+# a calibration that does not converge: exit 4 and the same message naming the segment on 1 and 3
+# ranks (the lowest-numbered failing segment, reported by its owner), no hang
+for np in 1 3; do
+  timeout 300 "$MPIRUN" -np $np "$BALLAST" run "$work/gen11/run.cfg" --output "$work/nc$np" -nmd_tao_max_it 1 > "$work/nc$np.log" 2>&1
+  is 4 $? "gen:11 with -nmd_tao_max_it 1 on $np rank(s): exit 4"
+  grep "error:" "$work/nc$np.log" | sort -u > "$work/nc$np.msg"
+done
+grep -q "run.cfg:[0-9]*: behaviour segment '.*calibration did not converge" "$work/nc1.msg" && cmp -s "$work/nc1.msg" "$work/nc3.msg"
+ok $? "... the same message naming the segment on 1 and 3 ranks: $(head -c 160 "$work/nc1.msg")"
 exit $((_tap_fail > 0))
