@@ -1,7 +1,7 @@
 /* Fuzz the ACTUS JSON test-case reader: BallastActusFileOpen and BallastActusCaseLoad of every
  * case of a file holding the input. */
 #include "fuzz_common.h"
-#include <ballast/engine.h>
+#include <ballast/actus_case.h>
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
