@@ -4,7 +4,7 @@
 # its seed corpus tests/fuzz/corpus/<name>/ (read only: new inputs go to a scratch corpus), under
 # AddressSanitizer, UndefinedBehaviorSanitizer (halt on error) and LeakSanitizer (suppressions for
 # Open MPI / PETSc / HDF5 / libconfig internals: tests/lsan.supp; and the reported, not yet fixed
-# findings of tests/fuzz/crashers/: tests/fuzz/known-findings.supp). One TAP line per harness: a loader error
+# findings: tests/fuzz/known-findings.supp). One TAP line per harness: a loader error
 # on a fuzz input is fine; a crash, leak, undefined behaviour, timeout (-timeout, 10 s per input)
 # or out-of-memory is `not ok`, with the reproducer named. Not part of the normal prove run (the
 # harnesses need the separate clang build); scripts/fuzz builds and runs this.
