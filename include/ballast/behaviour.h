@@ -93,6 +93,8 @@ typedef struct {
 typedef struct {
   PetscInt           nseg;
   BallastBehSegment *seg;                     /* in configuration order */
+  BallastDate        as_of;                   /* the run's as-of date: deposits are slotted from it, so the
+                                                 average maturity of their tranches is measured from it */
   PetscBool          accept_nonconvergence;
   BallastNMDCaps     caps;
   PetscBool          have_caps;
@@ -163,6 +165,12 @@ PetscInt BallastDepositSlotCount(const BallastBehSegment *s);
  * non-core slot) hold BallastDepositSlotCount(s) entries; amounts keep the sign of `balance` and
  * sum to it. */
 PetscErrorCode BallastDepositSlot(const BallastBehSegment *s, BallastDate as_of, double balance, double amount[], BallastDate date[], PetscInt tranche[]);
+/* Average maturity (years, ACT/365 from as_of) of a rolling tranche of `months` months exactly as
+ * BallastDepositSlot places it: the mean time of its slots at as_of + 1, ..., months months (each
+ * slot holds the same amount). THE definition of a tranche's maturity: the regime's cap on the
+ * core's average maturity, the calibrated segment's reported average_maturity and the slotted
+ * flows use it alike (metrics.md, behavioural models). Not collective. */
+double BallastDepositTrancheYears(int months, BallastDate as_of);
 
 /* ---- synthetic histories (src/generate/history.c; used by `ballast generate` and the tests) */
 /* The true parameters a synthetic history is drawn from. */

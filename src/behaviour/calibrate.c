@@ -363,7 +363,7 @@ static PetscErrorCode nmd_constant(Tao tao, Vec X, Mat A, Mat P, void *ptr)
 
 /* Not collective (PETSC_COMM_SELF). One replicating-portfolio segment: o[OUT_W..], average
  * maturity, objective, iterations, reason. */
-static PetscErrorCode calibrate_deposit(const BallastBehSegment *s, double *o)
+static PetscErrorCode calibrate_deposit(const BallastBehSegment *s, BallastDate as_of, double *o)
 {
   NmdCtx             ctx;
   PetscInt           nt = s->ntenor, col[BALLAST_BEH_MAX_TENORS], zero = 0, its;
@@ -379,7 +379,7 @@ static PetscErrorCode calibrate_deposit(const BallastBehSegment *s, double *o)
   PetscCall(BallastNMDMoments(s->hist, nt, s->tenor_months, C, c, &ctx.vd, NULL));
   ctx.nt = nt, ctx.C = C, ctx.c = c, ctx.cap = s->maturity_cap, ctx.years = years;
   for (PetscInt j = 0; j < nt; j++) {
-    years[j] = s->tenor_months[j] / 12.0;
+    years[j] = BallastDepositTrancheYears(s->tenor_months[j], as_of); /* as slotted */
     col[j]   = j;
     one[j]   = 1.0;
     mneg[j]  = -years[j];
@@ -509,7 +509,7 @@ PetscErrorCode BallastBehaviourCalibrate(MPI_Comm comm, BallastBehaviour *b)
     PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
     if (s->model == BALLAST_BEH_PREPAYMENT) ierr = calibrate_prepayment(s, o);
     else if (s->model == BALLAST_BEH_DEPOSIT) {
-      if (!s->weights_fixed) ierr = calibrate_deposit(s, o);
+      if (!s->weights_fixed) ierr = calibrate_deposit(s, b->as_of, o);
       if (!ierr && !s->core_fixed) o[OUT_CORE] = PetscMin(s->core_cap, BallastNMDCoreEstimate(s->hist));
     } else if (s->model == BALLAST_BEH_EARLY_REDEMPTION) o[OUT_RATE] = BallastEarlyRedemptionEstimate(s->hist);
     PetscCall(PetscPopErrorHandler());
@@ -563,7 +563,7 @@ PetscErrorCode BallastBehaviourCalibrate(MPI_Comm comm, BallastBehaviour *b)
     }
     if (s->model == BALLAST_BEH_DEPOSIT && s->weights_fixed) {
       s->average_maturity = 0;
-      for (PetscInt j = 0; j < s->ntenor; j++) s->average_maturity += s->weight[j] * s->tenor_months[j] / 12.0;
+      for (PetscInt j = 0; j < s->ntenor; j++) s->average_maturity += s->weight[j] * BallastDepositTrancheYears(s->tenor_months[j], b->as_of);
     }
     if (!s->history_path) continue;
     if (s->model == BALLAST_BEH_PREPAYMENT) {

@@ -35,6 +35,14 @@ PetscInt BallastDepositSlotCount(const BallastBehSegment *s)
   return n;
 }
 
+double BallastDepositTrancheYears(int months, BallastDate as_of)
+{
+  if (months <= 0) return 0.0;
+  double days = 0;
+  for (int u = 1; u <= months; u++) days += (double)(BallastDateAddMonths(as_of, u) - as_of);
+  return days / months / 365.0;
+}
+
 PetscErrorCode BallastDepositSlot(const BallastBehSegment *s, BallastDate as_of, double balance, double amount[], BallastDate date[], PetscInt tranche[])
 {
   PetscFunctionBeginUser;

@@ -229,7 +229,7 @@ static PetscErrorCode parse_deposit(Ctx *x, const BallastConfig *cfg, const Ball
     for (int j = 0; j < nt; j++) {
       PetscCheck(s->weight[j] >= 0, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.weights must be >= 0 (element %d is %g)", x->file, BallastCfgLine(e), BallastCfgPath(e), j + 1, s->weight[j]);
       sum += s->weight[j];
-      avg += s->weight[j] * s->tenor_months[j] / 12.0;
+      avg += s->weight[j] * BallastDepositTrancheYears(s->tenor_months[j], cfg->as_of); /* as slotted */
     }
     PetscCheck(fabs(sum - 1) <= 1e-9, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.weights must sum to 1, not %.12g", x->file, BallastCfgLine(e), BallastCfgPath(e), sum);
     PetscCheck(avg <= s->maturity_cap + 1e-12, x->comm, BALLAST_ERR_USAGE, "%s:%d: %s.weights give an average maturity of %g years, above the regime cap of %g years for %s", x->file,
@@ -267,6 +267,7 @@ PetscErrorCode BallastBehaviourLoad(MPI_Comm comm, const BallastConfig *cfg, con
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(PetscStrallocpy(cfg->path, &b->file));
+  b->as_of = cfg->as_of; /* deposits are slotted from the as-of date: tranche maturities measured from it */
   PetscCheck(cfg->doc, comm, PETSC_ERR_ARG_WRONGSTATE, "the configuration has no parsed document");
   root = config_root_setting((config_t *)cfg->doc);
   PetscCall(member(&x, root, "behaviour", CONFIG_TYPE_GROUP, PETSC_FALSE, &g));

@@ -75,8 +75,32 @@ static PetscErrorCode load_beh(const char *beh, BallastBehaviour *b)
   return ierr;
 }
 
+
+/* Average maturity of a rolling tranche of m months exactly as slotted (metrics.md: the mean time
+ * of its m equal monthly slots at as_of + 1 .. m months, ACT/365), computed here with a civil
+ * calendar of its own (days from 0000-03-01, months added with the day clamped to the month's
+ * length), independent of the library's date code. */
+static long civil_days(long y, long m, long d)
+{
+  y -= m <= 2;
+  long era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400, mp = (m + 9) % 12, doy = (153 * mp + 2) / 5 + d - 1;
+  return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy;
+}
+static double tranche_years(int months, int y, int m, int d)
+{
+  static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  double           sum = 0;
+  for (int u = 1; u <= months; u++) {
+    int yy = y + (m - 1 + u) / 12, mm = (m - 1 + u) % 12 + 1;
+    int ml = mdays[mm - 1] + (mm == 2 && ((yy % 4 == 0 && yy % 100 != 0) || yy % 400 == 0));
+    sum += (double)(civil_days(yy, mm, d < ml ? d : ml) - civil_days(y, m, d));
+  }
+  return sum / months / 365.0;
+}
+
 /* history of a three-tenor deposit segment whose true portfolio (0.2, 0.2, 0.6 over 1M, 5Y, 10Y:
- * average maturity 7.0 years) is beyond a 4-year cap: the cap binds */
+ * average maturity of the slotted flows about 3.55 years: each rolling tranche's flows average
+ * half its tenor) is beyond a 2-year cap: the cap binds */
 static void grid_case(void)
 {
   BallastBehTruth   t;
@@ -106,16 +130,19 @@ static void grid_case(void)
   PetscStrallocpy("(memory)", &s->history_path);
   s->model = BALLAST_BEH_DEPOSIT, s->category = BALLAST_NMD_WHOLESALE, s->ntenor = 3;
   s->tenor_months[0] = 1, s->tenor_months[1] = 60, s->tenor_months[2] = 120;
-  s->core_cap = 0.5, s->maturity_cap = 4.0;
+  s->core_cap = 0.5, s->maturity_cap = 2.0;
+  b.as_of = BallastDateFromYMD(2026, 9, 30);
+  /* tranche maturities as slotted from 2026-09-30, by the test's own calendar */
+  const double a1 = tranche_years(1, 2026, 9, 30), a60 = tranche_years(60, 2026, 9, 30), a120 = tranche_years(120, 2026, 9, 30);
   PetscNew(&s->hist);
   *s->hist = h3;
   is_int(0, BallastBehaviourCalibrate(PETSC_COMM_WORLD, &b), "three-tenor replicating portfolio calibrates");
   double w[3] = {s->weight[0], s->weight[1], s->weight[2]};
   ok(w[0] >= 0 && w[1] >= 0 && w[2] >= 0, "weights >= 0 (%.6f %.6f %.6f)", w[0], w[1], w[2]);
   is_double(1.0, w[0] + w[1] + w[2], 1e-12, "weights sum to 1");
-  double avg = w[0] / 12.0 + 5.0 * w[1] + 10.0 * w[2];
-  ok(avg <= 4.0 + 1e-8, "average maturity %.9f <= cap 4 years", avg);
-  is_double(4.0, avg, 1e-4, "... the cap binds (the unconstrained truth has 7 years)");
+  double avg = a1 * w[0] + a60 * w[1] + a120 * w[2];
+  ok(avg <= 2.0 + 1e-8, "average maturity of the slotted flows %.9f <= cap 2 years", avg);
+  is_double(2.0, avg, 1e-4, "... the cap binds (the unconstrained truth has about 3.55 years)");
   is_double(avg, s->average_maturity, 1e-12, "average maturity reported");
 
   /* brute force over the simplex, step 0.0025, feasible points only */
@@ -127,7 +154,7 @@ static void grid_case(void)
   for (int i = 0; i <= N; i++)
     for (int j = 0; i + j <= N; j++) {
       double x[3] = {i / (double)N, j / (double)N, (N - i - j) / (double)N};
-      if (x[0] / 12.0 + 5.0 * x[1] + 10.0 * x[2] > 4.0) continue;
+      if (a1 * x[0] + a60 * x[1] + a120 * x[2] > 2.0) continue;
       double f = BallastNMDMarginVariance(3, C, c, vd, x);
       if (f < best) best = f, bw[0] = x[0], bw[1] = x[1], bw[2] = x[2];
     }
@@ -200,7 +227,11 @@ int main(int argc, char **argv)
   is_double(4.5, b.seg[3].maturity_cap, 0, "savings: regime maturity cap of its category");
   is_int(0, BallastBehaviourCalibrate(PETSC_COMM_WORLD, &b), "calibration of the section");
   is_string("fixed", b.seg[0].reason, "constant CPR: fixed by configuration");
-  is_double(0.6 * 5.0 + 0.4 / 12.0, b.seg[3].average_maturity, 1e-12, "fixed weights: average maturity 0.4/12 + 0.6 x 5");
+  /* as of 2026-10-30: the 1M tranche's one slot is 31 days out; the 5Y tranche's 60 slots average
+   * about 2.54 years (not 5: a rolling tranche repays 1/60 a month) */
+  is_double(0.4 * tranche_years(1, 2026, 10, 30) + 0.6 * tranche_years(60, 2026, 10, 30), b.seg[3].average_maturity, 1e-12,
+            "fixed weights: average maturity of the slotted flows 0.4 a(1M) + 0.6 a(5Y) = %.6f", 0.4 * tranche_years(1, 2026, 10, 30) + 0.6 * tranche_years(60, 2026, 10, 30));
+  is_double(31.0 / 365.0, tranche_years(1, 2026, 10, 30), 1e-15, "(the test's calendar: 2026-10-30 + 1 month = 31 days)");
   ok(b.seg[is].core_share <= 0.9 && b.seg[is].average_maturity <= 5.0 + 1e-8, "calibrated deposit within its caps (core %.3f, maturity %.3f)", b.seg[is].core_share,
      b.seg[is].average_maturity);
   /* largest 12-month fall of the balance 1000 - 10 (t mod 12): from 1000 to 890 = 11 % -> core 0.89 */
@@ -250,8 +281,10 @@ int main(int argc, char **argv)
     {"behaviour = { segments = (\n { name = \"x\"; model = \"prepayment\"; type = \"constant\"; cpr = 1.5; } ); };\n", "run.cfg:7: behaviour.segments[1].cpr must be a number in [0", "CPR out of range", 0},
     {"behaviour = { segments = (\n { name = \"x\"; model = \"prepayment\"; type = \"scurve\"; a = 0.1; } ); };\n", "run.cfg:7:", "incomplete fixed S-curve", 0},
     {"behaviour = {\n segmnts = (); };\n", "run.cfg:7: unknown key 'segmnts' in behaviour", "misspelt key", 0},
-    {"behaviour = { segments = (\n { name = \"x\"; model = \"deposit\"; category = \"retail_transactional\"; tenors = [\"1M\", \"10Y\"]; beta = 0.1;\n weights = [0.2, 0.8]; core_share = 0.5; } ); };\n",
-     "run.cfg:7: behaviour.segments[1].weights give an average maturity of 8.01667 years, above the regime cap of 5", "fixed weights beyond the maturity cap", 0},
+    {"behaviour = { segments = (\n { name = \"x\"; model = \"deposit\"; category = \"retail_transactional\"; tenors = [\"1M\", \"10Y\"]; beta = 0.1;\n weights = [0.0, 1.0]; core_share = 0.5; } ); };\n",
+     /* a rolling 10Y tranche slotted from 2026-10-30: 120 monthly slots averaging 220,971 / 120
+      * days = 5.045 years (python's datetime gives the same) */
+     "run.cfg:7: behaviour.segments[1].weights give an average maturity of 5.045 years, above the regime cap of 5", "fixed weights beyond the maturity cap", 0},
     {"behaviour = { segments = (\n { name = \"x\"; model = \"deposit\"; category = \"wholesale\"; tenors = [\"1M\"]; beta = 0.1;\n weights = [1.0]; core_share = 0.6; } ); };\n",
      "core_share 0.6 is above the regime cap of 0.5 for wholesale", "core share beyond the cap", 0},
     {"behaviour = { segments = (\n { name = \"x\"; model = \"deposit\"; category = \"wholesale\"; tenors = [\"1Y\", \"1M\"]; beta = 0.1; weights = [0.5, 0.5]; core_share = 0.3; } ); };\n",
