@@ -39,6 +39,10 @@ typedef struct {
   /* user scenarios (config key user_scenarios), BallastScenarioDef[nuser] (include/ballast/scenario.h) */
   PetscInt nuser;
   void    *user;
+  /* names of the configured behaviour segments (behaviour.segments[*].name, checked in full by
+   * BallastBehaviourLoad): a contract's behaviourSegment must be one of them */
+  PetscInt nsegment_names;
+  char   **segment_names;
   /* the parsed libconfig document: private to src/config (BallastBehaviourLoad reads its
    * `behaviour` section); the numerical core never sees a BallastConfig */
   void *doc;

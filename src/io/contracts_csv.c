@@ -245,6 +245,7 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
   BallastTerms t;
   BallastAlm   a;
   const char  *id = "", *pf = "", *ent = "", *seg = "";
+  int          seg_col = 1;
   PetscInt     nerr0 = L->diag.n;
   int          col_of_term[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
 
@@ -303,7 +304,10 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
       if (!v[0]) ERR(L, "%s:%" PRId64 ":%d: column 'portfolio': empty; every contract belongs to a portfolio", path, ln, cp[i]);
       break;
     case BALLAST_FILL_ENTITY: ent = v; break;
-    case BALLAST_FILL_SEGMENT: seg = v; break;
+    case BALLAST_FILL_SEGMENT:
+      seg     = v;
+      seg_col = cp[i];
+      break;
     case BALLAST_FILL_COUNTERPARTY:
       if (v[0] && (k = lookup(cpty_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'counterpartyType': value '%s': expected one of retail, sme, corporate, financial, sovereign, central_bank, pse, mdb, other", path, ln, cp[i], v);
       else if (v[0]) a.counterpartyType = (uint8_t)k;
@@ -395,6 +399,15 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
       ERR(L, "%s:%" PRId64 ":%d: column 'maturityDate': empty; a %s contract needs one", path, ln, COLPOS(2), BallastContractTypeName((BallastContractType)ct));
     if ((ct == BALLAST_CT_PAM || ct == BALLAST_CT_ANN || ct == BALLAST_CT_LAM || ct == BALLAST_CT_NAM || ct == BALLAST_CT_SWPPV) && t.initialExchangeDate == BALLAST_DATE_NONE)
       ERR(L, "%s:%" PRId64 ":1: column 'initialExchangeDate': empty; a %s contract needs one", path, ln, BallastContractTypeName((BallastContractType)ct));
+    /* a behaviour segment the configuration does not define is an input error, also for a
+     * contractual run or validate: the input is wrong either way (docs/decisions.md) */
+    if (seg[0]) {
+      PetscBool known = PETSC_FALSE;
+      for (PetscInt k = 0; k < cfg->nsegment_names && !known; k++) known = (PetscBool)!strcmp(seg, cfg->segment_names[k]);
+      if (!known)
+        ERR(L, "%s:%" PRId64 ":%d: column 'behaviourSegment': value '%s': no behaviour segment of that name in %s%s", path, ln, seg_col, seg, cfg->path ? cfg->path : "the configuration",
+            cfg->nsegment_names ? "" : " (it configures none)");
+    }
     /* loaded mid-life: the accrued interest is data, never estimated */
     if (type_has_interest(ct) && t.initialExchangeDate != BALLAST_DATE_NONE && t.initialExchangeDate < t.statusDate && isnan(t.accruedInterest))
       ERR(L, "%s:%" PRId64 ":%d: column 'accruedInterest': empty; the contract is loaded mid-life (initialExchangeDate before statusDate) and its accrued interest must be given", path, ln, COLPOS(6));
