@@ -17,6 +17,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
+/* the commit the executable was built from (CMake: git describe --always --dirty at configure time) */
+#ifndef BALLAST_GIT_COMMIT
+#define BALLAST_GIT_COMMIT "unknown"
+#endif
+
 char BallastCommandLine[4096];
 
 PetscErrorCode BallastRunSetup(MPI_Comm comm, const char *config_path, BallastRunContext *ctx)
@@ -64,21 +69,44 @@ PetscErrorCode BallastRunTeardown(BallastRunContext *ctx)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode BallastRunHashInputs(BallastRunContext *ctx)
+/* add path to the list unless it is there already (a history shared by two segments) */
+static PetscErrorCode add_input(BallastRunContext *ctx, PetscInt *n, const char *path)
+{
+  PetscFunctionBeginUser;
+  if (!path) PetscFunctionReturn(0);
+  for (PetscInt i = 0; i < *n; i++)
+    if (!strcmp(ctx->input_path[i], path)) PetscFunctionReturn(0);
+  PetscCall(PetscStrallocpy(path, &ctx->input_path[(*n)++]));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastRunHashInputs(BallastRunContext *ctx) { return BallastRunHashInputsEx(ctx, NULL, 0, NULL); }
+
+PetscErrorCode BallastRunHashInputsEx(BallastRunContext *ctx, const BallastBehaviour *beh, PetscInt nextra, const char *const *extra)
 {
   const BallastConfig *cfg = &ctx->cfg;
-  PetscInt             n   = cfg->ncontract_files + 2 + (cfg->regime ? 1 : 0);
+  const BallastScenarioDef *user = (const BallastScenarioDef *)cfg->user;
+  /* contracts (configuration order), curves, fx, regime first: the per-kind attributes index them */
+  PetscInt             cap = cfg->ncontract_files + 3 + cfg->nuser + (beh ? beh->nseg : 0) + nextra, n = 0;
   char                *mine;
   int                  failed = 0;
   PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < ctx->ninputs; i++) PetscCall(PetscFree(ctx->input_path[i]));
+  PetscCall(PetscFree(ctx->input_path));
+  PetscCall(PetscFree(ctx->input_sha));
+  PetscCall(PetscCalloc1(cap, &ctx->input_path));
+  for (PetscInt i = 0; i < cfg->ncontract_files; i++) PetscCall(PetscStrallocpy(cfg->contract_files[i], &ctx->input_path[n++]));
+  PetscCall(PetscStrallocpy(cfg->curves, &ctx->input_path[n++]));
+  PetscCall(PetscStrallocpy(cfg->fx, &ctx->input_path[n++]));
+  if (cfg->regime) PetscCall(PetscStrallocpy(cfg->regime, &ctx->input_path[n++]));
+  /* every other file the run reads: user-scenario curve files, behaviour histories, the extra
+   * files of the caller (management actions' contract files) */
+  for (PetscInt k = 0; k < cfg->nuser; k++) PetscCall(add_input(ctx, &n, user[k].curves_file));
+  for (PetscInt k = 0; beh && k < beh->nseg; k++) PetscCall(add_input(ctx, &n, beh->seg[k].history_path));
+  for (PetscInt k = 0; k < nextra; k++) PetscCall(add_input(ctx, &n, extra[k]));
   ctx->ninputs = n;
-  PetscCall(PetscCalloc1(n, &ctx->input_path));
-  PetscCall(PetscCalloc1(n, &ctx->input_sha));
-  for (PetscInt i = 0; i < cfg->ncontract_files; i++) PetscCall(PetscStrallocpy(cfg->contract_files[i], &ctx->input_path[i]));
-  PetscCall(PetscStrallocpy(cfg->curves, &ctx->input_path[cfg->ncontract_files]));
-  PetscCall(PetscStrallocpy(cfg->fx, &ctx->input_path[cfg->ncontract_files + 1]));
-  if (cfg->regime) PetscCall(PetscStrallocpy(cfg->regime, &ctx->input_path[cfg->ncontract_files + 2]));
-  PetscCall(PetscCalloc1(65 * n, &mine));
+  PetscCall(PetscCalloc1(n + 1, &ctx->input_sha));
+  PetscCall(PetscCalloc1(65 * n + 1, &mine));
   char why[1024] = "";
   for (PetscInt i = ctx->rank; i < n && !failed; i += ctx->size) {
     PetscErrorCode ierr = BallastSHA256File(ctx->input_path[i], mine + 65 * i);
@@ -140,16 +168,23 @@ PetscErrorCode BallastRunResultsBase(BallastRunContext *ctx, BallastResults res)
   PetscCall(BallastResultsAddAttr(res, "as_of_date", date));
   PetscCall(BallastResultsAddAttr(res, "reporting_currency", ctx->cfg.reporting_currency));
   PetscCall(BallastResultsAddAttr(res, "regime", ctx->cfg.regime ? ctx->cfg.regime : "none"));
-  PetscCall(BallastResultsAddAttr(res, "software_version", "ballast " BALLAST_VERSION));
+  PetscCall(BallastResultsAddAttr(res, "software_version", "ballast " BALLAST_VERSION " (" BALLAST_GIT_COMMIT ")"));
   snprintf(buf, sizeof buf, "PETSc %d.%d.%d, NetCDF-C, Open MPI", PETSC_VERSION_MAJOR, PETSC_VERSION_MINOR, PETSC_VERSION_SUBMINOR);
   PetscCall(BallastResultsAddAttr(res, "software_dependencies", buf));
   PetscCall(BallastResultsAddAttr(res, "config_file", ctx->cfg.path));
   PetscCall(BallastResultsAddAttr(res, "config_sha256", ctx->cfg.sha256));
-  /* one line per input file: "sha256  path", as sha256sum prints it */
-  buf[0] = 0;
-  for (PetscInt i = 0; i < ctx->ninputs; i++)
-    snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s  %s\n", ctx->input_sha[i], ctx->input_path[i]);
-  PetscCall(BallastResultsAddAttr(res, "input_sha256", buf));
+  /* one line per input file: "sha256  path", as sha256sum prints it (`sha256sum -c` checks it) */
+  {
+    size_t len = 1;
+    for (PetscInt i = 0; i < ctx->ninputs; i++) len += strlen(ctx->input_path[i]) + 68;
+    char *all, *q;
+    PetscCall(PetscMalloc1(len, &all));
+    q  = all;
+    *q = 0;
+    for (PetscInt i = 0; i < ctx->ninputs; i++) q += sprintf(q, "%s  %s\n", ctx->input_sha[i], ctx->input_path[i]);
+    PetscCall(BallastResultsAddAttr(res, "input_sha256", all));
+    PetscCall(PetscFree(all));
+  }
   PetscCall(BallastResultsAddAttr(res, "curves_sha256", ctx->input_sha[ctx->cfg.ncontract_files]));
   PetscCall(BallastResultsAddAttr(res, "fx_sha256", ctx->input_sha[ctx->cfg.ncontract_files + 1]));
   buf[0] = 0;
@@ -165,7 +200,7 @@ PetscErrorCode BallastRunResultsBase(BallastRunContext *ctx, BallastResults res)
   strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tmv);
   PetscCall(BallastResultsAddAttr(res, "created_utc", buf));
   PetscCall(BallastResultsAddAttr(res, "command_line", BallastCommandLine));
-  PetscCall(BallastResultsAddAttr(res, "source", "ballast " BALLAST_VERSION));
+  PetscCall(BallastResultsAddAttr(res, "source", "ballast " BALLAST_VERSION " (" BALLAST_GIT_COMMIT ")"));
   snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " %s", BallastCommandLine); /* CF history: "time command" */
   PetscCall(BallastResultsAddAttr(res, "history", buf));
   PetscCall(BallastResultsAddAttr(res, "Conventions", "CF-1.8"));
@@ -358,7 +393,6 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
     PetscCall(PetscFree(ctx.cfg.output_dir));
     PetscCall(PetscStrallocpy(a.output, &ctx.cfg.output_dir));
   }
-  PetscCall(BallastRunHashInputs(&ctx));
   nloc = ctx.contracts->n;
   PetscCallMPI(MPI_Allreduce(&nloc, &total, 1, MPI_INT64_T, MPI_SUM, ctx.comm));
   /* Phase 2: variants and calibration */
@@ -370,6 +404,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscInt        *seg_of = NULL;
   double          *psc = NULL, *tsc = NULL;
   PetscCall(BallastRunBehaviour(&ctx, PETSC_TRUE, &beh));
+  PetscCall(BallastRunHashInputsEx(&ctx, &beh, 0, NULL)); /* every file read, histories too */
   PetscBool use_beh = beh.nseg > 0 && !a.contractual ? PETSC_TRUE : PETSC_FALSE;
   if (use_beh) {
     PetscCall(BallastRunSegmentMap(&ctx, &beh, &seg_of));
@@ -411,6 +446,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(BallastRunResultsBase(&ctx, res));
   PetscCall(BallastResultsAddAttr(res, "regime_name", ctx.regime->name));
   PetscCall(BallastResultsAddAttr(res, "regime_version", ctx.regime->version));
+  if (ctx.regime->source) PetscCall(BallastResultsAddAttr(res, "regime_source", ctx.regime->source));
   const char *pc[] = {"portfolio", "currency"};
   PetscCall(BallastResultsAddVar(res, "notional_total", 2, pc, notional, "outstanding notional principal at the as-of date (control total)", "currency of the currency dimension (currency_code)"));
   PetscCall(BallastResultsAddVarInt(res, "contract_count", 2, pc, count, "number of contracts (control total)", "1"));
