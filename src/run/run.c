@@ -279,6 +279,42 @@ static PetscErrorCode print_totals(BallastRunContext *ctx, const double *notiona
   PetscFunctionReturn(0);
 }
 
+/* Collective. The summary lines that say what the run did not model: UMP contracts without a
+ * behaviour segment (they repay overnight: count and balance per currency, summed per portfolio
+ * by its owner then in portfolio order, so rank-independent) and the accrued-interest warnings. */
+static PetscErrorCode print_notes(BallastRunContext *ctx, PetscBool contractual)
+{
+  BallastContracts cs = ctx->contracts;
+  PetscInt         np = cs->nportfolios, nc = ctx->market.nfx;
+  double          *loc, *glob;
+  int64_t         *cnt, *gcnt;
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc4(np * nc + 1, &loc, np * nc + 1, &glob, np * nc + 1, &cnt, np * nc + 1, &gcnt));
+  for (PetscInt i = 0; i < cs->n; i++) {
+    if (cs->contractType[i] != BALLAST_CT_UMP || (cs->alm[i].behaviourSegment >= 0 && !contractual)) continue;
+    PetscInt k = (PetscInt)cs->alm[i].portfolio * nc + cs->currency[i];
+    if (!isnan(cs->notionalPrincipal[i])) loc[k] += cs->notionalPrincipal[i];
+    cnt[k]++;
+  }
+  PetscCallMPI(MPI_Reduce(loc, glob, (int)(np * nc), MPI_DOUBLE, MPI_SUM, 0, ctx->comm));
+  PetscCallMPI(MPI_Reduce(cnt, gcnt, (int)(np * nc), MPI_INT64_T, MPI_SUM, 0, ctx->comm));
+  if (ctx->rank == 0) {
+    for (PetscInt c = 0; c < nc; c++) {
+      double  b = 0;
+      int64_t k = 0;
+      for (PetscInt p = 0; p < np; p++) b += glob[p * nc + c], k += gcnt[p * nc + c];
+      if (k)
+        PetscCall(PetscPrintf(PETSC_COMM_SELF, "note: %" PRId64 " UMP contract%s %s (repay%s overnight): balance %s %.2f\n", k, k > 1 ? "s" : "",
+                              contractual ? "under --contractual" : "without a behaviour segment", k > 1 ? "" : "s", BallastNamesGet(ctx->market.currencies, (int32_t)c), b));
+    }
+    if (cs->nwarn_accrued)
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, "warnings: %" PRId64 " contract%s whose accruedInterest is inconsistent with the schedule (listed on stderr)\n", cs->nwarn_accrued,
+                            cs->nwarn_accrued > 1 ? "s" : ""));
+  }
+  PetscCall(PetscFree4(loc, glob, cnt, gcnt));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastCmdValidate(int argc, char **argv)
 {
   RunArgs           a;
@@ -306,6 +342,7 @@ PetscErrorCode BallastCmdValidate(int argc, char **argv)
                         ctx.contracts->nportfolios, ctx.market.ncurves, ctx.market.nfx, ctx.size, ctx.size > 1 ? "s" : ""));
   PetscCall(PetscPrintf(ctx.comm, "contract storage: %zu bytes per contract plus its contractID text\n", BallastContractsBytesPerContract()));
   PetscCall(print_totals(&ctx, notional, count, PETSC_TRUE));
+  PetscCall(print_notes(&ctx, PETSC_FALSE));
   PetscCall(PetscFree(notional));
   PetscCall(PetscFree(count));
   PetscCall(BallastRunTeardown(&ctx));
@@ -472,6 +509,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(PetscPrintf(ctx.comm, "projection time per rank: min %.2f s, max %.2f s (balance %.2f)\n", irr.min_seconds, irr.max_seconds, irr.max_seconds > 0 ? irr.min_seconds / irr.max_seconds : 1.0));
   PetscCall(PetscPrintf(ctx.comm, "wall time %.2f s on %d rank%s\n", wall, ctx.size, ctx.size > 1 ? "s" : ""));
   PetscCall(print_totals(&ctx, notional, count, PETSC_FALSE));
+  PetscCall(print_notes(&ctx, a.contractual));
   PetscCall(PetscPrintf(ctx.comm, "results: %s\n", path));
   PetscCall(BallastIRRBBRunDestroy(&irr));
   PetscCall(BallastBehaviourDestroy(&beh));
