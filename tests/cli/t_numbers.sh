@@ -4,7 +4,7 @@
 # non-core, contractual liquidity views contractual, nothing silently ignored, provenance,
 # generate -> run.
 source "$(dirname "$0")/tap.sh"
-plan 33
+plan 38
 data="$BALLAST_SOURCE_DIR/tests/data/numbers"
 cfg="$data/run.cfg"
 work=$(mktemp -d)
