@@ -43,6 +43,10 @@ typedef struct {
   /* planning keys (actions, new_business, limits, nii.margins, nii.reserves_rate): plain data,
    * checked against the balance sheet by BallastPlanningValidate (include/ballast/planning.h) */
   BallastPlanning planning;
+  /* names of the configured behaviour segments (behaviour.segments[*].name, checked in full by
+   * BallastBehaviourLoad): a contract's behaviourSegment must be one of them */
+  PetscInt nsegment_names;
+  char   **segment_names;
   /* the parsed libconfig document: private to src/config (BallastBehaviourLoad reads its
    * `behaviour` section); the numerical core never sees a BallastConfig */
   void *doc;

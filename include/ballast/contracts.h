@@ -85,6 +85,9 @@ struct _n_BallastContracts {
   char    **portfolio_names;
   int64_t  *portfolio_count; /* contracts per portfolio (global) */
   int      *portfolio_owner;
+  /* warnings of the whole run (same on every rank): mid-life contracts whose accruedInterest is
+   * inconsistent with their schedule (src/io/contracts_csv.c) */
+  int64_t nwarn_accrued;
 };
 
 PetscErrorCode BallastContractsCreate(BallastContracts *cs);

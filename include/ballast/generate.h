@@ -21,7 +21,7 @@ typedef struct {
   int64_t     shard_rows;  /* --shard-rows R (default BALLAST_GENERATE_SHARD_ROWS) */
   char       *out;         /* --out DIR (required; created if missing) */
   char       *results;     /* --results DIR: output.dir written in run.cfg (default "results") */
-  char       *regime;      /* --regime PATH: regime key of run.cfg, written as given; NULL = none */
+  char       *regime;      /* regime key of run.cfg: --regime PATH (from the current directory) or the default, absolute */
   char       *command;     /* the command line, echoed in run.cfg */
 } BallastGenerateOptions;
 

@@ -223,6 +223,7 @@ typedef struct {
     BallastAlm      alm;
     BallastLiqClass cl;
     int             no_stress_inflows;          /* in the counterbalancing capacity within the horizon */
+    int             stress_behavioural;         /* the stressed ladder takes the behavioural stream (early-redeemed liabilities) */
     double          notional;                   /* outstanding notional at as-of (>= 0), contract currency */
     double          princ_band[2];              /* principal falling due in NSFR band 0, 1 (>= 0) */
     int32_t         ccy[2];                     /* currency slots: the contract's, a second one (FXOUT) */
@@ -245,8 +246,10 @@ void BallastLiquiditySink(void *acc, const BallastEvent *ev);
  * (market value of securities; NaN when not projected, e.g. STK: the notional is used). */
 PetscErrorCode BallastLiquidityContractEnd(BallastLiquidity *acc, double pv_base);
 /* The liquidity ladders, LCR and NSFR inputs as a consumer of the projection (projection.h):
- * base scenario, every contract, the contractual stream of deposits and cash (the liquidity
- * scenarios run them off), the driver's base PV in end(). merge = BallastLiquidityReduce. */
+ * base scenario, every contract, both streams: the contractual one for the contractual ladder,
+ * LCR and NSFR (whatever behaviour the run applies), the behavioural one for the stressed ladder
+ * of early-redeemed liabilities only (docs/liquidity.md); the driver's base PV in end().
+ * merge = BallastLiquidityReduce. */
 void BallastLiquidityConsumer(BallastLiquidity *acc, BallastConsumer *c);
 /* Collective: combine the portfolios in index order on rank 0, compute the metrics, broadcast them. */
 PetscErrorCode BallastLiquidityReduce(MPI_Comm comm, BallastLiquidity *acc);

@@ -206,5 +206,12 @@ void BallastPrepayFilterEvent(void *filter, const BallastEvent *ev);
 double BallastDepositSlottingRate(const BallastProjContract *pc, BallastDate as_of, const BallastDFTable *df_base, const BallastDFTable *df);
 void   BallastDepositSlotting(const BallastProjContract *pc, BallastDate as_of, const double *amount, const BallastDate *date, PetscInt nslot, double rate,
                               BallastEventTarget out);
+/* Whether a deposit's counterparty may hold core deposits (2024/857 Art 8: retail and
+ * non-financial wholesale: retail, sme, corporate, sovereign, pse); NULL = yes. Not collective. */
+int BallastDepositCoreEligible(const BallastAlm *a);
+/* The slotting of contract pc's balance at as_of: the segment's (BallastDepositSlot), or the whole
+ * balance overnight (one slot) for a counterparty that holds no core deposits. amount and date
+ * hold BallastDepositSlotCount(pc->seg) slots; *nslot = the slots used. Not collective. */
+PetscErrorCode BallastDepositSlotContract(const BallastProjContract *pc, BallastDate as_of, double amount[], BallastDate date[], PetscInt *nslot);
 
 #endif

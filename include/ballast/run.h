@@ -17,7 +17,7 @@ typedef struct {
   BallastContracts  contracts;
   BallastRegime    *regime;  /* NULL when the configuration names none */
   double            t_start; /* MPI_Wtime at start */
-  /* SHA-256 of every input file: contracts (in configuration order), curves, fx, regime */
+  /* SHA-256 of every input file: contracts (in configuration order), curves, fx, regime, then every other file read */
   PetscInt          ninputs;
   char            **input_path;
   char            (*input_sha)[65];
@@ -26,8 +26,12 @@ typedef struct {
 /* Collective: configuration, market data, contracts (all validated). */
 PetscErrorCode BallastRunSetup(MPI_Comm comm, const char *config_path, BallastRunContext *ctx);
 PetscErrorCode BallastRunTeardown(BallastRunContext *ctx);
-/* Collective: SHA-256 of every input file, hashed in parallel (file i on rank i mod size). */
+/* Collective: SHA-256 of every input file, hashed in parallel (file i on rank i mod size):
+ * contracts, curves, fx, regime (in this order, first), then the user scenarios' curve files, the
+ * behaviour histories of beh (may be NULL) and nextra further files (e.g. the contract files of
+ * management actions), each path once. Replaces an earlier list. */
 PetscErrorCode BallastRunHashInputs(BallastRunContext *ctx);
+PetscErrorCode BallastRunHashInputsEx(BallastRunContext *ctx, const BallastBehaviour *beh, PetscInt nextra, const char *const *extra);
 /* Collective: control totals per portfolio and currency, reduced exactly to rank 0 (every
  * portfolio is summed whole, in file order, by its owner). Arrays are [portfolio][currency]
  * with currency ids of the market data; valid on rank 0. */

@@ -25,8 +25,12 @@ void BallastPrepayFilterSetup(BallastPrepayFilter *f, const BallastProjContract 
      * (continuously compounded zero rate of the discount curve at the maturity) */
     double Tm  = (double)(f->end - as_of) / 365.0;
     double mkt = Tm > 0 ? -log(BallastDFTableGet(df, pc->kdisc, f->end)) / Tm : 0.0;
-    f->annual  = BallastPrepaymentCPR(pc->seg, f->last_rate - mkt, scalar);
-  } else f->annual = BallastEarlyRedemptionRate(pc->seg, scalar);
+    /* the regime's scenario scalar (BCBS 368 §4.2, 0.8 / 1.2) stands in for a rate that does not
+     * move with the scenario: an S-curve already reads the scenario's curve, so a scalar on top
+     * would count the scenario twice (issue 10 item 2) */
+    double sc  = pc->seg->type == BALLAST_PREPAY_CONSTANT ? scalar : 1.0;
+    f->annual  = BallastPrepaymentCPR(pc->seg, f->last_rate - mkt, sc);
+  } else f->annual = BallastEarlyRedemptionRate(pc->seg, scalar); /* a constant rate: scaled */
 }
 
 static void flush(BallastPrepayFilter *o, BallastDate upto)
@@ -95,4 +99,36 @@ void BallastDepositSlotting(const BallastProjContract *pc, BallastDate as_of, co
     out.event(out.ctx, &ev);
     L = ev.notional;
   }
+}
+
+int BallastDepositCoreEligible(const BallastAlm *a)
+{
+  /* 2024/857 Art 8: core deposits are identified within retail and non-financial wholesale
+   * deposits; deposits of financial customers (and of central banks, multilateral development
+   * banks and unknown counterparties, docs/behaviour.md) are non-core */
+  if (!a) return 1;
+  switch (a->counterpartyType) {
+  case BALLAST_CP_RETAIL:
+  case BALLAST_CP_SME:
+  case BALLAST_CP_CORPORATE:
+  case BALLAST_CP_SOVEREIGN:
+  case BALLAST_CP_PSE: return 1;
+  default: return 0;
+  }
+}
+
+PetscErrorCode BallastDepositSlotContract(const BallastProjContract *pc, BallastDate as_of, double amount[], BallastDate date[], PetscInt *nslot)
+{
+  double balance = pc->sign * pc->t.notionalPrincipal;
+  PetscFunctionBeginUser;
+  if (!BallastDepositCoreEligible(pc->alm)) {
+    /* non-core as a whole: one overnight slot */
+    amount[0] = balance;
+    date[0]   = as_of + 1;
+    *nslot    = 1;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(BallastDepositSlot(pc->seg, as_of, balance, amount, date, NULL));
+  *nslot = BallastDepositSlotCount(pc->seg);
+  PetscFunctionReturn(0);
 }

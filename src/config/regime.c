@@ -17,7 +17,7 @@ static const char *reg_names[BALLAST_REG_COUNT + 1] = {"parallel_up", "parallel_
  * factors, run-off rates) are listed so that they pass here; their parsers (regime_sections.h)
  * check them at load time. */
 static const char *top_keys[]      = {"name", "version", "source", "shocks", "scenarios", "lower_bound", "buckets", "key_tenors", "outlier_tests", "aggregation",
-                                      "nmd", "lcr", "nsfr", "liquidity", "behaviour", NULL};
+                                      "nmd", "lcr", "nsfr", "liquidity", NULL}; /* no parser reads a regime "behaviour" section: not accepted */
 static const char *shocks_keys[]   = {"short_decay_years", "currencies", "default_currency", NULL};
 static const char *scen_keys[]     = {"parallel", "short", "long", "prepayment_scalar", "term_deposit_scalar", NULL};
 static const char *floor_none[]    = {"type", NULL};

@@ -5,10 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Keys a configuration may hold, per group: anything else is an error (a misspelt key must never
- * be ignored silently). Sections owned by other modules are listed so they pass here and are
- * checked by their parsers. */
-static const char *top_keys[]     = {"run", "input", "output", "regime", "scenarios", "discount_curves", "capital", "nii", "user_scenarios", "behaviour", "liquidity", "actions", "new_business", "limits", NULL};
+/* Keys a configuration may hold, per group: anything else is an error (a misspelt key, or a
+ * section nothing acts on, must never be ignored silently). Sections owned by other modules are
+ * listed so they pass here and are checked by their parsers. Liquidity parameters are regime data
+ * (the regime file's lcr, nsfr, liquidity sections): the run configuration has no `liquidity`. */
+static const char *top_keys[]     = {"run", "input", "output", "regime", "scenarios", "discount_curves", "capital", "nii", "user_scenarios", "behaviour", "actions", "new_business", "limits", NULL};
 static const char *run_keys[]     = {"name", "as_of", "reporting_currency", "group", NULL};
 static const char *input_keys[]   = {"contracts", "curves", "fx", NULL};
 static const char *output_keys[]  = {"dir", NULL};
@@ -204,6 +205,20 @@ PetscErrorCode BallastConfigLoad(MPI_Comm comm, const char *path, BallastConfig 
     PetscCall(BallastScenarioDefsParse(comm, f, cfg->dir, config_setting_get_member(root, "user_scenarios"), &cfg->nuser, &defs));
     cfg->user = defs;
   }
+  /* the behaviour segments' names, for the contracts' behaviourSegment check (the section itself
+   * is parsed and checked by BallastBehaviourLoad) */
+  {
+    config_setting_t *b = config_setting_get_member(root, "behaviour");
+    config_setting_t *l = b && config_setting_is_group(b) ? config_setting_get_member(b, "segments") : NULL;
+    int               n = l && (config_setting_is_list(l) || config_setting_is_array(l)) ? config_setting_length(l) : 0;
+    PetscCall(PetscCalloc1(n + 1, &cfg->segment_names));
+    for (int i = 0; i < n; i++) {
+      const char *nm = NULL;
+      config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+      if (e && config_setting_is_group(e) && config_setting_lookup_string(e, "name", &nm) == CONFIG_TRUE && nm)
+        PetscCall(PetscStrallocpy(nm, &cfg->segment_names[cfg->nsegment_names++]));
+    }
+  }
   cfg->nii_horizon_months = 12;
   PetscCall(member(comm, f, root, "nii", CONFIG_TYPE_GROUP, PETSC_FALSE, &g));
   if (g) {
@@ -247,6 +262,8 @@ PetscErrorCode BallastConfigDestroy(BallastConfig *cfg)
     PetscCall(PetscFree(cfg->discount_curve[i]));
   }
   PetscCall(PetscFree2(cfg->discount_ccy, cfg->discount_curve));
+  for (PetscInt i = 0; i < cfg->nsegment_names; i++) PetscCall(PetscFree(cfg->segment_names[i]));
+  PetscCall(PetscFree(cfg->segment_names));
   if (cfg->user) {
     BallastScenarioDef *defs = (BallastScenarioDef *)cfg->user;
     PetscCall(BallastScenarioDefsDestroy(cfg->nuser, &defs));

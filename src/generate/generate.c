@@ -16,8 +16,10 @@
 #include "gen_impl.h"
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -205,7 +207,9 @@ static const char usage_text[] =
   "  --seed S            random seed (non-negative integer < 2^64, default 1)\n"
   "  --as-of YYYY-MM-DD  status date of every contract and the run's as-of date (default 2026-10-30)\n"
   "  --results DIR       output.dir written in run.cfg (default \"results\")\n"
-  "  --regime PATH       regime file named in run.cfg (written as given; default: none)\n"
+  "  --regime PATH       regime file named in run.cfg (a relative PATH from the current directory;\n"
+  "                      written as an absolute path; default: config/regimes/bcbs-2016.cfg of\n"
+  "                      the installation or source tree the executable belongs to)\n"
   "  --shard-rows R      rows per contract file; more contracts are written as contracts-NNN.csv\n"
   "                      shards of R rows (default 1000000)\n"
   "  --help              this text\n"
@@ -223,6 +227,34 @@ static int parse_u64(const char *s, uint64_t *v)
   }
   *v = x;
   return 0;
+}
+
+/* The default regime: config/regimes/bcbs-2016.cfg (source or build tree: <exe dir>/../config,
+ * or up to four levels above the executable, e.g. build/tests/unit) or share/ballast/regimes/
+ * (an installation: <prefix>/bin/ballast), found from /proc/self/exe, never from the output or
+ * current directory. 0 and an absolute path in out when found. */
+static int default_regime(char *out, size_t len)
+{
+  char    exe[PATH_MAX], *r;
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) return -1;
+  exe[n] = 0;
+  for (int up = 0; up < 5; up++) {
+    char *slash = strrchr(exe, '/');
+    if (!slash) return -1;
+    *slash = 0;
+    const char *rel[] = {"config/regimes/bcbs-2016.cfg", "share/ballast/regimes/bcbs-2016.cfg"};
+    for (int k = 0; k < 2; k++) {
+      char cand[PATH_MAX + 64];
+      snprintf(cand, sizeof cand, "%s/%s", exe, rel[k]);
+      if (access(cand, R_OK) == 0 && (r = realpath(cand, NULL))) {
+        snprintf(out, len, "%s", r);
+        free(r);
+        return 0;
+      }
+    }
+  }
+  return -1;
 }
 
 static int safe_text(const char *s)
@@ -307,7 +339,24 @@ PetscErrorCode BallastGenerateOptionsParse(MPI_Comm comm, int argc, char **argv,
   /* accepted: keep copies */
   PetscCall(PetscStrallocpy(v_out, &opt->out));
   if (v_results) PetscCall(PetscStrallocpy(v_results, &opt->results));
-  if (v_regime) PetscCall(PetscStrallocpy(v_regime, &opt->regime));
+  {
+    /* run.cfg names the regime by an absolute path, so that it runs from anywhere: --regime
+     * relative to the current directory, else the installation's default */
+    char  def[PATH_MAX];
+    char *abs = NULL;
+    if (v_regime) {
+      abs = realpath(v_regime, NULL);
+      PetscCheck(abs, comm, BALLAST_ERR_USAGE, "generate: --regime '%s': %s (a relative path is taken from the current directory)", v_regime, strerror(errno));
+      PetscCheck(safe_text(abs), comm, BALLAST_ERR_USAGE, "generate: --regime '%s': its absolute path '%s' holds quotes, backslashes or control characters", v_regime, abs);
+      PetscCall(PetscStrallocpy(abs, &opt->regime));
+      free(abs);
+    } else {
+      PetscCheck(!default_regime(def, sizeof def), comm, BALLAST_ERR_USAGE,
+                 "generate: no default regime found (config/regimes/bcbs-2016.cfg beside the executable's tree, or share/ballast/regimes): give --regime PATH");
+      PetscCheck(safe_text(def), comm, BALLAST_ERR_USAGE, "generate: default regime '%s': the path holds quotes, backslashes or control characters; give --regime PATH", def);
+      PetscCall(PetscStrallocpy(def, &opt->regime));
+    }
+  }
   size_t len = strlen("ballast") + 1;
   for (int i = 0; i < argc; i++) len += strlen(argv[i]) + 1;
   PetscCall(PetscMalloc1(len, &opt->command));

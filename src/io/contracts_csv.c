@@ -20,6 +20,8 @@
 #define _FILE_OFFSET_BITS 64
 #define _POSIX_C_SOURCE 200809L
 #include <ballast/columns.h>
+#include <ballast/daycount.h>
+#include <ballast/engine.h>
 #include <ballast/io.h>
 #include <ballast/partition.h>
 #include <ctype.h>
@@ -81,7 +83,53 @@ typedef struct {
   int64_t           *pf_count, *pf_cost;
   PetscInt           pf_cap;
   BallastNames       scratch;  /* market object codes while parsing */
+  BallastDiag        warn;     /* warnings of this rank's lines (accrued interest), printed after the load */
 } Loader;
+
+/* The accrued-interest check of a mid-life fixed-rate contract with an interest cycle
+ * (docs/decisions.md, "Accrued interest of a mid-life contract"): the interest accrued on the
+ * outstanding notional at the contract rate from the last interest payment date on or before the
+ * status date (the unadjusted cycle dates from cycleAnchorDateOfInterestPayment, else the
+ * initialExchangeDate) to the status date. A warning, printed by the rank that parsed the line
+ * (at most BALLAST_ACCRUED_WARN_PRINT per rank), counted in the run's summary. */
+#define BALLAST_ACCRUED_WARN_PRINT 20
+static PetscErrorCode check_accrued(Loader *L, const char *path, int64_t ln, const char *id, const BallastTerms *t)
+{
+  int ct = (int)t->contractType;
+  PetscFunctionBeginUser;
+  if (ct == BALLAST_CT_SWPPV || ct == BALLAST_CT_CSH || ct == BALLAST_CT_STK || ct == BALLAST_CT_FXOUT || ct == BALLAST_CT_COUNT) PetscFunctionReturn(0);
+  if (t->initialExchangeDate == BALLAST_DATE_NONE || t->statusDate == BALLAST_DATE_NONE || t->initialExchangeDate >= t->statusDate) PetscFunctionReturn(0);
+  if (t->cycleOfInterestPayment.n <= 0 || t->cycleOfRateReset.n > 0 || t->marketObjectCodeOfRateReset >= 0) PetscFunctionReturn(0); /* fixed rate, an interest cycle */
+  if (isnan(t->accruedInterest) || !isfinite(t->nominalInterestRate) || !isfinite(t->notionalPrincipal) || t->dayCountConvention >= BALLAST_DCC_COUNT) PetscFunctionReturn(0);
+  BallastCycle c      = t->cycleOfInterestPayment;
+  BallastDate  anchor = t->cycleAnchorDateOfInterestPayment != BALLAST_DATE_NONE ? t->cycleAnchorDateOfInterestPayment : BallastCycleAdd(t->initialExchangeDate, c, 1);
+  BallastDate  last   = t->initialExchangeDate;
+  if (anchor <= t->statusDate) { /* forward from the anchor: the last cycle date on or before the status date */
+    for (int k = 0; k < 200000; k++) {
+      BallastDate d = BallastCycleAdd(anchor, c, k);
+      if (d > t->statusDate) break;
+      last = d;
+    }
+  } else { /* an anchor after the status date (the next payment): back from it, not before the IED */
+    for (int k = 1; k < 200000; k++) {
+      BallastDate d = BallastCycleAdd(anchor, c, -k);
+      if (d <= t->statusDate) {
+        if (d > last) last = d;
+        break;
+      }
+      if (d <= t->initialExchangeDate) break;
+    }
+  }
+  double want = fabs(t->notionalPrincipal) * t->nominalInterestRate * BallastYearFraction(t->dayCountConvention, last, t->statusDate, t->maturityDate);
+  double seen = t->accruedInterest, tol = fmax(0.01 * fabs(want), 0.01);
+  if (fabs(seen - want) <= tol) PetscFunctionReturn(0);
+  char d[11];
+  BallastDateFormat(last, d);
+  /* "path:-k:" like the errors: the loader rewrites the local line index to the line number */
+  PetscCall(BallastDiagAdd(&L->warn, "%s:%" PRId64 ": contract %s: accruedInterest %.2f differs from the %.2f accrued since its last interest payment date %s by more than max(1 %%, 0.01)", path, ln, id, seen,
+                           want, d));
+  PetscFunctionReturn(0);
+}
 
 #define ERR(L, ...) PetscCall(BallastDiagAdd(&(L)->diag, __VA_ARGS__))
 
@@ -245,6 +293,7 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
   BallastTerms t;
   BallastAlm   a;
   const char  *id = "", *pf = "", *ent = "", *seg = "";
+  int          seg_col = 1;
   PetscInt     nerr0 = L->diag.n;
   int          col_of_term[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
 
@@ -303,7 +352,10 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
       if (!v[0]) ERR(L, "%s:%" PRId64 ":%d: column 'portfolio': empty; every contract belongs to a portfolio", path, ln, cp[i]);
       break;
     case BALLAST_FILL_ENTITY: ent = v; break;
-    case BALLAST_FILL_SEGMENT: seg = v; break;
+    case BALLAST_FILL_SEGMENT:
+      seg     = v;
+      seg_col = cp[i];
+      break;
     case BALLAST_FILL_COUNTERPARTY:
       if (v[0] && (k = lookup(cpty_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'counterpartyType': value '%s': expected one of retail, sme, corporate, financial, sovereign, central_bank, pse, mdb, other", path, ln, cp[i], v);
       else if (v[0]) a.counterpartyType = (uint8_t)k;
@@ -395,12 +447,22 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
       ERR(L, "%s:%" PRId64 ":%d: column 'maturityDate': empty; a %s contract needs one", path, ln, COLPOS(2), BallastContractTypeName((BallastContractType)ct));
     if ((ct == BALLAST_CT_PAM || ct == BALLAST_CT_ANN || ct == BALLAST_CT_LAM || ct == BALLAST_CT_NAM || ct == BALLAST_CT_SWPPV) && t.initialExchangeDate == BALLAST_DATE_NONE)
       ERR(L, "%s:%" PRId64 ":1: column 'initialExchangeDate': empty; a %s contract needs one", path, ln, BallastContractTypeName((BallastContractType)ct));
+    /* a behaviour segment the configuration does not define is an input error, also for a
+     * contractual run or validate: the input is wrong either way (docs/decisions.md) */
+    if (seg[0]) {
+      PetscBool known = PETSC_FALSE;
+      for (PetscInt k = 0; k < cfg->nsegment_names && !known; k++) known = (PetscBool)!strcmp(seg, cfg->segment_names[k]);
+      if (!known)
+        ERR(L, "%s:%" PRId64 ":%d: column 'behaviourSegment': value '%s': no behaviour segment of that name in %s%s", path, ln, seg_col, seg, cfg->path ? cfg->path : "the configuration",
+            cfg->nsegment_names ? "" : " (it configures none)");
+    }
     /* loaded mid-life: the accrued interest is data, never estimated */
     if (type_has_interest(ct) && t.initialExchangeDate != BALLAST_DATE_NONE && t.initialExchangeDate < t.statusDate && isnan(t.accruedInterest))
       ERR(L, "%s:%" PRId64 ":%d: column 'accruedInterest': empty; the contract is loaded mid-life (initialExchangeDate before statusDate) and its accrued interest must be given", path, ln, COLPOS(6));
 #undef COLPOS
   }
   if (L->diag.n != nerr0) PetscFunctionReturn(0);
+  PetscCall(check_accrued(L, path, ln, id, &t));
 
   /* Stage the record. */
   int32_t pid;
@@ -562,16 +624,20 @@ static PetscErrorCode parse_file(Loader *L, uint16_t fidx, const char *path)
     if (r->file == fidx && r->line < 0) r->line = first + (-r->line) - 1;
     off += r->size;
   }
-  /* messages were written with the local index: rewrite "path:-k:" to the real number */
-  for (PetscInt i = (PetscInt)diag0; i < PetscMin(L->diag.n, L->diag.limit); i++) {
-    char *msg = L->diag.msg[i], *p;
-    size_t pl = strlen(path);
-    if (!strncmp(msg, path, pl) && msg[pl] == ':' && msg[pl + 1] == '-') {
-      long long k = strtoll(msg + pl + 2, &p, 10);
-      char      fixed[1200];
-      snprintf(fixed, sizeof fixed, "%s:%lld%s", path, (long long)(first + k - 1), p);
-      PetscCall(PetscFree(L->diag.msg[i]));
-      PetscCall(PetscStrallocpy(fixed, &L->diag.msg[i]));
+  /* messages were written with the local index: rewrite "path:-k:" to the real number (errors
+   * of this file from diag0 on; warnings: any of this file still unrewritten) */
+  for (int w = 0; w < 2; w++) {
+    BallastDiag *dg = w ? &L->warn : &L->diag;
+    for (PetscInt i = w ? 0 : (PetscInt)diag0; i < PetscMin(dg->n, dg->limit); i++) {
+      char  *msg = dg->msg[i], *p;
+      size_t pl  = strlen(path);
+      if (!strncmp(msg, path, pl) && msg[pl] == ':' && msg[pl + 1] == '-') {
+        long long k = strtoll(msg + pl + 2, &p, 10);
+        char      fixed[1200];
+        snprintf(fixed, sizeof fixed, "%s:%lld%s", path, (long long)(first + k - 1), p);
+        PetscCall(PetscFree(dg->msg[i]));
+        PetscCall(PetscStrallocpy(fixed, &dg->msg[i]));
+      }
     }
   }
   PetscCall(PetscFree(cols));
@@ -810,6 +876,7 @@ static PetscErrorCode loader_destroy(Loader *L)
 {
   PetscFunctionBeginUser;
   PetscCall(BallastDiagFree(&L->diag));
+  PetscCall(BallastDiagFree(&L->warn));
   PetscCall(PetscFree(L->staged.data));
   L->staged.len = L->staged.cap = 0;
   PetscCall(PetscFree(L->pf_count));
@@ -834,6 +901,7 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   PetscCallMPI(MPI_Comm_rank(comm, &L.rank));
   PetscCallMPI(MPI_Comm_size(comm, &L.size));
   PetscCall(BallastDiagInit(&L.diag, BALLAST_DIAG_LIMIT));
+  PetscCall(BallastDiagInit(&L.warn, BALLAST_ACCRUED_WARN_PRINT));
   PetscCheck(BallastNamesCreate(&L.pf_local) == 0 && BallastNamesCreate(&L.scratch) == 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   PetscCheck(cfg->ncontract_files < 65535, comm, BALLAST_ERR_USAGE, "%s: too many contract files", cfg->path);
   for (PetscInt f = 0; f < cfg->ncontract_files; f++) PetscCall(parse_file(&L, (uint16_t)f, cfg->contract_files[f]));
@@ -852,6 +920,14 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
     PetscCall(BallastContractsDestroy(&cs));
     PetscCall(loader_destroy(&L));
     SETERRQ(comm, BALLAST_ERR_INPUT, "%" PetscInt_FMT " error%s in the contract files; nothing was computed", total, total > 1 ? "s" : "");
+  }
+  {
+    /* warnings: each rank prints its own (at most BALLAST_ACCRUED_WARN_PRINT), the count is global */
+    int64_t nw = (int64_t)L.warn.n;
+    for (PetscInt i = 0; i < PetscMin(L.warn.n, L.warn.limit); i++) fprintf(stderr, "ballast: warning: %s\n", L.warn.msg[i]);
+    if (L.warn.n > L.warn.limit) fprintf(stderr, "ballast: warning: ... and %" PRId64 " more accruedInterest warnings on rank %d\n", (int64_t)(L.warn.n - L.warn.limit), (int)L.rank);
+    fflush(stderr);
+    PetscCallMPI(MPI_Allreduce(&nw, &cs->nwarn_accrued, 1, MPI_INT64_T, MPI_SUM, comm));
   }
   PetscCall(combine_portfolios(&L, cs, &l2g));
 

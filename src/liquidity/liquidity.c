@@ -219,9 +219,11 @@ PetscErrorCode BallastLiquidityContractBegin(BallastLiquidity *acc, BallastContr
   PetscFunctionReturn(0);
 }
 
-void BallastLiquiditySink(void *ctx, const BallastEvent *ev)
+/* One event into the contractual views (ladder, NSFR residual maturity, LCR horizon) and/or the
+ * stressed ladder (docs/liquidity.md, "Which stream each quantity takes"). */
+enum { VIEW_CONTRACTUAL = 1, VIEW_STRESSED = 2 };
+static void sink(BallastLiquidity *acc, const BallastEvent *ev, int views)
 {
-  BallastLiquidity            *acc = (BallastLiquidity *)ctx;
   const BallastLiquidityParams *lp = acc->lp;
   PetscInt                     d   = ev->date - acc->s.as_of;
   double                       x   = ev->payoff;
@@ -238,12 +240,14 @@ void BallastLiquiditySink(void *ctx, const BallastEvent *ev)
   PetscInt               p = acc->cur.p, B = acc->nb, b = bucket_of(lp, d);
   double                 fx = acc->s.fx[c];
   /* contractual ladder: every flow */
-  if (x > 0) blk(acc, p, O_CIN)[c * B + b] += x;
-  else blk(acc, p, O_COUT)[c * B + b] -= x;
+  if (views & VIEW_CONTRACTUAL) {
+    if (x > 0) blk(acc, p, O_CIN)[c * B + b] += x;
+    else blk(acc, p, O_COUT)[c * B + b] -= x;
+  }
   /* stressed ladder: non-maturity liabilities run off by category (from the balance, in Reduce);
    * other outflows contractual; inflows by category, not from the counterbalancing stock and
    * not on liabilities (funding not yet received is not counted on) */
-  if (!cl->nmd) {
+  if ((views & VIEW_STRESSED) && !cl->nmd) {
     if (x < 0) {
       blk(acc, p, O_SOUT)[c * B + b] -= x;
       if (d <= acc->H) dout(acc)[d] += cents(-x * fx);
@@ -252,7 +256,8 @@ void BallastLiquiditySink(void *ctx, const BallastEvent *ev)
       if (d <= acc->H) din(acc, cl->in)[d] += cents(x * fx);
     }
   }
-  /* NSFR residual maturity: principal falling due in the first two bands */
+  if (!(views & VIEW_CONTRACTUAL)) return;
+  /* NSFR residual maturity (contractual, CRR Art 428j): principal falling due in the first two bands */
   if (ev->type == BALLAST_EV_PR || ev->type == BALLAST_EV_MD || ev->type == BALLAST_EV_PP) {
     if (ev->date < acc->cur.six) acc->cur.princ_band[0] += fabs(x);
     else if (ev->date < acc->cur.one) acc->cur.princ_band[1] += fabs(x);
@@ -266,6 +271,8 @@ void BallastLiquiditySink(void *ctx, const BallastEvent *ev)
     else acc->cur.out30_princ[k] -= x;
   }
 }
+
+void BallastLiquiditySink(void *ctx, const BallastEvent *ev) { sink((BallastLiquidity *)ctx, ev, VIEW_CONTRACTUAL | VIEW_STRESSED); }
 
 PetscErrorCode BallastLiquidityContractEnd(BallastLiquidity *acc, double pv_base)
 {
@@ -377,26 +384,36 @@ PetscErrorCode BallastLiquidityContractEnd(BallastLiquidity *acc, double pv_base
   PetscFunctionReturn(0);
 }
 
-/* The consumer (projection.h): the base scenario only, every contract (equity too); the
- * contractual stream where a filter replaced a contract's events (deposit slotting: the stress
- * scenarios run deposits off themselves; cash: repayable on demand); the driver's base PV as the
- * market value of securities. */
+/* The consumer (projection.h): the base scenario only, every contract (equity too), both
+ * streams told apart by their label (docs/liquidity.md, "Which stream each quantity takes"):
+ *   - the contractual stream feeds the contractual ladder, the LCR's 30-day flows and the NSFR's
+ *     residual maturities whatever behaviour the run applies, and the stressed ladder except for
+ *     a liability whose early redemption (or prepayment) filter makes its behavioural outflows;
+ *   - the behavioural stream feeds the stressed ladder for those liabilities only: deposits
+ *     (slotting) and cash are run off by the liquidity scenarios from their balances, and a
+ *     prepayment inflow is not counted on in a stress;
+ * the driver's base PV as the market value of securities. */
 static unsigned liq_subscribe(void *ctx, PetscInt v)
 {
   (void)ctx;
-  return v == 0 ? BALLAST_TAKE_VALUE | BALLAST_TAKE_EVENTS | BALLAST_TAKE_CONTRACTUAL_WHERE_REPLACED | BALLAST_TAKE_UNPROJECTED : 0;
+  return v == 0 ? BALLAST_TAKE_VALUE | BALLAST_TAKE_EVENTS | BALLAST_TAKE_CONTRACTUAL | BALLAST_TAKE_UNPROJECTED : 0;
 }
 
 static PetscErrorCode liq_begin(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)
 {
+  BallastLiquidity *acc = (BallastLiquidity *)ctx;
   (void)var;
-  return contract_begin((BallastLiquidity *)ctx, &pc->t, pc->alm, pc->id, pc->p, pc->c);
+  PetscFunctionBeginUser;
+  PetscCall(contract_begin(acc, &pc->t, pc->alm, pc->id, pc->p, pc->c));
+  acc->cur.stress_behavioural = acc->cur.cl.side == BALLAST_LIQ_LIABILITY && (pc->behavioural == BALLAST_FILTER_EARLY_REDEMPTION || pc->behavioural == BALLAST_FILTER_PREPAYMENT);
+  PetscFunctionReturn(0);
 }
 
 static void liq_event(void *ctx, const BallastEvent *ev, int label)
 {
-  (void)label;
-  BallastLiquiditySink(ctx, ev);
+  BallastLiquidity *acc = (BallastLiquidity *)ctx;
+  if (BALLAST_LABEL_STREAM(label) == BALLAST_STREAM_CONTRACTUAL) sink(acc, ev, VIEW_CONTRACTUAL | (acc->cur.stress_behavioural ? 0 : VIEW_STRESSED));
+  else if (acc->cur.stress_behavioural) sink(acc, ev, VIEW_STRESSED);
 }
 
 static PetscErrorCode liq_end(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)

@@ -322,7 +322,7 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
       PetscCall(PetscMalloc2(nslot, &p->slot_amount, nslot, &p->slot_date));
       p->slot_cap = nslot;
     }
-    PetscCall(BallastDepositSlot(pc.seg, s->as_of, pc.sign * pc.t.notionalPrincipal, p->slot_amount, p->slot_date, NULL));
+    PetscCall(BallastDepositSlotContract(&pc, s->as_of, p->slot_amount, p->slot_date, &nslot));
   }
   int replaced = pc.behavioural == BALLAST_FILTER_DEPOSIT_SLOTTING || pc.behavioural == BALLAST_FILTER_FACE_VALUE;
   int beh_label = BALLAST_LABEL(BALLAST_STREAM_BEHAVIOURAL, pc.behavioural == BALLAST_FILTER_CONTRACTUAL ? pc.contractual : pc.behavioural);

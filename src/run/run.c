@@ -18,6 +18,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
+/* the commit the executable was built from (CMake: git describe --always --dirty at configure time) */
+#ifndef BALLAST_GIT_COMMIT
+#define BALLAST_GIT_COMMIT "unknown"
+#endif
+
 char BallastCommandLine[4096];
 
 PetscErrorCode BallastRunSetup(MPI_Comm comm, const char *config_path, BallastRunContext *ctx)
@@ -65,21 +70,44 @@ PetscErrorCode BallastRunTeardown(BallastRunContext *ctx)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode BallastRunHashInputs(BallastRunContext *ctx)
+/* add path to the list unless it is there already (a history shared by two segments) */
+static PetscErrorCode add_input(BallastRunContext *ctx, PetscInt *n, const char *path)
+{
+  PetscFunctionBeginUser;
+  if (!path) PetscFunctionReturn(0);
+  for (PetscInt i = 0; i < *n; i++)
+    if (!strcmp(ctx->input_path[i], path)) PetscFunctionReturn(0);
+  PetscCall(PetscStrallocpy(path, &ctx->input_path[(*n)++]));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastRunHashInputs(BallastRunContext *ctx) { return BallastRunHashInputsEx(ctx, NULL, 0, NULL); }
+
+PetscErrorCode BallastRunHashInputsEx(BallastRunContext *ctx, const BallastBehaviour *beh, PetscInt nextra, const char *const *extra)
 {
   const BallastConfig *cfg = &ctx->cfg;
-  PetscInt             n   = cfg->ncontract_files + 2 + (cfg->regime ? 1 : 0);
+  const BallastScenarioDef *user = (const BallastScenarioDef *)cfg->user;
+  /* contracts (configuration order), curves, fx, regime first: the per-kind attributes index them */
+  PetscInt             cap = cfg->ncontract_files + 3 + cfg->nuser + (beh ? beh->nseg : 0) + nextra, n = 0;
   char                *mine;
   int                  failed = 0;
   PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < ctx->ninputs; i++) PetscCall(PetscFree(ctx->input_path[i]));
+  PetscCall(PetscFree(ctx->input_path));
+  PetscCall(PetscFree(ctx->input_sha));
+  PetscCall(PetscCalloc1(cap, &ctx->input_path));
+  for (PetscInt i = 0; i < cfg->ncontract_files; i++) PetscCall(PetscStrallocpy(cfg->contract_files[i], &ctx->input_path[n++]));
+  PetscCall(PetscStrallocpy(cfg->curves, &ctx->input_path[n++]));
+  PetscCall(PetscStrallocpy(cfg->fx, &ctx->input_path[n++]));
+  if (cfg->regime) PetscCall(PetscStrallocpy(cfg->regime, &ctx->input_path[n++]));
+  /* every other file the run reads: user-scenario curve files, behaviour histories, the extra
+   * files of the caller (management actions' contract files) */
+  for (PetscInt k = 0; k < cfg->nuser; k++) PetscCall(add_input(ctx, &n, user[k].curves_file));
+  for (PetscInt k = 0; beh && k < beh->nseg; k++) PetscCall(add_input(ctx, &n, beh->seg[k].history_path));
+  for (PetscInt k = 0; k < nextra; k++) PetscCall(add_input(ctx, &n, extra[k]));
   ctx->ninputs = n;
-  PetscCall(PetscCalloc1(n, &ctx->input_path));
-  PetscCall(PetscCalloc1(n, &ctx->input_sha));
-  for (PetscInt i = 0; i < cfg->ncontract_files; i++) PetscCall(PetscStrallocpy(cfg->contract_files[i], &ctx->input_path[i]));
-  PetscCall(PetscStrallocpy(cfg->curves, &ctx->input_path[cfg->ncontract_files]));
-  PetscCall(PetscStrallocpy(cfg->fx, &ctx->input_path[cfg->ncontract_files + 1]));
-  if (cfg->regime) PetscCall(PetscStrallocpy(cfg->regime, &ctx->input_path[cfg->ncontract_files + 2]));
-  PetscCall(PetscCalloc1(65 * n, &mine));
+  PetscCall(PetscCalloc1(n + 1, &ctx->input_sha));
+  PetscCall(PetscCalloc1(65 * n + 1, &mine));
   char why[1024] = "";
   for (PetscInt i = ctx->rank; i < n && !failed; i += ctx->size) {
     PetscErrorCode ierr = BallastSHA256File(ctx->input_path[i], mine + 65 * i);
@@ -141,16 +169,23 @@ PetscErrorCode BallastRunResultsBase(BallastRunContext *ctx, BallastResults res)
   PetscCall(BallastResultsAddAttr(res, "as_of_date", date));
   PetscCall(BallastResultsAddAttr(res, "reporting_currency", ctx->cfg.reporting_currency));
   PetscCall(BallastResultsAddAttr(res, "regime", ctx->cfg.regime ? ctx->cfg.regime : "none"));
-  PetscCall(BallastResultsAddAttr(res, "software_version", "ballast " BALLAST_VERSION));
+  PetscCall(BallastResultsAddAttr(res, "software_version", "ballast " BALLAST_VERSION " (" BALLAST_GIT_COMMIT ")"));
   snprintf(buf, sizeof buf, "PETSc %d.%d.%d, NetCDF-C, Open MPI", PETSC_VERSION_MAJOR, PETSC_VERSION_MINOR, PETSC_VERSION_SUBMINOR);
   PetscCall(BallastResultsAddAttr(res, "software_dependencies", buf));
   PetscCall(BallastResultsAddAttr(res, "config_file", ctx->cfg.path));
   PetscCall(BallastResultsAddAttr(res, "config_sha256", ctx->cfg.sha256));
-  /* one line per input file: "sha256  path", as sha256sum prints it */
-  buf[0] = 0;
-  for (PetscInt i = 0; i < ctx->ninputs; i++)
-    snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s  %s\n", ctx->input_sha[i], ctx->input_path[i]);
-  PetscCall(BallastResultsAddAttr(res, "input_sha256", buf));
+  /* one line per input file: "sha256  path", as sha256sum prints it (`sha256sum -c` checks it) */
+  {
+    size_t len = 1;
+    for (PetscInt i = 0; i < ctx->ninputs; i++) len += strlen(ctx->input_path[i]) + 68;
+    char *all, *q;
+    PetscCall(PetscMalloc1(len, &all));
+    q  = all;
+    *q = 0;
+    for (PetscInt i = 0; i < ctx->ninputs; i++) q += sprintf(q, "%s  %s\n", ctx->input_sha[i], ctx->input_path[i]);
+    PetscCall(BallastResultsAddAttr(res, "input_sha256", all));
+    PetscCall(PetscFree(all));
+  }
   PetscCall(BallastResultsAddAttr(res, "curves_sha256", ctx->input_sha[ctx->cfg.ncontract_files]));
   PetscCall(BallastResultsAddAttr(res, "fx_sha256", ctx->input_sha[ctx->cfg.ncontract_files + 1]));
   buf[0] = 0;
@@ -166,7 +201,7 @@ PetscErrorCode BallastRunResultsBase(BallastRunContext *ctx, BallastResults res)
   strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tmv);
   PetscCall(BallastResultsAddAttr(res, "created_utc", buf));
   PetscCall(BallastResultsAddAttr(res, "command_line", BallastCommandLine));
-  PetscCall(BallastResultsAddAttr(res, "source", "ballast " BALLAST_VERSION));
+  PetscCall(BallastResultsAddAttr(res, "source", "ballast " BALLAST_VERSION " (" BALLAST_GIT_COMMIT ")"));
   snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " %s", BallastCommandLine); /* CF history: "time command" */
   PetscCall(BallastResultsAddAttr(res, "history", buf));
   PetscCall(BallastResultsAddAttr(res, "Conventions", "CF-1.8"));
@@ -245,6 +280,42 @@ static PetscErrorCode print_totals(BallastRunContext *ctx, const double *notiona
   PetscFunctionReturn(0);
 }
 
+/* Collective. The summary lines that say what the run did not model: UMP contracts without a
+ * behaviour segment (they repay overnight: count and balance per currency, summed per portfolio
+ * by its owner then in portfolio order, so rank-independent) and the accrued-interest warnings. */
+static PetscErrorCode print_notes(BallastRunContext *ctx, PetscBool contractual)
+{
+  BallastContracts cs = ctx->contracts;
+  PetscInt         np = cs->nportfolios, nc = ctx->market.nfx;
+  double          *loc, *glob;
+  int64_t         *cnt, *gcnt;
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc4(np * nc + 1, &loc, np * nc + 1, &glob, np * nc + 1, &cnt, np * nc + 1, &gcnt));
+  for (PetscInt i = 0; i < cs->n; i++) {
+    if (cs->contractType[i] != BALLAST_CT_UMP || (cs->alm[i].behaviourSegment >= 0 && !contractual)) continue;
+    PetscInt k = (PetscInt)cs->alm[i].portfolio * nc + cs->currency[i];
+    if (!isnan(cs->notionalPrincipal[i])) loc[k] += cs->notionalPrincipal[i];
+    cnt[k]++;
+  }
+  PetscCallMPI(MPI_Reduce(loc, glob, (int)(np * nc), MPI_DOUBLE, MPI_SUM, 0, ctx->comm));
+  PetscCallMPI(MPI_Reduce(cnt, gcnt, (int)(np * nc), MPI_INT64_T, MPI_SUM, 0, ctx->comm));
+  if (ctx->rank == 0) {
+    for (PetscInt c = 0; c < nc; c++) {
+      double  b = 0;
+      int64_t k = 0;
+      for (PetscInt p = 0; p < np; p++) b += glob[p * nc + c], k += gcnt[p * nc + c];
+      if (k)
+        PetscCall(PetscPrintf(PETSC_COMM_SELF, "note: %" PRId64 " UMP contract%s %s (repay%s overnight): balance %s %.2f\n", k, k > 1 ? "s" : "",
+                              contractual ? "under --contractual" : "without a behaviour segment", k > 1 ? "" : "s", BallastNamesGet(ctx->market.currencies, (int32_t)c), b));
+    }
+    if (cs->nwarn_accrued)
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, "warnings: %" PRId64 " contract%s whose accruedInterest is inconsistent with the schedule (listed on stderr)\n", cs->nwarn_accrued,
+                            cs->nwarn_accrued > 1 ? "s" : ""));
+  }
+  PetscCall(PetscFree4(loc, glob, cnt, gcnt));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastCmdValidate(int argc, char **argv)
 {
   RunArgs           a;
@@ -273,6 +344,7 @@ PetscErrorCode BallastCmdValidate(int argc, char **argv)
                         ctx.contracts->nportfolios, ctx.market.ncurves, ctx.market.nfx, ctx.size, ctx.size > 1 ? "s" : ""));
   PetscCall(PetscPrintf(ctx.comm, "contract storage: %zu bytes per contract plus its contractID text\n", BallastContractsBytesPerContract()));
   PetscCall(print_totals(&ctx, notional, count, PETSC_TRUE));
+  PetscCall(print_notes(&ctx, PETSC_FALSE));
   PetscCall(PetscFree(notional));
   PetscCall(PetscFree(count));
   PetscCall(BallastRunTeardown(&ctx));
@@ -329,7 +401,6 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   }
   PetscCall(BallastPlanningValidate(&ctx, PETSC_FALSE));
   PetscCall(BallastPlanningRefuseUnevaluated(&ctx.cfg)); /* REMOVE with the commit that evaluates the plan */
-  PetscCall(BallastRunHashInputs(&ctx));
   nloc = ctx.contracts->n;
   PetscCallMPI(MPI_Allreduce(&nloc, &total, 1, MPI_INT64_T, MPI_SUM, ctx.comm));
   /* Phase 2: variants and calibration */
@@ -341,6 +412,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscInt        *seg_of = NULL;
   double          *psc = NULL, *tsc = NULL;
   PetscCall(BallastRunBehaviour(&ctx, PETSC_TRUE, &beh));
+  PetscCall(BallastRunHashInputsEx(&ctx, &beh, 0, NULL)); /* every file read, histories too */
   PetscBool use_beh = beh.nseg > 0 && !a.contractual ? PETSC_TRUE : PETSC_FALSE;
   if (use_beh) {
     PetscCall(BallastRunSegmentMap(&ctx, &beh, &seg_of));
@@ -382,6 +454,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(BallastRunResultsBase(&ctx, res));
   PetscCall(BallastResultsAddAttr(res, "regime_name", ctx.regime->name));
   PetscCall(BallastResultsAddAttr(res, "regime_version", ctx.regime->version));
+  if (ctx.regime->source) PetscCall(BallastResultsAddAttr(res, "regime_source", ctx.regime->source));
   const char *pc[] = {"portfolio", "currency"};
   PetscCall(BallastResultsAddVar(res, "notional_total", 2, pc, notional, "outstanding notional principal at the as-of date (control total)", "currency of the currency dimension (currency_code)"));
   PetscCall(BallastResultsAddVarInt(res, "contract_count", 2, pc, count, "number of contracts (control total)", "1"));
@@ -407,6 +480,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(PetscPrintf(ctx.comm, "projection time per rank: min %.2f s, max %.2f s (balance %.2f)\n", irr.min_seconds, irr.max_seconds, irr.max_seconds > 0 ? irr.min_seconds / irr.max_seconds : 1.0));
   PetscCall(PetscPrintf(ctx.comm, "wall time %.2f s on %d rank%s\n", wall, ctx.size, ctx.size > 1 ? "s" : ""));
   PetscCall(print_totals(&ctx, notional, count, PETSC_FALSE));
+  PetscCall(print_notes(&ctx, a.contractual));
   PetscCall(PetscPrintf(ctx.comm, "results: %s\n", path));
   PetscCall(BallastIRRBBRunDestroy(&irr));
   PetscCall(BallastBehaviourDestroy(&beh));

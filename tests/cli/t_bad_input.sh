@@ -35,7 +35,7 @@ case_ negative-notional '2s/182340.55/-182340.55/' "contracts.csv:2:82: column '
 case_ duplicate-id '6s/TD-0007731/MTG-000001/' "contracts.csv:6:1: column 'contractID': value 'MTG-000001': duplicate (first at"
 case_ unknown-curve '3s/EUR_EURIBOR3M/EUR_NOPE/' "contracts.csv:3:161: column 'marketObjectCodeOfRateReset': value 'EUR_NOPE': no curve of that curveID"
 case_ currency-without-fx '5s/,EUR,/,CHF,/' "contracts.csv:5:46: column 'currency': value 'CHF': no FX rate for this currency in"
-case_ field-count '2s/,mortgages_fixed_es$//' "contracts.csv:2:1: 35 fields, expected 36 as in the header"
+case_ field-count '2s/,$//' "contracts.csv:2:1: 35 fields, expected 36 as in the header"
 case_ unterminated-quote '2s/,BANK-ES,/,"BANK-ES,/' "contracts.csv:2:"
 case_ midlife-without-accrued '4s/396061.64//' "contracts.csv:4:127: column 'accruedInterest': empty; the contract is loaded mid-life"
 case_ bad-counterparty '2s/,retail,/,household,/' "column 'counterpartyType': value 'household': expected one of retail"

@@ -452,8 +452,9 @@ int main(int argc, char **argv)
     if (!e1) e2 = BallastMarketLoad(PETSC_COMM_WORLD, &cfg, &md);
     if (!e1 && !e2) e3 = BallastContractsLoad(PETSC_COMM_WORLD, &cfg, &md, &cs);
     is_int(0, e1, "run.cfg loads as a run configuration");
-    ok(!e1 && cfg.nscenarios == 7 && cfg.ndiscount == 3 && cfg.tier1 > 0 && cfg.tier2 > 0 && cfg.nii_horizon_months == 12 && !cfg.regime,
-       "run.cfg: 7 scenarios, 3 discount curves, capital, NII horizon, no regime");
+    ok(!e1 && cfg.nscenarios == 7 && cfg.ndiscount == 3 && cfg.tier1 > 0 && cfg.tier2 > 0 && cfg.nii_horizon_months == 12 && cfg.regime && cfg.regime[0] == '/' &&
+         strstr(cfg.regime, "config/regimes/bcbs-2016.cfg"),
+       "run.cfg: 7 scenarios, 3 discount curves, capital, NII horizon, the default regime by an absolute path");
     is_int(0, e2, "curves.csv and fx.csv load");
     is_int(0, e3, "contracts.csv passes every input check of the loader");
     if (!e3) {
@@ -478,7 +479,15 @@ int main(int argc, char **argv)
   snprintf(p, sizeof p, "%s/curves.csv", b);
   BallastSHA256File(p, h2);
   is_string(h1, h2, "same seed: curves.csv identical");
-  is_int(0, gen("--contracts", "2000", "--portfolios", "20", "--seed", "12", "--out", c, "--regime", "regimes/bcbs-2016.cfg", "--results", "out/r", NULL),
+  char regime[1300], want_regime[1400];
+  {
+    const char *src = getenv("BALLAST_SOURCE_DIR");
+    snprintf(regime, sizeof regime, "%s/config/regimes/bcbs-2016.cfg", src ? src : ".");
+    char *r = realpath(regime, NULL);
+    snprintf(want_regime, sizeof want_regime, "regime = \"%s\";", r ? r : regime);
+    free(r);
+  }
+  is_int(0, gen("--contracts", "2000", "--portfolios", "20", "--seed", "12", "--out", c, "--regime", regime, "--results", "out/r", NULL),
          "different seed, with --regime and --results");
   snprintf(p, sizeof p, "%s/contracts.csv", a);
   BallastSHA256File(p, h1);
@@ -488,7 +497,7 @@ int main(int argc, char **argv)
   {
     snprintf(p, sizeof p, "%s/run.cfg", c);
     char *cfgtext = slurp(p, NULL);
-    contains(cfgtext ? cfgtext : "", "regime = \"regimes/bcbs-2016.cfg\";", "run.cfg names the regime as given");
+    contains(cfgtext ? cfgtext : "", want_regime, "run.cfg names the regime by its absolute path");
     contains(cfgtext ? cfgtext : "", "output = { dir = \"out/r\"; };", "run.cfg output.dir from --results");
     contains(cfgtext ? cfgtext : "", "seed 12", "run.cfg comment names the seed");
     free(cfgtext);
