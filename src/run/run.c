@@ -8,6 +8,7 @@
 #include <ballast/irrbb_run.h>
 #include <ballast/liquidity.h>
 #include <ballast/behaviour.h>
+#include <ballast/cashflows.h>
 #include <ballast/regime.h>
 #include <ballast/scenario.h>
 #include <errno.h>
@@ -197,7 +198,7 @@ static PetscErrorCode make_dir(MPI_Comm comm, const char *dir)
 
 typedef struct {
   const char *config, *output;
-  PetscBool   position_detail, help, contractual;
+  PetscBool   position_detail, help, contractual, cash_flows;
 } RunArgs;
 
 static PetscErrorCode parse_args(int argc, char **argv, RunArgs *a, PetscBool allow_output)
@@ -211,6 +212,7 @@ static PetscErrorCode parse_args(int argc, char **argv, RunArgs *a, PetscBool al
       a->output = argv[++i];
     } else if (allow_output && !strcmp(argv[i], "--position-detail")) a->position_detail = PETSC_TRUE;
     else if (allow_output && !strcmp(argv[i], "--contractual")) a->contractual = PETSC_TRUE;
+    else if (allow_output && !strcmp(argv[i], "--cash-flows")) a->cash_flows = PETSC_TRUE;
     else if (argv[i][0] == '-' && argv[i][1] != '-') {
       /* a PETSc option (-log_view, -tao_monitor ...): PETSc has it; skip its value if any */
       if (i + 1 < argc && argv[i + 1][0] != '-') i++;
@@ -343,11 +345,13 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscFunctionBeginUser;
   PetscCall(parse_args(argc, argv, &a, PETSC_TRUE));
   if (a.help) {
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "usage: ballast run CONFIG [--output DIR] [--position-detail] [PETSc options]\n"
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "usage: ballast run CONFIG [--output DIR] [--position-detail] [--cash-flows] [PETSc options]\n"
                                             "  The batch job: loads and validates every input, projects every contract under every scenario,\n"
                                             "  reduces to group level and writes <output>/alm.nc (written whole or not at all).\n"
                                             "  --output DIR        overrides output.dir of the configuration\n"
                                             "  --position-detail   also writes <output>/contracts.nc (per-contract results)\n"
+                                            "  --cash-flows        also writes <output>/cashflows.nc (every event of every contract under\n"
+                                            "                      every scenario: discount factor, PV, IRRBB and ladder bucket)\n"
                                             "  --contractual       ignore the behavioural models (contractual cash flows only)\n"
                                             "  Exit status: 0 ok, 2 usage/configuration, 3 input data, 4 numerical failure, 5 I/O.\n"));
     PetscFunctionReturn(0);
@@ -402,11 +406,30 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   ls.reporting_currency = ctx.cfg.reporting_currency;
   PetscCall(BallastLiquidityCreate(&lp, &ls, &liq));
   /* Phase 3: projection and reduction (src/projection drives; every metric a consumer) */
-  BallastConsumer liq_consumer;
-  BallastLiquidityConsumer(&liq, &liq_consumer);
-  PetscCall(BallastIRRBBRunCompute(&ctx, &irr, a.position_detail, 1, &liq_consumer));
-  /* Phase 4: results */
+  BallastConsumer      extra[2];
+  BallastCashFlows     cflows = NULL;
+  BallastCashFlowsFile cffile = NULL;
+  PetscInt             nextra = 1;
+  BallastLiquidityConsumer(&liq, &extra[0]);
   PetscCall(make_dir(ctx.comm, ctx.cfg.output_dir));
+  if (a.cash_flows) {
+    /* every event of the scenarios' behavioural stream, spilled per rank, written after the reduction */
+    BallastCashFlowsSetup cs;
+    PetscCall(PetscMemzero(&cs, sizeof cs));
+    cs.nscen      = irr.nscen;
+    cs.as_of      = ctx.cfg.as_of;
+    cs.nbucket    = irr.nbucket;
+    cs.bucket_hi  = irr.bucket_hi;
+    cs.nladder    = lp.nbucket;
+    cs.ladder_end = lp.bucket_end;
+    cs.disc_curve = irr.disc;
+    cs.fx         = irr.market[0].fx;
+    PetscCall(BallastCashFlowsFileOpen(&ctx, irr.nscen, &cffile));
+    PetscCall(BallastCashFlowsCreate(&cs, BallastCashFlowsFileSink(cffile), &cflows));
+    BallastCashFlowsConsumer(cflows, &extra[nextra++]);
+  }
+  PetscCall(BallastIRRBBRunCompute(&ctx, &irr, a.position_detail, nextra, extra));
+  /* Phase 4: results */
   PetscCall(BallastResultsCreate(&res));
   PetscCall(BallastRunResultsBase(&ctx, res));
   PetscCall(BallastResultsAddAttr(res, "regime_name", ctx.regime->name));
@@ -424,6 +447,15 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   if (a.position_detail) {
     snprintf(path, sizeof path, "%s/contracts.nc", ctx.cfg.output_dir);
     PetscCall(BallastWriteContractsNC(&ctx, irr.nscen, irr.pv, path));
+  }
+  if (a.cash_flows) {
+    int64_t nrows;
+    double  secs;
+    snprintf(path, sizeof path, "%s/cashflows.nc", ctx.cfg.output_dir);
+    PetscCall(BallastCashFlowsFileWrite(&ctx, cffile, path, &nrows, &secs));
+    PetscCall(PetscFPrintf(ctx.comm, PETSC_STDERR, "write: %s, %" PRId64 " events in %.2f s (%.0f events/s)\n", path, nrows, secs, secs > 0 ? (double)nrows / secs : 0.0));
+    PetscCall(BallastCashFlowsFileDestroy(&cffile));
+    PetscCall(BallastCashFlowsDestroy(&cflows));
   }
   double wall = MPI_Wtime() - ctx.t_start;
   PetscCall(BallastResultsAddAttrDouble(res, "wall_seconds", wall));
