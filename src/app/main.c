@@ -1,6 +1,9 @@
 /* ballast: the thin executable. PETSc is the program's entry so PETSc options (-log_view,
  * -tao_*) work for every subcommand; the work is in the library (include/ballast/commands.h). */
 #include <ballast/commands.h>
+#include <petsctao.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +21,65 @@ static void usage(FILE *f)
              "Every command has --help.\n");
 }
 
+/* PETSc options nothing reads are misspellings (-tao_monitr) or options of no solver of Ballast
+ * (-tao_monitor: the calibration's solvers take -prepay_tao_* and -nmd_tao_*). Checked before any
+ * work: solvers configured as the calibration configures them read their options here (and are
+ * destroyed), PETSc's start-up options (-log_view, -malloc_debug, ...) were read by
+ * PetscInitialize; whatever is left is an error naming it (exit 2). Collective. */
+static PetscErrorCode check_petsc_options(const char *cmd, int argc, char **argv)
+{
+  Tao       tao, sub;
+  PetscInt  n;
+  char    **names, **values;
+  PetscFunctionBeginUser;
+  PetscCall(TaoCreate(PETSC_COMM_WORLD, &tao));
+  PetscCall(TaoSetType(tao, TAOBRGN));
+  PetscCall(TaoSetOptionsPrefix(tao, "prepay_"));
+  PetscCall(TaoBRGNGetSubsolver(tao, &sub));
+  PetscCall(TaoSetOptionsPrefix(sub, "prepay_tao_brgn_subsolver_"));
+  PetscCall(TaoSetFromOptions(tao));
+  PetscCall(TaoDestroy(&tao));
+  PetscCall(TaoCreate(PETSC_COMM_WORLD, &tao));
+  PetscCall(TaoSetType(tao, TAOPDIPM));
+  PetscCall(TaoSetOptionsPrefix(tao, "nmd_"));
+  PetscCall(TaoSetFromOptions(tao));
+  PetscCall(TaoDestroy(&tao));
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  char     list[1024] = "";
+  PetscInt left       = 0;
+  for (PetscInt i = 0; i < n; i++) {
+    /* PETSc also takes in --name and -h: those are the subcommand's own (it rejects unknown ones) */
+    int own = !strcmp(names[i], "h");
+    for (int k = 1; k < argc && !own; k++) own = argv[k][0] == '-' && argv[k][1] == '-' && !strcmp(argv[k] + 1, names[i]);
+    if (own) continue;
+    snprintf(list + strlen(list), sizeof list - strlen(list), "%s-%s", left ? ", " : "", names[i]);
+    left++;
+  }
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  n = left;
+  PetscCheck(n == 0, PETSC_COMM_WORLD, BALLAST_ERR_USAGE,
+             "unknown option%s %s: no PETSc object of ballast %s reads %s (misspelt? the calibration's solvers take -prepay_tao_* and -nmd_tao_*; see ballast %s --help)", n > 1 ? "s" : "", list, cmd,
+             n > 1 ? "them" : "it", cmd);
+  PetscFunctionReturn(0);
+}
+
+/* Ballast's own stages in -log_view (pushed by src/run and src/projection). */
+static PetscErrorCode register_stages(void)
+{
+  PetscLogStage st;
+  const char   *names[] = {"load", "calibrate", "project", "reduce", "write"};
+  PetscFunctionBeginUser;
+  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) PetscCall(PetscLogStageRegister(names[k], &st));
+  PetscFunctionReturn(0);
+}
+
+/* stdout closed by the reader (ballast ... | head): a quiet end, not an error */
+static int stdout_gone(void)
+{
+  if (fflush(stdout) == 0 && !ferror(stdout)) return 0;
+  return errno == EPIPE || ferror(stdout);
+}
+
 int main(int argc, char **argv)
 {
   PetscErrorCode ierr;
@@ -25,6 +87,9 @@ int main(int argc, char **argv)
 
   ierr = PetscInitialize(&argc, &argv, NULL, help);
   if (ierr) return 1;
+  /* a closed pipe on stdout (| head) must not kill the run through PETSc's signal handler (exit
+   * 59 and a trace): ignored, the write fails with EPIPE and the end is quiet (stdout_gone) */
+  signal(SIGPIPE, SIG_IGN);
   /* Errors come back as codes; main prints one clear line instead of a stack of traces. */
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
@@ -43,7 +108,11 @@ int main(int argc, char **argv)
     PetscFinalize();
     return 0;
   }
-  if (!strcmp(cmd, "run")) ierr = BallastCmdRun(argc - 1, argv + 1);
+  int known = !strcmp(cmd, "run") || !strcmp(cmd, "validate") || !strcmp(cmd, "events") || !strcmp(cmd, "generate") || !strcmp(cmd, "report");
+  ierr      = known ? register_stages() : 0;
+  if (!ierr && known) ierr = check_petsc_options(cmd, argc, argv);
+  if (ierr) ;
+  else if (!strcmp(cmd, "run")) ierr = BallastCmdRun(argc - 1, argv + 1);
   else if (!strcmp(cmd, "validate")) ierr = BallastCmdValidate(argc - 1, argv + 1);
   else if (!strcmp(cmd, "events")) ierr = BallastCmdEvents(argc - 1, argv + 1);
   else if (!strcmp(cmd, "generate")) ierr = BallastCmdGenerate(argc - 1, argv + 1);
@@ -57,6 +126,18 @@ int main(int argc, char **argv)
     return BALLAST_EXIT_USAGE;
   }
   int status = BallastExitCode(ierr);
+  if (stdout_gone()) {
+    /* the reader has what it wanted: no message, status 0 (a failure before is still reported) */
+    if (!ierr) status = 0;
+    else if (ierr) {
+      const char *text = NULL;
+      char       *specific = NULL;
+      PetscErrorMessage(ierr, &text, &specific);
+      if (rank == 0 && !(specific && strstr(specific, "Broken pipe"))) fprintf(stderr, "ballast %s: error: %s\n", cmd, specific && specific[0] ? specific : (text ? text : "failed"));
+    }
+    PetscFinalize();
+    return ierr ? status : 0;
+  }
   if (ierr) {
     const char *text = NULL;
     char       *specific = NULL;

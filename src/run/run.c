@@ -20,6 +20,27 @@
 
 char BallastCommandLine[4096];
 
+/* Ballast's -log_view stages (registered by src/app/main.c; nothing happens if they are not) */
+static PetscErrorCode stage(const char *name, PetscBool push)
+{
+  PetscLogStage st = -1;
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogStageGetId(name, &st));
+  if (st >= 0 && push) PetscCall(PetscLogStagePush(st));
+  else if (st >= 0) PetscCall(PetscLogStagePop());
+  PetscFunctionReturn(0);
+}
+
+/* A phase's closing progress line on stderr (results go to stdout). */
+static PetscErrorCode phase_done(MPI_Comm comm, const char *phase, double t0, int64_t n, const char *what)
+{
+  double dt = MPI_Wtime() - t0;
+  PetscFunctionBeginUser;
+  if (n >= 0) PetscCall(PetscFPrintf(comm, PETSC_STDERR, "%s: %" PRId64 " %s in %.2f s (%.0f %s/s)\n", phase, n, what, dt, dt > 0 ? (double)n / dt : 0.0, what));
+  else PetscCall(PetscFPrintf(comm, PETSC_STDERR, "%s: done in %.2f s\n", phase, dt));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastRunSetup(MPI_Comm comm, const char *config_path, BallastRunContext *ctx)
 {
   PetscFunctionBeginUser;
@@ -258,7 +279,9 @@ PetscErrorCode BallastCmdValidate(int argc, char **argv)
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "usage: ballast validate CONFIG\n  Loads and checks the configuration, market data and every contract; prints counts and control\n  totals per portfolio and currency. Exit 0 when every input is valid, 2 for a configuration\n  error, 3 for bad input data (every error is listed with file, line, column and value).\n"));
     PetscFunctionReturn(0);
   }
+  PetscCall(stage("load", PETSC_TRUE));
   PetscCall(BallastRunSetup(PETSC_COMM_WORLD, a.config, &ctx));
+  PetscCall(stage("load", PETSC_FALSE));
   {
     /* behaviour configuration and histories are inputs too (checked, not calibrated) */
     BallastBehaviour beh;
@@ -357,6 +380,9 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
     PetscFunctionReturn(0);
   }
   /* Phase 1: setup and validation */
+  double t_phase = MPI_Wtime();
+  PetscCall(PetscFPrintf(PETSC_COMM_WORLD, PETSC_STDERR, "load: %s ...\n", a.config));
+  PetscCall(stage("load", PETSC_TRUE));
   PetscCall(BallastRunSetup(PETSC_COMM_WORLD, a.config, &ctx));
   if (a.output) {
     PetscCall(PetscFree(ctx.cfg.output_dir));
@@ -365,6 +391,8 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(BallastRunHashInputs(&ctx));
   nloc = ctx.contracts->n;
   PetscCallMPI(MPI_Allreduce(&nloc, &total, 1, MPI_INT64_T, MPI_SUM, ctx.comm));
+  PetscCall(stage("load", PETSC_FALSE));
+  PetscCall(phase_done(ctx.comm, "load", t_phase, total, "contracts"));
   /* Phase 2: variants and calibration */
   PetscCheck(ctx.regime, ctx.comm, BALLAST_ERR_USAGE, "%s: no regime: set regime = \"regimes/bcbs-2016.cfg\" (or another file of config/regimes) for the IRRBB metrics", ctx.cfg.path);
   PetscCall(BallastRunControlTotals(&ctx, &notional, &count));
@@ -373,7 +401,11 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   BallastBehaviour beh;
   PetscInt        *seg_of = NULL;
   double          *psc = NULL, *tsc = NULL;
+  t_phase = MPI_Wtime();
+  PetscCall(stage("calibrate", PETSC_TRUE));
   PetscCall(BallastRunBehaviour(&ctx, PETSC_TRUE, &beh));
+  PetscCall(stage("calibrate", PETSC_FALSE));
+  PetscCall(phase_done(ctx.comm, "calibrate", t_phase, (int64_t)beh.nseg, "segments"));
   PetscBool use_beh = beh.nseg > 0 && !a.contractual ? PETSC_TRUE : PETSC_FALSE;
   if (use_beh) {
     PetscCall(BallastRunSegmentMap(&ctx, &beh, &seg_of));
@@ -428,8 +460,12 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
     PetscCall(BallastCashFlowsCreate(&cs, BallastCashFlowsFileSink(cffile), &cflows));
     BallastCashFlowsConsumer(cflows, &extra[nextra++]);
   }
+  PetscCall(stage("project", PETSC_TRUE));
   PetscCall(BallastIRRBBRunCompute(&ctx, &irr, a.position_detail, nextra, extra));
-  /* Phase 4: results */
+  PetscCall(stage("project", PETSC_FALSE));
+  /* Phase 4: results (group metrics: IRRBB, liquidity) */
+  t_phase = MPI_Wtime();
+  PetscCall(stage("reduce", PETSC_TRUE));
   PetscCall(BallastResultsCreate(&res));
   PetscCall(BallastRunResultsBase(&ctx, res));
   PetscCall(BallastResultsAddAttr(res, "regime_name", ctx.regime->name));
@@ -444,7 +480,10 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   if (beh.nseg > 0) PetscCall(BallastBehaviourAddResults(&beh, res));
   PetscCall(BallastResultsAddAttr(res, "cash_flow_view", use_beh ? "behavioural" : "contractual"));
   PetscCall(BallastLiquiditySummary(ctx.comm, &liq));
-  if (a.position_detail) {
+  PetscCall(stage("reduce", PETSC_FALSE));
+  PetscCall(phase_done(ctx.comm, "reduce (IRRBB group metrics, liquidity)", t_phase, -1, NULL));
+  t_phase = MPI_Wtime();
+  PetscCall(stage("write", PETSC_TRUE));  if (a.position_detail) {
     snprintf(path, sizeof path, "%s/contracts.nc", ctx.cfg.output_dir);
     PetscCall(BallastWriteContractsNC(&ctx, irr.nscen, irr.pv, path));
   }
@@ -461,6 +500,8 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(BallastResultsAddAttrDouble(res, "wall_seconds", wall));
   snprintf(path, sizeof path, "%s/alm.nc", ctx.cfg.output_dir);
   PetscCall(BallastResultsWrite(ctx.comm, res, path));
+  PetscCall(stage("write", PETSC_FALSE));
+  PetscCall(phase_done(ctx.comm, "write", t_phase, -1, NULL));
   PetscCall(BallastResultsDestroy(&res));
   /* Phase 5: report */
   PetscCall(PetscPrintf(ctx.comm, "projection: %" PRId64 " contracts x %" PetscInt_FMT " variants (%" PetscInt_FMT " scenarios, pv01, %" PetscInt_FMT " key rates), %" PRId64 " events, %.2f s; %.0f contract-scenarios per core-second\n",
