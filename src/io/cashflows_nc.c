@@ -323,7 +323,7 @@ PetscErrorCode BallastCashFlowsFileWrite(BallastRunContext *ctx, BallastCashFlow
   char             tmp[4096];
   Ids              v;
   Buf              b;
-  double           t0 = MPI_Wtime();
+  double           t0 = MPI_Wtime(), last = t0;
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&v, sizeof v));
   PetscCall(BallastAgreeError(ctx->comm, cf->err ? BALLAST_ERR_IO : 0, cf->err ? cf->errmsg : NULL));
@@ -376,6 +376,13 @@ PetscErrorCode BallastCashFlowsFileWrite(BallastRunContext *ctx, BallastCashFlow
     if (agreed) break;
     ierr   = write_piece(&f, S, &v, start, n, &b);
     agreed = BallastAgreeError(ctx->comm, ierr, NULL);
+    /* progress: rounds are collective, so round r of R is the share done on every rank */
+    double now = MPI_Wtime();
+    if (!agreed && now - last > 5.0 && r + 1 < R) {
+      double frac = (double)(r + 1) / (double)R, el = now - t0;
+      PetscCall(PetscFPrintf(ctx->comm, PETSC_STDERR, "write: %s %5.1f %% of %" PRId64 " events, %.0f events/s, about %.0f s left\n", path, 100 * frac, total, frac * (double)total / el, el * (1 - frac) / frac));
+      last = now;
+    }
   }
   if (!agreed && ctx->rank == 0) {
     /* the scenario coordinate: rank 0 writes it, the others make the same collective call empty */

@@ -36,7 +36,8 @@ static PetscErrorCode phase_done(MPI_Comm comm, const char *phase, double t0, in
 {
   double dt = MPI_Wtime() - t0;
   PetscFunctionBeginUser;
-  if (n >= 0) PetscCall(PetscFPrintf(comm, PETSC_STDERR, "%s: %" PRId64 " %s in %.2f s (%.0f %s/s)\n", phase, n, what, dt, dt > 0 ? (double)n / dt : 0.0, what));
+  if (n == 0) PetscCall(PetscFPrintf(comm, PETSC_STDERR, "%s: no %s, %.2f s\n", phase, what, dt));
+  else if (n > 0) PetscCall(PetscFPrintf(comm, PETSC_STDERR, "%s: %" PRId64 " %s in %.2f s (%.0f %s/s)\n", phase, n, what, dt, dt > 0 ? (double)n / dt : 0.0, what));
   else PetscCall(PetscFPrintf(comm, PETSC_STDERR, "%s: done in %.2f s\n", phase, dt));
   PetscFunctionReturn(0);
 }
