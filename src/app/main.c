@@ -12,13 +12,14 @@ static const char help[] = "Ballast: asset & liability management engine.\n";
 static void usage(FILE *f)
 {
   fprintf(f, "usage: ballast COMMAND [ARGS] [PETSc options]\n"
-             "  run CONFIG [--output DIR] [--position-detail]   the batch job: results in <output>/alm.nc\n"
+             "  run CONFIG [--output DIR] [--position-detail] [--cash-flows]   the batch job: results in <output>/alm.nc\n"
              "  validate CONFIG                                 load and check every input, print control totals\n"
              "  events --actus FILE.json [--case ID]            ACTUS test-case events as CSV\n"
              "  events CONFIG --contract ID [--scenario NAME]   one contract's projected events as CSV\n"
              "  report RESULTS_DIR [--compare PREVIOUS_DIR]     the ALCO pack: RESULTS_DIR/alco/index.html, PNG, CSV\n"
              "  generate --contracts N --portfolios P --seed S --out DIR   synthetic balance sheet\n"
-             "Every command has --help.\n");
+             "Every command has --help. Progress on stderr, results on stdout; PETSc options (-log_view,\n"
+             "-prepay_tao_*, -nmd_tao_*) are checked: one nothing reads is an error (exit 2).\n");
 }
 
 /* PETSc options nothing reads are misspellings (-tao_monitr) or options of no solver of Ballast
