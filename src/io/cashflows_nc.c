@@ -27,7 +27,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define PIECE 16384 /* rows per write and per chunk along `event` */
+#define CHUNK 16384 /* rows per chunk along `event` */
+#define PIECE 131072 /* rows per write: fewer collective calls (each a round of HDF5 chunk redistribution) */
 
 typedef struct {
   int64_t row;
@@ -117,7 +118,7 @@ static PetscErrorCode att(BallastNCFile *f, int var, const char *vname, const ch
   PetscFunctionReturn(0);
 }
 
-/* define a variable over dims with long_name (and units if given), chunked PIECE rows along
+/* define a variable over dims with long_name (and units if given), chunked CHUNK rows along
  * `event` (the first dimension), deflated with shuffle */
 static PetscErrorCode defvar(BallastNCFile *f, const char *name, nc_type type, int nd, const int *dims, const size_t *len, const char *long_name, const char *units, int *var)
 {
@@ -125,7 +126,7 @@ static PetscErrorCode defvar(BallastNCFile *f, const char *name, nc_type type, i
   PetscFunctionBeginUser;
   BallastCallNC(f, name, nc_def_var(f->ncid, name, type, nd, dims, var));
   for (int k = 0; k < nd; k++) chunk[k] = len[k] ? len[k] : 1;
-  if (nd > 0 && len[0] > PIECE) chunk[0] = PIECE;
+  if (nd > 0 && len[0] > CHUNK) chunk[0] = CHUNK;
   BallastCallNC(f, name, nc_def_var_chunking(f->ncid, *var, NC_CHUNKED, chunk));
   BallastCallNC(f, name, nc_def_var_deflate(f->ncid, *var, 1, 1, 1));
   PetscCall(att(f, *var, name, "long_name", long_name));
