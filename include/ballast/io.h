@@ -5,6 +5,8 @@
 #include <ballast/config.h>
 #include <ballast/contracts.h>
 #include <ballast/curve.h>
+#include <ballast/cashflows.h>
+#include <ballast/run.h>
 
 /* Maximum number of diagnostics one rank keeps for one input step (all are counted). */
 #define BALLAST_DIAG_LIMIT 50
@@ -31,5 +33,17 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
  * (s->history_path) into s->hist. On a data error *bad = 1 and msg holds "file:line:col: ..."
  * (the caller agrees on it with BallastAgreeError); otherwise *bad = 0. */
 PetscErrorCode BallastBehHistoryRead(BallastBehSegment *s, char *msg, size_t mlen, int *bad);
+
+/* cashflows.nc (src/io/cashflows_nc.c, `ballast run --cash-flows`): every event of the behavioural
+ * stream of every contract under every scenario. Open: collective, a rank-local spill file in
+ * the output directory (unlinked at once) that the sink fills during the projection (memory
+ * bounded: one contract's rows at a time). Write: collective, the NetCDF-4 file in portfolio
+ * order (identical on any number of ranks), written under <path>.tmp and renamed; *nrows the
+ * events written, *seconds the time taken. */
+typedef struct BallastCashFlowsFile_s *BallastCashFlowsFile;
+PetscErrorCode      BallastCashFlowsFileOpen(BallastRunContext *ctx, PetscInt nscen, BallastCashFlowsFile *f);
+BallastCashFlowSink BallastCashFlowsFileSink(BallastCashFlowsFile f);
+PetscErrorCode      BallastCashFlowsFileWrite(BallastRunContext *ctx, BallastCashFlowsFile f, const char *path, int64_t *nrows, double *seconds);
+PetscErrorCode      BallastCashFlowsFileDestroy(BallastCashFlowsFile *f);
 
 #endif

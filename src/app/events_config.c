@@ -3,18 +3,47 @@
  * prints exactly what the metrics consume: the contractual stream and, where a behavioural filter
  * applies, the behavioural stream, each row labelled with its stream and the filter that made it. */
 #include <ballast/commands.h>
+#include <ballast/irrbb.h>
 #include <ballast/irrbb_run.h>
+#include <ballast/liquidity.h>
 #include <ballast/projection.h>
 #include <ballast/run.h>
 #include <ballast/text.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
   BallastText text;
   const char *id;
   int         behavioural; /* print the behavioural stream of the current contract */
+  /* valuation of each row under the scenario, as the driver values the behavioural stream */
+  BallastDate           as_of;
+  const BallastDFTable *df;
+  PetscInt              kdisc;
+  int32_t               ccy;
+  const PetscInt       *disc_curve;
+  const double         *fx;
+  BallastIRRBBSetup     irrbb;      /* bucket_hi for BallastIRRBBBucket */
+  PetscInt              nladder;
+  const PetscInt       *ladder_end;
 } Printer;
+
+/* The shortest of %.15g, %.16g, %.17g that reads back as the same double (0.0345, not
+ * 0.034500000000000003); NaN and infinities as printf writes them. */
+static const char *num(char *buf, size_t n, double x)
+{
+  if (!isfinite(x)) {
+    snprintf(buf, n, "%g", x);
+    return buf;
+  }
+  for (int prec = 15; prec <= 17; prec++) {
+    snprintf(buf, n, "%.*g", prec, x);
+    if (strtod(buf, NULL) == x) break;
+  }
+  return buf;
+}
 
 static unsigned printer_subscribe(void *ctx, PetscInt v)
 {
@@ -25,7 +54,9 @@ static unsigned printer_subscribe(void *ctx, PetscInt v)
 static PetscErrorCode printer_begin(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)
 {
   Printer *o = (Printer *)ctx;
-  (void)var;
+  o->df      = var->df;
+  o->kdisc   = pc->kdisc;
+  o->ccy     = (int32_t)pc->c;
   /* without a behavioural filter the behavioural stream is the contractual one: printed once */
   o->behavioural = pc->behavioural != BALLAST_FILTER_CONTRACTUAL;
   return 0;
@@ -35,17 +66,46 @@ static void printer_event(void *ctx, const BallastEvent *ev, int label)
 {
   Printer *o      = (Printer *)ctx;
   int      stream = BALLAST_LABEL_STREAM(label);
-  char     d[11];
+  char     d[11], a[32], b[32], c[32], e[32], f[32] = "", g[32];
   if (stream == BALLAST_STREAM_BEHAVIOURAL && !o->behavioural) return;
   BallastDateFormat(ev->date, d);
-  BallastTextPrintf(&o->text, "%s,%s,%s,%.17g,%.17g,%.17g,%.17g,%s,%s\n", o->id, d, BallastEventTypeName(ev->type), ev->payoff, ev->notional, ev->rate, ev->accrued,
-                    BallastStreamName(stream), BallastFilterName(BALLAST_LABEL_FILTER(label)));
+  /* the driver's valuation of the event (src/projection/projection.c), bucket indices as in
+   * cashflows.nc; on or before the as-of date: no discount factor, PV 0, buckets -1 */
+  double   pv = 0.0;
+  PetscInt ib = -1, lb = -1, days = ev->date - o->as_of;
+  if (days > 0) {
+    double df, fx = 1.0;
+    if (ev->currency == o->ccy || ev->currency < 0) df = BallastDFTableGet(o->df, o->kdisc, ev->date);
+    else {
+      PetscInt kd = o->disc_curve[ev->currency];
+      fx          = o->fx[ev->currency] / o->fx[o->ccy];
+      df          = BallastDFTableGet(o->df, kd >= 0 ? kd : o->kdisc, ev->date);
+    }
+    if (ev->payoff != 0.0) pv = ev->payoff * fx * df;
+    num(f, sizeof f, df);
+    ib = BallastIRRBBBucket(&o->irrbb, (double)days / 365.0);
+    lb = o->nladder;
+    for (PetscInt k = 0; k < o->nladder; k++)
+      if (days <= o->ladder_end[k]) {
+        lb = k;
+        break;
+      }
+  }
+  BallastTextPrintf(&o->text, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%" PetscInt_FMT ",%" PetscInt_FMT "\n", o->id, d, BallastEventTypeName(ev->type), num(a, sizeof a, ev->payoff),
+                    num(b, sizeof b, ev->notional), num(c, sizeof c, ev->rate), num(e, sizeof e, ev->accrued), BallastStreamName(stream), BallastFilterName(BALLAST_LABEL_FILTER(label)), f,
+                    num(g, sizeof g, pv), ib, lb);
 }
+
+#define HEADER "case,eventDate,eventType,payoff,notionalPrincipal,nominalInterestRate,accruedInterest,stream,filter,discountFactor,presentValue,irrbbBucket,ladderBucket"
 
 static const char usage[] = "usage: ballast events CONFIG --contract ID [--scenario NAME] [--contractual]\n"
                             "  Prints the projected events of one contract of the run's balance sheet as CSV\n"
-                            "  case,eventDate,eventType,payoff,notionalPrincipal,nominalInterestRate,accruedInterest,stream,filter\n"
+                            "  " HEADER "\n"
                             "  (case = the contractID), under the named scenario (default base): the cash-flow audit.\n"
+                            "  discountFactor, presentValue: the event on the discount curve of its currency under the\n"
+                            "  scenario (PV in the contract's currency; empty and 0 on or before the as-of date),\n"
+                            "  irrbbBucket, ladderBucket: indices of alm.nc's irrbb_bucket and ladder_bucket (-1: none),\n"
+                            "  as in cashflows.nc (ballast run --cash-flows). Numbers with as many digits as they need.\n"
                             "  stream = contractual (the engine's events, or the synthetic call of a deposit without\n"
                             "  maturity, the on-demand repayment of a cash liability) or behavioural (through the\n"
                             "  behavioural filters of the contract's segment: prepayments as PP events, early\n"
@@ -90,6 +150,8 @@ PetscErrorCode BallastEventsFromConfig(int argc, char **argv)
     if (!strcmp(ctx.cfg.scenarios[s], scen)) v = s;
   PetscCheck(v >= 0, ctx.comm, BALLAST_ERR_USAGE, "scenario '%s' is not among the scenarios of %s", scen, ctx.cfg.path);
   PetscCall(BallastIRRBBRunSetup(&ctx, ctx.regime, ctx.cfg.nuser, (BallastScenarioDef *)ctx.cfg.user, PETSC_FALSE, &run));
+  BallastLiquidityParams lp;
+  PetscCall(BallastLiquidityParamsLoad(ctx.comm, ctx.regime, &lp));
   BallastBehaviour beh;
   PetscInt        *seg_of = NULL;
   double           psc    = run.def[v].prepayment_scalar, tsc = run.def[v].term_deposit_scalar;
@@ -124,6 +186,13 @@ PetscErrorCode BallastEventsFromConfig(int argc, char **argv)
     ps.prepay_scalar   = &psc;
     ps.td_scalar       = &tsc;
     out.id             = id;
+    out.as_of          = ctx.cfg.as_of;
+    out.disc_curve     = run.disc;
+    out.fx             = run.market[v].fx;
+    out.irrbb.nbucket  = run.nbucket;
+    out.irrbb.bucket_hi = run.bucket_hi;
+    out.nladder        = lp.nbucket;
+    out.ladder_end     = lp.bucket_end;
     PetscCall(BallastProjectionCreate(&ps, &proj));
     PetscCall(BallastProjectionAddConsumer(proj, &c));
     BallastContractSourceInit(&store, ctx.contracts, (const char *const *)ctx.cfg.contract_files, &src);
@@ -155,7 +224,7 @@ PetscErrorCode BallastEventsFromConfig(int argc, char **argv)
   }
   text[owner_len] = 0;
   if (ctx.rank == 0) {
-    printf("case,eventDate,eventType,payoff,notionalPrincipal,nominalInterestRate,accruedInterest,stream,filter\n%s", text);
+    printf(HEADER "\n%s", text);
     fflush(stdout);
   }
   PetscCall(PetscFree(text));
@@ -163,6 +232,7 @@ PetscErrorCode BallastEventsFromConfig(int argc, char **argv)
   PetscCall(PetscFree(seg_of));
   PetscCall(BallastBehaviourDestroy(&beh));
   PetscCall(BallastIRRBBRunDestroy(&run));
+  PetscCall(BallastLiquidityParamsDestroy(&lp));
   PetscCall(BallastRunTeardown(&ctx));
   PetscFunctionReturn(0);
 }

@@ -9,6 +9,7 @@
 #include <ballast/irrbb_run.h>
 #include <ballast/liquidity.h>
 #include <ballast/behaviour.h>
+#include <ballast/cashflows.h>
 #include <ballast/regime.h>
 #include <ballast/scenario.h>
 #include <errno.h>
@@ -24,6 +25,28 @@
 #endif
 
 char BallastCommandLine[4096];
+
+/* Ballast's -log_view stages (registered by src/app/main.c; nothing happens if they are not) */
+static PetscErrorCode stage(const char *name, PetscBool push)
+{
+  PetscLogStage st = -1;
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogStageGetId(name, &st));
+  if (st >= 0 && push) PetscCall(PetscLogStagePush(st));
+  else if (st >= 0) PetscCall(PetscLogStagePop());
+  PetscFunctionReturn(0);
+}
+
+/* A phase's closing progress line on stderr (results go to stdout). */
+static PetscErrorCode phase_done(MPI_Comm comm, const char *phase, double t0, int64_t n, const char *what)
+{
+  double dt = MPI_Wtime() - t0;
+  PetscFunctionBeginUser;
+  if (n == 0) PetscCall(PetscFPrintf(comm, PETSC_STDERR, "%s: no %s, %.2f s\n", phase, what, dt));
+  else if (n > 0) PetscCall(PetscFPrintf(comm, PETSC_STDERR, "%s: %" PRId64 " %s in %.2f s (%.0f %s/s)\n", phase, n, what, dt, dt > 0 ? (double)n / dt : 0.0, what));
+  else PetscCall(PetscFPrintf(comm, PETSC_STDERR, "%s: done in %.2f s\n", phase, dt));
+  PetscFunctionReturn(0);
+}
 
 PetscErrorCode BallastRunSetup(MPI_Comm comm, const char *config_path, BallastRunContext *ctx)
 {
@@ -233,7 +256,7 @@ static PetscErrorCode make_dir(MPI_Comm comm, const char *dir)
 
 typedef struct {
   const char *config, *output;
-  PetscBool   position_detail, help, contractual;
+  PetscBool   position_detail, help, contractual, cash_flows;
 } RunArgs;
 
 static PetscErrorCode parse_args(int argc, char **argv, RunArgs *a, PetscBool allow_output)
@@ -247,6 +270,7 @@ static PetscErrorCode parse_args(int argc, char **argv, RunArgs *a, PetscBool al
       a->output = argv[++i];
     } else if (allow_output && !strcmp(argv[i], "--position-detail")) a->position_detail = PETSC_TRUE;
     else if (allow_output && !strcmp(argv[i], "--contractual")) a->contractual = PETSC_TRUE;
+    else if (allow_output && !strcmp(argv[i], "--cash-flows")) a->cash_flows = PETSC_TRUE;
     else if (argv[i][0] == '-' && argv[i][1] != '-') {
       /* a PETSc option (-log_view, -tao_monitor ...): PETSc has it; skip its value if any */
       if (i + 1 < argc && argv[i + 1][0] != '-') i++;
@@ -328,7 +352,9 @@ PetscErrorCode BallastCmdValidate(int argc, char **argv)
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "usage: ballast validate CONFIG\n  Loads and checks the configuration, market data and every contract; prints counts and control\n  totals per portfolio and currency. Exit 0 when every input is valid, 2 for a configuration\n  error, 3 for bad input data (every error is listed with file, line, column and value).\n"));
     PetscFunctionReturn(0);
   }
+  PetscCall(stage("load", PETSC_TRUE));
   PetscCall(BallastRunSetup(PETSC_COMM_WORLD, a.config, &ctx));
+  PetscCall(stage("load", PETSC_FALSE));
   {
     /* behaviour configuration and histories are inputs too (checked, not calibrated) */
     BallastBehaviour beh;
@@ -384,16 +410,21 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscFunctionBeginUser;
   PetscCall(parse_args(argc, argv, &a, PETSC_TRUE));
   if (a.help) {
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "usage: ballast run CONFIG [--output DIR] [--position-detail] [PETSc options]\n"
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "usage: ballast run CONFIG [--output DIR] [--position-detail] [--cash-flows] [PETSc options]\n"
                                             "  The batch job: loads and validates every input, projects every contract under every scenario,\n"
                                             "  reduces to group level and writes <output>/alm.nc (written whole or not at all).\n"
                                             "  --output DIR        overrides output.dir of the configuration\n"
                                             "  --position-detail   also writes <output>/contracts.nc (per-contract results)\n"
+                                            "  --cash-flows        also writes <output>/cashflows.nc (every event of every contract under\n"
+                                            "                      every scenario: discount factor, PV, IRRBB and ladder bucket)\n"
                                             "  --contractual       ignore the behavioural models (contractual cash flows only)\n"
                                             "  Exit status: 0 ok, 2 usage/configuration, 3 input data, 4 numerical failure, 5 I/O.\n"));
     PetscFunctionReturn(0);
   }
   /* Phase 1: setup and validation */
+  double t_phase = MPI_Wtime();
+  PetscCall(PetscFPrintf(PETSC_COMM_WORLD, PETSC_STDERR, "load: %s ...\n", a.config));
+  PetscCall(stage("load", PETSC_TRUE));
   PetscCall(BallastRunSetup(PETSC_COMM_WORLD, a.config, &ctx));
   if (a.output) {
     PetscCall(PetscFree(ctx.cfg.output_dir));
@@ -403,6 +434,8 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(BallastPlanningRefuseUnevaluated(&ctx.cfg)); /* REMOVE with the commit that evaluates the plan */
   nloc = ctx.contracts->n;
   PetscCallMPI(MPI_Allreduce(&nloc, &total, 1, MPI_INT64_T, MPI_SUM, ctx.comm));
+  PetscCall(stage("load", PETSC_FALSE));
+  PetscCall(phase_done(ctx.comm, "load", t_phase, total, "contracts"));
   /* Phase 2: variants and calibration */
   PetscCheck(ctx.regime, ctx.comm, BALLAST_ERR_USAGE, "%s: no regime: set regime = \"regimes/bcbs-2016.cfg\" (or another file of config/regimes) for the IRRBB metrics", ctx.cfg.path);
   PetscCall(BallastRunControlTotals(&ctx, &notional, &count));
@@ -411,7 +444,11 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   BallastBehaviour beh;
   PetscInt        *seg_of = NULL;
   double          *psc = NULL, *tsc = NULL;
+  t_phase = MPI_Wtime();
+  PetscCall(stage("calibrate", PETSC_TRUE));
   PetscCall(BallastRunBehaviour(&ctx, PETSC_TRUE, &beh));
+  PetscCall(stage("calibrate", PETSC_FALSE));
+  PetscCall(phase_done(ctx.comm, "calibrate", t_phase, (int64_t)beh.nseg, "segments"));
   PetscCall(BallastRunHashInputsEx(&ctx, &beh, 0, NULL)); /* every file read, histories too */
   PetscBool use_beh = beh.nseg > 0 && !a.contractual ? PETSC_TRUE : PETSC_FALSE;
   if (use_beh) {
@@ -445,11 +482,34 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   ls.reporting_currency = ctx.cfg.reporting_currency;
   PetscCall(BallastLiquidityCreate(&lp, &ls, &liq));
   /* Phase 3: projection and reduction (src/projection drives; every metric a consumer) */
-  BallastConsumer liq_consumer;
-  BallastLiquidityConsumer(&liq, &liq_consumer);
-  PetscCall(BallastIRRBBRunCompute(&ctx, &irr, a.position_detail, 1, &liq_consumer));
-  /* Phase 4: results */
+  BallastConsumer      extra[2];
+  BallastCashFlows     cflows = NULL;
+  BallastCashFlowsFile cffile = NULL;
+  PetscInt             nextra = 1;
+  BallastLiquidityConsumer(&liq, &extra[0]);
   PetscCall(make_dir(ctx.comm, ctx.cfg.output_dir));
+  if (a.cash_flows) {
+    /* every event of the scenarios' behavioural stream, spilled per rank, written after the reduction */
+    BallastCashFlowsSetup cs;
+    PetscCall(PetscMemzero(&cs, sizeof cs));
+    cs.nscen      = irr.nscen;
+    cs.as_of      = ctx.cfg.as_of;
+    cs.nbucket    = irr.nbucket;
+    cs.bucket_hi  = irr.bucket_hi;
+    cs.nladder    = lp.nbucket;
+    cs.ladder_end = lp.bucket_end;
+    cs.disc_curve = irr.disc;
+    cs.fx         = irr.market[0].fx;
+    PetscCall(BallastCashFlowsFileOpen(&ctx, irr.nscen, &cffile));
+    PetscCall(BallastCashFlowsCreate(&cs, BallastCashFlowsFileSink(cffile), &cflows));
+    BallastCashFlowsConsumer(cflows, &extra[nextra++]);
+  }
+  PetscCall(stage("project", PETSC_TRUE));
+  PetscCall(BallastIRRBBRunCompute(&ctx, &irr, a.position_detail, nextra, extra));
+  PetscCall(stage("project", PETSC_FALSE));
+  /* Phase 4: results (group metrics: IRRBB, liquidity) */
+  t_phase = MPI_Wtime();
+  PetscCall(stage("reduce", PETSC_TRUE));
   PetscCall(BallastResultsCreate(&res));
   PetscCall(BallastRunResultsBase(&ctx, res));
   PetscCall(BallastResultsAddAttr(res, "regime_name", ctx.regime->name));
@@ -465,14 +525,28 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   if (beh.nseg > 0) PetscCall(BallastBehaviourAddResults(&beh, res));
   PetscCall(BallastResultsAddAttr(res, "cash_flow_view", use_beh ? "behavioural" : "contractual"));
   PetscCall(BallastLiquiditySummary(ctx.comm, &liq));
-  if (a.position_detail) {
+  PetscCall(stage("reduce", PETSC_FALSE));
+  PetscCall(phase_done(ctx.comm, "reduce (IRRBB group metrics, liquidity)", t_phase, -1, NULL));
+  t_phase = MPI_Wtime();
+  PetscCall(stage("write", PETSC_TRUE));  if (a.position_detail) {
     snprintf(path, sizeof path, "%s/contracts.nc", ctx.cfg.output_dir);
     PetscCall(BallastWriteContractsNC(&ctx, irr.nscen, irr.pv, path));
+  }
+  if (a.cash_flows) {
+    int64_t nrows;
+    double  secs;
+    snprintf(path, sizeof path, "%s/cashflows.nc", ctx.cfg.output_dir);
+    PetscCall(BallastCashFlowsFileWrite(&ctx, cffile, path, &nrows, &secs));
+    PetscCall(PetscFPrintf(ctx.comm, PETSC_STDERR, "write: %s, %" PRId64 " events in %.2f s (%.0f events/s)\n", path, nrows, secs, secs > 0 ? (double)nrows / secs : 0.0));
+    PetscCall(BallastCashFlowsFileDestroy(&cffile));
+    PetscCall(BallastCashFlowsDestroy(&cflows));
   }
   double wall = MPI_Wtime() - ctx.t_start;
   PetscCall(BallastResultsAddAttrDouble(res, "wall_seconds", wall));
   snprintf(path, sizeof path, "%s/alm.nc", ctx.cfg.output_dir);
   PetscCall(BallastResultsWrite(ctx.comm, res, path));
+  PetscCall(stage("write", PETSC_FALSE));
+  PetscCall(phase_done(ctx.comm, "write", t_phase, -1, NULL));
   PetscCall(BallastResultsDestroy(&res));
   /* Phase 5: report */
   PetscCall(PetscPrintf(ctx.comm, "projection: %" PRId64 " contracts x %" PetscInt_FMT " variants (%" PetscInt_FMT " scenarios, pv01, %" PetscInt_FMT " key rates), %" PRId64 " events, %.2f s; %.0f contract-scenarios per core-second\n",
