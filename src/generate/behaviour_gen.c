@@ -25,8 +25,8 @@ static const int tenor9[9] = {1, 3, 6, 12, 24, 36, 60, 84, 120};
  * over the 10Y average, deposits = portfolio yield minus client rate. */
 static void truth_of(int k, GenSeg *s)
 {
-  static const double w_sight[9] = {0.30, 0, 0, 0.15, 0, 0.20, 0.20, 0, 0.15};
-  static const double w_sav[9]   = {0.20, 0, 0.20, 0, 0.30, 0, 0.30, 0, 0};
+  static const double w_sight[9] = {0.20, 0, 0, 0.10, 0, 0.20, 0.25, 0.10, 0.15};
+  static const double w_sav[9]   = {0.15, 0, 0.10, 0, 0.30, 0, 0.30, 0.15, 0};
   static const double w_corp[9]  = {0.50, 0.30, 0, 0.20, 0, 0, 0, 0, 0};
   const double       *w          = NULL;
   memset(s, 0, sizeof *s);
@@ -35,8 +35,8 @@ static void truth_of(int k, GenSeg *s)
   case 0:
     s->name    = "mortgages_fixed";
     s->t.model = BALLAST_BEH_PREPAYMENT;
-    s->t.p[0] = 0.03, s->t.p[1] = 0.20, s->t.p[2] = 250.0, s->t.p[3] = 0.012;
-    s->t.margin = 0.015, s->t.noise = 0.005;
+    s->t.p[0] = 0.03, s->t.p[1] = 0.07, s->t.p[2] = 250.0, s->t.p[3] = 0.012;
+    s->t.margin = 0.015, s->t.noise = 0.004;
     break;
   case 1:
     s->name    = "consumer_loans";
@@ -49,7 +49,7 @@ static void truth_of(int k, GenSeg *s)
     s->t.core_share = 0.85, s->t.margin = 0.010;
     break;
   case 3:
-    s->name = "nmd_retail_savings", s->category = "retail_non_transactional", s->beta = 0.30, w = w_sav;
+    s->name = "nmd_retail_savings", s->category = "retail_non_transactional", s->beta = 0.45, w = w_sav;
     s->t.core_share = 0.65, s->t.margin = 0.005;
     break;
   case 4:

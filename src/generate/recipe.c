@@ -90,12 +90,12 @@ const BallastGenLineDef BallastGenLines[NLINES] = {
 
 /* Categories: exact shares of the contract count (basis points, sum 10000). */
 const BallastGenCategoryDef BallastGenCategories[NCAT] = {
-  {"MTG", "residential mortgages (ANN)", 3400},    {"CONS", "consumer loans (ANN)", 1800},
-  {"CORP", "SME and corporate loans (LAM/PAM)", 1000}, {"BOND", "bonds held (PAM)", 40},
-  {"CALL", "interbank call money (CLM)", 30},      {"CASH", "cash and central bank reserves (CSH)", 5},
+  {"MTG", "residential mortgages (ANN)", 3400},    {"CONS", "consumer loans (ANN)", 1700},
+  {"CORP", "SME and corporate loans (LAM/PAM)", 1040}, {"BOND", "bonds held (PAM)", 50},
+  {"CALL", "interbank call money (CLM)", 30},      {"CASH", "cash and central bank reserves (CSH)", 35},
   {"SIGHT", "retail sight deposits (UMP)", 1400},  {"SAV", "retail savings deposits (UMP)", 800},
-  {"CDEP", "corporate sight deposits (UMP)", 300}, {"TD", "term deposits (PAM RPL)", 1130},
-  {"WSF", "wholesale funding and issued bonds (PAM RPL)", 45}, {"IRS", "interest rate swaps (SWPPV)", 50},
+  {"CDEP", "corporate sight deposits (UMP)", 280}, {"TD", "term deposits (PAM RPL)", 1117},
+  {"WSF", "wholesale funding and issued bonds (PAM RPL)", 38}, {"IRS", "interest rate swaps (SWPPV)", 110},
 };
 
 
