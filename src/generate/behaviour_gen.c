@@ -35,8 +35,8 @@ static void truth_of(int k, GenSeg *s)
   case 0:
     s->name    = "mortgages_fixed";
     s->t.model = BALLAST_BEH_PREPAYMENT;
-    s->t.p[0] = 0.03, s->t.p[1] = 0.07, s->t.p[2] = 250.0, s->t.p[3] = 0.012;
-    s->t.margin = 0.015, s->t.noise = 0.004;
+    s->t.p[0] = 0.03, s->t.p[1] = 0.20, s->t.p[2] = 250.0, s->t.p[3] = 0.012;
+    s->t.margin = 0.015, s->t.noise = 0.005;
     break;
   case 1:
     s->name    = "consumer_loans";

@@ -94,8 +94,8 @@ const BallastGenCategoryDef BallastGenCategories[NCAT] = {
   {"CORP", "SME and corporate loans (LAM/PAM)", 1040}, {"BOND", "bonds held (PAM)", 50},
   {"CALL", "interbank call money (CLM)", 30},      {"CASH", "cash and central bank reserves (CSH)", 35},
   {"SIGHT", "retail sight deposits (UMP)", 1400},  {"SAV", "retail savings deposits (UMP)", 800},
-  {"CDEP", "corporate sight deposits (UMP)", 280}, {"TD", "term deposits (PAM RPL)", 1117},
-  {"WSF", "wholesale funding and issued bonds (PAM RPL)", 38}, {"IRS", "interest rate swaps (SWPPV)", 110},
+  {"CDEP", "corporate sight deposits (UMP)", 280}, {"TD", "term deposits (PAM RPL)", 1162},
+  {"WSF", "wholesale funding and issued bonds (PAM RPL)", 38}, {"IRS", "interest rate swaps (SWPPV)", 65},
 };
 
 
