@@ -206,7 +206,7 @@ static int choose_ccy(Rng *r, int entity, int retail)
 static int treasury_ccy(Rng *r)
 {
   double u = unif(r);
-  return u < 0.72 ? CCY_EUR : u < 0.88 ? CCY_USD : CCY_GBP;
+  return u < 0.70 ? CCY_EUR : u < 0.84 ? CCY_USD : CCY_GBP;
 }
 
 static void book(const BallastGen *g, Rng *r, int line, BallastGenRow *w)
@@ -243,8 +243,10 @@ static void gen_mortgage(const BallastGen *g, Rng *r, BallastGenRow *w)
     w->rranc    = BallastDateAddMonths(s.ied, rc);
     w->seg      = "mortgages_floating";
   } else {
-    rate   = fmax(0.006, vintage10(year_of(s.ied), w->ccy) + urange(r, 0.009, 0.018));
-    w->seg = "mortgages_fixed";
+    rate = fmax(0.006, vintage10(year_of(s.ied), w->ccy) + urange(r, 0.009, 0.018));
+    /* German fixed-rate borrowers owe the lender's loss on early repayment (BGB s. 502,
+     * Vorfaelligkeitsentschaedigung): their prepayments are low and do not follow rates */
+    w->seg = w->entity == ENT_DE ? "mortgages_fixed_penalty" : "mortgages_fixed";
   }
   rate = round6(rate);
   annuity(&s, dcc, rate, L, &w->notional, &w->prnxt);
@@ -295,7 +297,7 @@ static void gen_corporate(const BallastGen *g, Rng *r, BallastGenRow *w)
   double u   = unif(r);
   int    cp  = u < 0.62 ? 0 : u < 0.95 ? 1 : 2; /* sme, corporate, financial */
   int    lam = cp != 2 && coin(r, 0.55);
-  int    flt = coin(r, 0.50);
+  int    flt = coin(r, 0.40);
   int    c, curve = -1;
   if (flt) {
     curve = w->ccy == CCY_EUR && coin(r, 0.3) ? CV_EUR_E6M : BallastGenIndex3Curve[w->ccy];
@@ -388,7 +390,9 @@ static void gen_bond(const BallastGen *g, Rng *r, BallastGenRow *w)
   w->ipanc      = s.t1;
   w->ipcyc      = cycle_text(c);
   w->accrued    = accrue(BALLAST_DCC_AA, face, coupon, s.tk, g->as_of, s.md);
-  if (coin(r, 0.15)) w->encumbered = g->as_of + 7 + rint_below(r, 714);
+  /* encumbered: a quarter, most as repo collateral returned within 10 to 90 days (out of the LCR
+   * stock, back in the counterbalancing capacity on that day), the rest pledged up to two years */
+  if (coin(r, 0.25)) w->encumbered = coin(r, 0.7) ? g->as_of + 10 + rint_below(r, 80) : g->as_of + 7 + rint_below(r, 714);
 }
 
 static const char *notice(Rng *r)
@@ -518,8 +522,8 @@ static void gen_term_deposit(const BallastGen *g, Rng *r, BallastGenRow *w)
   BallastDate     tk;
   w->type = "PAM";
   w->role = "RPL";
-  if (coin(r, 0.85)) {
-    static const double wt[6] = {0.05, 0.10, 0.30, 0.25, 0.18, 0.12};
+  if (coin(r, 0.90)) {
+    static const double wt[6] = {0.04, 0.08, 0.28, 0.27, 0.19, 0.14};
     static const int    tm[6] = {3, 6, 12, 24, 36, 60};
     book(g, r, L_RETAIL_DEP, w);
     int term    = tm[pick(r, wt, 6)];
@@ -534,7 +538,7 @@ static void gen_term_deposit(const BallastGen *g, Rng *r, BallastGenRow *w)
     w->oper     = "false";
     w->seg      = "term_deposits";
   } else {
-    static const double wt[4] = {0.10, 0.30, 0.35, 0.25};
+    static const double wt[4] = {0.05, 0.25, 0.35, 0.35};
     static const int    tm[4] = {1, 3, 6, 12};
     static const double wc[3] = {0.45, 0.50, 0.05};
     static const char  *cn[3] = {"sme", "corporate", "financial"};
@@ -557,13 +561,13 @@ static void gen_wholesale(const BallastGen *g, Rng *r, BallastGenRow *w)
   Sched s;
   book(g, r, L_WHOLESALE, w);
   double u   = unif(r);
-  int    sub = u < 0.42 ? 0 : u < 0.82 ? 1 : u < 0.90 ? 2 : 3; /* covered, senior, interbank term, central bank */
+  int    sub = u < 0.56 ? 0 : u < 0.88 ? 1 : u < 0.92 ? 2 : 3; /* covered, senior, interbank term, central bank */
   if (sub == 3 && w->ccy != CCY_EUR) sub = 2;
   w->type = "PAM";
   w->role = "RPL";
   w->cpty = "financial";
   if (sub <= 1) {
-    static const double wcv[4] = {0.2, 0.3, 0.25, 0.25}, wsn[5] = {0.15, 0.25, 0.2, 0.25, 0.15};
+    static const double wcv[4] = {0.1, 0.25, 0.3, 0.35}, wsn[5] = {0.15, 0.25, 0.2, 0.25, 0.15};
     static const int    ycv[4] = {3, 5, 7, 10}, ysn[5] = {2, 3, 4, 5, 7};
     int                 years = sub == 0 ? ycv[pick(r, wcv, 4)] : ysn[pick(r, wsn, 5)];
     int                 flt   = sub == 1 && coin(r, 0.6);

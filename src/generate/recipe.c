@@ -90,12 +90,12 @@ const BallastGenLineDef BallastGenLines[NLINES] = {
 
 /* Categories: exact shares of the contract count (basis points, sum 10000). */
 const BallastGenCategoryDef BallastGenCategories[NCAT] = {
-  {"MTG", "residential mortgages (ANN)", 3400},    {"CONS", "consumer loans (ANN)", 1700},
-  {"CORP", "SME and corporate loans (LAM/PAM)", 1040}, {"BOND", "bonds held (PAM)", 50},
-  {"CALL", "interbank call money (CLM)", 30},      {"CASH", "cash and central bank reserves (CSH)", 35},
-  {"SIGHT", "retail sight deposits (UMP)", 1400},  {"SAV", "retail savings deposits (UMP)", 800},
-  {"CDEP", "corporate sight deposits (UMP)", 280}, {"TD", "term deposits (PAM RPL)", 1162},
-  {"WSF", "wholesale funding and issued bonds (PAM RPL)", 38}, {"IRS", "interest rate swaps (SWPPV)", 65},
+  {"MTG", "residential mortgages (ANN)", 3670},    {"CONS", "consumer loans (ANN)", 1800},
+  {"CORP", "SME and corporate loans (LAM/PAM)", 1135}, {"BOND", "bonds held (PAM)", 50},
+  {"CALL", "interbank call money (CLM)", 30},      {"CASH", "cash and central bank reserves (CSH)", 22},
+  {"SIGHT", "retail sight deposits (UMP)", 990},  {"SAV", "retail savings deposits (UMP)", 760},
+  {"CDEP", "corporate sight deposits (UMP)", 240}, {"TD", "term deposits (PAM RPL)", 1115},
+  {"WSF", "wholesale funding and issued bonds (PAM RPL)", 68}, {"IRS", "interest rate swaps (SWPPV)", 120},
 };
 
 
