@@ -1,6 +1,10 @@
 /* ballast generate: the balance-sheet recipe of a mid-size European bank — which contracts, in
  * which shares, in which business lines and portfolios (BallastGenCreate).
  *
+ * The shares below are those before issue 10; the current ones are BallastGenCategories (MTG 36.7,
+ * CONS 18, CORP 11.35, BOND 0.5, CALL 0.3, CASH 0.22, SIGHT 9.9, SAV 7.6, CDEP 2.4, TD 11.15, WSF
+ * 0.68, IRS 1.2 %) and docs/generator.md "How the proportions were chosen" gives the reasons.
+ *
  * What it looks like (by number of contracts; amounts are means of lognormal draws, so a 1M-contract
  * book is a bank of about EUR 80 bn total assets; see docs/generator.md for the measured totals):
  *
