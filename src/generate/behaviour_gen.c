@@ -25,8 +25,8 @@ static const int tenor9[9] = {1, 3, 6, 12, 24, 36, 60, 84, 120};
  * over the 10Y average, deposits = portfolio yield minus client rate. */
 static void truth_of(int k, GenSeg *s)
 {
-  static const double w_sight[9] = {0.30, 0, 0, 0.15, 0, 0.20, 0.20, 0, 0.15};
-  static const double w_sav[9]   = {0.20, 0, 0.20, 0, 0.30, 0, 0.30, 0, 0};
+  static const double w_sight[9] = {0.15, 0, 0, 0.10, 0, 0.20, 0.25, 0.10, 0.20};
+  static const double w_sav[9]   = {0.10, 0, 0.05, 0, 0.25, 0, 0.35, 0.25, 0};
   static const double w_corp[9]  = {0.50, 0.30, 0, 0.20, 0, 0, 0, 0, 0};
   const double       *w          = NULL;
   memset(s, 0, sizeof *s);
@@ -45,15 +45,15 @@ static void truth_of(int k, GenSeg *s)
     s->t.margin = 0.03, s->t.noise = 0.005;
     break;
   case 2:
-    s->name = "nmd_retail_transactional", s->category = "retail_transactional", s->beta = 0.10, w = w_sight;
+    s->name = "nmd_retail_transactional", s->category = "retail_transactional", s->beta = 0.15, w = w_sight;
     s->t.core_share = 0.85, s->t.margin = 0.010;
     break;
   case 3:
-    s->name = "nmd_retail_savings", s->category = "retail_non_transactional", s->beta = 0.30, w = w_sav;
+    s->name = "nmd_retail_savings", s->category = "retail_non_transactional", s->beta = 0.50, w = w_sav;
     s->t.core_share = 0.65, s->t.margin = 0.005;
     break;
   case 4:
-    s->name = "nmd_wholesale", s->category = "wholesale", s->beta = 0.60, w = w_corp;
+    s->name = "nmd_wholesale", s->category = "wholesale", s->beta = 0.70, w = w_corp;
     s->t.core_share = 0.40, s->t.margin = 0.002;
     break;
   default:
@@ -168,6 +168,7 @@ PetscErrorCode BallastGenBehaviourText(const BallastGenBehUse *use, PetscBool ha
   if (use->mortgages) {
     BallastTextPrintf(&b, "%s{ name = \"mortgages_fixed\"; model = \"prepayment\"; type = \"scurve\"; history = \"history-mortgages_fixed.csv\"; }", SEP());
     BallastTextPrintf(&b, "%s{ name = \"mortgages_floating\"; model = \"prepayment\"; type = \"constant\"; cpr = 0.05; }", SEP());
+    BallastTextPrintf(&b, "%s{ name = \"mortgages_fixed_penalty\"; model = \"prepayment\"; type = \"constant\"; cpr = 0.03; }", SEP());
   }
   if (use->consumer) BallastTextPrintf(&b, "%s{ name = \"consumer_loans\"; model = \"prepayment\"; type = \"scurve\"; history = \"history-consumer_loans.csv\"; }", SEP());
   if (have_regime) {

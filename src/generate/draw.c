@@ -201,6 +201,14 @@ static int choose_ccy(Rng *r, int entity, int retail)
   return u < 0.80 ? CCY_EUR : u < 0.94 ? CCY_USD : CCY_GBP;
 }
 
+/* Currency of the liquidity buffer (reserves and HQLA bonds): in proportion to each currency's
+ * stressed outflows, whatever the booking entity, so that the USD and GBP LCRs stand on their own. */
+static int treasury_ccy(Rng *r)
+{
+  double u = unif(r);
+  return u < 0.70 ? CCY_EUR : u < 0.84 ? CCY_USD : CCY_GBP;
+}
+
 static void book(const BallastGen *g, Rng *r, int line, BallastGenRow *w)
 {
   (void)choose_portfolio(g, r, line, w);
@@ -235,8 +243,10 @@ static void gen_mortgage(const BallastGen *g, Rng *r, BallastGenRow *w)
     w->rranc    = BallastDateAddMonths(s.ied, rc);
     w->seg      = "mortgages_floating";
   } else {
-    rate   = fmax(0.006, vintage10(year_of(s.ied), w->ccy) + urange(r, 0.009, 0.018));
-    w->seg = "mortgages_fixed";
+    rate = fmax(0.006, vintage10(year_of(s.ied), w->ccy) + urange(r, 0.009, 0.018));
+    /* German fixed-rate borrowers owe the lender's loss on early repayment (BGB s. 502,
+     * Vorfaelligkeitsentschaedigung): their prepayments are low and do not follow rates */
+    w->seg = w->entity == ENT_DE ? "mortgages_fixed_penalty" : "mortgages_fixed";
   }
   rate = round6(rate);
   annuity(&s, dcc, rate, L, &w->notional, &w->prnxt);
@@ -287,7 +297,7 @@ static void gen_corporate(const BallastGen *g, Rng *r, BallastGenRow *w)
   double u   = unif(r);
   int    cp  = u < 0.62 ? 0 : u < 0.95 ? 1 : 2; /* sme, corporate, financial */
   int    lam = cp != 2 && coin(r, 0.55);
-  int    flt = coin(r, 0.60);
+  int    flt = coin(r, 0.40);
   int    c, curve = -1;
   if (flt) {
     curve = w->ccy == CCY_EUR && coin(r, 0.3) ? CV_EUR_E6M : BallastGenIndex3Curve[w->ccy];
@@ -336,14 +346,16 @@ static void gen_corporate(const BallastGen *g, Rng *r, BallastGenRow *w)
   if (cp == 2) {
     w->cpty       = "financial";
     w->riskweight = 0.5;
-    w->undrawn    = round2(L * urange(r, 0.5, 2.0));
-    w->fac        = "liquidity";
+    if (coin(r, 0.25)) { /* a quarter of the loans to financials come with a liquidity line */
+      w->undrawn = round2(L * urange(r, 0.2, 0.6));
+      w->fac     = "liquidity";
+    }
   } else {
     static const double wrw[3] = {0.2, 0.7, 0.1};
     static const double rws[3] = {0.5, 1.0, 1.5};
     w->cpty       = cp == 0 ? "sme" : "corporate";
     w->riskweight = cp == 0 ? 0.75 : rws[pick(r, wrw, 3)];
-    if (coin(r, lam ? 0.10 : 0.40)) {
+    if (coin(r, lam ? 0.08 : 0.30)) {
       w->undrawn = round2(L * urange(r, 0.2, 1.5));
       w->fac     = "credit";
     }
@@ -352,20 +364,21 @@ static void gen_corporate(const BallastGen *g, Rng *r, BallastGenRow *w)
 
 static void gen_bond(const BallastGen *g, Rng *r, BallastGenRow *w)
 {
-  static const double wy[8]  = {0.10, 0.12, 0.22, 0.15, 0.22, 0.08, 0.06, 0.05};
+  static const double wy[8]  = {0.32, 0.28, 0.22, 0.10, 0.06, 0.02, 0.0, 0.0};
   static const int    yrs[8] = {2, 3, 5, 7, 10, 15, 20, 30};
   Sched               s;
   book(g, r, L_TREASURY, w);
+  w->ccy   = treasury_ccy(r);
   double u = unif(r), spread;
-  if (u < 0.55) w->cpty = "sovereign", w->hqla = "1", w->riskweight = 0.0, spread = urange(r, -0.002, 0.006);
-  else if (u < 0.60) w->cpty = "mdb", w->hqla = "1", w->riskweight = 0.0, spread = urange(r, 0.0, 0.003);
-  else if (u < 0.85) w->cpty = "financial", w->hqla = "2A", w->riskweight = 0.1, spread = urange(r, 0.001, 0.006);
-  else if (u < 0.90) w->cpty = "financial", w->hqla = "2B_RMBS", w->riskweight = 0.2, spread = urange(r, 0.004, 0.010);
+  if (u < 0.65) w->cpty = "sovereign", w->hqla = "1", w->riskweight = 0.0, spread = urange(r, -0.002, 0.006);
+  else if (u < 0.73) w->cpty = "mdb", w->hqla = "1", w->riskweight = 0.0, spread = urange(r, 0.0, 0.003);
+  else if (u < 0.93) w->cpty = "financial", w->hqla = "2A", w->riskweight = 0.1, spread = urange(r, 0.001, 0.006);
+  else if (u < 0.95) w->cpty = "financial", w->hqla = "2B_RMBS", w->riskweight = 0.2, spread = urange(r, 0.004, 0.010);
   else w->cpty = "corporate", w->hqla = "2B", w->riskweight = 1.0, spread = urange(r, 0.008, 0.020);
   int c = w->ccy == CCY_EUR ? 12 : 6;
   int m = yrs[pick(r, wy, 8)] * 12 / c;
   sched_build(g, r, c, m, rint_below(r, m), &s);
-  double face   = roundto(fmin(5e8, fmax(100000.0, lognorm(r, 2.2e6, 0.75))), 1000.0);
+  double face   = roundto(fmin(5e8, fmax(100000.0, lognorm(r, 1.6e6, 0.5))), 1000.0);
   double coupon = round6(fmax(0.0, roundto(vintage10(year_of(s.ied), w->ccy) + spread, 0.00125)));
   w->type       = "PAM";
   w->role       = "RPA";
@@ -377,7 +390,9 @@ static void gen_bond(const BallastGen *g, Rng *r, BallastGenRow *w)
   w->ipanc      = s.t1;
   w->ipcyc      = cycle_text(c);
   w->accrued    = accrue(BALLAST_DCC_AA, face, coupon, s.tk, g->as_of, s.md);
-  if (coin(r, 0.25)) w->encumbered = g->as_of + 7 + rint_below(r, 714);
+  /* encumbered: a quarter, most as repo collateral returned within 10 to 90 days (out of the LCR
+   * stock, back in the counterbalancing capacity on that day), the rest pledged up to two years */
+  if (coin(r, 0.25)) w->encumbered = coin(r, 0.7) ? g->as_of + 10 + rint_below(r, 80) : g->as_of + 7 + rint_below(r, 714);
 }
 
 static const char *notice(Rng *r)
@@ -406,10 +421,11 @@ static void gen_cash(const BallastGen *g, Rng *r, BallastGenRow *w)
 {
   (void)g;
   book(g, r, L_TREASURY, w);
+  w->ccy      = treasury_ccy(r);
   w->type     = "CSH";
   w->role     = "RPA";
-  w->notional = round2(fmax(10000.0, lognorm(r, 8.0e6, 0.85)));
-  w->cpty     = coin(r, 0.8) ? "central_bank" : "other";
+  w->notional = round2(fmax(10000.0, lognorm(r, 1.55e6, 0.3)));
+  w->cpty     = coin(r, 0.9) ? "central_bank" : "other";
   w->hqla     = "1";
 }
 
@@ -461,7 +477,7 @@ static void gen_savings(const BallastGen *g, Rng *r, BallastGenRow *w)
 
 static void gen_corpdep(const BallastGen *g, Rng *r, BallastGenRow *w)
 {
-  static const double wc[4] = {0.50, 0.30, 0.15, 0.05};
+  static const double wc[4] = {0.52, 0.35, 0.05, 0.08};
   static const char  *cn[4] = {"corporate", "sme", "financial", "pse"};
   book(g, r, L_CORP_DEP, w);
   int cp      = pick(r, wc, 4);
@@ -506,8 +522,8 @@ static void gen_term_deposit(const BallastGen *g, Rng *r, BallastGenRow *w)
   BallastDate     tk;
   w->type = "PAM";
   w->role = "RPL";
-  if (coin(r, 0.85)) {
-    static const double wt[6] = {0.15, 0.20, 0.30, 0.15, 0.12, 0.08};
+  if (coin(r, 0.90)) {
+    static const double wt[6] = {0.04, 0.08, 0.28, 0.27, 0.19, 0.14};
     static const int    tm[6] = {3, 6, 12, 24, 36, 60};
     book(g, r, L_RETAIL_DEP, w);
     int term    = tm[pick(r, wt, 6)];
@@ -522,9 +538,9 @@ static void gen_term_deposit(const BallastGen *g, Rng *r, BallastGenRow *w)
     w->oper     = "false";
     w->seg      = "term_deposits";
   } else {
-    static const double wt[4] = {0.30, 0.35, 0.25, 0.10};
+    static const double wt[4] = {0.05, 0.25, 0.35, 0.35};
     static const int    tm[4] = {1, 3, 6, 12};
-    static const double wc[3] = {0.40, 0.45, 0.15};
+    static const double wc[3] = {0.45, 0.50, 0.05};
     static const char  *cn[3] = {"sme", "corporate", "financial"};
     book(g, r, L_CORP_DEP, w);
     int term    = tm[pick(r, wt, 4)];
@@ -545,16 +561,16 @@ static void gen_wholesale(const BallastGen *g, Rng *r, BallastGenRow *w)
   Sched s;
   book(g, r, L_WHOLESALE, w);
   double u   = unif(r);
-  int    sub = u < 0.30 ? 0 : u < 0.60 ? 1 : u < 0.85 ? 2 : 3; /* covered, senior, interbank term, central bank */
+  int    sub = u < 0.56 ? 0 : u < 0.88 ? 1 : u < 0.92 ? 2 : 3; /* covered, senior, interbank term, central bank */
   if (sub == 3 && w->ccy != CCY_EUR) sub = 2;
   w->type = "PAM";
   w->role = "RPL";
   w->cpty = "financial";
   if (sub <= 1) {
-    static const double wcv[4] = {0.2, 0.3, 0.25, 0.25}, wsn[5] = {0.15, 0.25, 0.2, 0.25, 0.15};
+    static const double wcv[4] = {0.1, 0.25, 0.3, 0.35}, wsn[5] = {0.15, 0.25, 0.2, 0.25, 0.15};
     static const int    ycv[4] = {3, 5, 7, 10}, ysn[5] = {2, 3, 4, 5, 7};
     int                 years = sub == 0 ? ycv[pick(r, wcv, 4)] : ysn[pick(r, wsn, 5)];
-    int                 flt   = sub == 1 && coin(r, 0.3);
+    int                 flt   = sub == 1 && coin(r, 0.6);
     int                 c     = flt ? 3 : w->ccy == CCY_EUR ? 12 : 6;
     int                 m     = years * 12 / c;
     sched_build(g, r, c, m, rint_below(r, m), &s);
@@ -604,20 +620,28 @@ static void gen_wholesale(const BallastGen *g, Rng *r, BallastGenRow *w)
 
 static void gen_swap(const BallastGen *g, Rng *r, BallastGenRow *w)
 {
-  static const double wy[8]  = {0.08, 0.10, 0.20, 0.15, 0.25, 0.10, 0.07, 0.05};
-  static const int    yrs[8] = {2, 3, 5, 7, 10, 15, 20, 30};
+  /* pay-fixed swaps hedge the fixed-rate mortgage book in duration buckets (most notional at 5-10
+   * years); receive-fixed swaps hedge the fixed-rate bonds issued (2-7 years) */
+  static const double wpay[8] = {0.04, 0.10, 0.22, 0.24, 0.26, 0.10, 0.04, 0.0};
+  static const double wrec[8] = {0.20, 0.30, 0.30, 0.15, 0.05, 0.0, 0.0, 0.0};
+  static const int    yrs[8]  = {2, 3, 5, 7, 10, 15, 20, 30};
   Sched               s;
   int                 curve, c;
   book(g, r, L_HEDGES, w);
+  /* hedges are booked in the currency of the fixed-rate book they hedge (EUR and GBP mortgages;
+   * USD: mostly the fixed-rate USD issues, received fixed), whatever the booking entity */
+  double uc = unif(r);
+  w->ccy    = uc < 0.80 ? CCY_EUR : uc < 0.93 ? CCY_GBP : CCY_USD;
+  int pay   = coin(r, w->ccy == CCY_USD ? 0.6 : 0.92);
   if (w->ccy == CCY_EUR && coin(r, 0.7)) curve = CV_EUR_E6M, c = 6;
   else curve = BallastGenIndex3Curve[w->ccy], c = 3;
-  int years = yrs[pick(r, wy, 8)];
+  int years = yrs[pick(r, pay ? wpay : wrec, 8)];
   int m     = years * 12 / c;
   sched_build(g, r, c, m, rint_below(r, m), &s);
   BallastDayCount dcc = mm_dcc[w->ccy];
   w->type             = "SWPPV";
-  w->role             = coin(r, 0.65) ? "PFL" : "RFL";
-  w->notional         = roundto(fmax(1e5, lognorm(r, 3e6, 0.8)), 1e5);
+  w->role             = pay ? "PFL" : "RFL";
+  w->notional         = roundto(fmax(1e5, lognorm(r, 3.5e6, 0.6)), 1e5);
   w->rate             = round6(fmax(-0.005, vintage10(year_of(s.ied), w->ccy) + 0.0008 * (years - 10) + 0.001 * normal(r)));
   w->rate2            = round6(index_rate(g, curve, c));
   w->spread           = 0.0;

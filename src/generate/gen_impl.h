@@ -127,7 +127,8 @@ void BallastGenDrawRow(const BallastGen *g, int64_t row, BallastGenRow *w);
 /* ------------------------------------------------------------------ writing the contract files */
 /* Exact totals (integers, so any reduction order gives the same sums). */
 typedef struct {
-  int64_t  assets, liabilities, swaps; /* EUR cents, each row converted and rounded on its own */
+  int64_t  assets, liabilities, swaps, rwa; /* EUR cents, each row converted and rounded on its own;
+                                             rwa: riskWeight x (notional + 50 % of undrawnCommitment) */
   int64_t  ccy[NCCY];                  /* contracts per currency */
   int64_t *port;                       /* contracts per portfolio */
 } BallastGenTotals;

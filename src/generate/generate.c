@@ -166,7 +166,7 @@ PetscErrorCode BallastGenerate(MPI_Comm comm, const BallastGenerateOptions *o)
   BallastGenTotals all;
   PetscCall(PetscMemzero(&all, sizeof all));
   PetscCall(PetscCalloc1(g.nport, &all.port));
-  PetscCallMPI(MPI_Allreduce(&tot.assets, &all.assets, 3, MPI_INT64_T, MPI_SUM, comm));
+  PetscCallMPI(MPI_Allreduce(&tot.assets, &all.assets, 4, MPI_INT64_T, MPI_SUM, comm));
   PetscCallMPI(MPI_Allreduce(tot.ccy, all.ccy, NCCY, MPI_INT64_T, MPI_SUM, comm));
   PetscCallMPI(MPI_Allreduce(tot.port, all.port, (int)g.nport, MPI_INT64_T, MPI_SUM, comm));
 
@@ -186,7 +186,7 @@ PetscErrorCode BallastGenerate(MPI_Comm comm, const BallastGenerateOptions *o)
   PetscCall(PetscPrintf(comm, "  %" PRId64 " portfolios (%" PRId64 " with contracts), legal entities BANK-DE/BANK-ES/BANK-UK; seed %" PRIu64 "\n", g.nport, nonempty, o->seed));
   for (int c = 0; c < NCAT; c++) PetscCall(PetscPrintf(comm, "  %-6s %10" PRId64 "  %s\n", BallastGenCategories[c].prefix, g.count[c], BallastGenCategories[c].what));
   PetscCall(PetscPrintf(comm, "  currencies: EUR %" PRId64 ", USD %" PRId64 ", GBP %" PRId64 " contracts\n", all.ccy[CCY_EUR], all.ccy[CCY_USD], all.ccy[CCY_GBP]));
-  PetscCall(PetscPrintf(comm, "  total assets EUR %.1f m, liabilities EUR %.1f m, swap notional EUR %.1f m\n", (double)all.assets / 1e8, (double)all.liabilities / 1e8, (double)all.swaps / 1e8));
+  PetscCall(PetscPrintf(comm, "  total assets EUR %.1f m, liabilities EUR %.1f m, swap notional EUR %.1f m, risk-weighted assets EUR %.1f m\n", (double)all.assets / 1e8, (double)all.liabilities / 1e8, (double)all.swaps / 1e8, (double)all.rwa / 1e8));
   PetscCall(PetscPrintf(comm, "  also wrote %s/curves.csv (%d curves x %d pillars), %s/fx.csv, %s/run.cfg\n", o->out, NCURVES, NPILLARS, o->out, o->out));
   PetscCall(PetscPrintf(comm, "  and the behavioural histories %s/history-*.csv (240 months; true parameters in history-true-parameters.csv)\n", o->out));
   PetscCall(PetscPrintf(comm, "  %.2f s on %d rank%s\n", MPI_Wtime() - t0, size, size > 1 ? "s" : ""));

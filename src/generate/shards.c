@@ -121,8 +121,15 @@ static void totals_add(BallastGenTotals *t, const BallastGenRow *w)
 {
   int64_t eur = llround(w->notional * 100.0 * BallastGenFxRate[w->ccy]);
   if (w->type[0] == 'S' && w->type[1] == 'W') t->swaps += eur;
-  else if (w->role[2] == 'A') t->assets += eur; /* RPA */
-  else t->liabilities += eur;
+  else if (w->role[2] == 'A') { /* RPA */
+    t->assets += eur;
+    /* credit-risk RWA (standardised approach): riskWeight x exposure, undrawn commitments at a 50 %
+     * conversion factor (CRR Art. 111, medium risk); a missing riskWeight (CSH) weighs 0 */
+    if (!isnan(w->riskweight)) {
+      double exposure = w->notional + (isnan(w->undrawn) ? 0.0 : 0.5 * w->undrawn);
+      t->rwa += llround(exposure * w->riskweight * 100.0 * BallastGenFxRate[w->ccy]);
+    }
+  } else t->liabilities += eur;
   t->ccy[w->ccy]++;
   t->port[w->portfolio]++;
 }
