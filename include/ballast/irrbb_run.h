@@ -25,6 +25,9 @@ typedef struct {
   PetscInt            *disc;     /* per currency id: discount curve index or -1 */
   /* reduced per-portfolio partials, rank 0 */
   double              *eve, *evecf, *nii, *gap;
+  double              *margin_count; /* [portfolio][nmargins + 1]: NII replacement margins used (0 own, k+1 nii.margins entry k) */
+  PetscInt             nmargins;
+  double              *reserves;     /* [currency id] nii.reserves_rate, NaN = none */
   double              *pv;       /* [nscen][local contracts] with keep_pv */
   /* behavioural filters (NULL: contractual), see BallastProjectionSetup */
   const BallastBehaviour *beh;
