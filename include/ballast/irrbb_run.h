@@ -10,6 +10,7 @@
 #include <ballast/run.h>
 #include <ballast/scenario.h>
 #include <ballast/projection.h>
+#include <ballast/niipath.h>
 
 typedef struct {
   const BallastRegime *regime;
@@ -49,5 +50,11 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
 /* Rank 0 only: group metrics into res and the summary on standard output (src/metrics/irrbb_group.c). */
 PetscErrorCode BallastIRRBBRunResults(BallastRunContext *ctx, BallastIRRBBRun *run, BallastResults res);
 PetscErrorCode BallastIRRBBRunDestroy(BallastIRRBBRun *run);
+/* Collective: the new-business plan's originations projected under every scenario (a projection
+ * of their own: new business enters no run-off metric), added on rank 0 to `book` (the run-off
+ * book's monthly NII and balances, a consumer of BallastIRRBBRunCompute, merged): nii_path,
+ * nii_path_runoff, balance_path and the month dimension into res, the summary on rank 0
+ * (src/run/niipath_run.c). */
+PetscErrorCode BallastNIIPathRun(BallastRunContext *ctx, BallastIRRBBRun *run, BallastNIIPath *book, BallastResults res);
 
 #endif

@@ -408,7 +408,15 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   /* Phase 3: projection and reduction (src/projection drives; every metric a consumer) */
   BallastConsumer liq_consumer;
   BallastLiquidityConsumer(&liq, &liq_consumer);
-  PetscCall(BallastIRRBBRunCompute(&ctx, &irr, a.position_detail, 1, &liq_consumer));
+  /* NII paths: the run-off book's monthly NII and balances, a consumer of the same projection */
+  BallastConsumer extra[2] = {liq_consumer};
+  BallastNIIPath  book_path;
+  PetscBool       plan = ctx.cfg.planning.plan.horizon_months > 0 ? PETSC_TRUE : PETSC_FALSE;
+  if (plan) {
+    PetscCall(BallastNIIPathCreate(irr.nscen, ctx.contracts->nportfolios, ctx.market.nfx, ctx.cfg.planning.plan.horizon_months, ctx.cfg.as_of, ctx.market.fx, &book_path));
+    BallastNIIPathConsumer(&book_path, &extra[1]);
+  }
+  PetscCall(BallastIRRBBRunCompute(&ctx, &irr, a.position_detail, plan ? 2 : 1, extra));
   /* Phase 4: results */
   PetscCall(make_dir(ctx.comm, ctx.cfg.output_dir));
   PetscCall(BallastResultsCreate(&res));
@@ -421,6 +429,10 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(PetscPrintf(ctx.comm, "ballast run %s: %" PRId64 " contracts, %" PetscInt_FMT " portfolios, %d rank%s, regime %s\n", ctx.cfg.name, total, ctx.contracts->nportfolios, ctx.size,
                         ctx.size > 1 ? "s" : "", ctx.regime->name));
   if (ctx.rank == 0) PetscCall(BallastIRRBBRunResults(&ctx, &irr, res));
+  if (plan) { /* new business under every scenario, then nii_path and balance_path */
+    PetscCall(BallastNIIPathRun(&ctx, &irr, &book_path, res));
+    PetscCall(BallastNIIPathDestroy(&book_path));
+  }
   PetscCall(BallastLiquidityAddResults(&liq, res));
   if (beh.nseg > 0) PetscCall(BallastBehaviourAddResults(&beh, res));
   PetscCall(BallastResultsAddAttr(res, "cash_flow_view", use_beh ? "behavioural" : "contractual"));
