@@ -22,12 +22,19 @@ typedef struct {
   PetscInt          *own;     /* [nown] product index */
   PetscInt          *port;    /* [nproducts] global portfolio index */
   BallastAlm        *alm;     /* [nproducts] */
+  /* REPLACE volumes: the book's principal run-off [scenario][portfolio][month], reporting currency
+   * (BallastNIIPath.prin after merge, on every rank), and the FX rates [currency] */
+  const double      *runoff;
+  PetscInt           nport;
+  const double      *fx;
   char               id[64];
 } BallastNewBusiness;
 /* Not collective. portfolio_names[nport] and owner[nport] of the store; every product's portfolio
- * must be one of them and its volume monthly amounts (else BALLAST_ERR_USAGE naming cfg:line). */
+ * must be one of them (else BALLAST_ERR_USAGE naming cfg:line). A `replace` volume originates in
+ * month m under scenario s |runoff[s][replaced portfolio][m]| (1 + growth)^(m/12), converted
+ * from the reporting currency at fx. */
 PetscErrorCode BallastNewBusinessCreate(const BallastPlan *plan, const char *cfg, BallastDate as_of, PetscInt nport, char *const *portfolio_names, const int *owner, int rank,
-                                        BallastNewBusiness *nb, BallastSource *src);
+                                        const double *runoff, const double *fx, BallastNewBusiness *nb, BallastSource *src);
 PetscErrorCode BallastNewBusinessDestroy(BallastNewBusiness *nb);
 
 /* Monthly NII and balances of the contracts the consumer sees (scenarios only), per portfolio:
@@ -41,8 +48,9 @@ typedef struct {
   BallastDate *mend;      /* [nmonths + 1]: mend[0] = as_of, mend[m] = as_of + m months */
   const double *fx;       /* [nccy] */
   double      *nii, *bal;
+  double      *prin;      /* [(s nport + p) nmonths + m]: principal repaid in month m (run-off), reporting currency */
   /* the contract-variant being projected */
-  double      *row_nii, *cbal;
+  double      *row_nii, *cbal, *row_prin;
   double       last_notional, pending_a0, fxc;
   BallastDate  last;
   PetscInt     next_m;

@@ -15,6 +15,7 @@ PetscErrorCode BallastNIIPathCreate(PetscInt nscen, PetscInt nport, PetscInt ncc
   np->fx      = fx;
   PetscCall(PetscCalloc1(nscen * nport * nmonths * nccy + 1, &np->nii));
   PetscCall(PetscCalloc1(nscen * nport * nmonths + 1, &np->bal));
+  PetscCall(PetscCalloc1(nscen * nport * nmonths + 1, &np->prin));
   PetscCall(PetscCalloc1(nmonths + 1, &np->cbal));
   PetscCall(PetscMalloc1(nmonths + 1, &np->mend));
   for (PetscInt m = 0; m <= nmonths; m++) np->mend[m] = BallastDateAddMonths(as_of, (int)m);
@@ -26,6 +27,7 @@ PetscErrorCode BallastNIIPathDestroy(BallastNIIPath *np)
   PetscFunctionBeginUser;
   PetscCall(PetscFree(np->nii));
   PetscCall(PetscFree(np->bal));
+  PetscCall(PetscFree(np->prin));
   PetscCall(PetscFree(np->cbal));
   PetscCall(PetscFree(np->mend));
   PetscFunctionReturn(0);
@@ -40,6 +42,7 @@ static PetscErrorCode path_begin(void *ctx, const BallastProjContract *pc, const
   k->active          = ct != BALLAST_CT_CSH;
   k->row_nii         = &k->nii[(var->v * k->nport + pc->p) * k->nmonths * k->nccy + pc->c];
   k->md_split        = ct != BALLAST_CT_SWPPV && ct != BALLAST_CT_FXOUT;
+  k->row_prin        = &k->prin[(var->v * k->nport + pc->p) * k->nmonths];
   int pre            = pc->t.initialExchangeDate != BALLAST_DATE_NONE && pc->t.initialExchangeDate > k->as_of;
   k->last_notional   = pre ? 0.0 : pc->sign * (isnan(pc->t.notionalPrincipal) ? 0.0 : pc->t.notionalPrincipal);
   k->pending_a0      = pc->a0;
@@ -89,7 +92,15 @@ static void path_event(void *ctx, const BallastEvent *ev, int label)
     double amt = 0.0;
     if (ev->type == BALLAST_EV_IP || ev->type == BALLAST_EV_IPFX || ev->type == BALLAST_EV_IPFL) amt = ev->payoff;
     else if (ev->type == BALLAST_EV_IPCI) amt = ev->notional - k->last_notional;
-    else if (BallastEventIsPrincipal(ev->type)) amt = ev->payoff - ((ev->type == BALLAST_EV_MD && k->md_split) ? k->last_notional - ev->notional : ev->payoff);
+    else if (BallastEventIsPrincipal(ev->type)) {
+      double pr = (ev->type == BALLAST_EV_MD && k->md_split) ? k->last_notional - ev->notional : ev->payoff;
+      amt       = ev->payoff - pr;
+      for (PetscInt m = 1; m <= k->nmonths; m++)
+        if (d <= k->mend[m]) {
+          k->row_prin[m - 1] += pr * k->fxc;
+          break;
+        }
+    }
     if (ev->type == BALLAST_EV_IED) k->last = d; /* a contract starting after the as-of date accrues from its start */
     else if (amt != 0.0) {
       amt -= k->pending_a0; /* the interest accrued before the as-of date is not this period's */
@@ -118,6 +129,7 @@ static PetscErrorCode path_merge(void *ctx, MPI_Comm comm)
   PetscFunctionBeginUser;
   PetscCall(BallastReducePartials(comm, k->nscen * k->nport * k->nmonths * k->nccy, &k->nii));
   PetscCall(BallastReducePartials(comm, k->nscen * k->nport * k->nmonths, &k->bal));
+  PetscCall(BallastReducePartials(comm, k->nscen * k->nport * k->nmonths, &k->prin));
   PetscFunctionReturn(0);
 }
 

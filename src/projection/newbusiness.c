@@ -11,6 +11,14 @@ static PetscInt nb_count(void *ctx)
   return nb->nown * nb->plan->horizon_months;
 }
 
+/* The product's volume in month m under scenario s (its contract currency). */
+static double volume(const BallastNewBusiness *nb, const BallastProduct *pr, PetscInt s, PetscInt m)
+{
+  if (pr->volume == BALLAST_VOLUME_MONTHLY) return pr->amounts[m - 1 < pr->namounts ? m - 1 : pr->namounts - 1];
+  double r = nb->runoff[(s * nb->nport + pr->replace_id) * nb->plan->horizon_months + m - 1];
+  return fabs(r) * pow(1.0 + pr->growth, (double)m / 12.0) / nb->fx[pr->terms.currency];
+}
+
 /* Contract k: product own[k / horizon], month k % horizon + 1. */
 static PetscErrorCode nb_get(void *ctx, PetscInt k, BallastProjContract *pc)
 {
@@ -29,7 +37,7 @@ static PetscErrorCode nb_get(void *ctx, PetscInt k, BallastProjContract *pc)
   pc->t.statusDate          = nb->as_of;
   pc->t.initialExchangeDate = start;
   pc->t.maturityDate        = BallastDateAddTenor(start, pr->term_n, pr->term_unit);
-  pc->t.notionalPrincipal   = pr->amounts[m - 1 < pr->namounts ? m - 1 : pr->namounts - 1];
+  pc->t.notionalPrincipal   = volume(nb, pr, 0, m);
   pc->t.nominalInterestRate = 0.0; /* set per variant (a rate must be set for the schedule's interest events) */
   pc->t.accruedInterest     = NAN;
   if (pr->pricing == BALLAST_PRICING_FLOATING) {
@@ -51,8 +59,8 @@ static PetscErrorCode nb_variant(void *ctx, PetscInt k, PetscInt v, const Ballas
   const BallastProduct *pr = &nb->plan->products[nb->own[k / nb->plan->horizon_months]];
   BallastDate           start = pc->t.initialExchangeDate;
   double                r;
-  (void)v;
   PetscFunctionBeginUser;
+  if (pr->volume == BALLAST_VOLUME_REPLACE) pc->t.notionalPrincipal = volume(nb, pr, v, k % nb->plan->horizon_months + 1);
   if (pr->pricing == BALLAST_PRICING_FIXED) {
     PetscCall(BallastParRate(&pc->t, start, df, pr->curve_id, NULL, &r));
     pc->t.nominalInterestRate = r + pr->spread;
@@ -64,10 +72,13 @@ static PetscErrorCode nb_variant(void *ctx, PetscInt k, PetscInt v, const Ballas
 }
 
 PetscErrorCode BallastNewBusinessCreate(const BallastPlan *plan, const char *cfg, BallastDate as_of, PetscInt nport, char *const *portfolio_names, const int *owner, int rank,
-                                        BallastNewBusiness *nb, BallastSource *src)
+                                        const double *runoff, const double *fx, BallastNewBusiness *nb, BallastSource *src)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(nb, sizeof *nb));
+  nb->runoff = runoff;
+  nb->nport  = nport;
+  nb->fx     = fx;
   nb->plan  = plan;
   nb->as_of = as_of;
   PetscCall(PetscMalloc3(plan->nproducts + 1, &nb->own, plan->nproducts + 1, &nb->port, plan->nproducts + 1, &nb->alm));
@@ -78,8 +89,9 @@ PetscErrorCode BallastNewBusinessCreate(const BallastPlan *plan, const char *cfg
       if (!strcmp(portfolio_names[p], pr->portfolio)) nb->port[q] = p;
     PetscCheck(nb->port[q] >= 0, PETSC_COMM_SELF, BALLAST_ERR_USAGE, "%s:%d: product '%s': a new portfolio '%s' for new business is not evaluated yet: name a portfolio of the balance sheet", cfg, pr->line, pr->name,
                pr->portfolio);
-    PetscCheck(pr->volume == BALLAST_VOLUME_MONTHLY && pr->namounts > 0, PETSC_COMM_SELF, BALLAST_ERR_USAGE,
-               "%s:%d: product '%s': volume type \"replace\" is not evaluated yet: give monthly amounts", cfg, pr->line, pr->name);
+    PetscCheck(pr->volume == BALLAST_VOLUME_REPLACE || pr->namounts > 0, PETSC_COMM_SELF, BALLAST_ERR_USAGE, "%s:%d: product '%s': no monthly amounts", cfg, pr->line, pr->name);
+    PetscCheck(pr->volume != BALLAST_VOLUME_REPLACE || (pr->replace_id >= 0 && pr->replace_id < nport && runoff), PETSC_COMM_SELF, BALLAST_ERR_USAGE, "%s:%d: product '%s': no run-off of portfolio '%s'", cfg, pr->line,
+               pr->name, pr->replace_portfolio);
     nb->alm[q]                  = pr->alm;
     nb->alm[q].portfolio        = (int32_t)nb->port[q];
     nb->alm[q].behaviourSegment = -1; /* contractual: segment ids are per rank (docs/planning.md) */

@@ -17,7 +17,9 @@ PetscErrorCode BallastNIIPathRun(BallastRunContext *ctx, BallastIRRBBRun *run, B
   BallastConsumer        c;
   PetscInt               S = run->nscen, P = cs->nportfolios, C = ctx->market.nfx, M = plan->horizon_months;
   PetscFunctionBeginUser;
-  PetscCall(BallastNewBusinessCreate(plan, ctx->cfg.path, ctx->cfg.as_of, P, cs->portfolio_names, cs->portfolio_owner, ctx->rank, &nb, &src));
+  /* the book's principal run-off per scenario, portfolio and month (replace volumes): on every rank */
+  PetscCallMPI(MPI_Bcast(book->prin, (int)(S * P * M), MPI_DOUBLE, 0, ctx->comm));
+  PetscCall(BallastNewBusinessCreate(plan, ctx->cfg.path, ctx->cfg.as_of, P, cs->portfolio_names, cs->portfolio_owner, ctx->rank, book->prin, ctx->market.fx, &nb, &src));
   PetscCall(BallastIRRBBRunProjectionSetup(ctx, run, &ps));
   ps.nvar = ps.nscen; /* scenarios only: no sensitivities of new business */
   ps.beh  = NULL;     /* originations are contractual (docs/planning.md) */

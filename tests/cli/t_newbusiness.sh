@@ -8,9 +8,11 @@
 # (days of its year): the loop is written below. Under ramp_up_200 (200 bp over 12 months) the
 # factors are DF(t) = exp(-0.03 t - I(t)), I(t) = 0.02 t^2 / 2 (t <= 1), 0.02 (t - 1/2) after, so
 # the origination rates rise month by month. balance_path of the product's portfolio = the book's
-# 1,000 of cash + m x 1 M at month end m. alm.nc identical on 1, 2, 3 and 4 ranks.
+# 1,000 of cash + m x 1 M at month end m. A second product replaces the run-off of a portfolio
+# (600,000 repaid in month 5) with 3 % growth a year at par + 10 bp. alm.nc identical on 1, 2, 3
+# and 4 ranks.
 source "$(dirname "$0")/tap.sh"
-plan 12
+plan 15
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat > "$work/contracts.csv" << 'CSV'
@@ -18,6 +20,7 @@ contractID,portfolio,contractType,contractRole,currency,statusDate,initialExchan
 CASH-1,LOANS,CSH,RPA,EUR,2026-10-15,2026-10-15,,1000,,A365,,,
 BOND-1,BONDS,PAM,RPA,EUR,2026-10-15,2024-10-15,2029-10-15,2000000,0.025,30E360,2025-10-15,P1YL1,0
 BOND-2,BONDS2,PAM,RPL,EUR,2026-10-15,2025-04-15,2028-04-15,1500000,0.02,A365,2026-04-15,P6ML1,0
+LOAN-R,RUNOFF,PAM,RPA,EUR,2026-10-15,2026-03-15,2027-03-15,600000,0.03,A365,,,0
 CSV
 {
   echo "curveID,currency,tenor,rate"
@@ -39,7 +42,10 @@ new_business = {
   products = (
     { name = "loans_1y"; terms = { contractType = "PAM"; contractRole = "RPA"; currency = "EUR"; portfolio = "LOANS"; dayCountConvention = "A365"; };
       term = "1Y"; pricing = { type = "fixed"; curve = "EUR_OIS"; spread = 0.0; };
-      volume = { type = "monthly"; amounts = [1.0e6]; }; }
+      volume = { type = "monthly"; amounts = [1.0e6]; }; },
+    { name = "renew"; terms = { contractType = "PAM"; contractRole = "RPA"; currency = "EUR"; portfolio = "RUNOFF"; dayCountConvention = "A365"; };
+      term = "1Y"; pricing = { type = "fixed"; curve = "EUR_OIS"; spread = 0.001; };
+      volume = { type = "replace"; portfolio = "RUNOFF"; growth = 0.03; }; }
   );
 };
 CFG
@@ -76,10 +82,13 @@ def check(good, what): out.append(("ok" if good else "not ok") + " - " + what)
 check(mend == [float((E[m] - asof).days) for m in range(1, M + 1)], "month_end: days from the as-of date to each month end")
 for s, scen in enumerate(["base", "parallel_up", "ramp_up_200"]):
     want = [0.0] * M; rates = []
-    for j in range(1, M + 1):
+    # 1 M a month of loans_1y; renew replaces RUNOFF's 600,000 repaid on 2027-03-15 (month 5) x 1.03^(5/12), at par + 10 bp
+    orig = [(j, 1e6, 0.0) for j in range(1, M + 1)] + [(5, 600000 * 1.03 ** (5 / 12), 0.001)]
+    for j, N, spread in orig:
         a, b = E[j], addm(E[j], 12); tau = (b - a).days / 365.0
-        r = (DF(a, scen) / DF(b, scen) - 1) / tau; rates.append(r)
-        I = 1e6 * r * tau
+        r = (DF(a, scen) / DF(b, scen) - 1) / tau
+        if spread == 0.0: rates.append(r)
+        I = N * (r + spread) * tau
         for m in range(1, M + 1):
             lo, hi = max(E[m - 1], a), min(E[m], b)
             if hi > lo: want[m - 1] += I * (hi - lo).days / (b - a).days
@@ -92,6 +101,10 @@ for s, scen in enumerate(["base", "parallel_up", "ramp_up_200"]):
     bw = [1000 + 1e6 * m for m in range(1, M + 1)]
     bs = [bal[(s * M + m) * P + lo] for m in range(M)]
     check(max(abs(a - b) for a, b in zip(bw, bs)) <= 1e-6, "%s: balance_path(LOANS) = 1,000 + m x 1 M" % scen)
+    ro = names.index("RUNOFF")
+    bw = [600000.0] * 4 + [600000 * 1.03 ** (5 / 12)] * 8
+    bs = [bal[(s * M + m) * P + ro] for m in range(M)]
+    check(max(abs(a - b) for a, b in zip(bw, bs)) <= 1e-6, "%s: balance_path(RUNOFF): the book's 600,000 to month 4, then its run-off replaced x 1.03^(5/12) (%.2f)" % (scen, bs[-1]))
 print("\n".join(out))
 PY
 while IFS= read -r line; do
