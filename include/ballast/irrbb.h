@@ -81,6 +81,13 @@ typedef struct {
   BallastParKey *memo_key;
   double        *memo_rate;
   PetscErrorCode err; /* first failure inside event() (reported by end()) */
+  /* path mode (BallastNIISetPath): the same constant balance sheet month by month to the path
+   * horizon, path[((s nport + p) nmonths + m) nccy + c], every interest amount spread over its
+   * accrual period by days (nii is then not filled) */
+  PetscInt     nmonths;
+  BallastDate *mend;
+  double      *path, *row_path, pending_a0;
+  BallastDate  last_int;
   /* the contract being projected (replacement business is scenario-invariant, cached per contract) */
   int64_t         serial;
   int             active, slotted, md_split, ad_seen, par, cash;
@@ -98,6 +105,8 @@ typedef struct {
 PetscErrorCode BallastNIICreate(const BallastIRRBBSetup *s, BallastNII *n);
 PetscErrorCode BallastNIIDestroy(BallastNII *n);
 void           BallastNIIConsumer(BallastNII *n, BallastConsumer *c);
+/* Not collective: path mode over nmonths months (the horizon becomes as-of + nmonths months). */
+PetscErrorCode BallastNIISetPath(BallastNII *n, PetscInt nmonths);
 /* Not collective: the NII keys (arrays referenced; before the run). */
 PetscErrorCode BallastNIISetPlan(BallastNII *n, PetscInt nmargins, const BallastMargin *margins, const double *reserves);
 /* Not collective: the par rate of the instrument class of key (month and variant in the key) from

@@ -38,9 +38,45 @@ PetscErrorCode BallastNIISetPlan(BallastNII *n, PetscInt nmargins, const Ballast
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode BallastNIISetPath(BallastNII *n, PetscInt nmonths)
+{
+  PetscFunctionBeginUser;
+  n->nmonths = nmonths;
+  PetscCall(PetscCalloc1(n->s.nscen * n->s.nport * nmonths * n->s.nccy + 1, &n->path));
+  PetscCall(PetscMalloc1(nmonths + 1, &n->mend));
+  for (PetscInt m = 0; m <= nmonths; m++) n->mend[m] = BallastDateAddMonths(n->s.as_of, (int)m);
+  n->s.nii_end = n->mend[nmonths];
+  PetscFunctionReturn(0);
+}
+
+/* Path mode: amount accrued over (a, b] spread over the months by days (the part beyond the path
+ * horizon dropped). */
+static void spread(BallastNII *k, double amt, BallastDate a, BallastDate b)
+{
+  if (b <= a || amt == 0.0) return;
+  double len = (double)(b - a);
+  for (PetscInt m = 1; m <= k->nmonths; m++) {
+    BallastDate lo = k->mend[m - 1] > a ? k->mend[m - 1] : a, hi = k->mend[m] < b ? k->mend[m] : b;
+    if (hi > lo) k->row_path[(m - 1) * k->s.nccy] += amt * (double)(hi - lo) / len;
+    if (k->mend[m] >= b) break;
+  }
+}
+
+/* Path mode: an interest amount paid on d, accrued since the last one. */
+static void path_interest(BallastNII *k, double amt, BallastDate d)
+{
+  if (amt == 0.0) return;
+  amt -= k->pending_a0; /* accrued before the as-of date */
+  k->pending_a0 = 0.0;
+  spread(k, amt, k->last_int, d);
+  k->last_int = d;
+}
+
 PetscErrorCode BallastNIIDestroy(BallastNII *n)
 {
   PetscFunctionBeginUser;
+  PetscCall(PetscFree(n->path));
+  PetscCall(PetscFree(n->mend));
   PetscCall(PetscFree(n->nii));
   PetscCall(PetscFree(n->margin_count));
   PetscCall(PetscFree2(n->memo_key, n->memo_rate));
@@ -131,7 +167,8 @@ static void replace(BallastNII *k, double A, BallastDate d)
       if (!k->err) k->err = BallastNIIParRate(k, &key, &k->repl_terms, me, k->df, &F);
       if (k->err) return;
     } else F = BallastDFTableForward(k->df, k->repl_curve, D, E);
-    k->nii_c += A * (F + k->margin) * BallastYearFraction(k->dcc, D, end, BALLAST_DATE_NONE);
+    if (k->nmonths) spread(k, A * (F + k->margin) * BallastYearFraction(k->dcc, D, E, BALLAST_DATE_NONE), D, E);
+    else k->nii_c += A * (F + k->margin) * BallastYearFraction(k->dcc, D, end, BALLAST_DATE_NONE);
     if (E <= D) break;
     D = E;
   }
@@ -249,6 +286,11 @@ static PetscErrorCode nii_begin(void *ctx, const BallastProjContract *pc, const 
   k->accrued_H     = 0.0;
   k->ad_seen       = 0;
   k->err           = 0;
+  if (k->nmonths) {
+    k->row_path   = &k->path[(var->v * k->s.nport + pc->p) * k->nmonths * k->s.nccy + pc->c];
+    k->pending_a0 = pc->a0;
+    k->last_int   = k->s.as_of;
+  }
   k->last_notional = pc->sign * (isnan(pc->t.notionalPrincipal) ? 0.0 : pc->t.notionalPrincipal);
   PetscFunctionReturn(0);
 }
@@ -260,6 +302,20 @@ static void nii_event(void *ctx, const BallastEvent *ev, int label)
   (void)label;
   if (d <= k->s.as_of) {
     k->last_notional = ev->notional; /* keep the state in step (statusDate before the as-of date) */
+    return;
+  }
+  if (k->nmonths) { /* path mode: interest spread over its accrual period, principal replaced */
+    if (k->active && !k->slotted) {
+      double prin = (ev->type == BALLAST_EV_MD && k->md_split) ? k->last_notional - ev->notional : ev->payoff;
+      if (ev->type == BALLAST_EV_IED) k->last_int = d;
+      else if (ev->type == BALLAST_EV_IP || ev->type == BALLAST_EV_IPFX || ev->type == BALLAST_EV_IPFL) path_interest(k, ev->payoff, d);
+      else if (ev->type == BALLAST_EV_IPCI) path_interest(k, ev->notional - k->last_notional, d);
+      else if (BallastEventIsPrincipal(ev->type)) {
+        path_interest(k, ev->payoff - prin, d);
+        if (prin != 0.0 && d < H) replace(k, prin, d);
+      }
+    }
+    k->last_notional = ev->notional;
     return;
   }
   /* interest paid ON the horizon end accrued inside the horizon: it counts (the AD event at the
@@ -298,11 +354,21 @@ static PetscErrorCode nii_end(void *ctx, const BallastProjContract *pc, const Ba
     /* central-bank reserves and other cash: the configured rate of the currency, moved with the short end */
     double rr = k->reserves ? k->reserves[pc->c] : NAN, N = isnan(pc->t.notionalPrincipal) ? 0.0 : pc->t.notionalPrincipal;
     BallastDayCount dcc = pc->t.dayCountConvention < BALLAST_DCC_COUNT ? pc->t.dayCountConvention : BALLAST_DCC_A365;
-    if (!isnan(rr) && pc->kdisc >= 0) *cell += pc->sign * N * (rr + short_shock(k, pc->kdisc)) * BallastYearFraction(dcc, s->as_of, s->nii_end, BALLAST_DATE_NONE);
+    if (!isnan(rr) && pc->kdisc >= 0) {
+      double amt = pc->sign * N * (rr + short_shock(k, pc->kdisc)) * BallastYearFraction(dcc, s->as_of, s->nii_end, BALLAST_DATE_NONE);
+      if (k->nmonths) {
+        k->row_path = &k->path[(var->v * s->nport + pc->p) * k->nmonths * s->nccy + pc->c];
+        spread(k, amt, s->as_of, s->nii_end);
+      } else *cell += amt;
+    }
     PetscFunctionReturn(0);
   }
   if (!k->active) PetscFunctionReturn(0);
   /* constant balance sheet of a slotted deposit: the balance stays, paying the deposit rate */
+  if (k->nmonths) {
+    if (k->slotted) spread(k, pc->sign * pc->t.notionalPrincipal * var->deposit_rate * BallastYearFraction(pc->t.dayCountConvention, s->as_of, s->nii_end, BALLAST_DATE_NONE), s->as_of, s->nii_end);
+    PetscFunctionReturn(0);
+  }
   if (k->slotted) k->nii_c += pc->sign * pc->t.notionalPrincipal * var->deposit_rate * BallastYearFraction(pc->t.dayCountConvention, s->as_of, s->nii_end, BALLAST_DATE_NONE) + pc->a0;
   *cell += k->nii_c - pc->a0 + (k->ad_seen ? k->accrued_H : 0.0);
   PetscFunctionReturn(0);
@@ -314,6 +380,7 @@ static PetscErrorCode nii_merge(void *ctx, MPI_Comm comm)
   PetscFunctionBeginUser;
   PetscCall(BallastReducePartials(comm, k->s.nscen * k->s.nport * k->s.nccy, &k->nii));
   PetscCall(BallastReducePartials(comm, k->s.nport * (k->nmargins + 1), &k->margin_count));
+  if (k->nmonths) PetscCall(BallastReducePartials(comm, k->s.nscen * k->s.nport * k->nmonths * k->s.nccy, &k->path));
   PetscFunctionReturn(0);
 }
 

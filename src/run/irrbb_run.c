@@ -122,6 +122,7 @@ PetscErrorCode BallastIRRBBRunDestroy(BallastIRRBBRun *run)
   PetscCall(PetscFree(run->evecf));
   PetscCall(PetscFree(run->nii));
   PetscCall(PetscFree(run->margin_count));
+  PetscCall(PetscFree(run->nii_path_constant));
   PetscCall(PetscFree(run->reserves));
   PetscCall(PetscFree(run->gap));
   PetscCall(PetscFree(run->pv));
@@ -161,7 +162,7 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
   BallastProjectionSetup ps;
   BallastProjection      proj;
   BallastEVE             eve;
-  BallastNII             nii;
+  BallastNII             nii, niic;
   BallastGap             gap;
   BallastPositions       pos = {0};
   BallastConsumer        c;
@@ -205,6 +206,13 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
   PetscCall(BallastProjectionAddConsumer(proj, &c));
   BallastGapConsumer(&gap, &c);
   PetscCall(BallastProjectionAddConsumer(proj, &c));
+  if (run->path_months > 0) { /* nii_path_constant: the constant balance sheet month by month */
+    PetscCall(BallastNIICreate(&s, &niic));
+    PetscCall(BallastNIISetPath(&niic, run->path_months));
+    PetscCall(BallastNIISetPlan(&niic, ctx->cfg.planning.nmargins, ctx->cfg.planning.margins, run->reserves));
+    BallastNIIConsumer(&niic, &c);
+    PetscCall(BallastProjectionAddConsumer(proj, &c));
+  }
   if (keep_pv) {
     PetscCall(BallastPositionsCreate(run->nscen, cs->n, &pos));
     BallastPositionsConsumer(&pos, &c);
@@ -218,6 +226,7 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
     BallastProjectionDestroy(&proj);
     BallastEVEDestroy(&eve);
     BallastNIIDestroy(&nii);
+    if (run->path_months > 0) BallastNIIDestroy(&niic);
     BallastGapDestroy(&gap);
     BallastPositionsDestroy(&pos);
     PetscFunctionReturn(ierr);
@@ -239,6 +248,11 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
   nii.nii           = NULL;
   nii.margin_count  = NULL;
   PetscCall(BallastNIIDestroy(&nii)); /* the memo of par rates */
+  if (run->path_months > 0) {
+    run->nii_path_constant = niic.path;
+    niic.path              = NULL;
+    PetscCall(BallastNIIDestroy(&niic));
+  }
   run->gap   = gap.gap;
   run->pv    = pos.pv;
   PetscCall(BallastProjectionDestroy(&proj));

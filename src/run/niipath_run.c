@@ -36,8 +36,9 @@ PetscErrorCode BallastNIIPathRun(BallastRunContext *ctx, BallastIRRBBRun *run, B
   }
   if (ctx->rank == 0) {
     /* dynamic = run-off + new business, summed over portfolios in portfolio order */
-    double *path, *runoff, *bal, *mday, tot[4];
+    double *path, *runoff, *bal, *mday, *cons, tot[6];
     PetscCall(PetscCalloc4(S * M * C + 1, &path, S * M * C + 1, &runoff, S * M * P + 1, &bal, M + 1, &mday));
+    PetscCall(PetscCalloc1(S * M * C + 1, &cons));
     for (PetscInt s = 0; s < S; s++)
       for (PetscInt p = 0; p < P; p++)
         for (PetscInt m = 0; m < M; m++) {
@@ -45,6 +46,7 @@ PetscErrorCode BallastNIIPathRun(BallastRunContext *ctx, BallastIRRBBRun *run, B
             PetscInt i = ((s * P + p) * M + m) * C + k;
             path[(s * M + m) * C + k] += book->nii[i] + np.nii[i];
             runoff[(s * M + m) * C + k] += book->nii[i];
+            if (run->nii_path_constant) cons[(s * M + m) * C + k] += run->nii_path_constant[i];
           }
           bal[(s * M + m) * P + p] = book->bal[(s * P + p) * M + m] + np.bal[(s * P + p) * M + m];
         }
@@ -52,24 +54,27 @@ PetscErrorCode BallastNIIPathRun(BallastRunContext *ctx, BallastIRRBBRun *run, B
     const char *asmc[] = {"action", "scenario", "month", "currency"}, *asmp[] = {"action", "scenario", "month", "portfolio"};
     PetscCall(BallastResultsAddDimValues(res, "month", "month_end", M, mday, "end of the month (month m ends on the as-of date plus m months)", "days"));
     PetscCall(BallastResultsAddVar(res, "nii_path", 4, asmc, path, "NII of the month, dynamic balance sheet (run-off of the book plus new business), accrual basis", "local_currency"));
+    PetscCall(BallastResultsAddVar(res, "nii_path_constant", 4, asmc, cons, "NII of the month, constant balance sheet (the book with replacement at the par rate, as nii, rolled to the path horizon), accrual basis", "local_currency"));
     PetscCall(BallastResultsAddVar(res, "nii_path_runoff", 4, asmc, runoff, "NII of the month of the book's run-off alone (no replacement, no new business), accrual basis", "local_currency"));
     PetscCall(BallastResultsAddVar(res, "balance_path", 4, asmp, bal, "outstanding notional at the month end, dynamic balance sheet (assets positive, liabilities negative), reporting currency",
                                    ctx->cfg.reporting_currency));
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "NII paths over %" PetscInt_FMT " months (%s; new business: %" PetscInt_FMT " products)\n%-20s %18s %18s %18s %18s\n", M, ctx->cfg.reporting_currency, plan->nproducts, "scenario",
-                          "dynamic 12M", "run-off 12M", "dynamic total", "run-off total"));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "NII paths over %" PetscInt_FMT " months (%s; new business: %" PetscInt_FMT " products)\n%-20s %16s %16s %16s %16s %16s %16s\n", M, ctx->cfg.reporting_currency, plan->nproducts, "scenario",
+                          "dynamic 12M", "constant 12M", "run-off 12M", "dynamic total", "constant total", "run-off total"));
     for (PetscInt s = 0; s < S; s++) {
-      tot[0] = tot[1] = tot[2] = tot[3] = 0;
+      tot[0] = tot[1] = tot[2] = tot[3] = tot[4] = tot[5] = 0;
       for (PetscInt m = 0; m < M; m++)
         for (PetscInt k = 0; k < C; k++) {
-          double fx = ctx->market.fx[k], d = path[(s * M + m) * C + k] * fx, r = runoff[(s * M + m) * C + k] * fx;
+          double fx = ctx->market.fx[k], d = path[(s * M + m) * C + k] * fx, r = runoff[(s * M + m) * C + k] * fx, q = cons[(s * M + m) * C + k] * fx;
           if (isnan(fx)) continue;
-          if (m < 12) tot[0] += d, tot[1] += r;
-          tot[2] += d;
-          tot[3] += r;
+          if (m < 12) tot[0] += d, tot[1] += q, tot[2] += r;
+          tot[3] += d;
+          tot[4] += q;
+          tot[5] += r;
         }
-      PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-20s %18.0f %18.0f %18.0f %18.0f\n", ctx->cfg.scenarios[s], tot[0], tot[1], tot[2], tot[3]));
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-20s %16.0f %16.0f %16.0f %16.0f %16.0f %16.0f\n", ctx->cfg.scenarios[s], tot[0], tot[1], tot[2], tot[3], tot[4], tot[5]));
     }
     PetscCall(PetscFree4(path, runoff, bal, mday));
+    PetscCall(PetscFree(cons));
   }
   PetscCall(BallastNIIPathDestroy(&np));
   PetscFunctionReturn(0);

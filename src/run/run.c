@@ -415,6 +415,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   if (plan) {
     PetscCall(BallastNIIPathCreate(irr.nscen, ctx.contracts->nportfolios, ctx.market.nfx, ctx.cfg.planning.plan.horizon_months, ctx.cfg.as_of, ctx.market.fx, &book_path));
     BallastNIIPathConsumer(&book_path, &extra[1]);
+    irr.path_months = ctx.cfg.planning.plan.horizon_months; /* and nii_path_constant */
   }
   PetscCall(BallastIRRBBRunCompute(&ctx, &irr, a.position_detail, plan ? 2 : 1, extra));
   /* Phase 4: results */

@@ -12,7 +12,7 @@
 # (600,000 repaid in month 5) with 3 % growth a year at par + 10 bp. alm.nc identical on 1, 2, 3
 # and 4 ranks.
 source "$(dirname "$0")/tap.sh"
-plan 15
+plan 18
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat > "$work/contracts.csv" << 'CSV'
@@ -54,7 +54,7 @@ ok $? "a run with a new-business plan (no longer refused)"
 [ $? -eq 0 ] || sed 's/^/# /' "$work/log" | tail -20
 contains "$work/log" "NII paths over 12 months" "the summary shows the NII paths"
 sed -n '/NII paths over/,/^ramp/p' "$work/log" | sed 's/^/# /'
-ncdump -p 17,17 -v portfolio_name,nii_path,nii_path_runoff,balance_path,month_end,eve "$work/out/alm.nc" | sed -n '/^data:/,$p' > "$work/data"
+ncdump -p 17,17 -v portfolio_name,nii_path,nii_path_runoff,nii_path_constant,balance_path,month_end,eve,nii "$work/out/alm.nc" | sed -n '/^data:/,$p' > "$work/data"
 python3 - "$work/data" > "$work/checks" << 'PY'
 import math, re, sys
 from datetime import date, timedelta
@@ -105,6 +105,10 @@ for s, scen in enumerate(["base", "parallel_up", "ramp_up_200"]):
     bw = [600000.0] * 4 + [600000 * 1.03 ** (5 / 12)] * 8
     bs = [bal[(s * M + m) * P + ro] for m in range(M)]
     check(max(abs(a - b) for a, b in zip(bw, bs)) <= 1e-6, "%s: balance_path(RUNOFF): the book's 600,000 to month 4, then its run-off replaced x 1.03^(5/12) (%.2f)" % (scen, bs[-1]))
+cons = [float(x) for x in var('nii_path_constant')]; nii = [float(x) for x in var('nii')]
+for s, scen in enumerate(["base", "parallel_up", "ramp_up_200"]):
+    tot = sum(cons[s * M + m] for m in range(12))
+    check(abs(tot - nii[s]) <= 1e-9 * abs(nii[s]), "%s: the first 12 months of nii_path_constant sum to nii (%.6f, %.6f)" % (scen, tot, nii[s]))
 print("\n".join(out))
 PY
 while IFS= read -r line; do
@@ -113,7 +117,7 @@ while IFS= read -r line; do
     "not ok - "*) ok 1 "${line#not ok - }" ;;
   esac
 done < "$work/checks"
-v() { ncdump -p 17,17 -v eve,nii,nii_path,nii_path_runoff,balance_path "$1/alm.nc" | sed -n '/^data:/,$p'; }
+v() { ncdump -p 17,17 -v eve,nii,nii_path,nii_path_runoff,nii_path_constant,balance_path "$1/alm.nc" | sed -n '/^data:/,$p'; }
 same=0
 for n in 2 3 4; do
   timeout 300 "$MPIRUN" -np $n "$BALLAST" run "$work/run.cfg" --contractual --output "$work/out$n" > "$work/log$n" 2>&1 || same=1
