@@ -87,7 +87,7 @@ typedef struct {
   PetscInt     nmonths;
   BallastDate *mend;
   double      *path, *row_path, pending_a0;
-  BallastDate  last_int;
+  BallastDate  last_int, prev_int; /* last interest date, start of its period */
   /* the contract being projected (replacement business is scenario-invariant, cached per contract) */
   int64_t         serial;
   int             active, slotted, md_split, ad_seen, par, cash;

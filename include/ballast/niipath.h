@@ -52,7 +52,7 @@ typedef struct {
   /* the contract-variant being projected */
   double      *row_nii, *cbal, *row_prin;
   double       last_notional, pending_a0, fxc;
-  BallastDate  last;
+  BallastDate  last, prev; /* last interest date, start of its period */
   PetscInt     next_m;
   int          md_split, active;
 } BallastNIIPath;

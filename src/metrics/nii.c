@@ -68,7 +68,8 @@ static void path_interest(BallastNII *k, double amt, BallastDate d)
   if (amt == 0.0) return;
   amt -= k->pending_a0; /* accrued before the as-of date */
   k->pending_a0 = 0.0;
-  spread(k, amt, k->last_int, d);
+  if (d != k->last_int) k->prev_int = k->last_int; /* a second amount on the same date (a swap's two legs) shares the period */
+  spread(k, amt, k->prev_int, d);
   k->last_int = d;
 }
 
@@ -290,6 +291,7 @@ static PetscErrorCode nii_begin(void *ctx, const BallastProjContract *pc, const 
     k->row_path   = &k->path[(var->v * k->s.nport + pc->p) * k->nmonths * k->s.nccy + pc->c];
     k->pending_a0 = pc->a0;
     k->last_int   = k->s.as_of;
+    k->prev_int   = k->s.as_of;
   }
   k->last_notional = pc->sign * (isnan(pc->t.notionalPrincipal) ? 0.0 : pc->t.notionalPrincipal);
   PetscFunctionReturn(0);
@@ -307,7 +309,7 @@ static void nii_event(void *ctx, const BallastEvent *ev, int label)
   if (k->nmonths) { /* path mode: interest spread over its accrual period, principal replaced */
     if (k->active && !k->slotted) {
       double prin = (ev->type == BALLAST_EV_MD && k->md_split) ? k->last_notional - ev->notional : ev->payoff;
-      if (ev->type == BALLAST_EV_IED) k->last_int = d;
+      if (ev->type == BALLAST_EV_IED) k->last_int = k->prev_int = d;
       else if (ev->type == BALLAST_EV_IP || ev->type == BALLAST_EV_IPFX || ev->type == BALLAST_EV_IPFL) path_interest(k, ev->payoff, d);
       else if (ev->type == BALLAST_EV_IPCI) path_interest(k, ev->notional - k->last_notional, d);
       else if (BallastEventIsPrincipal(ev->type)) {

@@ -47,6 +47,7 @@ static PetscErrorCode path_begin(void *ctx, const BallastProjContract *pc, const
   k->last_notional   = pre ? 0.0 : pc->sign * (isnan(pc->t.notionalPrincipal) ? 0.0 : pc->t.notionalPrincipal);
   k->pending_a0      = pc->a0;
   k->last            = k->as_of;
+  k->prev            = k->as_of;
   k->next_m          = 1;
   k->fxc             = k->fx[pc->c];
   for (PetscInt m = 0; m <= k->nmonths; m++) k->cbal[m] = 0.0;
@@ -101,11 +102,12 @@ static void path_event(void *ctx, const BallastEvent *ev, int label)
           break;
         }
     }
-    if (ev->type == BALLAST_EV_IED) k->last = d; /* a contract starting after the as-of date accrues from its start */
+    if (ev->type == BALLAST_EV_IED) k->last = k->prev = d; /* a contract starting after the as-of date accrues from its start */
     else if (amt != 0.0) {
       amt -= k->pending_a0; /* the interest accrued before the as-of date is not this period's */
       k->pending_a0 = 0.0;
-      if (k->last < k->mend[k->nmonths]) spread_interest(k, amt, k->last, d);
+      if (d != k->last) k->prev = k->last; /* a second amount on the same date (a swap's two legs) shares the period */
+      if (k->prev < k->mend[k->nmonths]) spread_interest(k, amt, k->prev, d);
       k->last = d;
     }
   }

@@ -10,17 +10,19 @@
 # the origination rates rise month by month. balance_path of the product's portfolio = the book's
 # 1,000 of cash + m x 1 M at month end m. A second product replaces the run-off of a portfolio
 # (600,000 repaid in month 5) with 3 % growth a year at par + 10 bp. alm.nc identical on 1, 2, 3
-# and 4 ranks.
+# and 4 ranks. A payer swap in the book pays both legs on the same dates: the first 12 months of
+# nii_path_constant still sum to nii.
 source "$(dirname "$0")/tap.sh"
 plan 18
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat > "$work/contracts.csv" << 'CSV'
-contractID,portfolio,contractType,contractRole,currency,statusDate,initialExchangeDate,maturityDate,notionalPrincipal,nominalInterestRate,dayCountConvention,cycleAnchorDateOfInterestPayment,cycleOfInterestPayment,accruedInterest
-CASH-1,LOANS,CSH,RPA,EUR,2026-10-15,2026-10-15,,1000,,A365,,,
-BOND-1,BONDS,PAM,RPA,EUR,2026-10-15,2024-10-15,2029-10-15,2000000,0.025,30E360,2025-10-15,P1YL1,0
-BOND-2,BONDS2,PAM,RPL,EUR,2026-10-15,2025-04-15,2028-04-15,1500000,0.02,A365,2026-04-15,P6ML1,0
-LOAN-R,RUNOFF,PAM,RPA,EUR,2026-10-15,2026-03-15,2027-03-15,600000,0.03,A365,,,0
+contractID,portfolio,contractType,contractRole,currency,statusDate,initialExchangeDate,maturityDate,notionalPrincipal,nominalInterestRate,dayCountConvention,cycleAnchorDateOfInterestPayment,cycleOfInterestPayment,accruedInterest,nominalInterestRate2,marketObjectCodeOfRateReset,cycleAnchorDateOfRateReset,cycleOfRateReset
+CASH-1,LOANS,CSH,RPA,EUR,2026-10-15,2026-10-15,,1000,,A365,,,,,,,
+BOND-1,BONDS,PAM,RPA,EUR,2026-10-15,2024-10-15,2029-10-15,2000000,0.025,30E360,2025-10-15,P1YL1,0,,,,
+BOND-2,BONDS2,PAM,RPL,EUR,2026-10-15,2025-04-15,2028-04-15,1500000,0.02,A365,2026-04-15,P6ML1,0,,,,
+LOAN-R,RUNOFF,PAM,RPA,EUR,2026-10-15,2026-03-15,2027-03-15,600000,0.03,A365,,,0,,,,
+SWAP-1,HEDGES,SWPPV,PFL,EUR,2026-10-15,2025-04-15,2030-04-15,1000000,0.02,A365,2025-10-15,P6ML1,0,0.025,EUR_OIS,2025-10-15,P6ML1
 CSV
 {
   echo "curveID,currency,tenor,rate"
