@@ -18,6 +18,7 @@
 #include <ballast/contracts.h>
 #include <ballast/dftable.h>
 #include <ballast/engine.h>
+#include <ballast/planning.h>
 #include <ballast/projection.h>
 #include <ballast/regime.h>
 #include <ballast/results.h>
@@ -55,18 +56,48 @@ PetscErrorCode BallastEVECreate(const BallastIRRBBSetup *s, BallastEVE *e);
 PetscErrorCode BallastEVEDestroy(BallastEVE *e);
 void           BallastEVEConsumer(BallastEVE *e, BallastConsumer *c);
 
-/* NII over the horizon on a constant balance sheet, per scenario [s][p][c]. */
+/* NII over the horizon on a constant balance sheet, per scenario [s][p][c] (src/metrics/nii.c).
+ * A fixed-rate principal repaid before the horizon end is replaced at the scenario's par rate
+ * (BallastParRate, memoised per variant, instrument class and replacement month) plus a margin:
+ * the first nii.margins entry whose filter matches the contract, else its own (contract rate minus
+ * the base par rate at the as-of date for its term); floating ones at the index forward plus
+ * rateSpread (or the configured margin). CSH balances earn reserves[currency] moved by the
+ * scenario's 1M zero-rate change. */
+typedef struct {
+  int32_t      v, month, ct, dcc, bdc, cal, eom, kdisc, term, ipn, prn;
+  char         ipu, pru;
+  double       prnxt; /* LAM: instalment per unit of notional */
+} BallastParKey;
 typedef struct {
   BallastIRRBBSetup s;
   double           *nii;
+  /* configuration: new-business margins (first matching filter) and reserves rates [nccy] (NaN: none) */
+  PetscInt             nmargins;
+  const BallastMargin *margins;
+  const double        *reserves;
+  double              *margin_count; /* [nport][nmargins + 1]: contracts replaced with their own margin (0) or entry k (k+1), base scenario */
+  /* memo of par rates */
+  PetscInt       nmemo, cmemo;
+  BallastParKey *memo_key;
+  double        *memo_rate;
+  PetscErrorCode err; /* first failure inside event() (reported by end()) */
+  /* path mode (BallastNIISetPath): the same constant balance sheet month by month to the path
+   * horizon, path[((s nport + p) nmonths + m) nccy + c], every interest amount spread over its
+   * accrual period by days (nii is then not filled) */
+  PetscInt     nmonths;
+  BallastDate *mend;
+  double      *path, *row_path, pending_a0;
+  BallastDate  last_int, prev_int; /* last interest date, start of its period */
   /* the contract being projected (replacement business is scenario-invariant, cached per contract) */
   int64_t         serial;
-  int             active, slotted, md_split, ad_seen;
+  int             active, slotted, md_split, ad_seen, par, cash;
   double          nii_c, accrued_H, last_notional, margin;
-  PetscInt        repl_curve;
+  PetscInt        repl_curve, v;
   BallastCycle    repl_cycle; /* n > 0: roll by cycle; else by repl_days */
   int             repl_days;
   BallastDayCount dcc;
+  BallastTerms    repl_terms; /* the replacement instrument (par: dates set per replacement) */
+  BallastParKey   key;
   const BallastDFTable *df;
   double          deposit_N, deposit_rate, a0;
   BallastDayCount deposit_dcc;
@@ -74,6 +105,13 @@ typedef struct {
 PetscErrorCode BallastNIICreate(const BallastIRRBBSetup *s, BallastNII *n);
 PetscErrorCode BallastNIIDestroy(BallastNII *n);
 void           BallastNIIConsumer(BallastNII *n, BallastConsumer *c);
+/* Not collective: path mode over nmonths months (the horizon becomes as-of + nmonths months). */
+PetscErrorCode BallastNIISetPath(BallastNII *n, PetscInt nmonths);
+/* Not collective: the NII keys (arrays referenced; before the run). */
+PetscErrorCode BallastNIISetPlan(BallastNII *n, PetscInt nmargins, const BallastMargin *margins, const double *reserves);
+/* Not collective: the par rate of the instrument class of key (month and variant in the key) from
+ * its terms u (dates set here), memoised. */
+PetscErrorCode BallastNIIParRate(BallastNII *n, const BallastParKey *key, const BallastTerms *u, BallastDate start, const BallastDFTable *df, double *rate);
 
 /* Repricing gap of the base scenario per [p][c][k]. */
 typedef struct {

@@ -10,6 +10,7 @@
 #include <ballast/run.h>
 #include <ballast/scenario.h>
 #include <ballast/projection.h>
+#include <ballast/niipath.h>
 
 typedef struct {
   const BallastRegime *regime;
@@ -25,6 +26,11 @@ typedef struct {
   PetscInt            *disc;     /* per currency id: discount curve index or -1 */
   /* reduced per-portfolio partials, rank 0 */
   double              *eve, *evecf, *nii, *gap;
+  double              *margin_count; /* [portfolio][nmargins + 1]: NII replacement margins used (0 own, k+1 nii.margins entry k) */
+  PetscInt             nmargins;
+  double              *reserves;     /* [currency id] nii.reserves_rate, NaN = none */
+  PetscInt             path_months;  /* > 0: also the constant balance sheet's NII month by month (set before Compute) */
+  double              *nii_path_constant; /* [scenario][portfolio][month][currency], rank 0 */
   double              *pv;       /* [nscen][local contracts] with keep_pv */
   /* behavioural filters (NULL: contractual), see BallastProjectionSetup */
   const BallastBehaviour *beh;
@@ -46,5 +52,11 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
 /* Rank 0 only: group metrics into res and the summary on standard output (src/metrics/irrbb_group.c). */
 PetscErrorCode BallastIRRBBRunResults(BallastRunContext *ctx, BallastIRRBBRun *run, BallastResults res);
 PetscErrorCode BallastIRRBBRunDestroy(BallastIRRBBRun *run);
+/* Collective: the new-business plan's originations projected under every scenario (a projection
+ * of their own: new business enters no run-off metric), added on rank 0 to `book` (the run-off
+ * book's monthly NII and balances, a consumer of BallastIRRBBRunCompute, merged): nii_path,
+ * nii_path_runoff, balance_path and the month dimension into res, the summary on rank 0
+ * (src/run/niipath_run.c). */
+PetscErrorCode BallastNIIPathRun(BallastRunContext *ctx, BallastIRRBBRun *run, BallastNIIPath *book, BallastResults res);
 
 #endif

@@ -128,6 +128,11 @@ typedef struct {
   PetscInt (*count)(void *ctx);
   /* Contract k (0 <= k < count): fill the source part of pc. Not collective. */
   PetscErrorCode (*get)(void *ctx, PetscInt k, BallastProjContract *pc);
+  /* Optional (NULL: the terms are the same under every variant): set the terms of contract k that
+   * depend on variant v (table df), e.g. a new-business origination's rate at the scenario's par
+   * rate. Only numbers the numeric pass reads may change (rates, spreads, notional amounts): the
+   * schedule is built once from get()'s terms. Not collective. */
+  PetscErrorCode (*variant)(void *ctx, PetscInt k, PetscInt v, const BallastDFTable *df, BallastProjContract *pc);
 } BallastSource;
 
 /* The contract store as a source, rows in store order (portfolio, file, line). files[] names the

@@ -38,6 +38,8 @@ static PetscErrorCode gap_begin(void *ctx, const BallastProjContract *pc, const 
   g->reset_seen    = 0;
   g->md_split      = ct != BALLAST_CT_SWPPV && ct != BALLAST_CT_FXOUT;
   g->last_notional = pc->sign * (isnan(pc->t.notionalPrincipal) ? 0.0 : pc->t.notionalPrincipal);
+  /* cash and central-bank reserves reprice overnight (they earn nii.reserves_rate moved with the short end) */
+  if (ct == BALLAST_CT_CSH) g->gap[(pc->p * g->s.nccy + pc->c) * g->s.nbucket] += g->last_notional;
   return 0;
 }
 

@@ -2,11 +2,20 @@
  * a constant balance sheet, accrual basis, per scenario. Interest paid inside the horizon counts
  * (with the interest accrued at the horizon end from the AD event the driver adds there, minus
  * the interest accrued before the as-of date); principal repaid before the horizon end is
- * replaced by the same kind of contract at the scenario's forward plus the contract's margin,
- * rolled until the horizon. A slotted deposit keeps its balance at the scenario's deposit rate. */
+ * replaced by the same kind of contract, rolled until the horizon: a fixed-rate one at the
+ * scenario's par rate for its type, cycles and term (BallastParRate on the scenario's table seen
+ * at the replacement month's end, memoised) plus its margin, a floating one at the index forward
+ * plus its margin. The margin: the first nii.margins entry whose filter matches, else the
+ * contract's own (fixed: its rate minus the base par rate at the as-of date for its term;
+ * floating: rateSpread). The replaced principal keeps its balance until it rolls or the horizon
+ * ends (constant balance sheet). A slotted deposit keeps its balance at the scenario's deposit
+ * rate; a CSH balance earns its currency's reserves rate moved by the scenario's 1M zero-rate
+ * change (docs/decisions.md, "NII"). */
 #include <ballast/irrbb.h>
+#include <ballast/par.h>
 #include "reduce.h"
 #include <math.h>
+#include <string.h>
 
 PetscErrorCode BallastNIICreate(const BallastIRRBBSetup *s, BallastNII *n)
 {
@@ -14,14 +23,130 @@ PetscErrorCode BallastNIICreate(const BallastIRRBBSetup *s, BallastNII *n)
   PetscCall(PetscMemzero(n, sizeof *n));
   n->s = *s;
   PetscCall(PetscCalloc1(s->nscen * s->nport * s->nccy + 1, &n->nii));
+  PetscCall(PetscCalloc1(s->nport + 1, &n->margin_count));
   PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastNIISetPlan(BallastNII *n, PetscInt nmargins, const BallastMargin *margins, const double *reserves)
+{
+  PetscFunctionBeginUser;
+  n->nmargins = nmargins;
+  n->margins  = margins;
+  n->reserves = reserves;
+  PetscCall(PetscFree(n->margin_count));
+  PetscCall(PetscCalloc1(n->s.nport * (nmargins + 1) + 1, &n->margin_count));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastNIISetPath(BallastNII *n, PetscInt nmonths)
+{
+  PetscFunctionBeginUser;
+  n->nmonths = nmonths;
+  PetscCall(PetscCalloc1(n->s.nscen * n->s.nport * nmonths * n->s.nccy + 1, &n->path));
+  PetscCall(PetscMalloc1(nmonths + 1, &n->mend));
+  for (PetscInt m = 0; m <= nmonths; m++) n->mend[m] = BallastDateAddMonths(n->s.as_of, (int)m);
+  n->s.nii_end = n->mend[nmonths];
+  PetscFunctionReturn(0);
+}
+
+/* Path mode: amount accrued over (a, b] spread over the months by days (the part beyond the path
+ * horizon dropped). */
+static void spread(BallastNII *k, double amt, BallastDate a, BallastDate b)
+{
+  if (b <= a || amt == 0.0) return;
+  double len = (double)(b - a);
+  for (PetscInt m = 1; m <= k->nmonths; m++) {
+    BallastDate lo = k->mend[m - 1] > a ? k->mend[m - 1] : a, hi = k->mend[m] < b ? k->mend[m] : b;
+    if (hi > lo) k->row_path[(m - 1) * k->s.nccy] += amt * (double)(hi - lo) / len;
+    if (k->mend[m] >= b) break;
+  }
+}
+
+/* Path mode: an interest amount paid on d, accrued since the last one. */
+static void path_interest(BallastNII *k, double amt, BallastDate d)
+{
+  if (amt == 0.0) return;
+  amt -= k->pending_a0; /* accrued before the as-of date */
+  k->pending_a0 = 0.0;
+  if (d != k->last_int) k->prev_int = k->last_int; /* a second amount on the same date (a swap's two legs) shares the period */
+  spread(k, amt, k->prev_int, d);
+  k->last_int = d;
 }
 
 PetscErrorCode BallastNIIDestroy(BallastNII *n)
 {
   PetscFunctionBeginUser;
+  PetscCall(PetscFree(n->path));
+  PetscCall(PetscFree(n->mend));
   PetscCall(PetscFree(n->nii));
+  PetscCall(PetscFree(n->margin_count));
+  PetscCall(PetscFree2(n->memo_key, n->memo_rate));
   PetscFunctionReturn(0);
+}
+
+/* ---- the memo of par rates: open addressing on the packed key */
+static uint64_t key_hash(const BallastParKey *k)
+{
+  const unsigned char *b = (const unsigned char *)k;
+  uint64_t             h = 1469598103934665603ULL;
+  for (size_t i = 0; i < sizeof *k; i++) h = (h ^ b[i]) * 1099511628211ULL;
+  return h;
+}
+
+static PetscErrorCode memo_grow(BallastNII *n)
+{
+  PetscInt       c = n->cmemo ? 2 * n->cmemo : 256;
+  BallastParKey *k;
+  double        *r;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc2(c, &k, c, &r));
+  for (PetscInt i = 0; i < c; i++) k[i].v = -1;
+  for (PetscInt i = 0; i < n->cmemo; i++) {
+    if (n->memo_key[i].v < 0) continue;
+    PetscInt j = (PetscInt)(key_hash(&n->memo_key[i]) & (uint64_t)(c - 1));
+    while (k[j].v >= 0) j = (j + 1) & (c - 1);
+    k[j] = n->memo_key[i];
+    r[j] = n->memo_rate[i];
+  }
+  PetscCall(PetscFree2(n->memo_key, n->memo_rate));
+  n->memo_key  = k;
+  n->memo_rate = r;
+  n->cmemo     = c;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastNIIParRate(BallastNII *n, const BallastParKey *key, const BallastTerms *u, BallastDate start, const BallastDFTable *df, double *rate)
+{
+  PetscFunctionBeginUser;
+  if (2 * (n->nmemo + 1) > n->cmemo) PetscCall(memo_grow(n));
+  PetscInt j = (PetscInt)(key_hash(key) & (uint64_t)(n->cmemo - 1));
+  while (n->memo_key[j].v >= 0) {
+    if (!memcmp(&n->memo_key[j], key, sizeof *key)) {
+      *rate = n->memo_rate[j];
+      PetscFunctionReturn(0);
+    }
+    j = (j + 1) & (n->cmemo - 1);
+  }
+  BallastTerms w = *u;
+  w.initialExchangeDate = start;
+  w.maturityDate        = start + key->term;
+  PetscCall(BallastParRate(&w, start, df, key->kdisc, NULL, rate));
+  n->memo_key[j]  = *key;
+  n->memo_rate[j] = *rate;
+  n->nmemo++;
+  PetscFunctionReturn(0);
+}
+
+/* Month m (1, 2, ...) of the months from the as-of date holding date d (metrics.md "Months": month m
+ * ends, inclusive, on as_of + m months), and its end date. */
+static int month_of(BallastDate as_of, BallastDate d, BallastDate *end)
+{
+  int m = (int)((d - as_of) / 31); /* a lower bound */
+  if (m < 1) m = 1;
+  while (BallastDateAddMonths(as_of, m) < d) m++;
+  while (m > 1 && BallastDateAddMonths(as_of, m - 1) >= d) m--;
+  *end = BallastDateAddMonths(as_of, m);
+  return m;
 }
 
 static inline BallastDate roll(const BallastNII *k, BallastDate d) { return k->repl_cycle.n > 0 ? BallastCycleAdd(d, k->repl_cycle, 1) : d + k->repl_days; }
@@ -33,42 +158,117 @@ static void replace(BallastNII *k, double A, BallastDate d)
   for (BallastDate D = d; D < H;) {
     BallastDate E   = roll(k, D);
     BallastDate end = E < H ? E : H;
-    double      F   = BallastDFTableForward(k->df, k->repl_curve, D, E);
-    k->nii_c += A * (F + k->margin) * BallastYearFraction(k->dcc, D, end, BALLAST_DATE_NONE);
+    double      F;
+    if (k->par) {
+      /* the par rate of the instrument class at the end of the replacement month, this variant */
+      BallastDate   me;
+      BallastParKey key = k->key;
+      key.v             = (int32_t)k->v;
+      key.month         = month_of(k->s.as_of, D, &me);
+      if (!k->err) k->err = BallastNIIParRate(k, &key, &k->repl_terms, me, k->df, &F);
+      if (k->err) return;
+    } else F = BallastDFTableForward(k->df, k->repl_curve, D, E);
+    if (k->nmonths) spread(k, A * (F + k->margin) * BallastYearFraction(k->dcc, D, E, BALLAST_DATE_NONE), D, E);
+    else k->nii_c += A * (F + k->margin) * BallastYearFraction(k->dcc, D, end, BALLAST_DATE_NONE);
     if (E <= D) break;
     D = E;
   }
 }
 
-/* The replacement business of a contract: scenario-invariant, once per contract. */
-static void contract_setup(BallastNII *k, const BallastProjContract *pc)
+/* Whether contract pc passes a resolved filter (the attributes of BallastFilterMatch, taken from
+ * the driver's contract so that any source's contract can be matched). */
+static PetscBool match(const BallastFilter *f, const BallastProjContract *pc)
 {
-  const BallastTerms *t  = &pc->t;
-  int                 ct = (int)t->contractType;
+  int32_t v[BALLAST_FILTER_NATTR];
+  v[BALLAST_FILTER_PORTFOLIO]         = (int32_t)pc->p;
+  v[BALLAST_FILTER_CONTRACT_TYPE]     = (int32_t)pc->t.contractType;
+  v[BALLAST_FILTER_CURRENCY]          = (int32_t)pc->c;
+  v[BALLAST_FILTER_CONTRACT_ROLE]     = (int32_t)pc->t.contractRole;
+  v[BALLAST_FILTER_BEHAVIOUR_SEGMENT] = pc->alm->behaviourSegment;
+  v[BALLAST_FILTER_LEGAL_ENTITY]      = pc->alm->legalEntity;
+  v[BALLAST_FILTER_COUNTERPARTY_TYPE] = pc->alm->counterpartyType;
+  for (int a = 0; a < BALLAST_FILTER_NATTR; a++) {
+    if (!f->nvalues[a]) continue;
+    PetscBool any = PETSC_FALSE;
+    for (PetscInt j = 0; j < f->nvalues[a] && !any; j++) any = f->ids[a][j] == v[a];
+    if (!any) return PETSC_FALSE;
+  }
+  return PETSC_TRUE;
+}
+
+/* The replacement business of a contract: scenario-invariant, once per contract. */
+static PetscErrorCode contract_setup(BallastNII *k, const BallastProjContract *pc)
+{
+  const BallastTerms *t     = &pc->t;
+  int                 ct    = (int)t->contractType;
   const BallastDate   as_of = k->s.as_of;
+  PetscInt            conf  = -1;
+  PetscFunctionBeginUser;
   k->serial     = pc->serial;
   k->dcc        = t->dayCountConvention < BALLAST_DCC_COUNT ? t->dayCountConvention : BALLAST_DCC_A365;
   k->md_split   = ct != BALLAST_CT_SWPPV && ct != BALLAST_CT_FXOUT;
   k->repl_cycle = (BallastCycle){0};
   k->repl_days  = 0;
+  k->par        = 0;
+  for (PetscInt i = 0; i < k->nmargins && conf < 0; i++)
+    if (k->margins[i].filter.resolved && match(&k->margins[i].filter, pc)) conf = i;
   if (t->marketObjectCodeOfRateReset >= 0) {
     k->repl_curve = t->marketObjectCodeOfRateReset;
     k->repl_cycle = t->cycleOfRateReset;
     k->repl_days  = 365;
-    k->margin     = isnan(t->rateSpread) ? 0.0 : t->rateSpread;
+    k->margin     = conf >= 0 ? k->margins[conf].margin : isnan(t->rateSpread) ? 0.0 : t->rateSpread;
   } else {
     k->repl_curve = pc->kdisc;
+    double r      = isnan(t->nominalInterestRate) ? 0.0 : t->nominalInterestRate, base;
     if (pc->callable) {
       if (ct == BALLAST_CT_CLM && t->xDayNotice.n > 0) k->repl_cycle = t->xDayNotice;
       k->repl_days = (int)(pc->due - as_of);
-    } else if (t->maturityDate != BALLAST_DATE_NONE && t->initialExchangeDate != BALLAST_DATE_NONE && t->maturityDate > t->initialExchangeDate)
+    } else if (t->maturityDate != BALLAST_DATE_NONE && t->initialExchangeDate != BALLAST_DATE_NONE && t->maturityDate > t->initialExchangeDate) {
       k->repl_days = (int)(t->maturityDate - t->initialExchangeDate); /* original term */
-    else k->repl_days = 365; /* no original term known: one year (documented decision) */
+      k->par       = ct == BALLAST_CT_PAM || ct == BALLAST_CT_ANN || ct == BALLAST_CT_LAM || ct == BALLAST_CT_NAM || ct == BALLAST_CT_CLM;
+    } else k->repl_days = 365; /* no original term known: one year (documented decision) */
     if (k->repl_days < 1) k->repl_days = 1;
-    BallastDate e = roll(k, as_of);
-    double      r = isnan(t->nominalInterestRate) ? 0.0 : t->nominalInterestRate;
-    k->margin     = r - BallastDFTableForward(k->s.df_base, pc->kdisc, as_of, e);
+    if (k->par) {
+      /* the replacement instrument: the contract's type, role, cycles, day count and
+       * amortisation, new at each replacement (cycles anchored at its start) */
+      BallastTerms *u = &k->repl_terms;
+      BallastTermsInit(u);
+      u->contractType               = t->contractType;
+      u->contractRole               = t->contractRole;
+      u->dayCountConvention         = t->dayCountConvention;
+      u->businessDayConvention      = t->businessDayConvention;
+      u->calendar                   = t->calendar;
+      u->endOfMonthConvention       = t->endOfMonthConvention;
+      u->currency                   = t->currency;
+      u->cycleOfInterestPayment     = t->cycleOfInterestPayment;
+      u->cycleOfPrincipalRedemption = t->cycleOfPrincipalRedemption;
+      u->notionalPrincipal          = 1.0;
+      /* LAM repays a fixed amount per period: keep its share of the notional */
+      if (ct == BALLAST_CT_LAM && !isnan(t->nextPrincipalRedemptionPayment) && t->notionalPrincipal > 0)
+        u->nextPrincipalRedemptionPayment = t->nextPrincipalRedemptionPayment / t->notionalPrincipal;
+      BallastParKey *key = &k->key;
+      PetscCall(PetscMemzero(key, sizeof *key)); /* padding too: the key is compared as bytes */
+      key->ct    = ct;
+      key->dcc   = u->dayCountConvention;
+      key->bdc   = u->businessDayConvention;
+      key->cal   = u->calendar;
+      key->eom   = u->endOfMonthConvention;
+      key->kdisc = (int32_t)pc->kdisc;
+      key->term  = k->repl_days;
+      key->ipn   = u->cycleOfInterestPayment.n;
+      key->ipu   = u->cycleOfInterestPayment.unit;
+      key->prn   = u->cycleOfPrincipalRedemption.n;
+      key->pru   = u->cycleOfPrincipalRedemption.unit;
+      key->prnxt = isnan(u->nextPrincipalRedemptionPayment) ? 0.0 : u->nextPrincipalRedemptionPayment;
+      BallastParKey k0 = *key; /* the base par rate at the as-of date for the same term (month 0) */
+      k0.v             = 0;
+      k0.month         = 0;
+      PetscCall(BallastNIIParRate(k, &k0, u, as_of, k->s.df_base, &base));
+    } else base = BallastDFTableForward(k->s.df_base, pc->kdisc, as_of, roll(k, as_of));
+    k->margin = conf >= 0 ? k->margins[conf].margin : r - base;
   }
+  if (k->margin_count) k->margin_count[pc->p * (k->nmargins + 1) + conf + 1] += 1.0;
+  PetscFunctionReturn(0);
 }
 
 static unsigned nii_subscribe(void *ctx, PetscInt v) { return v < ((BallastNII *)ctx)->s.nscen ? BALLAST_TAKE_VALUE | BALLAST_TAKE_EVENTS : 0; }
@@ -76,15 +276,25 @@ static unsigned nii_subscribe(void *ctx, PetscInt v) { return v < ((BallastNII *
 static PetscErrorCode nii_begin(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)
 {
   BallastNII *k = (BallastNII *)ctx;
-  if (k->serial != pc->serial) contract_setup(k, pc);
-  k->active        = pc->t.contractType != BALLAST_CT_CSH;
+  PetscFunctionBeginUser;
+  k->cash = pc->t.contractType == BALLAST_CT_CSH;
+  if (k->serial != pc->serial && !k->cash) PetscCall(contract_setup(k, pc));
+  k->active        = !k->cash;
   k->slotted       = pc->behavioural == BALLAST_FILTER_DEPOSIT_SLOTTING;
   k->df            = var->df;
+  k->v             = var->v;
   k->nii_c         = 0.0;
   k->accrued_H     = 0.0;
   k->ad_seen       = 0;
+  k->err           = 0;
+  if (k->nmonths) {
+    k->row_path   = &k->path[(var->v * k->s.nport + pc->p) * k->nmonths * k->s.nccy + pc->c];
+    k->pending_a0 = pc->a0;
+    k->last_int   = k->s.as_of;
+    k->prev_int   = k->s.as_of;
+  }
   k->last_notional = pc->sign * (isnan(pc->t.notionalPrincipal) ? 0.0 : pc->t.notionalPrincipal);
-  return 0;
+  PetscFunctionReturn(0);
 }
 
 static void nii_event(void *ctx, const BallastEvent *ev, int label)
@@ -94,6 +304,20 @@ static void nii_event(void *ctx, const BallastEvent *ev, int label)
   (void)label;
   if (d <= k->s.as_of) {
     k->last_notional = ev->notional; /* keep the state in step (statusDate before the as-of date) */
+    return;
+  }
+  if (k->nmonths) { /* path mode: interest spread over its accrual period, principal replaced */
+    if (k->active && !k->slotted) {
+      double prin = (ev->type == BALLAST_EV_MD && k->md_split) ? k->last_notional - ev->notional : ev->payoff;
+      if (ev->type == BALLAST_EV_IED) k->last_int = k->prev_int = d;
+      else if (ev->type == BALLAST_EV_IP || ev->type == BALLAST_EV_IPFX || ev->type == BALLAST_EV_IPFL) path_interest(k, ev->payoff, d);
+      else if (ev->type == BALLAST_EV_IPCI) path_interest(k, ev->notional - k->last_notional, d);
+      else if (BallastEventIsPrincipal(ev->type)) {
+        path_interest(k, ev->payoff - prin, d);
+        if (prin != 0.0 && d < H) replace(k, prin, d);
+      }
+    }
+    k->last_notional = ev->notional;
     return;
   }
   /* interest paid ON the horizon end accrued inside the horizon: it counts (the AD event at the
@@ -113,15 +337,43 @@ static void nii_event(void *ctx, const BallastEvent *ev, int label)
   k->last_notional = ev->notional;
 }
 
+/* The scenario's change of the 1M zero rate of curve kc against the base scenario (continuous). */
+static double short_shock(const BallastNII *k, PetscInt kc)
+{
+  BallastDate d1  = BallastDateAddMonths(k->s.as_of, 1);
+  double      tau = (double)(d1 - k->s.as_of) / 365.0;
+  return (-log(BallastDFTableGet(k->df, kc, d1)) + log(BallastDFTableGet(k->s.df_base, kc, d1))) / tau;
+}
+
 static PetscErrorCode nii_end(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)
 {
   BallastNII              *k = (BallastNII *)ctx;
   const BallastIRRBBSetup *s = &k->s;
-  if (!k->active) return 0;
+  double                  *cell = &k->nii[(var->v * s->nport + pc->p) * s->nccy + pc->c];
+  PetscFunctionBeginUser;
+  PetscCall(k->err);
+  if (k->cash) {
+    /* central-bank reserves and other cash: the configured rate of the currency, moved with the short end */
+    double rr = k->reserves ? k->reserves[pc->c] : NAN, N = isnan(pc->t.notionalPrincipal) ? 0.0 : pc->t.notionalPrincipal;
+    BallastDayCount dcc = pc->t.dayCountConvention < BALLAST_DCC_COUNT ? pc->t.dayCountConvention : BALLAST_DCC_A365;
+    if (!isnan(rr) && pc->kdisc >= 0) {
+      double amt = pc->sign * N * (rr + short_shock(k, pc->kdisc)) * BallastYearFraction(dcc, s->as_of, s->nii_end, BALLAST_DATE_NONE);
+      if (k->nmonths) {
+        k->row_path = &k->path[(var->v * s->nport + pc->p) * k->nmonths * s->nccy + pc->c];
+        spread(k, amt, s->as_of, s->nii_end);
+      } else *cell += amt;
+    }
+    PetscFunctionReturn(0);
+  }
+  if (!k->active) PetscFunctionReturn(0);
   /* constant balance sheet of a slotted deposit: the balance stays, paying the deposit rate */
+  if (k->nmonths) {
+    if (k->slotted) spread(k, pc->sign * pc->t.notionalPrincipal * var->deposit_rate * BallastYearFraction(pc->t.dayCountConvention, s->as_of, s->nii_end, BALLAST_DATE_NONE), s->as_of, s->nii_end);
+    PetscFunctionReturn(0);
+  }
   if (k->slotted) k->nii_c += pc->sign * pc->t.notionalPrincipal * var->deposit_rate * BallastYearFraction(pc->t.dayCountConvention, s->as_of, s->nii_end, BALLAST_DATE_NONE) + pc->a0;
-  k->nii[(var->v * s->nport + pc->p) * s->nccy + pc->c] += k->nii_c - pc->a0 + (k->ad_seen ? k->accrued_H : 0.0);
-  return 0;
+  *cell += k->nii_c - pc->a0 + (k->ad_seen ? k->accrued_H : 0.0);
+  PetscFunctionReturn(0);
 }
 
 static PetscErrorCode nii_merge(void *ctx, MPI_Comm comm)
@@ -129,6 +381,8 @@ static PetscErrorCode nii_merge(void *ctx, MPI_Comm comm)
   BallastNII *k = (BallastNII *)ctx;
   PetscFunctionBeginUser;
   PetscCall(BallastReducePartials(comm, k->s.nscen * k->s.nport * k->s.nccy, &k->nii));
+  PetscCall(BallastReducePartials(comm, k->s.nport * (k->nmargins + 1), &k->margin_count));
+  if (k->nmonths) PetscCall(BallastReducePartials(comm, k->s.nscen * k->s.nport * k->nmonths * k->s.nccy, &k->path));
   PetscFunctionReturn(0);
 }
 

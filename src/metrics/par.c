@@ -63,7 +63,7 @@ PetscErrorCode BallastParRate(const BallastTerms *t, BallastDate start, const Ba
   u.accruedInterest     = NAN;
   u.premiumDiscountAtIED = NAN;
   u.nominalInterestRate = 0.0; /* the schedule has interest events only for a contract with a rate */
-  if (isnan(u.notionalPrincipal)) u.notionalPrincipal = 1.0;
+  if (isnan(u.notionalPrincipal) || u.notionalPrincipal == 0.0) u.notionalPrincipal = 1.0; /* the rate does not depend on the size */
   /* the floating leg's first period, before its first reset (one reset cycle after the start,
    * ACTUS's default anchor), runs at the forward observed at the start */
   if (ct == BALLAST_CT_SWPPV) {

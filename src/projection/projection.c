@@ -39,6 +39,7 @@ void BallastContractSourceInit(BallastContractSource *store, BallastContracts cs
   src->ctx     = store;
   src->count   = store_count;
   src->get     = store_get;
+  src->variant = NULL;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -339,6 +340,7 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
       var.spot     = BallastFaceValue(&pc.t);
       var.has_spot = 1;
     }
+    if (src->variant) PetscCall(src->variant(src->ctx, k, v, var.df, &pc)); /* per-variant terms (new business priced per scenario) */
     if (pc.behavioural == BALLAST_FILTER_DEPOSIT_SLOTTING) var.deposit_rate = BallastDepositSlottingRate(&pc, s->as_of, s->df_base, var.df);
     for (int j = 0; j < pl->nbeg; j++) {
       const BallastConsumer *c = &p->c[pl->beg[j]];

@@ -121,6 +121,9 @@ PetscErrorCode BallastIRRBBRunDestroy(BallastIRRBBRun *run)
   PetscCall(PetscFree(run->eve));
   PetscCall(PetscFree(run->evecf));
   PetscCall(PetscFree(run->nii));
+  PetscCall(PetscFree(run->margin_count));
+  PetscCall(PetscFree(run->nii_path_constant));
+  PetscCall(PetscFree(run->reserves));
   PetscCall(PetscFree(run->gap));
   PetscCall(PetscFree(run->pv));
   PetscFunctionReturn(0);
@@ -159,7 +162,7 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
   BallastProjectionSetup ps;
   BallastProjection      proj;
   BallastEVE             eve;
-  BallastNII             nii;
+  BallastNII             nii, niic;
   BallastGap             gap;
   BallastPositions       pos = {0};
   BallastConsumer        c;
@@ -183,6 +186,19 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
   PetscCall(BallastProjectionCreate(&ps, &proj));
   PetscCall(BallastEVECreate(&s, &eve));
   PetscCall(BallastNIICreate(&s, &nii));
+  {
+    /* NII keys: new-business margins (validated filters) and the reserves rate per currency */
+    const BallastPlanning *pl = &ctx->cfg.planning;
+    PetscCall(PetscFree(run->reserves));
+    PetscCall(PetscMalloc1(s.nccy + 1, &run->reserves));
+    for (PetscInt c = 0; c <= s.nccy; c++) run->reserves[c] = NAN;
+    for (PetscInt i = 0; i < pl->nreserves; i++) {
+      int32_t c = BallastNamesFind(ctx->market.currencies, pl->reserves_ccy[i]);
+      if (c >= 0 && c < s.nccy) run->reserves[c] = pl->reserves_rate[i];
+    }
+    PetscCall(BallastNIISetPlan(&nii, pl->nmargins, pl->margins, run->reserves));
+    run->nmargins = pl->nmargins;
+  }
   PetscCall(BallastGapCreate(&s, &gap));
   BallastEVEConsumer(&eve, &c);
   PetscCall(BallastProjectionAddConsumer(proj, &c));
@@ -190,6 +206,13 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
   PetscCall(BallastProjectionAddConsumer(proj, &c));
   BallastGapConsumer(&gap, &c);
   PetscCall(BallastProjectionAddConsumer(proj, &c));
+  if (run->path_months > 0) { /* nii_path_constant: the constant balance sheet month by month */
+    PetscCall(BallastNIICreate(&s, &niic));
+    PetscCall(BallastNIISetPath(&niic, run->path_months));
+    PetscCall(BallastNIISetPlan(&niic, ctx->cfg.planning.nmargins, ctx->cfg.planning.margins, run->reserves));
+    BallastNIIConsumer(&niic, &c);
+    PetscCall(BallastProjectionAddConsumer(proj, &c));
+  }
   if (keep_pv) {
     PetscCall(BallastPositionsCreate(run->nscen, cs->n, &pos));
     BallastPositionsConsumer(&pos, &c);
@@ -203,6 +226,7 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
     BallastProjectionDestroy(&proj);
     BallastEVEDestroy(&eve);
     BallastNIIDestroy(&nii);
+    if (run->path_months > 0) BallastNIIDestroy(&niic);
     BallastGapDestroy(&gap);
     BallastPositionsDestroy(&pos);
     PetscFunctionReturn(ierr);
@@ -219,7 +243,16 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
   /* the reduced partials (rank 0) move to run */
   run->eve   = eve.eve;
   run->evecf = eve.evecf;
-  run->nii   = nii.nii;
+  run->nii          = nii.nii;
+  run->margin_count = nii.margin_count;
+  nii.nii           = NULL;
+  nii.margin_count  = NULL;
+  PetscCall(BallastNIIDestroy(&nii)); /* the memo of par rates */
+  if (run->path_months > 0) {
+    run->nii_path_constant = niic.path;
+    niic.path              = NULL;
+    PetscCall(BallastNIIDestroy(&niic));
+  }
   run->gap   = gap.gap;
   run->pv    = pos.pv;
   PetscCall(BallastProjectionDestroy(&proj));
@@ -251,5 +284,33 @@ PetscErrorCode BallastIRRBBRunResults(BallastRunContext *ctx, BallastIRRBBRun *r
   g.nii                = run->nii;
   g.gap                = run->gap;
   PetscCall(BallastIRRBBGroupResults(&g, res));
+  {
+    /* which margin NII's replacements used per portfolio: 0 own, 1 configured, 2 both (some
+     * contracts each); the configured margin where one entry served the whole portfolio */
+    const BallastPlanning *pl = &ctx->cfg.planning;
+    PetscInt               np = ctx->contracts->nportfolios, nm = run->nmargins;
+    double                *src, *mv;
+    const char            *pd[] = {"portfolio"};
+    PetscBool              hasp;
+    PetscCall(BallastResultsHasDim(res, "portfolio", &hasp));
+    if (!hasp) PetscCall(BallastResultsAddDimLabels(res, "portfolio", "portfolio_name", np, (const char *const *)ctx->contracts->portfolio_names, "portfolio"));
+    PetscCall(PetscMalloc2(np + 1, &src, np + 1, &mv));
+    for (PetscInt p = 0; p < np; p++) {
+      const double *cnt  = run->margin_count ? &run->margin_count[p * (nm + 1)] : NULL;
+      double        own  = cnt ? cnt[0] : 0, conf = 0;
+      PetscInt      used = -1, nused = 0;
+      for (PetscInt k = 0; k < nm; k++)
+        if (cnt && cnt[k + 1] > 0) {
+          conf += cnt[k + 1];
+          used = k;
+          nused++;
+        }
+      src[p] = conf == 0 ? 0.0 : own == 0 ? 1.0 : 2.0;
+      mv[p]  = nused == 1 && own == 0 ? pl->margins[used].margin : NAN;
+    }
+    PetscCall(BallastResultsAddVar(res, "nii_margin_source", 1, pd, src, "margin of NII's replacement business: 0 the contracts' own, 1 configured (nii.margins), 2 both", "1"));
+    PetscCall(BallastResultsAddVar(res, "nii_margin", 1, pd, mv, "configured new-business margin used for the whole portfolio (NaN: own margins or several)", "1"));
+    PetscCall(PetscFree2(src, mv));
+  }
   PetscFunctionReturn(0);
 }

@@ -482,11 +482,19 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   ls.reporting_currency = ctx.cfg.reporting_currency;
   PetscCall(BallastLiquidityCreate(&lp, &ls, &liq));
   /* Phase 3: projection and reduction (src/projection drives; every metric a consumer) */
-  BallastConsumer      extra[2];
+  BallastConsumer      extra[3];
   BallastCashFlows     cflows = NULL;
   BallastCashFlowsFile cffile = NULL;
   PetscInt             nextra = 1;
   BallastLiquidityConsumer(&liq, &extra[0]);
+  /* NII paths: the run-off book's monthly NII and balances, a consumer of the same projection */
+  BallastNIIPath book_path;
+  PetscBool      plan = ctx.cfg.planning.plan.horizon_months > 0 ? PETSC_TRUE : PETSC_FALSE;
+  if (plan) {
+    PetscCall(BallastNIIPathCreate(irr.nscen, ctx.contracts->nportfolios, ctx.market.nfx, ctx.cfg.planning.plan.horizon_months, ctx.cfg.as_of, ctx.market.fx, &book_path));
+    BallastNIIPathConsumer(&book_path, &extra[nextra++]);
+    irr.path_months = ctx.cfg.planning.plan.horizon_months; /* and nii_path_constant */
+  }
   PetscCall(make_dir(ctx.comm, ctx.cfg.output_dir));
   if (a.cash_flows) {
     /* every event of the scenarios' behavioural stream, spilled per rank, written after the reduction */
@@ -521,6 +529,10 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(PetscPrintf(ctx.comm, "ballast run %s: %" PRId64 " contracts, %" PetscInt_FMT " portfolios, %d rank%s, regime %s\n", ctx.cfg.name, total, ctx.contracts->nportfolios, ctx.size,
                         ctx.size > 1 ? "s" : "", ctx.regime->name));
   if (ctx.rank == 0) PetscCall(BallastIRRBBRunResults(&ctx, &irr, res));
+  if (plan) { /* new business under every scenario, then nii_path and balance_path */
+    PetscCall(BallastNIIPathRun(&ctx, &irr, &book_path, res));
+    PetscCall(BallastNIIPathDestroy(&book_path));
+  }
   PetscCall(BallastLiquidityAddResults(&liq, res));
   if (beh.nseg > 0) PetscCall(BallastBehaviourAddResults(&beh, res));
   PetscCall(BallastResultsAddAttr(res, "cash_flow_view", use_beh ? "behavioural" : "contractual"));

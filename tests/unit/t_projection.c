@@ -98,7 +98,7 @@ int main(int argc, char **argv)
   BallastBehaviour      beh;
   BallastContractSource st;
   Annuities             ann;
-  BallastSource         src = {"annuities", &ann, a_count, a_get};
+  BallastSource         src = {"annuities", &ann, a_count, a_get, NULL};
   PetscInt             *seg_of = NULL;
   char                  cfg[4096];
   const char           *data = getenv("BALLAST_TEST_DATA");
@@ -191,7 +191,7 @@ int main(int argc, char **argv)
 
   /* a failing contract: every rank gets its file:line, id and the error code */
   {
-    BallastSource bad = {"annuities", &ann, a_count, bad_get};
+    BallastSource bad = {"annuities", &ann, a_count, bad_get, NULL};
     const char   *text;
     char         *spec = NULL;
     static Counter none;
