@@ -10,6 +10,8 @@
 #include <ballast/run.h>
 #include <ballast/scenario.h>
 #include <ballast/projection.h>
+#include <ballast/actions.h>
+#include <ballast/irrbb.h>
 
 typedef struct {
   const BallastRegime *regime;
@@ -30,6 +32,9 @@ typedef struct {
   const BallastBehaviour *beh;
   const PetscInt         *seg_of;
   const double           *prepay_scalar, *td_scalar;
+  /* management actions (NULL: none): the action pass after the balance sheet */
+  BallastActionSet      *actions;
+  BallastIRRBBHeadlines  head;     /* per action, after BallastIRRBBRunResults (rank 0) */
   int64_t              ncontracts, nevents;
   double               seconds, core_seconds, min_seconds, max_seconds; /* projection time: this rank, sum, min and max over ranks */
 } BallastIRRBBRun;
@@ -46,5 +51,11 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
 /* Rank 0 only: group metrics into res and the summary on standard output (src/metrics/irrbb_group.c). */
 PetscErrorCode BallastIRRBBRunResults(BallastRunContext *ctx, BallastIRRBBRun *run, BallastResults res);
 PetscErrorCode BallastIRRBBRunDestroy(BallastIRRBBRun *run);
+/* Collective. The management actions of ctx->cfg.planning (validated) as an action set: each
+ * action's added contract files loaded on every rank (few contracts), the touched and added items
+ * of this rank (include/ballast/actions.h). Must run before the control totals and the segment
+ * map: new portfolios and segments of added contracts are appended to the balance sheet's tables.
+ * Instruments priced from templates are refused (BALLAST_ERR_USAGE, file:line) until priced. */
+PetscErrorCode BallastRunActionsCreate(BallastRunContext *ctx, BallastActionSet *as);
 
 #endif

@@ -17,7 +17,7 @@ PetscErrorCode BallastResultsAddDimValues(BallastResults r, const char *dim, con
 /* Whether a dimension named `dim` was added (Not collective): modules that share a dimension
  * (e.g. `action`) add it only if absent. */
 PetscErrorCode BallastResultsHasDim(BallastResults r, const char *dim, PetscBool *has);
-/* A double variable over 0..3 named dimensions (row-major, last dimension fastest). */
+/* A double variable over 0..4 named dimensions (row-major, last dimension fastest). */
 PetscErrorCode BallastResultsAddVar(BallastResults r, const char *name, PetscInt ndims, const char *const *dims, const double *data, const char *long_name, const char *units);
 /* A 64-bit integer variable. */
 PetscErrorCode BallastResultsAddVarInt(BallastResults r, const char *name, PetscInt ndims, const char *const *dims, const int64_t *data, const char *long_name, const char *units);

@@ -16,7 +16,7 @@ typedef struct {
 typedef struct {
   char    *name, *long_name, *units;
   PetscInt ndims;
-  char    *dims[3];
+  char    *dims[4];
   int      kind; /* 0 double, 1 int64, 2 text */
   size_t   count;
   void    *data;
@@ -90,7 +90,7 @@ PetscErrorCode BallastResultsAddDimValues(BallastResults r, const char *dim, con
 static PetscErrorCode add_var(BallastResults r, const char *name, PetscInt ndims, const char *const *dims, const void *data, int kind, const char *long_name, const char *units)
 {
   PetscFunctionBeginUser;
-  PetscCheck(r->nvar < 256 && ndims <= 3, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "too many variables or dimensions");
+  PetscCheck(r->nvar < 256 && ndims <= 4, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "too many variables or dimensions");
   Var *v = &r->vars[r->nvar++];
   PetscCall(PetscStrallocpy(name, &v->name));
   PetscCall(PetscStrallocpy(long_name, &v->long_name));
@@ -222,7 +222,7 @@ static PetscErrorCode write_file(BallastResults r, BallastNCFile *f)
   }
   for (PetscInt i = 0; i < r->nvar; i++) {
     Var *v = &r->vars[i];
-    int  ids[3];
+    int  ids[4];
     for (PetscInt k = 0; k < v->ndims; k++) {
       PetscInt j;
       for (j = 0; j < r->ndim; j++)

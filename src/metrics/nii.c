@@ -13,7 +13,7 @@ PetscErrorCode BallastNIICreate(const BallastIRRBBSetup *s, BallastNII *n)
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(n, sizeof *n));
   n->s = *s;
-  PetscCall(PetscCalloc1(s->nscen * s->nport * s->nccy + 1, &n->nii));
+  PetscCall(PetscCalloc1(s->nscen * BallastIRRBBNAct(s) * s->nport * s->nccy + 1, &n->nii));
   PetscFunctionReturn(0);
 }
 
@@ -120,7 +120,7 @@ static PetscErrorCode nii_end(void *ctx, const BallastProjContract *pc, const Ba
   if (!k->active) return 0;
   /* constant balance sheet of a slotted deposit: the balance stays, paying the deposit rate */
   if (k->slotted) k->nii_c += pc->sign * pc->t.notionalPrincipal * var->deposit_rate * BallastYearFraction(pc->t.dayCountConvention, s->as_of, s->nii_end, BALLAST_DATE_NONE) + pc->a0;
-  k->nii[(var->v * s->nport + pc->p) * s->nccy + pc->c] += k->nii_c - pc->a0 + (k->ad_seen ? k->accrued_H : 0.0);
+  k->nii[(var->v * BallastIRRBBNAct(s) * s->nport + BallastIRRBBRow(s, pc)) * s->nccy + pc->c] += pc->weight * (k->nii_c - pc->a0 + (k->ad_seen ? k->accrued_H : 0.0));
   return 0;
 }
 
@@ -128,7 +128,8 @@ static PetscErrorCode nii_merge(void *ctx, MPI_Comm comm)
 {
   BallastNII *k = (BallastNII *)ctx;
   PetscFunctionBeginUser;
-  PetscCall(BallastReducePartials(comm, k->s.nscen * k->s.nport * k->s.nccy, &k->nii));
+  BallastFoldActions(k->nii, k->s.nscen, BallastIRRBBNAct(&k->s), k->s.nport * k->s.nccy);
+  PetscCall(BallastReducePartials(comm, k->s.nscen * BallastIRRBBNAct(&k->s) * k->s.nport * k->s.nccy, &k->nii));
   PetscFunctionReturn(0);
 }
 

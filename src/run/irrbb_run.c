@@ -123,6 +123,7 @@ PetscErrorCode BallastIRRBBRunDestroy(BallastIRRBBRun *run)
   PetscCall(PetscFree(run->nii));
   PetscCall(PetscFree(run->gap));
   PetscCall(PetscFree(run->pv));
+  PetscCall(BallastIRRBBHeadlinesDestroy(&run->head));
   PetscFunctionReturn(0);
 }
 
@@ -164,7 +165,6 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
   BallastPositions       pos = {0};
   BallastConsumer        c;
   BallastContractSource  store;
-  BallastSource          src;
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&s, sizeof s));
   s.nscen         = run->nscen;
@@ -179,6 +179,7 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
   s.as_of         = ctx->cfg.as_of;
   s.nii_end       = BallastDateAddMonths(ctx->cfg.as_of, (int)ctx->cfg.nii_horizon_months);
   s.df_base       = &run->df[0];
+  s.nact          = run->actions ? run->actions->nact : 1;
   PetscCall(BallastIRRBBRunProjectionSetup(ctx, run, &ps));
   PetscCall(BallastProjectionCreate(&ps, &proj));
   PetscCall(BallastEVECreate(&s, &eve));
@@ -196,8 +197,10 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
     PetscCall(BallastProjectionAddConsumer(proj, &c));
   }
   for (PetscInt j = 0; j < nextra; j++) PetscCall(BallastProjectionAddConsumer(proj, &extra[j]));
-  BallastContractSourceInit(&store, cs, (const char *const *)ctx->cfg.contract_files, &src);
-  PetscErrorCode ierr = BallastProjectionRun(proj, ctx->comm, 1, &src);
+  BallastSource srcs[2];
+  BallastContractSourceInit(&store, cs, (const char *const *)ctx->cfg.contract_files, &srcs[0]);
+  if (run->actions) BallastActionSourceInit(run->actions, &srcs[1]);
+  PetscErrorCode ierr = BallastProjectionRun(proj, ctx->comm, run->actions ? 2 : 1, srcs);
   if (ierr) {
     /* every rank fails here with the same code and message (the driver agreed on them) */
     BallastProjectionDestroy(&proj);
@@ -250,6 +253,39 @@ PetscErrorCode BallastIRRBBRunResults(BallastRunContext *ctx, BallastIRRBBRun *r
   g.evecf              = run->evecf;
   g.nii                = run->nii;
   g.gap                = run->gap;
-  PetscCall(BallastIRRBBGroupResults(&g, res));
+  g.nact               = run->actions ? run->actions->nact : 1;
+  g.action_names       = run->actions ? run->actions->names : NULL;
+  PetscCall(BallastIRRBBGroupResults(&g, res, &run->head));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastRunActionsCreate(BallastRunContext *ctx, BallastActionSet *as)
+{
+  const BallastPlanning *pl = &ctx->cfg.planning;
+  PetscInt               n  = 0, k = 0;
+  BallastContracts      *added;
+  PetscInt              *owner_action;
+  char                 **file;
+  PetscFunctionBeginUser;
+  for (PetscInt a = 0; a < pl->nactions; a++) {
+    PetscCheck(pl->actions[a].ninstr == 0, ctx->comm, BALLAST_ERR_USAGE, "%s:%d: action '%s': instruments priced from templates (add_instruments) are validated but not yet evaluated by `ballast run`; nothing is ignored silently",
+               ctx->cfg.path, pl->actions[a].instr[0].line, pl->actions[a].name);
+    n += pl->actions[a].nadd;
+  }
+  PetscCall(PetscCalloc1(n + 1, &added));
+  PetscCall(PetscCalloc1(n + 1, &owner_action));
+  PetscCall(PetscCalloc1(n + 1, &file));
+  for (PetscInt a = 0; a < pl->nactions; a++)
+    for (PetscInt f = 0; f < pl->actions[a].nadd; f++, k++) {
+      /* every rank loads the whole (small) file: the owner of each contract's portfolio projects it */
+      BallastConfig sub = ctx->cfg;
+      sub.ncontract_files = 1;
+      sub.contract_files  = &pl->actions[a].add[f];
+      PetscCall(BallastContractsLoad(PETSC_COMM_SELF, &sub, &ctx->market, &added[k]));
+      owner_action[k] = a;
+      file[k]         = pl->actions[a].add[f];
+    }
+  PetscCall(BallastActionSetCreate(ctx->comm, pl, ctx->contracts, (const char *const *)ctx->cfg.contract_files, n, added, owner_action, file, as));
+  PetscCall(PetscFree(owner_action));
   PetscFunctionReturn(0);
 }

@@ -246,8 +246,9 @@ PetscErrorCode BallastPlanningValidate(BallastRunContext *ctx, PetscBool summary
 PetscErrorCode BallastPlanningRefuseUnevaluated(const BallastConfig *cfg)
 {
   const BallastPlanning *p   = &cfg->planning;
-  const char            *key = p->line_actions ? "actions" : p->line_new_business ? "new_business" : p->line_limits ? "limits" : p->line_margins ? "nii.margins" : p->line_reserves ? "nii.reserves_rate" : NULL;
-  int                    line = p->line_actions ? p->line_actions : p->line_new_business ? p->line_new_business : p->line_limits ? p->line_limits : p->line_margins ? p->line_margins : p->line_reserves;
+  /* actions and limits are evaluated (src/projection/actions.c, src/metrics/limits.c) */
+  const char            *key = p->line_new_business ? "new_business" : p->line_margins ? "nii.margins" : p->line_reserves ? "nii.reserves_rate" : NULL;
+  int                    line = p->line_new_business ? p->line_new_business : p->line_margins ? p->line_margins : p->line_reserves;
   PetscFunctionBeginUser;
   PetscCheck(!key, PETSC_COMM_WORLD, BALLAST_ERR_USAGE,
              "%s:%d: key '%s': the planning layer is configured and valid (see `ballast validate`), but its evaluation is not yet part of `ballast run`; remove the key to run, nothing is ignored silently", cfg->path, line, key);
