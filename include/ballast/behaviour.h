@@ -5,8 +5,9 @@
  * Life cycle: BallastBehaviourLoad (include/ballast/config.h, src/config/behaviour_cfg.c: the run
  * configuration's `behaviour` section, the regime's `nmd` caps, and on each segment's owner rank the
  * segment's history CSV, src/io/history_csv.c),
- * BallastBehaviourCalibrate (src/behaviour/calibrate.c: one distributed TAO problem per model kind
- * on the communicator, every rank gets every segment's result), BallastBehaviourAddResults
+ * BallastBehaviourCalibrate (src/behaviour/calibrate.c: one TAO solve per segment on its owner
+ * rank, PETSC_COMM_SELF; every rank gets every segment's result, bitwise the same on any number of
+ * ranks), BallastBehaviourAddResults
  * (variables over the `segment` dimension), the projection helpers below (plain functions of a
  * calibrated segment), BallastBehaviourDestroy. The numerical core sees only these structs.
  *
@@ -84,7 +85,7 @@ typedef struct {
   double rate;                                /* annual early redemption rate */
   /* calibration outcome (every rank, after BallastBehaviourCalibrate) */
   double   objective;                         /* prepayment: RMS CPR error; deposits: st. dev. of the margin (decimal); NaN if not calibrated */
-  PetscInt iterations;                        /* of the TAO solve the segment was part of, 0 if none */
+  PetscInt iterations;                        /* of the segment's TAO solve, 0 if none */
   char     reason[48];                        /* TAO convergence reason, "fixed" (configuration) or "estimated" (closed form) */
   PetscBool converged;
 } BallastBehSegment;
@@ -105,11 +106,13 @@ PetscErrorCode BallastBehaviourDestroy(BallastBehaviour *b);
  * a distributed Vec laid out by owner holds them in configuration order. -1 if not calibrated. */
 PetscMPIInt BallastBehaviourOwner(const BallastBehaviour *b, PetscInt i, PetscMPIInt size);
 
-/* Collective. Calibrates every segment with a history: S-curves by one bounded nonlinear least
- * squares TaoSolve (TAOBRGN, options prefix -prepay_), replicating portfolios by one constrained
- * TaoSolve (TAOPDIPM, prefix -nmd_), core shares and early-redemption rates in closed form; then
- * every rank holds every segment's parameters. A TAO solve that does not converge returns
- * BALLAST_ERR_NUMERIC on every rank unless accept_nonconvergence is set. */
+/* Collective. Calibrates every segment with a history, each on its owner rank alone
+ * (PETSC_COMM_SELF): an S-curve by a bounded nonlinear least squares TaoSolve (TAOBRGN, options
+ * prefix -prepay_), a replicating portfolio by a constrained TaoSolve (TAOPDIPM, prefix -nmd_),
+ * core shares and early-redemption rates in closed form; then every rank holds every segment's
+ * parameters, bitwise the same whatever the number of ranks. A solve that does not converge
+ * (unless accept_nonconvergence is set) or fails returns BALLAST_ERR_NUMERIC on every rank, with
+ * the message of the lowest-numbered failing segment ("FILE:LINE: behaviour segment 'NAME': ..."). */
 PetscErrorCode BallastBehaviourCalibrate(MPI_Comm comm, BallastBehaviour *b);
 /* Not collective (call on every rank or on rank 0). Adds the `segment` dimension (segment_name),
  * the `nmd_tenor` dimension (nmd_tenor_name) and the calibration results over them. */

@@ -1,36 +1,43 @@
-/* Calibration of the behaviour segments with PETSc/TAO: every segment of one model kind is part of
- * ONE distributed problem on the communicator, a Vec laid out by segment owner (each rank owns the
- * parameters of its segments, BallastBehaviourOwner: contiguous blocks in configuration order, so
- * the global vector is in configuration order whatever the rank count). The problems are
- * separable, so the distributed solve costs what the segments cost, and one TaoSolve per kind
- * gives one convergence verdict, one iteration count and one set of solver options.
+/* Calibration of the behaviour segments with PETSc/TAO. Each segment is its own small problem,
+ * solved by the one rank that owns it (BallastBehaviourOwner: the calibrated segments of a model
+ * kind dealt in contiguous blocks, configuration order; the owner alone has read the history) on
+ * PETSC_COMM_SELF, and the results are then gathered to every rank exactly (MPI_Allreduce SUM in
+ * which every other rank contributes exact zeros). A segment's arithmetic therefore does not depend
+ * on how many ranks there are or which segments share a rank: its parameters, objective, iteration
+ * count and convergence reason are bitwise the same on any number of ranks
+ * (../shared/spec/metrics.md "Behavioural models"), with no rounding afterwards. The problems are
+ * separable anyway, so nothing is lost by solving them apart: a distributed solve of all of them
+ * together only added global reductions whose summation order followed the rank layout.
  *
  * Prepayment S-curves, TAOBRGN (bounded regularized Gauss-Newton; options -prepay_tao_*): residual
- * r_t = CPR(i_t) - cpr_t over every month of every calibrated S-curve segment, Jacobian block
- * diagonal (four columns per segment), bounds from the configuration. Internally the parameters are
- * scaled to x = (a, b, c / 100, 100 d), i.e. the incentive in percentage points, so that all four
- * are of order one (c is about 100-1000 per unit of decimal incentive).
+ * r_t = CPR(i_t) - cpr_t over every month of the segment's history, a months x 4 Jacobian, bounds
+ * from the configuration. Internally the parameters are scaled to x = (a, b, c / 100, 100 d), i.e.
+ * the incentive in percentage points, so that all four are of order one (c is about 100-1000 per
+ * unit of decimal incentive).
  *
  * Replicating portfolios, TAOPDIPM (primal-dual interior point; options -nmd_tao_*; -nmd_tao_type
- * almm works too): minimise the sum over
- * segments of the variance of the margin sum_j w_j Y_j(t) - D(t) (squared percentage points: the
- * rates are scaled by 100 so that tolerances are meaningful), subject to bounds 0 <= w_j <= 1, one
- * equality constraint per segment sum_j w_j - 1 = 0 and one inequality constraint per segment
- * cap - sum_j w_j m_j >= 0 (average maturity in years; TAO's convention h(x) >= 0). The
- * objective is a convex quadratic (moments precomputed per segment by BallastNMDMoments); its
- * Hessian (2 C per segment, block diagonal) and the constraint Jacobians are constant and
- * assembled once. Why PDIPM rather than TAOALMM: ALMM's subproblems are solved by a first-order
- * quasi-Newton method whose limited memory cannot capture a thousand independent, ill-conditioned
- * blocks (the rolling yields of neighbouring tenors are nearly collinear): 1,000 segments ran
- * into DIVERGED_MAXFCN after 300 s. PDIPM takes Newton steps on the exact KKT system (direct
- * solve, MUMPS Cholesky with inertia correction, in parallel too): about 20 iterations whatever
- * the number of segments. Both solve the same constrained problem, so -nmd_tao_type almm remains
- * available for comparison. After the solve the weights are cleaned: values below 1e-6 (an
- * interior point leaves inactive bounds at about the barrier parameter, which differs in its last
- * digits between rank counts) are set to exactly 0 and the rest renormalised to sum 1. Then the
- * weights of 1 and 3 ranks agree to about 1e-11 relative, S-curves to 1e-14.
+ * almm works too): minimise the variance of the margin sum_j w_j Y_j(t) - D(t) (squared percentage
+ * points: the rates are scaled by 100 so that tolerances are meaningful), subject to bounds
+ * 0 <= w_j <= 1, the equality constraint sum_j w_j - 1 = 0 and the inequality constraint
+ * cap - sum_j w_j m_j >= 0 (average maturity in years; TAO's convention h(x) >= 0). The objective
+ * is a convex quadratic (moments precomputed by BallastNMDMoments); its Hessian 2 C and the
+ * constraint Jacobians are constant and assembled once. Why PDIPM rather than TAOALMM: ALMM's
+ * subproblems are solved by a first-order quasi-Newton method that copes badly with the
+ * ill-conditioned moments (the rolling yields of neighbouring tenors are nearly collinear); PDIPM
+ * takes Newton steps on the exact KKT system: about 15 iterations. The KKT system of one segment
+ * (about 50 unknowns) is factored by MUMPS' Cholesky with inertia correction: robust when the
+ * maturity cap binds, where PETSc's own LU (no pivoting) breaks down on the KKT system's zero
+ * diagonal block. MUMPS has a fixed cost per factorisation (about a third of the calibration time
+ * of a thousand segments on one rank). After the solve the weights are cleaned: values below 1e-6 (an
+ * interior point leaves inactive bounds at about the barrier parameter) are set to exactly 0 and
+ * the rest renormalised to sum 1.
  *
- * Core shares and early-redemption rates have closed forms (no optimisation). */
+ * Core shares and early-redemption rates have closed forms (no optimisation), also on the owner.
+ *
+ * Failures (a TAO solve that does not converge unless behaviour.accept_nonconvergence is set, or
+ * any PETSc error inside a segment's solve) are BALLAST_ERR_NUMERIC naming the segment; the ranks
+ * first agree on the lowest-numbered failing segment, whose owner's message then reaches every
+ * rank (BallastAgreeError), so the message and exit status are the same on any number of ranks. */
 #include <ballast/behaviour.h>
 #include <petsctao.h>
 #include <math.h>
@@ -135,10 +142,8 @@ static PetscErrorCode option_default(const char *prefix, const char *name, const
 
 /* ------------------------------------------------------------------ prepayment: TAOBRGN */
 typedef struct {
-  PetscInt  nloc;      /* local calibrated S-curve segments */
-  PetscInt *seg;       /* their indices in b */
-  PetscInt *off;       /* [nloc + 1] local residual offsets */
-  double   *inc, *obs;  /* incentive (percentage points) and observed CPR, concatenated */
+  PetscInt      n;          /* months */
+  const double *inc, *obs;  /* incentive (percentage points) and observed CPR */
 } PrepCtx;
 
 static inline double sigm(double z) { return 1.0 / (1.0 + exp(-z)); }
@@ -146,43 +151,33 @@ static inline double sigm(double z) { return 1.0 / (1.0 + exp(-z)); }
 static PetscErrorCode prep_residual(Tao tao, Vec X, Vec F, void *ptr)
 {
   PrepCtx           *ctx = (PrepCtx *)ptr;
-  const PetscScalar *x;
+  const PetscScalar *p;
   PetscScalar       *f;
   PetscFunctionBeginUser;
   (void)tao;
-  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArrayRead(X, &p));
   PetscCall(VecGetArray(F, &f));
-  for (PetscInt s = 0; s < ctx->nloc; s++) {
-    const PetscScalar *p = x + NPAR * s;
-    for (PetscInt t = ctx->off[s]; t < ctx->off[s + 1]; t++) f[t] = p[0] + p[1] * sigm(p[2] * (ctx->inc[t] - p[3])) - ctx->obs[t];
-  }
+  for (PetscInt t = 0; t < ctx->n; t++) f[t] = p[0] + p[1] * sigm(p[2] * (ctx->inc[t] - p[3])) - ctx->obs[t];
   PetscCall(VecRestoreArray(F, &f));
-  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCall(VecRestoreArrayRead(X, &p));
   PetscFunctionReturn(0);
 }
 
 static PetscErrorCode prep_jacobian(Tao tao, Vec X, Mat J, Mat Jpre, void *ptr)
 {
-  PrepCtx           *ctx = (PrepCtx *)ptr;
-  const PetscScalar *x;
-  PetscInt           r0, c0;
+  PrepCtx           *ctx    = (PrepCtx *)ptr;
+  const PetscScalar *p;
+  PetscInt           col[4] = {0, 1, 2, 3};
   PetscFunctionBeginUser;
   (void)tao;
   (void)Jpre;
-  PetscCall(MatGetOwnershipRange(J, &r0, NULL));
-  PetscCall(MatGetOwnershipRangeColumn(J, &c0, NULL));
-  PetscCall(VecGetArrayRead(X, &x));
-  for (PetscInt s = 0; s < ctx->nloc; s++) {
-    const PetscScalar *p      = x + NPAR * s;
-    PetscInt           col[4] = {c0 + NPAR * s, c0 + NPAR * s + 1, c0 + NPAR * s + 2, c0 + NPAR * s + 3};
-    for (PetscInt t = ctx->off[s]; t < ctx->off[s + 1]; t++) {
-      double      z = p[2] * (ctx->inc[t] - p[3]), sg = sigm(z), ds = sg * (1 - sg);
-      PetscScalar v[4] = {1.0, sg, p[1] * ds * (ctx->inc[t] - p[3]), -p[1] * ds * p[2]};
-      PetscInt    row  = r0 + t;
-      PetscCall(MatSetValues(J, 1, &row, 4, col, v, INSERT_VALUES));
-    }
+  PetscCall(VecGetArrayRead(X, &p));
+  for (PetscInt t = 0; t < ctx->n; t++) {
+    double      z = p[2] * (ctx->inc[t] - p[3]), sg = sigm(z), ds = sg * (1 - sg);
+    PetscScalar v[4] = {1.0, sg, p[1] * ds * (ctx->inc[t] - p[3]), -p[1] * ds * p[2]};
+    PetscCall(MatSetValues(J, 1, &t, 4, col, v, INSERT_VALUES));
   }
-  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCall(VecRestoreArrayRead(X, &p));
   PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
   PetscFunctionReturn(0);
@@ -191,313 +186,222 @@ static PetscErrorCode prep_jacobian(Tao tao, Vec X, Mat J, Mat Jpre, void *ptr)
 static void scale_in(const double p[4], double x[4]) { x[0] = p[0], x[1] = p[1], x[2] = p[2] / 100.0, x[3] = 100.0 * p[3]; }
 static void scale_out(const double x[4], double p[4]) { p[0] = x[0], p[1] = x[1], p[2] = 100.0 * x[2], p[3] = x[3] / 100.0; }
 
-/* Collective. out[i * NOUT + k]: the owner's results of segment i (others leave zeros). */
-#define NOUT (NPAR + BALLAST_BEH_MAX_TENORS + 4)
+/* Results of one segment, gathered to every rank: o[OUT_P + k] S-curve parameters, o[OUT_W + j]
+ * replicating weights, then core share, average maturity, early redemption rate, objective,
+ * iterations, convergence reason (as a double: small integers are exact). */
+enum { OUT_P = 0, OUT_W = NPAR, OUT_CORE = NPAR + BALLAST_BEH_MAX_TENORS, OUT_AVG, OUT_RATE, OUT_OBJ, OUT_ITS, OUT_WHY, NOUT };
 
-static PetscErrorCode calibrate_prepayment(MPI_Comm comm, BallastBehaviour *b, double *out, PetscInt *its, TaoConvergedReason *reason, PetscInt *K)
+/* Not collective (PETSC_COMM_SELF). One S-curve segment: o[OUT_P..], objective, iterations, reason. */
+static PetscErrorCode calibrate_prepayment(const BallastBehSegment *sg, double *o)
 {
-  PetscMPIInt rank, size;
-  PrepCtx     ctx;
-  PetscInt    nres = 0;
+  const BallastBehHistory *h = sg->hist;
+  PrepCtx                  ctx;
+  double                  *inc, *obs;
+  Vec                      X, XL, XU, R;
+  Mat                      J;
+  Tao                      tao, sub;
+  PetscScalar             *x, *xl, *xu;
+  PetscInt                 its;
+  TaoConvergedReason       why;
   PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscCall(PetscMemzero(&ctx, sizeof ctx));
-  *K = 0;
-  for (PetscInt i = 0; i < b->nseg; i++)
-    if (b->seg[i].model == BALLAST_BEH_PREPAYMENT && b->seg[i].history_path) {
-      (*K)++;
-      if (BallastBehaviourOwner(b, i, size) == rank) {
-        ctx.nloc++;
-        nres += b->seg[i].hist->n;
-      }
-    }
-  if (!*K) PetscFunctionReturn(0);
-  PetscCall(PetscMalloc2(ctx.nloc, &ctx.seg, ctx.nloc + 1, &ctx.off));
-  PetscCall(PetscMalloc2(nres, &ctx.inc, nres, &ctx.obs));
-  ctx.nloc = 0;
-  ctx.off[0] = 0;
-  for (PetscInt i = 0; i < b->nseg; i++)
-    if (b->seg[i].model == BALLAST_BEH_PREPAYMENT && b->seg[i].history_path && BallastBehaviourOwner(b, i, size) == rank) {
-      const BallastBehHistory *h = b->seg[i].hist;
-      PetscInt                 o = ctx.off[ctx.nloc];
-      for (PetscInt t = 0; t < h->n; t++) {
-        ctx.inc[o + t] = 100.0 * (h->contract_rate[t] - h->market_rate[t]);
-        ctx.obs[o + t] = h->cpr[t];
-      }
-      ctx.seg[ctx.nloc]     = i;
-      ctx.off[ctx.nloc + 1] = o + h->n;
-      ctx.nloc++;
-    }
-
-  Vec  X, XL, XU, R;
-  Mat  J;
-  Tao  tao;
-  PetscScalar *x, *xl, *xu;
-  PetscCall(VecCreateMPI(comm, NPAR * ctx.nloc, PETSC_DETERMINE, &X));
+  PetscCheck(h && h->n > 0, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "no history months");
+  PetscCall(PetscMalloc2(h->n, &inc, h->n, &obs));
+  for (PetscInt t = 0; t < h->n; t++) {
+    inc[t] = 100.0 * (h->contract_rate[t] - h->market_rate[t]);
+    obs[t] = h->cpr[t];
+  }
+  ctx.n = h->n, ctx.inc = inc, ctx.obs = obs;
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, NPAR, &X));
   PetscCall(VecDuplicate(X, &XL));
   PetscCall(VecDuplicate(X, &XU));
-  PetscCall(VecCreateMPI(comm, nres, PETSC_DETERMINE, &R));
-  PetscCall(MatCreateAIJ(comm, nres, NPAR * ctx.nloc, PETSC_DETERMINE, PETSC_DETERMINE, NPAR, NULL, 0, NULL, &J));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, h->n, &R));
+  PetscCall(MatCreateSeqAIJ(PETSC_COMM_SELF, h->n, NPAR, NPAR, NULL, &J));
   PetscCall(MatSetOption(J, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
   /* initial guess from the data (deterministic): a = lowest CPR, b = range, c = 100 per unit
    * (1 per percentage point), d = mean incentive; clamped into the bounds */
-  PetscCall(VecGetArray(X, &x));
-  PetscCall(VecGetArray(XL, &xl));
-  PetscCall(VecGetArray(XU, &xu));
-  for (PetscInt s = 0; s < ctx.nloc; s++) {
-    const BallastBehSegment *sg = &b->seg[ctx.seg[s]];
+  {
     double lo = 1, hi = 0, mi = 0, p0[4], lw[4], up[4];
-    for (PetscInt t = ctx.off[s]; t < ctx.off[s + 1]; t++) {
-      lo = PetscMin(lo, ctx.obs[t]);
-      hi = PetscMax(hi, ctx.obs[t]);
-      mi += ctx.inc[t];
+    for (PetscInt t = 0; t < h->n; t++) {
+      lo = PetscMin(lo, obs[t]);
+      hi = PetscMax(hi, obs[t]);
+      mi += inc[t];
     }
-    mi /= (double)(ctx.off[s + 1] - ctx.off[s]);
+    mi /= (double)h->n;
     p0[0] = lo, p0[1] = hi - lo, p0[2] = 100.0, p0[3] = mi / 100.0;
+    PetscCall(VecGetArray(X, &x));
+    PetscCall(VecGetArray(XL, &xl));
+    PetscCall(VecGetArray(XU, &xu));
     scale_in(sg->lower, lw);
     scale_in(sg->upper, up);
-    scale_in(p0, x + NPAR * s);
+    scale_in(p0, x);
     for (int k = 0; k < NPAR; k++) {
-      xl[NPAR * s + k] = lw[k];
-      xu[NPAR * s + k] = up[k];
-      x[NPAR * s + k]  = PetscMin(PetscMax(x[NPAR * s + k], lw[k]), up[k]);
+      xl[k] = lw[k];
+      xu[k] = up[k];
+      x[k]  = PetscMin(PetscMax(x[k], lw[k]), up[k]);
     }
+    PetscCall(VecRestoreArray(X, &x));
+    PetscCall(VecRestoreArray(XL, &xl));
+    PetscCall(VecRestoreArray(XU, &xu));
   }
-  PetscCall(VecRestoreArray(X, &x));
-  PetscCall(VecRestoreArray(XL, &xl));
-  PetscCall(VecRestoreArray(XU, &xu));
-
-  PetscCall(TaoCreate(comm, &tao));
+  PetscCall(TaoCreate(PETSC_COMM_SELF, &tao));
   PetscCall(TaoSetType(tao, TAOBRGN));
   PetscCall(TaoSetSolution(tao, X));
   PetscCall(TaoSetVariableBounds(tao, XL, XU));
   PetscCall(TaoSetResidualRoutine(tao, R, prep_residual, &ctx));
   PetscCall(TaoSetJacobianResidualRoutine(tao, J, J, prep_jacobian, &ctx));
-  PetscCall(TaoSetTolerances(tao, 1e-10, 0.0, 0.0));
+  /* gradient norm 1e-8 (PETSc's default gatol): for one segment (f ~ 1e-3, J^T J ~ 100) the line
+   * search cannot tell decreases of f below machine precision from noise once ||g|| < ~1e-8, so a
+   * tighter tolerance ends in DIVERGED_LS_FAILURE at the optimum (a step of 1e-8 in the scaled
+   * parameters moves the CPR by ~1e-8, far below the data's noise of 5e-3) */
+  PetscCall(TaoSetTolerances(tao, 1e-8, 0.0, 0.0));
   PetscCall(TaoSetMaximumIterations(tao, 500));
   PetscCall(TaoSetOptionsPrefix(tao, "prepay_"));
-  /* default: J^T J as an explicit (block-diagonal AIJ) matrix, 4x faster than the shell product
-   * for a thousand segments; only an option in PETSc 3.18, so it is a default of the options
-   * database that the command line overrides (-prepay_tao_brgn_mat_explicit false) */
-  PetscCall(option_default("prepay_", "-tao_brgn_mat_explicit", "true"));
-  /* BRGN's Gauss-Newton subsolver (TAOBNLS) keeps PETSc's own prefix unless given ours; its
-   * default preconditioner (PCLMVM) needs ~1,600 Krylov iterations per step on a thousand
-   * segments, while block Jacobi (ILU(0) on the block-diagonal J^T J of each rank: an exact
-   * factorisation, since a segment's 4x4 block never straddles ranks) needs one: 8.7 s -> 0.5 s */
-  {
-    Tao sub;
-    PetscCall(TaoBRGNGetSubsolver(tao, &sub));
-    PetscCall(TaoSetOptionsPrefix(sub, "prepay_tao_brgn_subsolver_"));
-    PetscCall(option_default("prepay_tao_brgn_subsolver_", "-tao_bnk_pc_type", "bjacobi"));
-  }
+  /* BRGN's Gauss-Newton subsolver (TAOBNLS) keeps PETSc's own prefix unless given ours */
+  PetscCall(TaoBRGNGetSubsolver(tao, &sub));
+  PetscCall(TaoSetOptionsPrefix(sub, "prepay_tao_brgn_subsolver_"));
   PetscCall(TaoSetFromOptions(tao));
   PetscCall(TaoSolve(tao));
-  PetscCall(TaoGetIterationNumber(tao, its));
-  PetscCall(TaoGetConvergedReason(tao, reason));
-
-  /* results of the local segments, fit quality from the final residual */
-  const PetscScalar *xs;
-  PetscCall(prep_residual(tao, X, R, &ctx));
-  const PetscScalar *r;
-  PetscCall(VecGetArrayRead(X, &xs));
-  PetscCall(VecGetArrayRead(R, &r));
-  for (PetscInt s = 0; s < ctx.nloc; s++) {
-    double *o = out + ctx.seg[s] * NOUT, ss = 0;
-    scale_out(xs + NPAR * s, o);
-    for (PetscInt t = ctx.off[s]; t < ctx.off[s + 1]; t++) ss += r[t] * r[t];
-    o[NPAR + BALLAST_BEH_MAX_TENORS + 3] = sqrt(ss / (double)(ctx.off[s + 1] - ctx.off[s]));
+  PetscCall(TaoGetIterationNumber(tao, &its));
+  PetscCall(TaoGetConvergedReason(tao, &why));
+  /* results, fit quality from the final residual */
+  {
+    const PetscScalar *xs, *r;
+    double             ss = 0;
+    PetscCall(prep_residual(tao, X, R, &ctx));
+    PetscCall(VecGetArrayRead(X, &xs));
+    PetscCall(VecGetArrayRead(R, &r));
+    scale_out(xs, o + OUT_P);
+    for (PetscInt t = 0; t < h->n; t++) ss += r[t] * r[t];
+    o[OUT_OBJ] = sqrt(ss / (double)h->n);
+    PetscCall(VecRestoreArrayRead(R, &r));
+    PetscCall(VecRestoreArrayRead(X, &xs));
   }
-  PetscCall(VecRestoreArrayRead(R, &r));
-  PetscCall(VecRestoreArrayRead(X, &xs));
+  o[OUT_ITS] = (double)its;
+  o[OUT_WHY] = (double)why;
   PetscCall(TaoDestroy(&tao));
   PetscCall(MatDestroy(&J));
   PetscCall(VecDestroy(&R));
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&XL));
   PetscCall(VecDestroy(&XU));
-  PetscCall(PetscFree2(ctx.inc, ctx.obs));
-  PetscCall(PetscFree2(ctx.seg, ctx.off));
+  PetscCall(PetscFree2(inc, obs));
   PetscFunctionReturn(0);
 }
 
 /* ------------------------------------------------------------------ deposits: TAOPDIPM */
 typedef struct {
-  MPI_Comm  comm;
-  PetscInt  nloc;     /* local calibrated deposit segments */
-  PetscInt *seg;      /* their indices in b */
-  PetscInt *off;      /* [nloc + 1] local variable offsets */
-  double  **C, **c, *vd;
+  PetscInt nt;
+  double  *C, *c, vd; /* moments */
+  double   cap;       /* maturity cap, years */
+  double  *years;     /* [nt] tenor in years */
 } NmdCtx;
 
 static PetscErrorCode nmd_objective(Tao tao, Vec X, PetscReal *f, Vec G, void *ptr)
 {
   NmdCtx            *ctx = (NmdCtx *)ptr;
-  const PetscScalar *x;
+  const PetscScalar *w;
   PetscScalar       *g;
-  double             fl = 0;
+  PetscInt           nt = ctx->nt;
+  double             fs = ctx->vd;
   PetscFunctionBeginUser;
   (void)tao;
-  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArrayRead(X, &w));
   PetscCall(VecGetArray(G, &g));
-  for (PetscInt s = 0; s < ctx->nloc; s++) {
-    PetscInt           nt = ctx->off[s + 1] - ctx->off[s];
-    const PetscScalar *w  = x + ctx->off[s];
-    const double      *C = ctx->C[s], *c = ctx->c[s];
-    double             fs = ctx->vd[s];
-    for (PetscInt j = 0; j < nt; j++) {
-      double cw = 0;
-      for (PetscInt k = 0; k < nt; k++) cw += C[j * nt + k] * w[k];
-      fs += w[j] * cw - 2.0 * c[j] * w[j];
-      g[ctx->off[s] + j] = 2.0 * (cw - c[j]);
-    }
-    fl += fs;
+  for (PetscInt j = 0; j < nt; j++) {
+    double cw = 0;
+    for (PetscInt k = 0; k < nt; k++) cw += ctx->C[j * nt + k] * w[k];
+    fs += w[j] * cw - 2.0 * ctx->c[j] * w[j];
+    g[j] = 2.0 * (cw - ctx->c[j]);
   }
+  *f = fs;
   PetscCall(VecRestoreArray(G, &g));
-  PetscCall(VecRestoreArrayRead(X, &x));
-  PetscCallMPI(MPI_Allreduce(&fl, f, 1, MPIU_REAL, MPIU_SUM, ctx->comm));
+  PetscCall(VecRestoreArrayRead(X, &w));
   PetscFunctionReturn(0);
 }
 
-/* ce_s = sum_j w_j - 1 */
+/* ce = sum_j w_j - 1 */
 static PetscErrorCode nmd_equality(Tao tao, Vec X, Vec CE, void *ptr)
 {
   NmdCtx            *ctx = (NmdCtx *)ptr;
   const PetscScalar *x;
-  PetscScalar       *ce;
+  double             sum = 0;
   PetscFunctionBeginUser;
   (void)tao;
   PetscCall(VecGetArrayRead(X, &x));
-  PetscCall(VecGetArray(CE, &ce));
-  for (PetscInt s = 0; s < ctx->nloc; s++) {
-    double sum = 0;
-    for (PetscInt j = ctx->off[s]; j < ctx->off[s + 1]; j++) sum += x[j];
-    ce[s] = sum - 1.0;
-  }
-  PetscCall(VecRestoreArray(CE, &ce));
+  for (PetscInt j = 0; j < ctx->nt; j++) sum += x[j];
   PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCall(VecSetValue(CE, 0, sum - 1.0, INSERT_VALUES));
+  PetscCall(VecAssemblyBegin(CE));
+  PetscCall(VecAssemblyEnd(CE));
   PetscFunctionReturn(0);
 }
 
-/* ci_s = cap_s - sum_j w_j m_j >= 0 (years); the caps and tenors are in the Jacobian's rows */
-typedef struct {
-  NmdCtx *base;
-  double *cap;     /* [nloc] */
-  double *years;   /* [local variables] tenor in years */
-} NmdIneq;
-
+/* ci = cap - sum_j w_j m_j >= 0 (years) */
 static PetscErrorCode nmd_inequality(Tao tao, Vec X, Vec CI, void *ptr)
 {
-  NmdIneq           *q   = (NmdIneq *)ptr;
-  NmdCtx            *ctx = q->base;
+  NmdCtx            *ctx = (NmdCtx *)ptr;
   const PetscScalar *x;
-  PetscScalar       *ci;
+  double             m = 0;
   PetscFunctionBeginUser;
   (void)tao;
   PetscCall(VecGetArrayRead(X, &x));
-  PetscCall(VecGetArray(CI, &ci));
-  for (PetscInt s = 0; s < ctx->nloc; s++) {
-    double m = 0;
-    for (PetscInt j = ctx->off[s]; j < ctx->off[s + 1]; j++) m += x[j] * q->years[j];
-    ci[s] = q->cap[s] - m;
-  }
-  PetscCall(VecRestoreArray(CI, &ci));
+  for (PetscInt j = 0; j < ctx->nt; j++) m += x[j] * ctx->years[j];
   PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCall(VecSetValue(CI, 0, ctx->cap - m, INSERT_VALUES));
+  PetscCall(VecAssemblyBegin(CI));
+  PetscCall(VecAssemblyEnd(CI));
   PetscFunctionReturn(0);
 }
 
-/* The constraint Jacobians are constant: assembled once before the solve. */
-static PetscErrorCode nmd_jacobian_constant(Tao tao, Vec X, Mat A, Mat P, void *ptr)
+/* The constraint Jacobians and the objective's Hessian are constant: assembled once before the solve. */
+static PetscErrorCode nmd_constant(Tao tao, Vec X, Mat A, Mat P, void *ptr)
 {
   PetscFunctionBeginUser;
   (void)tao, (void)X, (void)A, (void)P, (void)ptr;
   PetscFunctionReturn(0);
 }
 
-/* The objective's Hessian is constant (2 C per segment, block diagonal): assembled once. */
-static PetscErrorCode nmd_hessian_constant(Tao tao, Vec X, Mat H, Mat P, void *ptr)
+/* Not collective (PETSC_COMM_SELF). One replicating-portfolio segment: o[OUT_W..], average
+ * maturity, objective, iterations, reason. */
+static PetscErrorCode calibrate_deposit(const BallastBehSegment *s, double *o)
 {
+  NmdCtx             ctx;
+  PetscInt           nt = s->ntenor, col[BALLAST_BEH_MAX_TENORS], zero = 0, its;
+  double             C[BALLAST_BEH_MAX_TENORS * BALLAST_BEH_MAX_TENORS], c[BALLAST_BEH_MAX_TENORS], years[BALLAST_BEH_MAX_TENORS];
+  PetscScalar        one[BALLAST_BEH_MAX_TENORS], mneg[BALLAST_BEH_MAX_TENORS];
+  Vec                X, XL, XU, CE, CI;
+  Mat                AE, AI, H;
+  Tao                tao;
+  PetscBool          pdipm;
+  TaoConvergedReason why;
   PetscFunctionBeginUser;
-  (void)tao, (void)X, (void)H, (void)P, (void)ptr;
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode calibrate_deposits(MPI_Comm comm, BallastBehaviour *b, double *out, PetscInt *its, TaoConvergedReason *reason, PetscInt *K)
-{
-  PetscMPIInt rank, size;
-  NmdCtx      ctx;
-  NmdIneq     q;
-  PetscInt    nvar = 0;
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscCall(PetscMemzero(&ctx, sizeof ctx));
-  ctx.comm = comm;
-  *K       = 0;
-  for (PetscInt i = 0; i < b->nseg; i++)
-    if (b->seg[i].model == BALLAST_BEH_DEPOSIT && b->seg[i].history_path && !b->seg[i].weights_fixed) {
-      (*K)++;
-      if (BallastBehaviourOwner(b, i, size) == rank) {
-        ctx.nloc++;
-        nvar += b->seg[i].ntenor;
-      }
-    }
-  if (!*K) PetscFunctionReturn(0);
-  PetscCall(PetscMalloc5(ctx.nloc, &ctx.seg, ctx.nloc + 1, &ctx.off, ctx.nloc, &ctx.C, ctx.nloc, &ctx.c, ctx.nloc, &ctx.vd));
-  PetscCall(PetscMalloc2(ctx.nloc, &q.cap, nvar, &q.years));
-  q.base   = &ctx;
-  ctx.nloc = 0;
-  ctx.off[0] = 0;
-  for (PetscInt i = 0; i < b->nseg; i++) {
-    BallastBehSegment *s = &b->seg[i];
-    if (!(s->model == BALLAST_BEH_DEPOSIT && s->history_path && !s->weights_fixed && BallastBehaviourOwner(b, i, size) == rank)) continue;
-    PetscInt l = ctx.nloc, nt = s->ntenor;
-    PetscCall(PetscMalloc2(nt * nt, &ctx.C[l], nt, &ctx.c[l]));
-    PetscCall(BallastNMDMoments(s->hist, nt, s->tenor_months, ctx.C[l], ctx.c[l], &ctx.vd[l], NULL));
-    ctx.seg[l]     = i;
-    ctx.off[l + 1] = ctx.off[l] + nt;
-    q.cap[l]       = s->maturity_cap;
-    for (PetscInt j = 0; j < nt; j++) q.years[ctx.off[l] + j] = s->tenor_months[j] / 12.0;
-    ctx.nloc++;
+  PetscCheck(s->hist && nt > 0, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "no history or no tranche");
+  PetscCall(BallastNMDMoments(s->hist, nt, s->tenor_months, C, c, &ctx.vd, NULL));
+  ctx.nt = nt, ctx.C = C, ctx.c = c, ctx.cap = s->maturity_cap, ctx.years = years;
+  for (PetscInt j = 0; j < nt; j++) {
+    years[j] = s->tenor_months[j] / 12.0;
+    col[j]   = j;
+    one[j]   = 1.0;
+    mneg[j]  = -years[j];
   }
-
-  Vec      X, XL, XU, CE, CI;
-  Mat      AE, AI, H;
-  Tao      tao;
-  PetscInt  c0, r0;
-  PetscBool pdipm;
-  PetscCall(VecCreateMPI(comm, nvar, PETSC_DETERMINE, &X));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, nt, &X));
   PetscCall(VecDuplicate(X, &XL));
   PetscCall(VecDuplicate(X, &XU));
   PetscCall(VecSet(XL, 0.0));
   PetscCall(VecSet(XU, 1.0));
-  PetscCall(VecCreateMPI(comm, ctx.nloc, PETSC_DETERMINE, &CE));
+  PetscCall(VecSet(X, 1.0 / nt)); /* start: equal weights */
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, 1, &CE));
   PetscCall(VecDuplicate(CE, &CI));
-  PetscCall(MatCreateAIJ(comm, ctx.nloc, nvar, PETSC_DETERMINE, PETSC_DETERMINE, BALLAST_BEH_MAX_TENORS, NULL, 0, NULL, &AE));
-  PetscCall(MatCreateAIJ(comm, ctx.nloc, nvar, PETSC_DETERMINE, PETSC_DETERMINE, BALLAST_BEH_MAX_TENORS, NULL, 0, NULL, &AI));
-  PetscCall(MatCreateAIJ(comm, nvar, nvar, PETSC_DETERMINE, PETSC_DETERMINE, BALLAST_BEH_MAX_TENORS, NULL, 0, NULL, &H));
-  PetscCall(MatGetOwnershipRange(AE, &r0, NULL));
-  PetscCall(MatGetOwnershipRangeColumn(AE, &c0, NULL));
-  PetscScalar *x;
-  PetscCall(VecGetArray(X, &x));
-  for (PetscInt s = 0; s < ctx.nloc; s++) {
-    PetscInt    nt = ctx.off[s + 1] - ctx.off[s], row = r0 + s, col[BALLAST_BEH_MAX_TENORS];
-    PetscScalar one[BALLAST_BEH_MAX_TENORS], mneg[BALLAST_BEH_MAX_TENORS];
-    for (PetscInt j = 0; j < nt; j++) {
-      col[j]  = c0 + ctx.off[s] + j;
-      one[j]  = 1.0;
-      mneg[j] = -q.years[ctx.off[s] + j];
-      x[ctx.off[s] + j] = 1.0 / nt; /* start: equal weights */
-    }
-    PetscCall(MatSetValues(AE, 1, &row, nt, col, one, INSERT_VALUES));
-    for (PetscInt j = 0; j < nt; j++) {
-      PetscScalar hrow[BALLAST_BEH_MAX_TENORS];
-      for (PetscInt k = 0; k < nt; k++) hrow[k] = 2.0 * ctx.C[s][j * nt + k];
-      PetscCall(MatSetValues(H, 1, &col[j], nt, col, hrow, INSERT_VALUES));
-    }
-    PetscCall(MatSetValues(AI, 1, &row, nt, col, mneg, INSERT_VALUES));
+  PetscCall(MatCreateSeqAIJ(PETSC_COMM_SELF, 1, nt, nt, NULL, &AE));
+  PetscCall(MatCreateSeqAIJ(PETSC_COMM_SELF, 1, nt, nt, NULL, &AI));
+  PetscCall(MatCreateSeqAIJ(PETSC_COMM_SELF, nt, nt, nt, NULL, &H));
+  PetscCall(MatSetValues(AE, 1, &zero, nt, col, one, INSERT_VALUES));
+  PetscCall(MatSetValues(AI, 1, &zero, nt, col, mneg, INSERT_VALUES));
+  for (PetscInt j = 0; j < nt; j++) {
+    PetscScalar hrow[BALLAST_BEH_MAX_TENORS];
+    for (PetscInt k = 0; k < nt; k++) hrow[k] = 2.0 * C[j * nt + k];
+    PetscCall(MatSetValues(H, 1, &col[j], nt, col, hrow, INSERT_VALUES));
   }
-  PetscCall(VecRestoreArray(X, &x));
   PetscCall(MatAssemblyBegin(AE, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(AE, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyBegin(AI, MAT_FINAL_ASSEMBLY));
@@ -506,27 +410,24 @@ static PetscErrorCode calibrate_deposits(MPI_Comm comm, BallastBehaviour *b, dou
   PetscCall(MatAssemblyEnd(H, MAT_FINAL_ASSEMBLY));
   PetscCall(MatSetOption(H, MAT_SYMMETRIC, PETSC_TRUE));
 
-  PetscCall(TaoCreate(comm, &tao));
+  PetscCall(TaoCreate(PETSC_COMM_SELF, &tao));
   PetscCall(TaoSetType(tao, TAOPDIPM));
   PetscCall(TaoSetSolution(tao, X));
   PetscCall(TaoSetVariableBounds(tao, XL, XU));
   PetscCall(TaoSetObjectiveAndGradient(tao, NULL, nmd_objective, &ctx));
   PetscCall(TaoSetEqualityConstraintsRoutine(tao, CE, nmd_equality, &ctx));
-  PetscCall(TaoSetJacobianEqualityRoutine(tao, AE, AE, nmd_jacobian_constant, &ctx));
-  PetscCall(TaoSetInequalityConstraintsRoutine(tao, CI, nmd_inequality, &q));
-  PetscCall(TaoSetJacobianInequalityRoutine(tao, AI, AI, nmd_jacobian_constant, &q));
-  PetscCall(TaoSetHessian(tao, H, H, nmd_hessian_constant, &ctx));
+  PetscCall(TaoSetJacobianEqualityRoutine(tao, AE, AE, nmd_constant, &ctx));
+  PetscCall(TaoSetInequalityConstraintsRoutine(tao, CI, nmd_inequality, &ctx));
+  PetscCall(TaoSetJacobianInequalityRoutine(tao, AI, AI, nmd_constant, &ctx));
+  PetscCall(TaoSetHessian(tao, H, H, nmd_constant, &ctx));
   PetscCall(TaoSetTolerances(tao, 1e-9, 0.0, 0.0));
   PetscCall(TaoSetConstraintTolerances(tao, 1e-10, 0.0));
   PetscCall(TaoSetMaximumIterations(tao, 1000));
   PetscCall(TaoSetMaximumFunctionEvaluations(tao, 1000000));
   PetscCall(TaoSetOptionsPrefix(tao, "nmd_"));
-  /* MUMPS' workspace estimate is too small for the pivoting the KKT systems of a few hundred
-   * segments need (FACTOR_OUTMEMORY): allow 400 % more unless set (-nmd_mat_mumps_icntl_14) */
-  PetscCall(option_default("nmd_", "-mat_mumps_icntl_14", "400"));
   PetscCall(TaoSetFromOptions(tao));
   PetscCall(PetscObjectTypeCompare((PetscObject)tao, TAOPDIPM, &pdipm));
-  if (pdipm) { /* the KKT system is indefinite: a direct solve (MUMPS in parallel), unless overridden by -nmd_ksp_* / -nmd_pc_* */
+  if (pdipm) { /* a direct solve of the KKT system, unless overridden by -nmd_ksp_* / -nmd_pc_* */
     KSP ksp;
     PC  pc;
     PetscCall(TaoGetKSP(tao, &ksp));
@@ -537,26 +438,27 @@ static PetscErrorCode calibrate_deposits(MPI_Comm comm, BallastBehaviour *b, dou
     PetscCall(KSPSetFromOptions(ksp));
   }
   PetscCall(TaoSolve(tao));
-  PetscCall(TaoGetIterationNumber(tao, its));
-  PetscCall(TaoGetConvergedReason(tao, reason));
-
-  const PetscScalar *xs;
-  PetscCall(VecGetArrayRead(X, &xs));
-  for (PetscInt s = 0; s < ctx.nloc; s++) {
-    PetscInt nt = ctx.off[s + 1] - ctx.off[s];
-    double  *o = out + ctx.seg[s] * NOUT, *w = o + NPAR, sum = 0, avg = 0;
+  PetscCall(TaoGetIterationNumber(tao, &its));
+  PetscCall(TaoGetConvergedReason(tao, &why));
+  {
+    const PetscScalar *xs;
+    double            *w = o + OUT_W, sum = 0, avg = 0;
+    PetscCall(VecGetArrayRead(X, &xs));
     for (PetscInt j = 0; j < nt; j++) {
-      w[j] = xs[ctx.off[s] + j] < 1e-6 ? 0.0 : xs[ctx.off[s] + j];
+      w[j] = xs[j] < 1e-6 ? 0.0 : xs[j];
       sum += w[j];
     }
+    PetscCall(VecRestoreArrayRead(X, &xs));
+    PetscCheck(sum > 0, PETSC_COMM_SELF, BALLAST_ERR_NUMERIC, "every replicating weight vanished");
     for (PetscInt j = 0; j < nt; j++) {
       w[j] /= sum;
-      avg += w[j] * q.years[ctx.off[s] + j];
+      avg += w[j] * years[j];
     }
-    o[NPAR + BALLAST_BEH_MAX_TENORS + 1] = avg;
-    o[NPAR + BALLAST_BEH_MAX_TENORS + 3] = sqrt(BallastNMDMarginVariance(nt, ctx.C[s], ctx.c[s], ctx.vd[s], w)) / 100.0;
+    o[OUT_AVG] = avg;
+    o[OUT_OBJ] = sqrt(BallastNMDMarginVariance(nt, C, c, ctx.vd, w)) / 100.0;
   }
-  PetscCall(VecRestoreArrayRead(X, &xs));
+  o[OUT_ITS] = (double)its;
+  o[OUT_WHY] = (double)why;
   PetscCall(TaoDestroy(&tao));
   PetscCall(MatDestroy(&AE));
   PetscCall(MatDestroy(&AI));
@@ -566,33 +468,90 @@ static PetscErrorCode calibrate_deposits(MPI_Comm comm, BallastBehaviour *b, dou
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&XL));
   PetscCall(VecDestroy(&XU));
-  for (PetscInt s = 0; s < ctx.nloc; s++) PetscCall(PetscFree2(ctx.C[s], ctx.c[s]));
-  PetscCall(PetscFree2(q.cap, q.years));
-  PetscCall(PetscFree5(ctx.seg, ctx.off, ctx.C, ctx.c, ctx.vd));
   PetscFunctionReturn(0);
 }
 
 /* ------------------------------------------------------------------ driver */
+static PetscBool tao_solved(const BallastBehSegment *s) { return (PetscBool)(s->history_path && (s->model == BALLAST_BEH_PREPAYMENT || (s->model == BALLAST_BEH_DEPOSIT && !s->weights_fixed))); }
+
+static const char *solver_name(const BallastBehSegment *s)
+{
+  return s->model == BALLAST_BEH_PREPAYMENT ? "prepayment S-curve (TAOBRGN, -prepay_tao_*)" : "replicating portfolio (TAOPDIPM, -nmd_tao_*)";
+}
+
 PetscErrorCode BallastBehaviourCalibrate(MPI_Comm comm, BallastBehaviour *b)
 {
-  PetscMPIInt        rank, size;
-  double            *loc, *all;
-  PetscInt           its[2] = {0, 0}, K[2] = {0, 0};
-  TaoConvergedReason why[2] = {TAO_CONTINUE_ITERATING, TAO_CONTINUE_ITERATING};
+  PetscMPIInt    rank, size;
+  double        *loc, *all;
+  PetscInt       first = b->nseg, nfail = 0, K[2] = {0, 0}, its[2] = {0, 0}, conv[2] = {0, 0};
+  PetscErrorCode fail_code = 0;
+  char           msg[1024] = "", cur[1024] = "";
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(PetscCalloc1(NOUT * (b->nseg + 1), &loc));
   PetscCall(PetscCalloc1(NOUT * (b->nseg + 1), &all));
-  PetscCall(calibrate_prepayment(comm, b, loc, &its[0], &why[0], &K[0]));
-  PetscCall(calibrate_deposits(comm, b, loc, &its[1], &why[1], &K[1]));
-  /* closed forms on the owner: core shares, early redemption rates */
+  /* solver defaults in the options database unless the user set them (the command line wins):
+   * J^T J as an explicit matrix (faster than the shell product; only an option in PETSc 3.18), and
+   * block Jacobi (one block: ILU(0) of the 4 x 4 J^T J, an exact factorisation) for BRGN's
+   * Gauss-Newton subsolver instead of PCLMVM's many Krylov iterations per step; MUMPS workspace */
+  PetscCall(option_default("prepay_", "-tao_brgn_mat_explicit", "true"));
+  PetscCall(option_default("prepay_tao_brgn_subsolver_", "-tao_bnk_pc_type", "bjacobi"));
+  /* MUMPS' workspace estimate can be too small for the pivoting of a KKT system (FACTOR_OUTMEMORY) */
+  PetscCall(option_default("nmd_", "-mat_mumps_icntl_14", "400"));
+  /* every segment on its owner alone; a failure is recorded (segment, code, message) and the loop
+   * goes on, so that every rank reaches the agreement below */
   for (PetscInt i = 0; i < b->nseg; i++) {
     BallastBehSegment *s = &b->seg[i];
     double            *o = loc + i * NOUT;
+    PetscErrorCode     ierr = 0;
     if (!s->history_path || BallastBehaviourOwner(b, i, size) != rank) continue;
-    if (s->model == BALLAST_BEH_DEPOSIT && !s->core_fixed) o[NPAR + BALLAST_BEH_MAX_TENORS] = PetscMin(s->core_cap, BallastNMDCoreEstimate(s->hist));
-    if (s->model == BALLAST_BEH_EARLY_REDEMPTION) o[NPAR + BALLAST_BEH_MAX_TENORS + 2] = BallastEarlyRedemptionEstimate(s->hist);
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    if (s->model == BALLAST_BEH_PREPAYMENT) ierr = calibrate_prepayment(s, o);
+    else if (s->model == BALLAST_BEH_DEPOSIT) {
+      if (!s->weights_fixed) ierr = calibrate_deposit(s, o);
+      if (!ierr && !s->core_fixed) o[OUT_CORE] = PetscMin(s->core_cap, BallastNMDCoreEstimate(s->hist));
+    } else if (s->model == BALLAST_BEH_EARLY_REDEMPTION) o[OUT_RATE] = BallastEarlyRedemptionEstimate(s->hist);
+    PetscCall(PetscPopErrorHandler());
+    if (!ierr && tao_solved(s) && o[OUT_WHY] <= 0 && !b->accept_nonconvergence) {
+      ierr = BALLAST_ERR_NUMERIC;
+      PetscCall(PetscSNPrintf(cur, sizeof cur,
+                              "%s:%d: behaviour segment '%s': the %s calibration did not converge (%s after %d iterations); set "
+                              "behaviour.accept_nonconvergence = true to accept the result, or tune the solver options",
+                              b->file, s->line, s->name, solver_name(s), TaoConvergedReasons[(int)o[OUT_WHY]], (int)o[OUT_ITS]));
+    } else if (ierr) {
+      const char *text = NULL;
+      char       *specific = NULL;
+      PetscErrorMessage(ierr, &text, &specific);
+      PetscCall(PetscSNPrintf(cur, sizeof cur, "%s:%d: behaviour segment '%s': the %s calibration failed: %s", b->file, s->line, s->name,
+                              s->model == BALLAST_BEH_DEPOSIT && !s->weights_fixed ? solver_name(s) : (s->model == BALLAST_BEH_PREPAYMENT ? solver_name(s) : "closed-form"),
+                              specific && specific[0] ? specific : (text ? text : "error")));
+      /* a Ballast error class keeps its exit status (e.g. a history too short is input data);
+       * anything else from PETSc/TAO inside a calibration is a numerical failure */
+      if (ierr != BALLAST_ERR_INPUT && ierr != BALLAST_ERR_USAGE && ierr != BALLAST_ERR_IO) ierr = BALLAST_ERR_NUMERIC;
+    }
+    if (ierr) {
+      nfail++;
+      if (first == b->nseg) { /* this rank's first failure (configuration order) is the one it may report */
+        first     = i;
+        fail_code = ierr;
+        PetscCall(PetscStrncpy(msg, cur, sizeof msg));
+      }
+    }
+  }
+  /* the lowest-numbered failing segment is reported, by its owner, whatever the rank layout */
+  {
+    PetscInt gfirst, gfail;
+    PetscCallMPI(MPI_Allreduce(&first, &gfirst, 1, MPIU_INT, MPI_MIN, comm));
+    PetscCallMPI(MPI_Allreduce(&nfail, &gfail, 1, MPIU_INT, MPI_SUM, comm));
+    if (gfirst < b->nseg) {
+      char full[1200];
+      if (first == gfirst && gfail > 1) PetscCall(PetscSNPrintf(full, sizeof full, "%s (and %" PetscInt_FMT " more failing segment%s)", msg, gfail - 1, gfail > 2 ? "s" : ""));
+      else PetscCall(PetscSNPrintf(full, sizeof full, "%s", msg));
+      PetscCall(PetscFree(loc));
+      PetscCall(PetscFree(all));
+      PetscCall(BallastAgreeError(comm, first == gfirst ? fail_code : 0, first == gfirst ? full : NULL));
+    }
   }
   /* every rank gets every result: only the owner's entry is non-zero, so the sum is exact */
   PetscCallMPI(MPI_Allreduce(loc, all, (PetscMPIInt)(NOUT * b->nseg), MPI_DOUBLE, MPI_SUM, comm));
@@ -607,37 +566,35 @@ PetscErrorCode BallastBehaviourCalibrate(MPI_Comm comm, BallastBehaviour *b)
       for (PetscInt j = 0; j < s->ntenor; j++) s->average_maturity += s->weight[j] * s->tenor_months[j] / 12.0;
     }
     if (!s->history_path) continue;
-    int k = s->model == BALLAST_BEH_PREPAYMENT ? 0 : 1;
     if (s->model == BALLAST_BEH_PREPAYMENT) {
-      for (int j = 0; j < NPAR; j++) s->p[j] = o[j];
-      s->objective = o[NPAR + BALLAST_BEH_MAX_TENORS + 3];
+      for (int j = 0; j < NPAR; j++) s->p[j] = o[OUT_P + j];
+      s->objective = o[OUT_OBJ];
     }
     if (s->model == BALLAST_BEH_DEPOSIT) {
-      if (!s->core_fixed) s->core_share = o[NPAR + BALLAST_BEH_MAX_TENORS];
+      if (!s->core_fixed) s->core_share = o[OUT_CORE];
       if (!s->weights_fixed) {
-        for (PetscInt j = 0; j < s->ntenor; j++) s->weight[j] = o[NPAR + j];
-        s->average_maturity = o[NPAR + BALLAST_BEH_MAX_TENORS + 1];
-        s->objective        = o[NPAR + BALLAST_BEH_MAX_TENORS + 3];
+        for (PetscInt j = 0; j < s->ntenor; j++) s->weight[j] = o[OUT_W + j];
+        s->average_maturity = o[OUT_AVG];
+        s->objective        = o[OUT_OBJ];
       }
     }
-    if (s->model == BALLAST_BEH_EARLY_REDEMPTION) s->rate = o[NPAR + BALLAST_BEH_MAX_TENORS + 2];
-    PetscBool tao_solved = (PetscBool)(s->model == BALLAST_BEH_PREPAYMENT || (s->model == BALLAST_BEH_DEPOSIT && !s->weights_fixed));
-    if (tao_solved) {
-      s->iterations = its[k];
-      s->converged  = (PetscBool)(why[k] > 0);
-      PetscCall(PetscStrncpy(s->reason, TaoConvergedReasons[why[k]], sizeof s->reason));
+    if (s->model == BALLAST_BEH_EARLY_REDEMPTION) s->rate = o[OUT_RATE];
+    if (tao_solved(s)) {
+      int k = s->model == BALLAST_BEH_PREPAYMENT ? 0 : 1;
+      TaoConvergedReason why = (TaoConvergedReason)(int)o[OUT_WHY];
+      s->iterations = (PetscInt)o[OUT_ITS];
+      s->converged  = (PetscBool)(why > 0);
+      PetscCall(PetscStrncpy(s->reason, TaoConvergedReasons[why], sizeof s->reason));
+      K[k]++;
+      its[k] = PetscMax(its[k], s->iterations);
+      conv[k] += s->converged;
     } else PetscCall(PetscStrncpy(s->reason, "estimated", sizeof s->reason));
   }
   PetscCall(PetscFree(loc));
   PetscCall(PetscFree(all));
-  for (int k = 0; k < 2; k++) {
-    const char *what = k ? "replicating portfolio (TAOPDIPM, -nmd_tao_*)" : "prepayment S-curve (TAOBRGN, -prepay_tao_*)";
-    if (!K[k]) continue;
-    PetscCall(PetscInfo(NULL, "behaviour: %s calibration of %" PetscInt_FMT " segments: %s after %" PetscInt_FMT " iterations\n", what, K[k], TaoConvergedReasons[why[k]], its[k]));
-    PetscCheck(why[k] > 0 || b->accept_nonconvergence, comm, BALLAST_ERR_NUMERIC,
-               "%s: the %s calibration of %" PetscInt_FMT " behaviour segments did not converge (%s after %" PetscInt_FMT
-               " iterations); set behaviour.accept_nonconvergence = true to accept the result, or tune the solver options",
-               b->file, what, K[k], TaoConvergedReasons[why[k]], its[k]);
-  }
+  for (int k = 0; k < 2; k++)
+    if (K[k])
+      PetscCall(PetscInfo(NULL, "behaviour: %s calibration of %" PetscInt_FMT " segments, one solve each: %" PetscInt_FMT " converged, at most %" PetscInt_FMT " iterations\n",
+                          k ? "replicating portfolio (TAOPDIPM, -nmd_tao_*)" : "prepayment S-curve (TAOBRGN, -prepay_tao_*)", K[k], conv[k], its[k]));
   PetscFunctionReturn(0);
 }

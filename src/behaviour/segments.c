@@ -36,10 +36,12 @@ PetscErrorCode BallastBehHistoryAlloc(BallastBehModel model, PetscInt n, PetscIn
   PetscCall(PetscMemzero(h, sizeof *h));
   h->n      = n;
   h->ntenor = ntenor;
-  PetscCall(PetscCalloc1(n, &h->date));
-  if (model == BALLAST_BEH_PREPAYMENT) PetscCall(PetscCalloc3(n, &h->contract_rate, n, &h->market_rate, n, &h->cpr));
-  if (model == BALLAST_BEH_DEPOSIT) PetscCall(PetscCalloc3(n * ntenor, &h->market, n, &h->deposit_rate, n, &h->balance));
-  if (model == BALLAST_BEH_EARLY_REDEMPTION) PetscCall(PetscCalloc3(n, &h->balance, n, &h->redeemed, 1, &h->market));
+  /* one element more than needed: every pointer is non-NULL even for an empty history, so that
+   * BallastBehHistoryFree finds the group it must free (PETSc returns NULL for 0 elements) */
+  PetscCall(PetscCalloc1(n + 1, &h->date));
+  if (model == BALLAST_BEH_PREPAYMENT) PetscCall(PetscCalloc3(n + 1, &h->contract_rate, n + 1, &h->market_rate, n + 1, &h->cpr));
+  if (model == BALLAST_BEH_DEPOSIT) PetscCall(PetscCalloc3(n * ntenor + 1, &h->market, n + 1, &h->deposit_rate, n + 1, &h->balance));
+  if (model == BALLAST_BEH_EARLY_REDEMPTION) PetscCall(PetscCalloc3(n + 1, &h->balance, n + 1, &h->redeemed, 1, &h->market));
   PetscFunctionReturn(0);
 }
 

@@ -188,8 +188,8 @@ PetscErrorCode BallastConfigLoad(MPI_Comm comm, const char *path, BallastConfig 
                config_setting_source_line(e), config_setting_name(e));
     PetscCall(PetscStrallocpy(config_setting_name(e), &cfg->discount_ccy[i]));
     PetscCall(PetscStrallocpy(config_setting_get_string(e), &cfg->discount_curve[i]));
+    cfg->ndiscount = i + 1; /* BallastConfigDestroy frees what a failed load copied */
   }
-  cfg->ndiscount = nd;
 
   cfg->tier1 = cfg->tier2 = 0;
   PetscCall(member(comm, f, root, "capital", CONFIG_TYPE_GROUP, PETSC_FALSE, &g));

@@ -199,8 +199,13 @@ PetscErrorCode BallastProject(BallastSchedule ws, const BallastTerms *t, const B
       break;
     case BALLAST_EV_TD:
       if (ct == BALLAST_CT_STK || ct == BALLAST_CT_FXOUT || ct == BALLAST_CT_SWPPV) {
-        /* a swap's termination price is its value to the holder, already signed (swppv13) */
-        pay  = (ct == BALLAST_CT_SWPPV ? 1.0 : R) * nz(t->priceAtTerminationDate, 0.0);
+        /* A derivative's termination price is its value to the holder, already signed: the
+         * reference results pay PTD whatever the role for SWPPV (swppv13, role PF: TD = +400 where
+         * POF_TD_STK's R PTD would give -400) and, by the same rule, for FXOUT (issue 10: a held-out
+         * reference case of a liability-side FXOUT disagreed with R PTD; fxout06, RPA, cannot tell
+         * the two apart), while an STK holding's price is the market price of the shares, signed
+         * by the role (stk05, RPL: TD = -PTD). tests/cli/t_actus_edge.sh. */
+        pay  = ((ct == BALLAST_CT_SWPPV || ct == BALLAST_CT_FXOUT) ? 1.0 : R) * nz(t->priceAtTerminationDate, 0.0);
         s.nt = s.ipac = s.ipac1 = s.ipac2 = 0.0;
         break;
       }

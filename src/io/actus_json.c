@@ -177,6 +177,7 @@ PetscErrorCode BallastActusCaseLoad(BallastActusFile f, PetscInt idx, BallastAct
   }
 
   PetscCall(PetscNew(&cm));
+  c->data   = cm; /* from here on BallastActusCaseFree releases a partly loaded case */
   cm->names = c->names;
   cm->bdc   = c->terms.businessDayConvention;
   cm->cal   = c->terms.calendar;

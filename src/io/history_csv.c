@@ -42,6 +42,17 @@ PetscErrorCode BallastBehHistoryRead(BallastBehSegment *s, char *msg, size_t mle
   size_t got = fread(buf, 1, (size_t)len, fp);
   fclose(fp);
   buf[got] = 0;
+  /* a NUL byte would end every string operation early and hide the rest of the file */
+  const char *nul = memchr(buf, 0, got);
+  if (nul) {
+    int ln = 1, cl = 1;
+    for (const char *p = buf; p < nul; p++) {
+      if (*p == '\n') ln++, cl = 1;
+      else cl++;
+    }
+    snprintf(msg, mlen, "%s:%d:%d: NUL byte in the history of behaviour segment '%s' (not a text file?)", f, ln, cl, s->name);
+    goto done;
+  }
   /* count data lines */
   PetscInt nlines = 0;
   for (char *p = buf; *p; p++) nlines += *p == '\n';

@@ -153,7 +153,10 @@ PetscErrorCode BallastCurvesRead(MPI_Comm comm, const char *path, BallastMarketD
   if (c.diag.n) goto done;
   {
     PetscInt nc = BallastNamesCount(cnames) - m->ncurves;
-    PetscCheck(nc > 0 || m->ncurves > 0, comm, BALLAST_ERR_INPUT, "%s: no curves", path);
+    if (nc <= 0 && m->ncurves <= 0) { /* through the diagnostics, so the buffers below are freed (fuzzing found the leak) */
+      ERR(&c, "%s: no curves", path);
+      goto done;
+    }
     PetscCall(PetscRealloc(sizeof(BallastCurve) * (size_t)(m->ncurves + nc), &m->curves));
     for (PetscInt k = 0; k < nc; k++) {
       int32_t       id = (int32_t)(m->ncurves + k);

@@ -280,47 +280,14 @@ PetscErrorCode BallastCmdValidate(int argc, char **argv)
   PetscFunctionReturn(0);
 }
 
-/* Calibrated parameters rounded to 10 significant digits, far below the solvers' tolerances:
- * the distributed TAO solves sum their partial dot products in an order that depends on the rank
- * layout, which moves the last bits of the solution; rounding makes the projection (and alm.nc)
- * bitwise independent of the number of ranks. */
-static double round_sig(double x)
-{
-  if (!isfinite(x) || x == 0.0) return x;
-  double e = floor(log10(fabs(x))), m = pow(10.0, 9.0 - e);
-  return round(x * m) / m;
-}
-
-/* Quantities of unit scale (rates, shares, weights) to 1e-12 absolute: a relative rounding would
- * keep the noise of a weight that is zero but for the solver's last steps. */
-static double round_abs(double x) { return isfinite(x) ? round(x * 1e12) / 1e12 : x; }
-
-static void behaviour_round(BallastBehaviour *b)
-{
-  for (PetscInt i = 0; i < b->nseg; i++) {
-    BallastBehSegment *g = &b->seg[i];
-    g->p[0] = round_abs(g->p[0]);
-    g->p[1] = round_abs(g->p[1]);
-    g->p[2] = round_sig(g->p[2]); /* steepness, per unit of incentive: up to thousands */
-    g->p[3] = round_abs(g->p[3]);
-    for (PetscInt j = 0; j < g->ntenor; j++) g->weight[j] = round_abs(g->weight[j]);
-    g->cpr              = round_abs(g->cpr);
-    g->core_share       = round_abs(g->core_share);
-    g->average_maturity = round_sig(g->average_maturity);
-    g->rate             = round_abs(g->rate);
-    g->beta             = round_abs(g->beta);
-    g->objective        = round_sig(g->objective);
-  }
-}
-
 PetscErrorCode BallastRunBehaviour(BallastRunContext *ctx, PetscBool view, BallastBehaviour *beh)
 {
   PetscFunctionBeginUser;
-  /* Behavioural models: calibrated together across the ranks (PETSc/TAO), then applied */
+  /* Behavioural models: each segment calibrated by its owner rank (PETSc/TAO on PETSC_COMM_SELF),
+   * the results gathered exactly: bitwise the same on any number of ranks, no rounding */
   PetscCall(BallastBehaviourLoad(ctx->comm, &ctx->cfg, ctx->regime, beh));
   if (beh->nseg > 0) {
     PetscCall(BallastBehaviourCalibrate(ctx->comm, beh));
-    behaviour_round(beh);
     if (view) PetscCall(BallastBehaviourView(ctx->comm, beh));
   }
   PetscFunctionReturn(0);

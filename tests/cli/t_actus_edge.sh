@@ -3,7 +3,7 @@
 # technical specification (../shared/reference/actus/actus-techspecs.tex) and checked with
 # `ballast events --actus` on a case file written here (no reference file is copied).
 source "$(dirname "$0")/tap.sh"
-plan 6
+plan 9
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # num EXPECTED SEEN DESCRIPTION: numbers equal to 1e-12 relative
@@ -42,3 +42,23 @@ num 1000 "$(echo "$md" | cut -d, -f4)" "... paying the notional"
 sed -e 's/"CLM"/"PAM"/' -e 's/"clmmf"/"pammf"/g' -e 's/, "xDayNotice": "P1M"//' -e 's/"cycleOfInterestPayment": "P1ML1", //' "$work/clm.json" > "$work/pam.json"
 "$BALLAST" events --actus "$work/pam.json" --case pammf > "$work/pam.csv" 2>&1
 is "2015-09-18" "$(grep ',MD,' "$work/pam.csv" | cut -d, -f2)" "a PAM maturing on that Sunday under SCP pays on Friday 2015-09-18"
+
+# 2. FXOUT termination: the termination price of a derivative is its value to the holder, already
+#    signed, whatever the contract's role: the reference results pay TD = PTD for a swap held as
+#    PF (swppv13: +400) and for an FXOUT held as RPA (fxout06: +100); a liability-side FXOUT
+#    (RPL) terminated at PTD = 100 receives +100 too (the role sign is not applied a second time),
+#    unlike a stock (stk05, RPL: TD = -PTD).
+cat > "$work/fx.json" <<'JSON'
+{ "fxl": { "identifier": "fxl",
+  "terms": { "contractType": "FXOUT", "contractID": "fxl", "contractRole": "RPL", "currency": "USD",
+    "currency2": "EUR", "maturityDate": "2014-12-31T00:00:00", "notionalPrincipal": "2000",
+    "notionalPrincipal2": "1000", "calendar": "NOCALENDAR", "endOfMonthConvention": "SD",
+    "statusDate": "2013-12-30T00:00:00", "contractDealDate": "2013-12-20T00:00:00",
+    "terminationDate": "2014-09-30T00:00:00", "priceAtTerminationDate": "100" },
+  "to": "2014-12-31T00:00:00", "dataObserved": {}, "eventsObserved": [], "results": [] } }
+JSON
+"$BALLAST" events --actus "$work/fx.json" --case fxl > "$work/fx.csv" 2>&1
+td=$(grep ',TD,' "$work/fx.csv")
+is "2014-09-30" "$(echo "$td" | cut -d, -f2)" "FXOUT RPL: terminated on its termination date"
+num 100 "$(echo "$td" | cut -d, -f4)" "... receiving the termination price +100 (value to the holder, not signed again by the role)"
+is "" "$(grep -E ',(MD|STD),' "$work/fx.csv")" "... and no settlement after the termination"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Behaviour calibration is one distributed problem per model kind on the run's communicator: the
-# same answer on 1 and 3 ranks (scripts/mpirun -np 3) beyond solver tolerance, and on both the
+# Behaviour calibration (one solve per segment on its owner rank; bitwise equality across rank
+# counts is tests/mpi/t_calibration_bitwise.sh): the same answer on 1 and 3 ranks (scripts/mpirun
+# -np 3) within the tolerance below, and on both the
 # generator's true parameters are recovered (t_behaviour_scale -config checks them, tolerances in
 # tests/unit/t_behaviour_scale.c). Rank-count tolerance: every parameter within 1e-6 relative (or
 # 1e-6 absolute below 1); the solves stop at a gradient norm of 1e-10 (S-curves) and 1e-9

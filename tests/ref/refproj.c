@@ -625,7 +625,9 @@ int RefProject(const BallastTerms *t, BallastDate horizon, const BallastSchedule
       break;
     case BALLAST_EV_TD:
       if (ct == BALLAST_CT_STK || ct == BALLAST_CT_FXOUT || swap) {
-        pay = (swap ? 1.0 : R) * dflt(t->priceAtTerminationDate, 0.0); /* cases: a swap's PTD is already signed */
+        /* cases: a derivative's PTD (SWPPV, FXOUT) is its value to the holder, already signed;
+         * a stock's is signed by the role (stk05) */
+        pay = ((swap || ct == BALLAST_CT_FXOUT) ? 1.0 : R) * dflt(t->priceAtTerminationDate, 0.0);
         Nt = Ipac = fix = flt = 0;
       } else {
         pay  = R * (dflt(t->priceAtTerminationDate, 0.0) + Ipac + a); /* POF_TD = R (PTD + Ipac + Y Ipnr Nt) */

@@ -281,6 +281,7 @@ int main(int argc, char **argv)
     is_int(BALLAST_ERR_NUMERIC, e, "one iteration (-nmd_tao_max_it 1): calibration fails with the numerical class (exit 4)");
     is_int(4, BallastExitCode(e), "... exit status 4");
     contains(msg, "did not converge", "... saying so");
+    contains(msg, "run.cfg:7: behaviour segment 's': the replicating portfolio (TAOPDIPM, -nmd_tao_*) calibration", "... naming the segment, its line and the solver");
     BallastBehaviourDestroy(&b);
     snprintf(text, sizeof text,
              "behaviour = { %s segments = (\n { name = \"s\"; model = \"deposit\"; category = \"retail_transactional\"; tenors = [\"1M\", \"1Y\"]; beta = 0.2; history = \"history-sight.csv\"; } ); };\n",

@@ -198,6 +198,12 @@ int main(int argc, char **argv)
   double t2 = MPI_Wtime();
   if (rank == 0) {
     is_int(0, ierr, "%d segments calibrated on %d rank(s)", (int)nseg, (int)size);
+    if (ierr) {
+      const char *text = NULL;
+      char       *specific = NULL;
+      PetscErrorMessage(ierr, &text, &specific);
+      diag("%s", specific ? specific : "");
+    }
     if (bench) printf("# bench: segments %d ranks %d months %d  histories %.3f s  calibration %.3f s  (prepay %d its, nmd %d its)\n", (int)nseg, (int)size, (int)months, t1 - t0, t2 - t1,
                       (int)b.seg[0].iterations, (int)b.seg[nseg - 1].iterations);
     /* every segment against its truth */
