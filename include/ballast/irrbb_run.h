@@ -55,7 +55,7 @@ PetscErrorCode BallastIRRBBRunDestroy(BallastIRRBBRun *run);
  * action's added contract files loaded on every rank (few contracts), the touched and added items
  * of this rank (include/ballast/actions.h). Must run before the control totals and the segment
  * map: new portfolios and segments of added contracts are appended to the balance sheet's tables.
- * Instruments priced from templates are refused (BALLAST_ERR_USAGE, file:line) until priced. */
+ * Instruments from templates priced at par on the base curves (BallastParRate) plus their spread. */
 PetscErrorCode BallastRunActionsCreate(BallastRunContext *ctx, BallastActionSet *as);
 
 #endif

@@ -11,7 +11,7 @@
 # scaling CORPORATE by 0.5 halves its eve_portfolio contribution.
 source "$(dirname "$0")/tap.sh"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "$KEEP" ] || rm -rf "$work"' EXIT
 fix="$BALLAST_SOURCE_DIR/tests/data/small"
 cp "$fix"/contracts.csv "$fix"/curves.csv "$fix"/fx.csv "$work"/
 base() { sed -e "s|/tmp/ballast-small|$work/out|" -e "s|^regime = .*|regime = \"$BALLAST_SOURCE_DIR/config/regimes/bcbs-2016.cfg\";|" "$fix/run.cfg"; }
@@ -46,7 +46,7 @@ close() { paste "$1" "$2" | awk '{ a[NR] = $1; b[NR] = $2; v = $1 + 0; if (v < 0
   END { if (NR == 0) exit 1; for (i = 1; i <= NR; i++) { if (a[i] !~ /^[-0-9.e+]+$/ || b[i] !~ /^[-0-9.e+]+$/) { if (a[i] != b[i]) { print "# " i ": " a[i] " vs " b[i]; exit 1 } continue }
     d = a[i] - b[i]; if (d < 0) d = -d; if (d > 1e-12 * s) { printf "# element %d: %s vs %s (scale %g)\n", i, a[i], b[i], s; exit 1 } } }'; }
 
-plan 15
+plan 19
 timeout 300 "$BALLAST" run "$work/act.cfg" --output "$work/a1" > "$work/log1" 2>&1
 ok $? "a run with four actions and two limits on 1 rank"
 timeout 300 "$MPIRUN" -np 3 "$BALLAST" run "$work/act.cfg" --output "$work/a3" > "$work/log3" 2>&1
@@ -90,3 +90,38 @@ contains "$work/log1" "management actions: change against none" "the summary's a
 contains "$work/log1" "limits (rows) per action (columns)" "the summary's limit table"
 grep -E '^LCR +(green|amber|red)' "$work/log1" > /dev/null
 ok $? "limit statuses in words"
+
+# a par payer swap (instrument, rate = "par") on a flat 2 % curve: zero base EVE (1e-8 x N) and the
+# PV01 by hand. Annual A365 fixed and floating legs, 5 years from the as-of date; the floating
+# coupons are the curve's ACT/365 simple forwards, so the floating leg with the notional at
+# maturity is worth N; the first coupon is fixed when traded at the base forward F0 = (1/DF_1 - 1)/tau_1,
+# so V = N (tau_1 F0 DF_1 + DF_1 - DF_T) - r N sum tau_i DF_i with r = (1 - DF_T) / sum tau_i DF_i
+# (par: V = 0), and the +1 bp parallel bump (DF' = DF exp(-1e-4 t), F0 kept) gives PV01 = V(DF') - V(DF).
+{ echo "curveID,currency,tenor,rate"; for c in EUR_ESTR EUR_EURIBOR3M EUR_EURIBOR6M; do for t in ON 1M 3M 6M 1Y 2Y 5Y 10Y 30Y; do echo "$c,EUR,$t,0.02"; done; done; } > "$work/flat.csv"
+{ base | sed 's|curves = "curves.csv"|curves = "flat.csv"|'
+  echo 'actions = ( { name = "payer_swap"; add_instruments = ( { terms = { contractType = "SWPPV"; contractRole = "PFL"; currency = "EUR"; portfolio = "NEW-HEDGES"; notionalPrincipal = 1.0e8;'
+  echo '   dayCountConvention = "A365"; cycleOfInterestPayment = "P1YL0"; cycleOfRateReset = "P1YL0"; marketObjectCodeOfRateReset = "EUR_ESTR"; }; start = "2026-10-30"; term = "5Y"; rate = "par"; spread = 0.0; } ); } );'
+} > "$work/swap.cfg"
+timeout 300 "$MPIRUN" -np 2 "$BALLAST" run "$work/swap.cfg" --output "$work/sw" > "$work/logs" 2>&1
+ok $? "a par payer swap as an action (new portfolio NEW-HEDGES) runs on 2 ranks"
+[ -f "$work/sw/alm.nc" ] || { diag "no alm.nc of the swap run"; tail -5 "$work/logs"; }
+nc=$(ncdump -h "$work/sw/alm.nc" | sed -n "s/^[[:space:]]*currency = \([0-9]*\) ;.*/\1/p")
+ns=$(ncdump -h "$work/sw/alm.nc" | sed -n "s/^[[:space:]]*scenario = \([0-9]*\) ;.*/\1/p")
+vals "$work/sw/alm.nc" eve > "$work/e"; vals "$work/sw/alm.nc" pv01 > "$work/p"
+eur=1 # currency index of EUR (fx.csv order: EUR first)
+sweve=$(awk -v o=$((ns * nc + eur)) -v b=$eur 'NR == b { x = $1 } NR == o { y = $1 } END { printf "%.6f", y - x }' "$work/e")
+awk -v v="$sweve" 'BEGIN { printf "# base EVE of the par swap %s EUR\n", v; exit !(v != "" && v < 1.0 && v > -1.0 && v + 0 == v) }' && [ -f "$work/sw/alm.nc" ]
+ok $? "the par payer swap's base EVE is zero to 1e-8 x notional"
+swpv01=$(awk -v o=$((nc + eur)) -v b=$eur 'NR == b { x = $1 } NR == o { y = $1 } END { printf "%.10f", y - x }' "$work/p")
+days=""; prev=$(date -u -d 2026-10-30 +%s); t0=$prev
+for y in 2027 2028 2029 2030 2031; do d=$(date -u -d "$y-10-30" +%s); days="$days $(( (d - prev) / 86400 )):$(( (d - t0) / 86400 ))"; prev=$d; done
+want=$(echo "$days" | tr ' ' '\n' | grep . | awk -F: -v N=1e8 '{ tau[NR] = $1 / 365; t[NR] = $2 / 365; n = NR }
+  END { for (k = 0; k < 2; k++) { s = 0; for (i = 1; i <= n; i++) { df = exp(-0.02 * t[i] - k * 1e-4 * t[i]); s += tau[i] * df; if (i == n) dT = df }
+          d1 = exp(-0.02 * t[1] - k * 1e-4 * t[1]); if (k == 0) F0 = (1 / d1 - 1) / tau[1]
+          fl = tau[1] * F0 * d1 + d1 - dT
+          if (k == 0) { r = fl / s; v0 = N * (fl - r * s) } else v1 = N * (fl - r * s) }
+        printf "%.10f", v1 - v0 }')
+awk -v a="$swpv01" -v b="$want" 'BEGIN { d = a - b; if (d < 0) d = -d; printf "# swap PV01 %s, by hand %s EUR per bp\n", a, b; exit !(d <= 1e-9 * (b < 0 ? -b : b)) }'
+ok $? "the par payer swap's PV01 = the hand calculation (annuity, first fixing, notional) to 1e-9"
+grep -q NEW-HEDGES <(ncdump -v portfolio_name "$work/sw/alm.nc")
+ok $? "the swap's new portfolio joins the portfolio dimension"

@@ -66,9 +66,10 @@ contains "$work/log" "$work/bad.cfg:$n:" "the message names file and line"
 timeout 120 "$MPIRUN" -np 3 "$BALLAST" validate "$work/plan.cfg" > "$work/log" 2>&1
 ok $? "a valid plan passes validate on 3 ranks"
 contains "$work/log" "combines swap new_mtg" "the summary shows the flattened include"
-timeout 120 "$BALLAST" run "$work/plan.cfg" > "$work/log" 2>&1
-is 2 $? "run refuses planning keys until they are evaluated"
-contains "$work/log" "key 'actions': the planning layer is configured and valid" "the refusal names the key"
+{ cat "$work/plan.cfg"; echo 'new_business = { horizon_months = 12; products = ( { name = "td"; terms = { contractType = "PAM"; contractRole = "RPL"; currency = "EUR"; portfolio = "RETAIL-DEPOSITS"; dayCountConvention = "A365"; }; term = "1Y"; pricing = { type = "fixed"; curve = "EUR_ESTR"; spread = 0.0; }; volume = { type = "monthly"; amounts = [1.0e6]; }; } ); };'; } > "$work/plannb.cfg"
+timeout 120 "$BALLAST" run "$work/plannb.cfg" > "$work/log" 2>&1
+is 2 $? "run refuses new business until it is evaluated (actions and limits are: tests/cli/t_actions.sh)"
+contains "$work/log" "key 'new_business': the planning layer is configured and valid" "the refusal names the key"
 
 # the example's plan: config/example-plan.cfg = config/example.cfg line for line, then the plan
 ex="$BALLAST_SOURCE_DIR/config/example.cfg" explan="$BALLAST_SOURCE_DIR/config/example-plan.cfg"
