@@ -344,14 +344,14 @@ static PetscErrorCode action_summary(BallastRunContext *ctx, BallastIRRBBRun *ir
   PetscCall(BallastResultsAddVarInt(res, "limit_status", 2, al, status, "0 within the limit (green), 1 warning (amber), 2 breach (red)", "1"));
   static const char *word[] = {"green", "amber", "red"};
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "limits (rows) per action (columns): green within, amber warning, red breach\n%-26s", "limit"));
-  for (PetscInt a = 0; a < NA; a++) PetscCall(PetscPrintf(PETSC_COMM_SELF, " %-14.14s", NA > 1 ? irr->actions->names[a] : "none"));
+  for (PetscInt a = 0; a < NA; a++) PetscCall(PetscPrintf(PETSC_COMM_SELF, " %-18.18s", NA > 1 ? irr->actions->names[a] : "none"));
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "\n"));
   for (PetscInt l = 0; l < NL; l++) {
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-26.26s", names[l]));
     for (PetscInt a = 0; a < NA; a++) {
       char cell[48];
       snprintf(cell, sizeof cell, "%s %.4g", word[status[a * NL + l]], value[a * NL + l]); /* plain C formatting */
-      PetscCall(PetscPrintf(PETSC_COMM_SELF, " %-14.14s", cell));
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, " %-18.18s", cell));
     }
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "\n"));
   }
