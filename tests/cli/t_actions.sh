@@ -3,7 +3,8 @@
 # items 1, 2, 6; docs/planning.md "Evaluation"). The small fixture runs with four actions (add a
 # contract from a file; scale CORPORATE by 0.5; remove the Bund by a filter; all three combined by
 # include); a second balance sheet per action is the contract CSV edited here by awk, run without
-# actions. Every variable over action (slot a of the incremental run against slot 0 of the full
+# actions (plus two scales of one contract, which multiply, and a scale followed by a removal, which
+# removes). Every variable over action (slot a of the incremental run against slot 0 of the full
 # run) agrees to 1e-12 of the variable's largest magnitude, on 1 and 3 ranks: the incremental run
 # adds the old version with weight -1 and the new one with +1 to the balance sheet's per-portfolio
 # sums, so the additions happen in another order than in the full run and the last bits differ
@@ -27,14 +28,19 @@ scale() { awk -F, -v OFS=, -v CONVFMT=%.17g -v OFMT=%.17g -v n="$cN" -v a="$cA" 
 scale "$fix/contracts.csv" > "$work/c_scale.csv"
 grep -v '^BOND-DE-2031,' "$fix/contracts.csv" > "$work/c_remove.csv"
 scale "$work/c_add.csv" | grep -v '^BOND-DE-2031,' > "$work/c_all.csv"
+# two scales of the same contract multiply; a scale then a removal removes
+scale "$work/c_scale.csv" > "$work/c_quarter.csv"
+awk -F, -v OFS=, -v CONVFMT=%.17g -v OFMT=%.17g -v n="$cN" -v a="$cA" '$1 == "CASH-ECB" { $n = $n * 0.5; if ($a != "") $a = $a * 0.5 } $1 != "BOND-DE-2031" { print }' "$fix/contracts.csv" > "$work/c_scale_then_remove.csv"
 { base
   echo 'actions = ( { name = "add_mortgage"; add = ["added.csv"]; },'
   echo '            { name = "halve_corporate"; scale = ( { filter = { portfolio = "CORPORATE"; }; factor = 0.5; } ); },'
   echo '            { name = "sell_bund"; remove = ( { filter = { portfolio = "TREASURY-HQLA"; contractType = "PAM"; }; } ); },'
-  echo '            { name = "all"; include = ["add_mortgage", "halve_corporate", "sell_bund"]; } );'
+  echo '            { name = "all"; include = ["add_mortgage", "halve_corporate", "sell_bund"]; },'
+  echo '            { name = "quarter"; scale = ( { filter = { portfolio = "CORPORATE"; }; factor = 0.5; }, { filter = { contractType = "LAM"; }; factor = 0.5; } ); },'
+  echo '            { name = "scale_then_remove"; scale = ( { filter = { portfolio = "TREASURY-HQLA"; }; factor = 0.5; } ); remove = ( { filter = { portfolio = "TREASURY-HQLA"; contractType = "PAM"; }; } ); } );'
   echo 'limits = ( { name = "LCR"; metric = "lcr"; min = 1.0; warning = 1.2; }, { name = "EUR PV01"; metric = "pv01"; currency = "EUR"; max_abs = 1.0e5; } );'
 } > "$work/act.cfg"
-for k in add scale remove all; do base | sed "s|contracts = \[\"contracts.csv\"\]|contracts = [\"c_$k.csv\"]|" > "$work/full_$k.cfg"; done
+for k in add scale remove all quarter scale_then_remove; do base | sed "s|contracts = \[\"contracts.csv\"\]|contracts = [\"c_$k.csv\"]|" > "$work/full_$k.cfg"; done
 
 vars="eve eve_standardised delta_eve nii delta_nii eve_loss delta_eve_weighted delta_nii_weighted eve_portfolio nii_portfolio pv01 key_rate_pv01 repricing_gap liquidity_inflow liquidity_outflow liquidity_stressed_inflow liquidity_stressed_outflow counterbalancing_capacity survival_days lcr hqla lcr_outflows lcr_inflows nsfr asf rsf"
 # values of a variable, one per line
@@ -46,7 +52,7 @@ close() { paste "$1" "$2" | awk '{ a[NR] = $1; b[NR] = $2; v = $1 + 0; if (v < 0
   END { if (NR == 0) exit 1; for (i = 1; i <= NR; i++) { if (a[i] !~ /^[-0-9.e+]+$/ || b[i] !~ /^[-0-9.e+]+$/) { if (a[i] != b[i]) { print "# " i ": " a[i] " vs " b[i]; exit 1 } continue }
     d = a[i] - b[i]; if (d < 0) d = -d; if (d > 1e-12 * s) { printf "# element %d: %s vs %s (scale %g)\n", i, a[i], b[i], s; exit 1 } } }'; }
 
-plan 19
+plan 21
 timeout 300 "$BALLAST" run "$work/act.cfg" --output "$work/a1" > "$work/log1" 2>&1
 ok $? "a run with four actions and two limits on 1 rank"
 timeout 300 "$MPIRUN" -np 3 "$BALLAST" run "$work/act.cfg" --output "$work/a3" > "$work/log3" 2>&1
@@ -55,11 +61,11 @@ all() { for v in $vars limit_value limit_status; do ncdump -p 17,17 -v "$v" "$1/
 [ -n "$(all "$work/a1")" ] && [ "$(all "$work/a1")" = "$(all "$work/a3")" ]
 ok $? "every variable over action bitwise identical on 1 and 3 ranks"
 slots=$(ncdump -h "$work/a1/alm.nc" | sed -n "s/^[[:space:]]*action = \([0-9]*\) ;.*/\1/p")
-is 5 "$slots" "the action dimension: none and the four actions"
-ncdump -v action_name "$work/a1/alm.nc" | grep -q 'action_name = "none", "add_mortgage", "halve_corporate", "sell_bund", "all"'
+is 7 "$slots" "the action dimension: none and the six actions"
+ncdump -v action_name "$work/a1/alm.nc" | tr -d '\n' | tr -s ' ' | grep -q 'action_name = "none", "add_mortgage", "halve_corporate", "sell_bund", "all", "quarter", "scale_then_remove" ;'
 ok $? "action_name: none first, then the configured order"
 a=1
-for k in add scale remove all; do
+for k in add scale remove all quarter scale_then_remove; do
   timeout 300 "$BALLAST" run "$work/full_$k.cfg" --output "$work/f_$k" > "$work/logf" 2>&1 || { ok 1 "full run $k"; continue; }
   bad=""
   for r in a1 a3; do
