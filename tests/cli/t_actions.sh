@@ -52,7 +52,7 @@ close() { paste "$1" "$2" | awk '{ a[NR] = $1; b[NR] = $2; v = $1 + 0; if (v < 0
   END { if (NR == 0) exit 1; for (i = 1; i <= NR; i++) { if (a[i] !~ /^[-0-9.e+]+$/ || b[i] !~ /^[-0-9.e+]+$/) { if (a[i] != b[i]) { print "# " i ": " a[i] " vs " b[i]; exit 1 } continue }
     d = a[i] - b[i]; if (d < 0) d = -d; if (d > 1e-12 * s) { printf "# element %d: %s vs %s (scale %g)\n", i, a[i], b[i], s; exit 1 } } }'; }
 
-plan 21
+plan 22
 timeout 300 "$BALLAST" run "$work/act.cfg" --output "$work/a1" > "$work/log1" 2>&1
 ok $? "a run with four actions and two limits on 1 rank"
 timeout 300 "$MPIRUN" -np 3 "$BALLAST" run "$work/act.cfg" --output "$work/a3" > "$work/log3" 2>&1
@@ -96,6 +96,8 @@ contains "$work/log1" "management actions: change against none" "the summary's a
 contains "$work/log1" "limits (rows) per action (columns)" "the summary's limit table"
 grep -E '^LCR +(green|amber|red)' "$work/log1" > /dev/null
 ok $? "limit statuses in words"
+timeout 300 "$BALLAST" report "$work/a1" > "$work/logr" 2>&1 && grep -q '^halve_corporate,' "$work/a1/alco/actions.csv" && grep -q '^limit,LCR,sell_bund,' "$work/a1/alco/traffic_lights.csv"
+ok $? "the ALCO report of a run with actions: the actions table and the limits per action"
 
 # a par payer swap (instrument, rate = "par") on a flat 2 % curve: zero base EVE (1e-8 x N) and the
 # PV01 by hand. Annual A365 fixed and floating legs, 5 years from the as-of date; the floating
