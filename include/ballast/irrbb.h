@@ -27,6 +27,7 @@
 typedef struct {
   PetscInt nscen, nvar;  /* scenarios (base = 0), all variants */
   PetscInt nport, nccy;
+  PetscInt nact;         /* management action slots (0 or 1: none only); partials are [..][action][portfolio][..] */
   /* buckets (years): upper bounds (last = +inf) and midpoints */
   PetscInt      nbucket;
   const double *bucket_hi, *bucket_mid;
@@ -45,12 +46,17 @@ static inline PetscInt BallastIRRBBBucketDay(const BallastIRRBBSetup *s, PetscIn
   return days < s->nbucket_days ? (PetscInt)s->bucket_of_day[days] : BallastIRRBBBucket(s, (double)days / 365.0);
 }
 
-/* EVE: every variant's value per [v][p][c] (the driver's PV), and the scenarios' cash flows per
+/* Action slots and the (action, portfolio) row of a contract (include/ballast/actions.h). */
+static inline PetscInt BallastIRRBBNAct(const BallastIRRBBSetup *s) { return s->nact > 0 ? s->nact : 1; }
+static inline PetscInt BallastIRRBBRow(const BallastIRRBBSetup *s, const BallastProjContract *pc) { return pc->action * s->nport + pc->p; }
+
+/* EVE: every variant's value per [v][a][p][c] (the driver's PV), and the scenarios' cash flows per
  * bucket [s][p][c][k]. After merge, eve/evecf on rank 0 hold the reduced partials. */
 typedef struct {
   BallastIRRBBSetup s;
   double           *eve, *evecf;
   double           *cf; /* bucket row of the current contract and scenario (NULL: not a scenario) */
+  double            w;  /* weight of the current contract */
 } BallastEVE;
 PetscErrorCode BallastEVECreate(const BallastIRRBBSetup *s, BallastEVE *e);
 PetscErrorCode BallastEVEDestroy(BallastEVE *e);
@@ -62,7 +68,7 @@ void           BallastEVEConsumer(BallastEVE *e, BallastConsumer *c);
  * the first nii.margins entry whose filter matches the contract, else its own (contract rate minus
  * the base par rate at the as-of date for its term); floating ones at the index forward plus
  * rateSpread (or the configured margin). CSH balances earn reserves[currency] moved by the
- * scenario's 1M zero-rate change. */
+ * scenario's 1M zero-rate change. Accumulated per scenario, action, portfolio, currency [s][a][p][c]. */
 typedef struct {
   int32_t      v, month, ct, dcc, bdc, cal, eom, kdisc, term, ipn, prn;
   char         ipu, pru;
@@ -113,13 +119,13 @@ PetscErrorCode BallastNIISetPlan(BallastNII *n, PetscInt nmargins, const Ballast
  * its terms u (dates set here), memoised. */
 PetscErrorCode BallastNIIParRate(BallastNII *n, const BallastParKey *key, const BallastTerms *u, BallastDate start, const BallastDFTable *df, double *rate);
 
-/* Repricing gap of the base scenario per [p][c][k]. */
+/* Repricing gap of the base scenario per [a][p][c][k]. */
 typedef struct {
   BallastIRRBBSetup s;
   double           *gap;
   double           *row; /* the current contract's row, NULL when it has no gap by events */
   int               floating, reset_seen, md_split;
-  double            last_notional;
+  double            last_notional, w;
 } BallastGap;
 PetscErrorCode BallastGapCreate(const BallastIRRBBSetup *s, BallastGap *g);
 PetscErrorCode BallastGapDestroy(BallastGap *g);
@@ -147,8 +153,23 @@ typedef struct {
   double                    tier1;          /* reporting currency */
   const char               *reporting_currency;
   const double             *eve, *evecf, *nii, *gap; /* reduced partials (rank 0), layouts as in BallastEVE, BallastNII, BallastGap */
+  PetscInt                  nact;           /* action slots (0 or 1: none only) */
+  const char *const        *action_names;   /* [nact] when nact > 1 */
 } BallastIRRBBGroup;
+
+/* Per action, what limits and the action summary read (reporting currency unless said). Filled by
+ * BallastIRRBBGroupResults when passed; arrays allocated there, freed by BallastIRRBBHeadlinesDestroy. */
+typedef struct {
+  PetscInt nact, nscen, nccy, nkey;
+  double  *eve0, *nii0;          /* [a] base EVE and NII, plain sums over currencies at FX */
+  double  *deve, *dnii;          /* [a][s][c] currency of c */
+  double  *dew, *dnw;            /* [a][s] weighted aggregates */
+  double  *eve_ratio, *nii_ratio;/* [a] worst decline / Tier 1: the regime's outlier tests of that measure (max), or -min weighted delta / Tier 1 */
+  double  *deve_rep, *dnii_rep;  /* [a][s] plain sums over currencies at FX */
+  double  *pv01, *krpv01;        /* [a][c], [a][c][k] currency of c (NaN without sensitivities) */
+} BallastIRRBBHeadlines;
+PetscErrorCode BallastIRRBBHeadlinesDestroy(BallastIRRBBHeadlines *h);
 /* Rank 0 only (Not collective): group metrics into res and the summary on standard output. */
-PetscErrorCode BallastIRRBBGroupResults(const BallastIRRBBGroup *g, BallastResults res);
+PetscErrorCode BallastIRRBBGroupResults(const BallastIRRBBGroup *g, BallastResults res, BallastIRRBBHeadlines *head);
 
 #endif

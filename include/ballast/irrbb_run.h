@@ -11,6 +11,8 @@
 #include <ballast/scenario.h>
 #include <ballast/projection.h>
 #include <ballast/niipath.h>
+#include <ballast/actions.h>
+#include <ballast/irrbb.h>
 
 typedef struct {
   const BallastRegime *regime;
@@ -36,6 +38,9 @@ typedef struct {
   const BallastBehaviour *beh;
   const PetscInt         *seg_of;
   const double           *prepay_scalar, *td_scalar;
+  /* management actions (NULL: none): the action pass after the balance sheet */
+  BallastActionSet      *actions;
+  BallastIRRBBHeadlines  head;     /* per action, after BallastIRRBBRunResults (rank 0) */
   int64_t              ncontracts, nevents;
   double               seconds, core_seconds, min_seconds, max_seconds; /* projection time: this rank, sum, min and max over ranks */
 } BallastIRRBBRun;
@@ -58,5 +63,11 @@ PetscErrorCode BallastIRRBBRunDestroy(BallastIRRBBRun *run);
  * nii_path_runoff, balance_path and the month dimension into res, the summary on rank 0
  * (src/run/niipath_run.c). */
 PetscErrorCode BallastNIIPathRun(BallastRunContext *ctx, BallastIRRBBRun *run, BallastNIIPath *book, BallastResults res);
+/* Collective. The management actions of ctx->cfg.planning (validated) as an action set: each
+ * action's added contract files loaded on every rank (few contracts), the touched and added items
+ * of this rank (include/ballast/actions.h). Must run before the control totals and the segment
+ * map: new portfolios and segments of added contracts are appended to the balance sheet's tables.
+ * Instruments from templates priced at par on the base curves (BallastParRate) plus their spread. */
+PetscErrorCode BallastRunActionsCreate(BallastRunContext *ctx, BallastActionSet *as);
 
 #endif

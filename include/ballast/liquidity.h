@@ -184,6 +184,8 @@ void BallastLiquidityClassify(const BallastLiquidityParams *lp, const BallastTer
 typedef struct {
   BallastDate   as_of;
   PetscInt      nport, nccy;
+  PetscInt      nact;         /* management action slots (0 or 1: none only; include/ballast/actions.h) */
+  const char *const *action_names; /* [nact] when nact > 1 */
   const double *fx;           /* [nccy] units of reporting currency per unit of currency id c */
   double        tier1, tier2; /* regulatory capital, reporting currency */
   const char *const *currency_codes; /* optional [nccy], for the summary (NULL: ids) */
@@ -210,14 +212,17 @@ typedef struct {
   PetscInt                      H;          /* survival horizon (days): the ladder's last finite bucket end */
   PetscInt                      nw;         /* doubles per portfolio block */
   PetscInt                      off[16];    /* offsets of the blocks' parts (liquidity.c) */
-  double                       *acc;        /* [nport][nw] per-portfolio accumulators */
-  int64_t                      *day;        /* daily profiles, cents of the reporting currency [(1 + IN_COUNT + NLEVEL) * (H + 1)] */
+  PetscInt                      nact;       /* action slots (>= 1) */
+  double                       *acc;        /* [nact][nport][nw] per-(action, portfolio) accumulators */
+  int64_t                      *day;        /* daily profiles, cents of the reporting currency [nact][(1 + IN_COUNT + NLEVEL) * (H + 1)] */
+  int64_t                      *dayc;       /* the current contract's action slot of day */
   int                           err;        /* an event the sink could not take (reported by ContractEnd) */
   char                          errmsg[160];
   /* the contract being processed */
   struct {
     int             on;
-    PetscInt        p, c;
+    PetscInt        p, c;                       /* p: the (action, portfolio) row */
+    double          w;                          /* the contract's weight (+1, -1) */
     const char     *id;
     BallastTerms    t;
     BallastAlm      alm;
@@ -230,7 +235,8 @@ typedef struct {
     double          in30[2], out30_princ[2], out30_int[2], net30[2]; /* LCR-horizon flows per slot (>= 0; net signed) */
     BallastDate     six, one;                   /* as-of + NSFR band months */
   } cur;
-  BallastLiquidityMetrics m;
+  BallastLiquidityMetrics m;      /* action 0 (none) */
+  BallastLiquidityMetrics *mact;  /* [nact - 1]: actions 1 .. nact-1 */
   int                     reduced;
 } BallastLiquidity;
 
@@ -256,6 +262,8 @@ PetscErrorCode BallastLiquidityReduce(MPI_Comm comm, BallastLiquidity *acc);
 /* Not collective (after Reduce). Adds dimensions ladder_bucket, liquidity_scenario, action (if
  * absent) and the liquidity variables to res, which must already have the currency dimension. */
 PetscErrorCode BallastLiquidityAddResults(BallastLiquidity *acc, BallastResults res);
+/* Not collective (after Reduce): the metrics of action slot a (0 = none). */
+static inline BallastLiquidityMetrics *BallastLiquidityGetMetrics(BallastLiquidity *acc, PetscInt a) { return a == 0 ? &acc->m : &acc->mact[a - 1]; }
 /* Collective (after Reduce): rank 0 prints LCR, NSFR and the survival horizon per scenario. */
 PetscErrorCode BallastLiquiditySummary(MPI_Comm comm, BallastLiquidity *acc);
 /* Not collective. */

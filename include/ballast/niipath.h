@@ -54,7 +54,7 @@ typedef struct {
   double       last_notional, pending_a0, fxc;
   BallastDate  last, prev; /* last interest date, start of its period */
   PetscInt     next_m;
-  int          md_split, active;
+  int          md_split, active, skip; /* skip: a management action's contract (paths are action none's) */
 } BallastNIIPath;
 PetscErrorCode BallastNIIPathCreate(PetscInt nscen, PetscInt nport, PetscInt nccy, PetscInt nmonths, BallastDate as_of, const double *fx, BallastNIIPath *np);
 PetscErrorCode BallastNIIPathDestroy(BallastNIIPath *np);

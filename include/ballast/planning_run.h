@@ -13,9 +13,5 @@
  * balance sheet. Maps the templates' currency and curve names to market ids. Configuration errors:
  * BALLAST_ERR_USAGE "file:line: ..." on every rank. With summary, rank 0 prints the plan. */
 PetscErrorCode BallastPlanningValidate(BallastRunContext *ctx, PetscBool summary);
-/* Collective (every rank holds the same configuration). BALLAST_ERR_USAGE naming the first
- * planning key and its line while `ballast run` does not evaluate the plan yet (issue 10: nothing
- * is ignored silently). Remove the call in src/run/run.c when the evaluation lands. */
-PetscErrorCode BallastPlanningRefuseUnevaluated(const BallastConfig *cfg);
 
 #endif

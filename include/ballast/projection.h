@@ -71,6 +71,8 @@ typedef struct {
   BallastTerms      t;
   const BallastAlm *alm;
   PetscInt          p, c;      /* portfolio index, currency id */
+  PetscInt          action;    /* management action slot: 0 = none (the balance sheet as loaded), a > 0 (include/ballast/actions.h) */
+  double            weight;    /* +1 or -1: consumers multiply what they add by it (the driver sets +1 before the source's get) */
   /* derived by the driver */
   int64_t     serial;          /* 1, 2, ... in the order the driver projects contracts (consumers cache per-contract work on it) */
   int         projected;       /* 0: no interest-rate cash flows (STK): only consumers taking BALLAST_TAKE_UNPROJECTED see it */

@@ -69,8 +69,10 @@ class Run:
             self.attrs = {k: ds.getncattr(k) for k in ds.ncattrs()}
             self.vars = {}
             self.meta = {}
+            self.dims = {}
             for name, v in ds.variables.items():
                 self.vars[name] = v[...]
+                self.dims[name] = tuple(v.dimensions)
                 self.meta[name] = {k: v.getncattr(k) for k in v.ncattrs()}
         finally:
             ds.close()
@@ -90,10 +92,18 @@ class Run:
     def labels(self, name):
         return [str(x) for x in np.ravel(self.vars[name])]
 
+    # variables that carry a leading action dimension only when actions are configured
+    # (interfaces.md): the sections that show one value per measure read action 0 (none)
+    ACTION_WHEN_CONFIGURED = ("pv01", "key_rate_pv01", "repricing_gap", "liquidity_", "counterbalancing_capacity", "survival_days", "outlier_test_")
+
     def get(self, name):
         if name not in self.vars:
             raise ResultsError("%s: variable %s missing" % (self.path, name))
-        return np.asarray(self.vars[name])
+        x = np.asarray(self.vars[name])
+        d = self.dims.get(name, ())
+        if len(d) > 1 and d[0] == "action" and name.startswith(self.ACTION_WHEN_CONFIGURED):
+            return x[0]
+        return x
 
     def units(self, name, ccy=None):
         u = str(self.meta.get(name, {}).get("units", ""))

@@ -128,9 +128,9 @@ enum { N_ASF, N_RSF, N_DNET, N_DNEG, N_COUNT };
 
 static inline double *blk(BallastLiquidity *acc, PetscInt p, int part) { return acc->acc + p * acc->nw + acc->off[part]; }
 static inline int64_t cents(double x) { return (int64_t)llround(x * 100.0); }
-static inline int64_t *dout(BallastLiquidity *acc) { return acc->day; }
-static inline int64_t *din(BallastLiquidity *acc, int i) { return acc->day + (1 + i) * (acc->H + 1); }
-static inline int64_t *drel(BallastLiquidity *acc, int l) { return acc->day + (1 + BALLAST_LIQ_IN_COUNT + l) * (acc->H + 1); }
+static inline int64_t *dout(BallastLiquidity *acc) { return acc->dayc; }
+static inline int64_t *din(BallastLiquidity *acc, int i) { return acc->dayc + (1 + i) * (acc->H + 1); }
+static inline int64_t *drel(BallastLiquidity *acc, int l) { return acc->dayc + (1 + BALLAST_LIQ_IN_COUNT + l) * (acc->H + 1); }
 static inline PetscInt nday_total(const BallastLiquidity *acc) { return (1 + BALLAST_LIQ_IN_COUNT + BALLAST_LIQ_NLEVEL) * (acc->H + 1); }
 
 static PetscInt bucket_of(const BallastLiquidityParams *lp, PetscInt d)
@@ -155,42 +155,53 @@ PetscErrorCode BallastLiquidityCreate(const BallastLiquidityParams *lp, const Ba
     acc->off[k] = acc->nw;
     acc->nw += size[k];
   }
-  PetscCall(PetscCalloc1(s->nport * acc->nw + 1, &acc->acc));
-  PetscCall(PetscCalloc1(nday_total(acc), &acc->day));
-  BallastLiquidityMetrics *m = &acc->m;
-  PetscCall(PetscCalloc3(C * B, &m->inflow, C * B, &m->outflow, C * B, &m->gap_cum));
-  PetscCall(PetscCalloc3(L * C * B, &m->s_inflow, L * C * B, &m->s_outflow, L * C * B, &m->s_gap_cum));
-  PetscCall(PetscCalloc2(L, &m->cbc, L, &m->survival_days));
-  PetscCall(PetscCalloc5(C, &m->lcr_c, C, &m->hqla_c, C, &m->out_c, C, &m->in_c, C, &m->significant));
+  acc->nact = s->nact > 0 ? s->nact : 1;
+  PetscCall(PetscCalloc1(acc->nact * s->nport * acc->nw + 1, &acc->acc));
+  PetscCall(PetscCalloc1(acc->nact * nday_total(acc), &acc->day));
+  acc->dayc = acc->day;
+  PetscCall(PetscCalloc1(acc->nact, &acc->mact));
+  for (PetscInt a = 0; a < acc->nact; a++) {
+    BallastLiquidityMetrics *m = BallastLiquidityGetMetrics(acc, a);
+    PetscCall(PetscCalloc3(C * B, &m->inflow, C * B, &m->outflow, C * B, &m->gap_cum));
+    PetscCall(PetscCalloc3(L * C * B, &m->s_inflow, L * C * B, &m->s_outflow, L * C * B, &m->s_gap_cum));
+    PetscCall(PetscCalloc2(L, &m->cbc, L, &m->survival_days));
+    PetscCall(PetscCalloc5(C, &m->lcr_c, C, &m->hqla_c, C, &m->out_c, C, &m->in_c, C, &m->significant));
+  }
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode BallastLiquidityDestroy(BallastLiquidity *acc)
 {
-  BallastLiquidityMetrics *m = &acc->m;
   PetscFunctionBeginUser;
   PetscCall(PetscFree(acc->acc));
   PetscCall(PetscFree(acc->day));
-  PetscCall(PetscFree3(m->inflow, m->outflow, m->gap_cum));
-  PetscCall(PetscFree3(m->s_inflow, m->s_outflow, m->s_gap_cum));
-  PetscCall(PetscFree2(m->cbc, m->survival_days));
-  PetscCall(PetscFree5(m->lcr_c, m->hqla_c, m->out_c, m->in_c, m->significant));
+  for (PetscInt a = 0; a < acc->nact && acc->mact; a++) {
+    BallastLiquidityMetrics *m = BallastLiquidityGetMetrics(acc, a);
+    PetscCall(PetscFree3(m->inflow, m->outflow, m->gap_cum));
+    PetscCall(PetscFree3(m->s_inflow, m->s_outflow, m->s_gap_cum));
+    PetscCall(PetscFree2(m->cbc, m->survival_days));
+    PetscCall(PetscFree5(m->lcr_c, m->hqla_c, m->out_c, m->in_c, m->significant));
+  }
+  PetscCall(PetscFree(acc->mact));
   PetscCall(PetscMemzero(acc, sizeof(*acc)));
   PetscFunctionReturn(0);
 }
 
 /* Start a contract from its terms and ALM attributes (the consumer's begin and the store-based
  * BallastLiquidityContractBegin). */
-static PetscErrorCode contract_begin(BallastLiquidity *acc, const BallastTerms *terms, const BallastAlm *alm, const char *id, PetscInt p, PetscInt c)
+static PetscErrorCode contract_begin(BallastLiquidity *acc, const BallastTerms *terms, const BallastAlm *alm, const char *id, PetscInt p, PetscInt c, PetscInt action, double w)
 {
   const BallastLiquiditySetup *s = &acc->s;
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&acc->cur, sizeof acc->cur));
+  PetscCheck(action >= 0 && action < acc->nact, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "liquidity: contract %s: action slot %" PetscInt_FMT " out of range", id, action);
   acc->err    = 0;
   acc->cur.id = id;
-  acc->cur.p  = p;
+  acc->cur.p  = action * s->nport + p;
   acc->cur.c  = c;
-  PetscCheck(acc->cur.p >= 0 && acc->cur.p < s->nport, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "liquidity: contract %s: portfolio index %" PetscInt_FMT " out of range", acc->cur.id, acc->cur.p);
+  acc->cur.w  = w;
+  acc->dayc   = acc->day + action * nday_total(acc);
+  PetscCheck(p >= 0 && p < s->nport, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "liquidity: contract %s: portfolio index %" PetscInt_FMT " out of range", acc->cur.id, acc->cur.p);
   PetscCheck(acc->cur.c >= 0 && acc->cur.c < s->nccy && isfinite(s->fx[acc->cur.c]), PETSC_COMM_SELF, BALLAST_ERR_INPUT, "liquidity: contract %s: currency without FX rate", acc->cur.id);
   acc->cur.t   = *terms;
   acc->cur.alm = *alm;
@@ -215,7 +226,7 @@ PetscErrorCode BallastLiquidityContractBegin(BallastLiquidity *acc, BallastContr
   PetscFunctionBeginUser;
   PetscCheck(i >= 0 && i < cs->n, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "liquidity: contract index %" PetscInt_FMT " out of range", i);
   BallastContractsGetTerms(cs, i, &t);
-  PetscCall(contract_begin(acc, &t, &cs->alm[i], BallastContractsID(cs, i), cs->alm[i].portfolio, cs->currency[i]));
+  PetscCall(contract_begin(acc, &t, &cs->alm[i], BallastContractsID(cs, i), cs->alm[i].portfolio, cs->currency[i], 0, 1.0));
   PetscFunctionReturn(0);
 }
 
@@ -238,22 +249,22 @@ static void sink(BallastLiquidity *acc, const BallastEvent *ev, int views)
   acc->cur.ccy[k]          = c;
   const BallastLiqClass *cl = &acc->cur.cl;
   PetscInt               p = acc->cur.p, B = acc->nb, b = bucket_of(lp, d);
-  double                 fx = acc->s.fx[c];
-  /* contractual ladder: every flow */
+  double                 fx = acc->s.fx[c], w = acc->cur.w;
+  /* contractual ladder: every flow (weighted: a management action's old version counts -1) */
   if (views & VIEW_CONTRACTUAL) {
-    if (x > 0) blk(acc, p, O_CIN)[c * B + b] += x;
-    else blk(acc, p, O_COUT)[c * B + b] -= x;
+    if (x > 0) blk(acc, p, O_CIN)[c * B + b] += w * x;
+    else blk(acc, p, O_COUT)[c * B + b] -= w * x;
   }
   /* stressed ladder: non-maturity liabilities run off by category (from the balance, in Reduce);
    * other outflows contractual; inflows by category, not from the counterbalancing stock and
    * not on liabilities (funding not yet received is not counted on) */
   if ((views & VIEW_STRESSED) && !cl->nmd) {
     if (x < 0) {
-      blk(acc, p, O_SOUT)[c * B + b] -= x;
-      if (d <= acc->H) dout(acc)[d] += cents(-x * fx);
+      blk(acc, p, O_SOUT)[c * B + b] -= w * x;
+      if (d <= acc->H) dout(acc)[d] += (int64_t)w * cents(-x * fx);
     } else if (cl->in >= 0 && !acc->cur.no_stress_inflows) {
-      blk(acc, p, O_SIN)[(c * BALLAST_LIQ_IN_COUNT + cl->in) * B + b] += x;
-      if (d <= acc->H) din(acc, cl->in)[d] += cents(x * fx);
+      blk(acc, p, O_SIN)[(c * BALLAST_LIQ_IN_COUNT + cl->in) * B + b] += w * x;
+      if (d <= acc->H) din(acc, cl->in)[d] += (int64_t)w * cents(x * fx);
     }
   }
   if (!(views & VIEW_CONTRACTUAL)) return;
@@ -287,7 +298,7 @@ PetscErrorCode BallastLiquidityContractEnd(BallastLiquidity *acc, double pv_base
   acc->cur.on = 0;
   PetscCheck(!acc->err, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "liquidity: contract %s: %s", acc->cur.id, acc->errmsg);
   int    ct = (int)t->contractType;
-  double N  = acc->cur.notional;
+  double N  = acc->cur.notional, w = acc->cur.w;
   /* market value (contract currency, >= 0 for assets): the base PV; cash at face value; a
    * contract without a projected PV (equity) at its notional */
   double mv = pv_base;
@@ -300,16 +311,16 @@ PetscErrorCode BallastLiquidityContractEnd(BallastLiquidity *acc, double pv_base
       if (acc->cur.ccy[k] < 0) continue;
       double net = acc->cur.net30[k];
       double *lk = &lcrc[acc->cur.ccy[k] * KL];
-      if (net > 0) lk[K_IN] += net * lp->inflow_rate[BALLAST_LIQ_IN_DERIVATIVES];
-      else lk[K_OUT] -= net * lp->outflow_rate_derivatives;
+      if (net > 0) lk[K_IN] += w * net * lp->inflow_rate[BALLAST_LIQ_IN_DERIVATIVES];
+      else lk[K_OUT] -= w * net * lp->outflow_rate_derivatives;
       tot += net * fx[acc->cur.ccy[k]];
     }
     /* the whole bank: a contract's legs net across currencies (simultaneous exchange) */
-    if (tot > 0) lcrt[K_IN] += tot * lp->inflow_rate[BALLAST_LIQ_IN_DERIVATIVES];
-    else lcrt[K_OUT] -= tot * lp->outflow_rate_derivatives;
+    if (tot > 0) lcrt[K_IN] += w * tot * lp->inflow_rate[BALLAST_LIQ_IN_DERIVATIVES];
+    else lcrt[K_OUT] -= w * tot * lp->outflow_rate_derivatives;
     if (isfinite(pv_base)) {
-      nsfr[N_DNET] += pv_base * fx[c];
-      if (pv_base < 0) nsfr[N_DNEG] -= pv_base * fx[c];
+      nsfr[N_DNET] += w * pv_base * fx[c];
+      if (pv_base < 0) nsfr[N_DNEG] -= w * pv_base * fx[c];
     }
     PetscFunctionReturn(0);
   }
@@ -331,25 +342,25 @@ PetscErrorCode BallastLiquidityContractEnd(BallastLiquidity *acc, double pv_base
       /* liabilities falling due within the horizon run off with their interest at the category
        * rate; interest on funding due later is another contractual outflow */
       double out = acc->cur.out30_princ[k] > 0 ? (acc->cur.out30_princ[k] + acc->cur.out30_int[k]) * rate : acc->cur.out30_int[k] * lp->outflow_rate_other;
-      lcrc[acc->cur.ccy[k] * KL + K_OUT] += out;
-      lcrt[K_OUT] += out * fx[acc->cur.ccy[k]];
+      lcrc[acc->cur.ccy[k] * KL + K_OUT] += w * out;
+      lcrt[K_OUT] += w * out * fx[acc->cur.ccy[k]];
     }
-    if (cl->nmd) blk(acc, p, O_RUN)[c * BALLAST_LIQ_DEP_COUNT + cl->dep] += N;
-    blk(acc, p, O_LIAB)[c] += N * fx[c];
-    nsfr[N_ASF] += (n[0] * lp->asf[cl->asf][0] + n[1] * lp->asf[cl->asf][1] + n[2] * lp->asf[cl->asf][2]) * fx[c];
+    if (cl->nmd) blk(acc, p, O_RUN)[c * BALLAST_LIQ_DEP_COUNT + cl->dep] += w * N;
+    blk(acc, p, O_LIAB)[c] += w * N * fx[c];
+    nsfr[N_ASF] += w * (n[0] * lp->asf[cl->asf][0] + n[1] * lp->asf[cl->asf][1] + n[2] * lp->asf[cl->asf][2]) * fx[c];
     PetscFunctionReturn(0);
   }
 
   /* assets */
   if (cl->hqla != BALLAST_HQLA_NONE) {
-    lcrc[c * KL + cl->hqla] += mv;
-    lcrt[cl->hqla] += mv * fx[c];
+    lcrc[c * KL + cl->hqla] += w * mv;
+    lcrt[cl->hqla] += w * mv * fx[c];
   }
   /* counterbalancing capacity: free now, or from the day its encumbrance ends (within the horizon) */
   BallastDate enc = acc->cur.alm.encumberedUntil;
   if (cl->cbc >= 0) {
-    if (enc == BALLAST_DATE_NONE || enc <= acc->s.as_of) blk(acc, p, O_CBC)[cl->cbc] += mv * fx[c];
-    else if (enc - acc->s.as_of <= acc->H) drel(acc, cl->cbc)[enc - acc->s.as_of] += cents(mv * fx[c]);
+    if (enc == BALLAST_DATE_NONE || enc <= acc->s.as_of) blk(acc, p, O_CBC)[cl->cbc] += w * mv * fx[c];
+    else if (enc - acc->s.as_of <= acc->H) drel(acc, cl->cbc)[enc - acc->s.as_of] += (int64_t)w * cents(mv * fx[c]);
   }
   for (int k = 0; k < 2; k++) {
     if (acc->cur.ccy[k] < 0) continue;
@@ -357,18 +368,18 @@ PetscErrorCode BallastLiquidityContractEnd(BallastLiquidity *acc, double pv_base
      * other contractual outflows */
     double in  = cl->hqla == BALLAST_HQLA_NONE ? acc->cur.in30[k] * lp->inflow_rate[cl->in] : 0.0;
     double out = (acc->cur.out30_princ[k] + acc->cur.out30_int[k]) * lp->outflow_rate_other;
-    lcrc[acc->cur.ccy[k] * KL + K_IN] += in;
-    lcrc[acc->cur.ccy[k] * KL + K_OUT] += out;
-    lcrt[K_IN] += in * fx[acc->cur.ccy[k]];
-    lcrt[K_OUT] += out * fx[acc->cur.ccy[k]];
+    lcrc[acc->cur.ccy[k] * KL + K_IN] += w * in;
+    lcrc[acc->cur.ccy[k] * KL + K_OUT] += w * out;
+    lcrt[K_IN] += w * in * fx[acc->cur.ccy[k]];
+    lcrt[K_OUT] += w * out * fx[acc->cur.ccy[k]];
   }
   /* committed facilities granted: LCR drawdown within the horizon, stressed drawdown curves, NSFR */
   if (cl->fac >= 0) {
     double u = acc->cur.alm.undrawnCommitment, o = u * lp->drawdown_rate[cl->fac];
-    lcrc[c * KL + K_OUT] += o;
-    lcrt[K_OUT] += o * fx[c];
-    blk(acc, p, O_UND)[c * BALLAST_LIQ_FAC_COUNT + cl->fac] += u;
-    nsfr[N_RSF] += u * lp->rsf_undrawn * fx[c];
+    lcrc[c * KL + K_OUT] += w * o;
+    lcrt[K_OUT] += w * o * fx[c];
+    blk(acc, p, O_UND)[c * BALLAST_LIQ_FAC_COUNT + cl->fac] += w * u;
+    nsfr[N_RSF] += w * u * lp->rsf_undrawn * fx[c];
   }
   /* NSFR required stable funding; encumbrance: < 6M as unencumbered, 6-12M at least the
    * 6-12M factor, >= 1Y the >= 1Y factor (BCBS 295) */
@@ -380,7 +391,7 @@ PetscErrorCode BallastLiquidityContractEnd(BallastLiquidity *acc, double pv_base
       else if (enc >= acc->cur.six) f[j] = PetscMax(f[j], lp->rsf_encumbered_6m_1y);
     }
   }
-  nsfr[N_RSF] += (n[0] * f[0] + n[1] * f[1] + n[2] * f[2]) * fx[c];
+  nsfr[N_RSF] += w * (n[0] * f[0] + n[1] * f[1] + n[2] * f[2]) * fx[c];
   PetscFunctionReturn(0);
 }
 
@@ -404,7 +415,7 @@ static PetscErrorCode liq_begin(void *ctx, const BallastProjContract *pc, const 
   BallastLiquidity *acc = (BallastLiquidity *)ctx;
   (void)var;
   PetscFunctionBeginUser;
-  PetscCall(contract_begin(acc, &pc->t, pc->alm, pc->id, pc->p, pc->c));
+  PetscCall(contract_begin(acc, &pc->t, pc->alm, pc->id, pc->p, pc->c, pc->action, pc->weight));
   acc->cur.stress_behavioural = acc->cur.cl.side == BALLAST_LIQ_LIABILITY && (pc->behavioural == BALLAST_FILTER_EARLY_REDEMPTION || pc->behavioural == BALLAST_FILTER_PREPAYMENT);
   PetscFunctionReturn(0);
 }
@@ -456,10 +467,9 @@ static void lcr_of(const BallastLiquidityParams *lp, const double *v, double *hq
   *lcr  = ratio(*hqla, *out - PetscMin(*in, lp->inflow_cap * *out));
 }
 
-static void compute(BallastLiquidity *acc, const double *T, const int64_t *D)
+static void compute(BallastLiquidity *acc, const double *T, const int64_t *D, BallastLiquidityMetrics *m)
 {
   const BallastLiquidityParams *lp = acc->lp;
-  BallastLiquidityMetrics      *m  = &acc->m;
   PetscInt                      C = acc->s.nccy, B = acc->nb, L = lp->nscen, H = acc->H;
   const double                 *fx = acc->s.fx;
   const double *cin = T + acc->off[O_CIN], *cout = T + acc->off[O_COUT], *sout = T + acc->off[O_SOUT], *sin = T + acc->off[O_SIN];
@@ -547,45 +557,54 @@ static void compute(BallastLiquidity *acc, const double *T, const int64_t *D)
 PetscErrorCode BallastLiquidityReduce(MPI_Comm comm, BallastLiquidity *acc)
 {
   PetscMPIInt rank;
-  PetscInt    P = acc->s.nport, nw = acc->nw, nd = nday_total(acc), C = acc->s.nccy, B = acc->nb, L = acc->lp->nscen;
+  PetscInt    P = acc->s.nport, nw = acc->nw, nd = nday_total(acc), C = acc->s.nccy, B = acc->nb, L = acc->lp->nscen, NA = acc->nact;
   double     *all = NULL, *T;
   int64_t    *D   = NULL;
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) PetscCall(PetscMalloc1(P * nw + 1, &all));
-  if (rank == 0) PetscCall(PetscMalloc1(nd, &D));
+  /* management actions: slot 0 (the balance sheet) into every action's slot, on each rank before
+   * the merge (owner-only partials; the daily profiles are integers: exact) */
+  for (PetscInt a = 1; a < NA; a++) {
+    for (PetscInt k = 0; k < P * nw; k++) acc->acc[a * P * nw + k] += acc->acc[k];
+    for (PetscInt k = 0; k < nd; k++) acc->day[a * nd + k] += acc->day[k];
+  }
+  if (rank == 0) PetscCall(PetscMalloc1(NA * P * nw + 1, &all));
+  if (rank == 0) PetscCall(PetscMalloc1(NA * nd, &D));
   /* only a portfolio's owner holds non-zero values: the sums are exact */
-  PetscCallMPI(MPI_Reduce(acc->acc, all, (PetscMPIInt)(P * nw), MPI_DOUBLE, MPI_SUM, 0, comm));
-  PetscCallMPI(MPI_Reduce(acc->day, D, (PetscMPIInt)nd, MPI_INT64_T, MPI_SUM, 0, comm));
+  PetscCallMPI(MPI_Reduce(acc->acc, all, (PetscMPIInt)(NA * P * nw), MPI_DOUBLE, MPI_SUM, 0, comm));
+  PetscCallMPI(MPI_Reduce(acc->day, D, (PetscMPIInt)(NA * nd), MPI_INT64_T, MPI_SUM, 0, comm));
   PetscCall(PetscCalloc1(nw, &T));
-  if (rank == 0) {
-    for (PetscInt p = 0; p < P; p++) /* portfolio order */
-      for (PetscInt k = 0; k < nw; k++) T[k] += all[p * nw + k];
-    compute(acc, T, D);
+  for (PetscInt a = 0; a < NA; a++) {
+    BallastLiquidityMetrics *m = BallastLiquidityGetMetrics(acc, a);
+    if (rank == 0) {
+      for (PetscInt k = 0; k < nw; k++) T[k] = 0.0;
+      for (PetscInt p = 0; p < P; p++) /* portfolio order */
+        for (PetscInt k = 0; k < nw; k++) T[k] += all[(a * P + p) * nw + k];
+      compute(acc, T, D + a * nd, m);
+    }
+    /* every rank holds the results */
+    PetscCallMPI(MPI_Bcast(m->inflow, (PetscMPIInt)(C * B), MPI_DOUBLE, 0, comm));
+    PetscCallMPI(MPI_Bcast(m->outflow, (PetscMPIInt)(C * B), MPI_DOUBLE, 0, comm));
+    PetscCallMPI(MPI_Bcast(m->gap_cum, (PetscMPIInt)(C * B), MPI_DOUBLE, 0, comm));
+    PetscCallMPI(MPI_Bcast(m->s_inflow, (PetscMPIInt)(L * C * B), MPI_DOUBLE, 0, comm));
+    PetscCallMPI(MPI_Bcast(m->s_outflow, (PetscMPIInt)(L * C * B), MPI_DOUBLE, 0, comm));
+    PetscCallMPI(MPI_Bcast(m->s_gap_cum, (PetscMPIInt)(L * C * B), MPI_DOUBLE, 0, comm));
+    PetscCallMPI(MPI_Bcast(m->cbc, (PetscMPIInt)L, MPI_DOUBLE, 0, comm));
+    PetscCallMPI(MPI_Bcast(m->survival_days, (PetscMPIInt)L, MPI_DOUBLE, 0, comm));
+    double sc[10 + BALLAST_LIQ_NLEVEL] = {m->lcr, m->hqla, m->lcr_outflows, m->lcr_inflows, m->nsfr, m->asf, m->rsf};
+    for (int v = 0; v < BALLAST_LIQ_NLEVEL; v++) sc[10 + v] = m->hqla_level[v];
+    PetscCallMPI(MPI_Bcast(sc, 10 + BALLAST_LIQ_NLEVEL, MPI_DOUBLE, 0, comm));
+    m->lcr = sc[0], m->hqla = sc[1], m->lcr_outflows = sc[2], m->lcr_inflows = sc[3], m->nsfr = sc[4], m->asf = sc[5], m->rsf = sc[6];
+    for (int v = 0; v < BALLAST_LIQ_NLEVEL; v++) m->hqla_level[v] = sc[10 + v];
+    PetscCallMPI(MPI_Bcast(m->lcr_c, (PetscMPIInt)C, MPI_DOUBLE, 0, comm));
+    PetscCallMPI(MPI_Bcast(m->hqla_c, (PetscMPIInt)C, MPI_DOUBLE, 0, comm));
+    PetscCallMPI(MPI_Bcast(m->out_c, (PetscMPIInt)C, MPI_DOUBLE, 0, comm));
+    PetscCallMPI(MPI_Bcast(m->in_c, (PetscMPIInt)C, MPI_DOUBLE, 0, comm));
+    PetscCallMPI(MPI_Bcast(m->significant, (PetscMPIInt)C, MPI_DOUBLE, 0, comm));
   }
   PetscCall(PetscFree(T));
   PetscCall(PetscFree(all));
   PetscCall(PetscFree(D));
-  /* every rank holds the results */
-  BallastLiquidityMetrics *m = &acc->m;
-  PetscCallMPI(MPI_Bcast(m->inflow, (PetscMPIInt)(C * B), MPI_DOUBLE, 0, comm));
-  PetscCallMPI(MPI_Bcast(m->outflow, (PetscMPIInt)(C * B), MPI_DOUBLE, 0, comm));
-  PetscCallMPI(MPI_Bcast(m->gap_cum, (PetscMPIInt)(C * B), MPI_DOUBLE, 0, comm));
-  PetscCallMPI(MPI_Bcast(m->s_inflow, (PetscMPIInt)(L * C * B), MPI_DOUBLE, 0, comm));
-  PetscCallMPI(MPI_Bcast(m->s_outflow, (PetscMPIInt)(L * C * B), MPI_DOUBLE, 0, comm));
-  PetscCallMPI(MPI_Bcast(m->s_gap_cum, (PetscMPIInt)(L * C * B), MPI_DOUBLE, 0, comm));
-  PetscCallMPI(MPI_Bcast(m->cbc, (PetscMPIInt)L, MPI_DOUBLE, 0, comm));
-  PetscCallMPI(MPI_Bcast(m->survival_days, (PetscMPIInt)L, MPI_DOUBLE, 0, comm));
-  double sc[10 + BALLAST_LIQ_NLEVEL] = {m->lcr, m->hqla, m->lcr_outflows, m->lcr_inflows, m->nsfr, m->asf, m->rsf};
-  for (int v = 0; v < BALLAST_LIQ_NLEVEL; v++) sc[10 + v] = m->hqla_level[v];
-  PetscCallMPI(MPI_Bcast(sc, 10 + BALLAST_LIQ_NLEVEL, MPI_DOUBLE, 0, comm));
-  m->lcr = sc[0], m->hqla = sc[1], m->lcr_outflows = sc[2], m->lcr_inflows = sc[3], m->nsfr = sc[4], m->asf = sc[5], m->rsf = sc[6];
-  for (int v = 0; v < BALLAST_LIQ_NLEVEL; v++) m->hqla_level[v] = sc[10 + v];
-  PetscCallMPI(MPI_Bcast(m->lcr_c, (PetscMPIInt)C, MPI_DOUBLE, 0, comm));
-  PetscCallMPI(MPI_Bcast(m->hqla_c, (PetscMPIInt)C, MPI_DOUBLE, 0, comm));
-  PetscCallMPI(MPI_Bcast(m->out_c, (PetscMPIInt)C, MPI_DOUBLE, 0, comm));
-  PetscCallMPI(MPI_Bcast(m->in_c, (PetscMPIInt)C, MPI_DOUBLE, 0, comm));
-  PetscCallMPI(MPI_Bcast(m->significant, (PetscMPIInt)C, MPI_DOUBLE, 0, comm));
   acc->reduced = 1;
   PetscFunctionReturn(0);
 }
@@ -593,8 +612,8 @@ PetscErrorCode BallastLiquidityReduce(MPI_Comm comm, BallastLiquidity *acc)
 PetscErrorCode BallastLiquidityAddResults(BallastLiquidity *acc, BallastResults res)
 {
   const BallastLiquidityParams *lp = acc->lp;
-  BallastLiquidityMetrics      *m  = &acc->m;
-  PetscInt                      B = acc->nb, L = lp->nscen;
+  BallastLiquidityMetrics       m;
+  PetscInt                      B = acc->nb, L = lp->nscen, C = acc->s.nccy, NA = acc->nact;
   double                       *ends;
   const char                  **names;
   PetscBool                     has;
@@ -612,37 +631,69 @@ PetscErrorCode BallastLiquidityAddResults(BallastLiquidity *acc, BallastResults 
   PetscCall(BallastResultsHasDim(res, "action", &has));
   if (!has) {
     const char *none = "none";
-    PetscCall(BallastResultsAddDimLabels(res, "action", "action_name", 1, &none, "management action (index 0 = no action)"));
+    PetscCall(BallastResultsAddDimLabels(res, "action", "action_name", NA, NA > 1 ? (const char **)acc->s.action_names : &none, "management action (index 0 = no action)"));
   }
-  const char *cb[]  = {"currency", "ladder_bucket"};
-  const char *lcb[] = {"liquidity_scenario", "currency", "ladder_bucket"};
-  const char *l1[]  = {"liquidity_scenario"};
+  /* every action's metrics side by side, action slowest; ladders and survival carry the action
+   * dimension only when actions are configured (interfaces.md) */
+  PetscCall(PetscMemzero(&m, sizeof m));
+  PetscCall(PetscMalloc3(NA * C * B, &m.inflow, NA * C * B, &m.outflow, NA * C * B, &m.gap_cum));
+  PetscCall(PetscMalloc3(NA * L * C * B, &m.s_inflow, NA * L * C * B, &m.s_outflow, NA * L * C * B, &m.s_gap_cum));
+  PetscCall(PetscMalloc2(NA * L, &m.cbc, NA * L, &m.survival_days));
+  PetscCall(PetscMalloc5(NA * C, &m.lcr_c, NA * C, &m.hqla_c, NA * C, &m.out_c, NA * C, &m.in_c, NA * C, &m.significant));
+  double *lcr, *hqla, *lout, *lin, *nsfr, *asf, *rsf;
+  PetscCall(PetscMalloc7(NA, &lcr, NA, &hqla, NA, &lout, NA, &lin, NA, &nsfr, NA, &asf, NA, &rsf));
+  for (PetscInt a = 0; a < NA; a++) {
+    const BallastLiquidityMetrics *x = BallastLiquidityGetMetrics(acc, a);
+    PetscCall(PetscArraycpy(m.inflow + a * C * B, x->inflow, C * B));
+    PetscCall(PetscArraycpy(m.outflow + a * C * B, x->outflow, C * B));
+    PetscCall(PetscArraycpy(m.gap_cum + a * C * B, x->gap_cum, C * B));
+    PetscCall(PetscArraycpy(m.s_inflow + a * L * C * B, x->s_inflow, L * C * B));
+    PetscCall(PetscArraycpy(m.s_outflow + a * L * C * B, x->s_outflow, L * C * B));
+    PetscCall(PetscArraycpy(m.s_gap_cum + a * L * C * B, x->s_gap_cum, L * C * B));
+    PetscCall(PetscArraycpy(m.cbc + a * L, x->cbc, L));
+    PetscCall(PetscArraycpy(m.survival_days + a * L, x->survival_days, L));
+    PetscCall(PetscArraycpy(m.lcr_c + a * C, x->lcr_c, C));
+    PetscCall(PetscArraycpy(m.hqla_c + a * C, x->hqla_c, C));
+    PetscCall(PetscArraycpy(m.out_c + a * C, x->out_c, C));
+    PetscCall(PetscArraycpy(m.in_c + a * C, x->in_c, C));
+    lcr[a] = x->lcr, hqla[a] = x->hqla, lout[a] = x->lcr_outflows, lin[a] = x->lcr_inflows, nsfr[a] = x->nsfr, asf[a] = x->asf, rsf[a] = x->rsf;
+  }
+  PetscCall(PetscArraycpy(m.significant, acc->m.significant, C));
+  int         xa    = NA > 1; /* leading action dimension */
+  const char *cb0[] = {"action", "currency", "ladder_bucket"}, *lcb0[] = {"action", "liquidity_scenario", "currency", "ladder_bucket"}, *l10[] = {"action", "liquidity_scenario"};
+  const char **cb = cb0 + !xa, **lcb = lcb0 + !xa, **l1 = l10 + !xa;
+  PetscInt    ncb = 2 + xa, nlcb = 3 + xa, nl1 = 1 + xa;
   const char *a1[]  = {"action"};
   const char *ac[]  = {"action", "currency"};
   const char *c1[]  = {"currency"};
   const char *ccy   = "currency of the currency dimension (currency_code)";
   char        rep[64];
   PetscCall(PetscSNPrintf(rep, sizeof rep, "%s", acc->s.reporting_currency ? acc->s.reporting_currency : "reporting currency"));
-  PetscCall(BallastResultsAddVar(res, "liquidity_inflow", 2, cb, m->inflow, "contractual cash inflows (principal and interest) in the ladder bucket, positive", ccy));
-  PetscCall(BallastResultsAddVar(res, "liquidity_outflow", 2, cb, m->outflow, "contractual cash outflows (principal and interest) in the ladder bucket, positive", ccy));
-  PetscCall(BallastResultsAddVar(res, "liquidity_gap_cumulative", 2, cb, m->gap_cum, "cumulative contractual gap: inflows minus outflows to the bucket's end", ccy));
-  PetscCall(BallastResultsAddVar(res, "liquidity_stressed_inflow", 3, lcb, m->s_inflow, "stressed cash inflows in the ladder bucket (behavioural ladder), positive", ccy));
-  PetscCall(BallastResultsAddVar(res, "liquidity_stressed_outflow", 3, lcb, m->s_outflow, "stressed cash outflows in the ladder bucket: deposit run-off, facility drawdowns, contractual outflows, positive", ccy));
-  PetscCall(BallastResultsAddVar(res, "liquidity_stressed_gap_cumulative", 3, lcb, m->s_gap_cum, "cumulative stressed gap: inflows minus outflows to the bucket's end", ccy));
-  PetscCall(BallastResultsAddVar(res, "counterbalancing_capacity", 1, l1, m->cbc, "counterbalancing capacity at the as-of date: unencumbered HQLA and cash at market value after the scenario's haircuts", rep));
-  PetscCall(BallastResultsAddVar(res, "survival_days", 1, l1, m->survival_days, "first day on which the cumulative stressed net outflow exceeds the counterbalancing capacity (the ladder's horizon if never)", "days"));
-  PetscCall(BallastResultsAddVar(res, "lcr", 1, a1, &m->lcr, "liquidity coverage ratio: HQLA / (outflows - min(inflows, cap * outflows))", "1"));
-  PetscCall(BallastResultsAddVar(res, "hqla", 1, a1, &m->hqla, "stock of high-quality liquid assets after haircuts and Level 2 caps", rep));
-  PetscCall(BallastResultsAddVar(res, "lcr_outflows", 1, a1, &m->lcr_outflows, "LCR cash outflows over the horizon after run-off and drawdown rates", rep));
-  PetscCall(BallastResultsAddVar(res, "lcr_inflows", 1, a1, &m->lcr_inflows, "LCR cash inflows over the horizon after inflow rates, before the cap", rep));
-  PetscCall(BallastResultsAddVar(res, "nsfr", 1, a1, &m->nsfr, "net stable funding ratio: ASF / RSF", "1"));
-  PetscCall(BallastResultsAddVar(res, "asf", 1, a1, &m->asf, "available stable funding (regulatory capital included)", rep));
-  PetscCall(BallastResultsAddVar(res, "rsf", 1, a1, &m->rsf, "required stable funding", rep));
-  PetscCall(BallastResultsAddVar(res, "lcr_by_currency", 2, ac, m->lcr_c, "liquidity coverage ratio in the currency", "1"));
-  PetscCall(BallastResultsAddVar(res, "hqla_by_currency", 2, ac, m->hqla_c, "HQLA in the currency after haircuts and Level 2 caps", ccy));
-  PetscCall(BallastResultsAddVar(res, "lcr_outflows_by_currency", 2, ac, m->out_c, "LCR cash outflows in the currency", ccy));
-  PetscCall(BallastResultsAddVar(res, "lcr_inflows_by_currency", 2, ac, m->in_c, "LCR cash inflows in the currency, before the cap", ccy));
-  PetscCall(BallastResultsAddVar(res, "lcr_significant_currency", 1, c1, m->significant, "1 if liabilities in the currency reach the regime's significance share of all liabilities", "1"));
+  PetscCall(BallastResultsAddVar(res, "liquidity_inflow", ncb, cb, m.inflow, "contractual cash inflows (principal and interest) in the ladder bucket, positive", ccy));
+  PetscCall(BallastResultsAddVar(res, "liquidity_outflow", ncb, cb, m.outflow, "contractual cash outflows (principal and interest) in the ladder bucket, positive", ccy));
+  PetscCall(BallastResultsAddVar(res, "liquidity_gap_cumulative", ncb, cb, m.gap_cum, "cumulative contractual gap: inflows minus outflows to the bucket's end", ccy));
+  PetscCall(BallastResultsAddVar(res, "liquidity_stressed_inflow", nlcb, lcb, m.s_inflow, "stressed cash inflows in the ladder bucket (behavioural ladder), positive", ccy));
+  PetscCall(BallastResultsAddVar(res, "liquidity_stressed_outflow", nlcb, lcb, m.s_outflow, "stressed cash outflows in the ladder bucket: deposit run-off, facility drawdowns, contractual outflows, positive", ccy));
+  PetscCall(BallastResultsAddVar(res, "liquidity_stressed_gap_cumulative", nlcb, lcb, m.s_gap_cum, "cumulative stressed gap: inflows minus outflows to the bucket's end", ccy));
+  PetscCall(BallastResultsAddVar(res, "counterbalancing_capacity", nl1, l1, m.cbc, "counterbalancing capacity at the as-of date: unencumbered HQLA and cash at market value after the scenario's haircuts", rep));
+  PetscCall(BallastResultsAddVar(res, "survival_days", nl1, l1, m.survival_days, "first day on which the cumulative stressed net outflow exceeds the counterbalancing capacity (the ladder's horizon if never)", "days"));
+  PetscCall(BallastResultsAddVar(res, "lcr", 1, a1, lcr, "liquidity coverage ratio: HQLA / (outflows - min(inflows, cap * outflows))", "1"));
+  PetscCall(BallastResultsAddVar(res, "hqla", 1, a1, hqla, "stock of high-quality liquid assets after haircuts and Level 2 caps", rep));
+  PetscCall(BallastResultsAddVar(res, "lcr_outflows", 1, a1, lout, "LCR cash outflows over the horizon after run-off and drawdown rates", rep));
+  PetscCall(BallastResultsAddVar(res, "lcr_inflows", 1, a1, lin, "LCR cash inflows over the horizon after inflow rates, before the cap", rep));
+  PetscCall(BallastResultsAddVar(res, "nsfr", 1, a1, nsfr, "net stable funding ratio: ASF / RSF", "1"));
+  PetscCall(BallastResultsAddVar(res, "asf", 1, a1, asf, "available stable funding (regulatory capital included)", rep));
+  PetscCall(BallastResultsAddVar(res, "rsf", 1, a1, rsf, "required stable funding", rep));
+  PetscCall(BallastResultsAddVar(res, "lcr_by_currency", 2, ac, m.lcr_c, "liquidity coverage ratio in the currency", "1"));
+  PetscCall(BallastResultsAddVar(res, "hqla_by_currency", 2, ac, m.hqla_c, "HQLA in the currency after haircuts and Level 2 caps", ccy));
+  PetscCall(BallastResultsAddVar(res, "lcr_outflows_by_currency", 2, ac, m.out_c, "LCR cash outflows in the currency", ccy));
+  PetscCall(BallastResultsAddVar(res, "lcr_inflows_by_currency", 2, ac, m.in_c, "LCR cash inflows in the currency, before the cap", ccy));
+  PetscCall(BallastResultsAddVar(res, "lcr_significant_currency", 1, c1, m.significant, "1 if liabilities in the currency reach the regime's significance share of all liabilities", "1"));
+  PetscCall(PetscFree3(m.inflow, m.outflow, m.gap_cum));
+  PetscCall(PetscFree3(m.s_inflow, m.s_outflow, m.s_gap_cum));
+  PetscCall(PetscFree2(m.cbc, m.survival_days));
+  PetscCall(PetscFree5(m.lcr_c, m.hqla_c, m.out_c, m.in_c, m.significant));
+  PetscCall(PetscFree7(lcr, hqla, lout, lin, nsfr, asf, rsf));
   PetscFunctionReturn(0);
 }
 

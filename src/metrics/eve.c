@@ -18,8 +18,9 @@ PetscErrorCode BallastEVECreate(const BallastIRRBBSetup *s, BallastEVE *e)
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(e, sizeof *e));
   e->s = *s;
-  PetscCall(PetscCalloc1(s->nvar * s->nport * s->nccy + 1, &e->eve));
-  PetscCall(PetscCalloc1(s->nscen * s->nport * s->nccy * s->nbucket + 1, &e->evecf));
+  PetscInt NP = BallastIRRBBNAct(s) * s->nport;
+  PetscCall(PetscCalloc1(s->nvar * NP * s->nccy + 1, &e->eve));
+  PetscCall(PetscCalloc1(s->nscen * NP * s->nccy * s->nbucket + 1, &e->evecf));
   PetscFunctionReturn(0);
 }
 
@@ -42,9 +43,11 @@ static PetscErrorCode eve_begin(void *ctx, const BallastProjContract *pc, const 
 {
   BallastEVE              *e = (BallastEVE *)ctx;
   const BallastIRRBBSetup *s = &e->s;
-  e->cf                      = var->scenario ? &e->evecf[((var->v * s->nport + pc->p) * s->nccy + pc->c) * s->nbucket] : NULL;
+  PetscInt                 NP = BallastIRRBBNAct(s) * s->nport;
+  e->cf                      = var->scenario ? &e->evecf[((var->v * NP + BallastIRRBBRow(s, pc)) * s->nccy + pc->c) * s->nbucket] : NULL;
+  e->w                       = pc->weight;
   /* cash at face value: a flow at t = 0 */
-  if (e->cf && var->has_spot) e->cf[0] += var->spot;
+  if (e->cf && var->has_spot) e->cf[0] += e->w * var->spot;
   return 0;
 }
 
@@ -53,14 +56,14 @@ static void eve_event(void *ctx, const BallastEvent *ev, int label)
   BallastEVE *e = (BallastEVE *)ctx;
   (void)label;
   if (ev->date <= e->s.as_of || ev->payoff == 0.0) return;
-  e->cf[BallastIRRBBBucketDay(&e->s, ev->date - e->s.as_of)] += ev->payoff;
+  e->cf[BallastIRRBBBucketDay(&e->s, ev->date - e->s.as_of)] += e->w * ev->payoff;
 }
 
 static PetscErrorCode eve_end(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)
 {
   BallastEVE              *e = (BallastEVE *)ctx;
   const BallastIRRBBSetup *s = &e->s;
-  e->eve[(var->v * s->nport + pc->p) * s->nccy + pc->c] += var->pv;
+  e->eve[(var->v * BallastIRRBBNAct(s) * s->nport + BallastIRRBBRow(s, pc)) * s->nccy + pc->c] += pc->weight * var->pv;
   return 0;
 }
 
@@ -68,9 +71,12 @@ static PetscErrorCode eve_merge(void *ctx, MPI_Comm comm)
 {
   BallastEVE              *e = (BallastEVE *)ctx;
   const BallastIRRBBSetup *s = &e->s;
+  PetscInt                 na = BallastIRRBBNAct(s), NP = na * s->nport;
   PetscFunctionBeginUser;
-  PetscCall(BallastReducePartials(comm, s->nvar * s->nport * s->nccy, &e->eve));
-  PetscCall(BallastReducePartials(comm, s->nscen * s->nport * s->nccy * s->nbucket, &e->evecf));
+  BallastFoldActions(e->eve, s->nvar, na, s->nport * s->nccy);
+  BallastFoldActions(e->evecf, s->nscen, na, s->nport * s->nccy * s->nbucket);
+  PetscCall(BallastReducePartials(comm, s->nvar * NP * s->nccy, &e->eve));
+  PetscCall(BallastReducePartials(comm, s->nscen * NP * s->nccy * s->nbucket, &e->evecf));
   PetscFunctionReturn(0);
 }
 

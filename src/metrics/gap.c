@@ -11,7 +11,7 @@ PetscErrorCode BallastGapCreate(const BallastIRRBBSetup *s, BallastGap *g)
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(g, sizeof *g));
   g->s = *s;
-  PetscCall(PetscCalloc1(s->nport * s->nccy * s->nbucket + 1, &g->gap));
+  PetscCall(PetscCalloc1(BallastIRRBBNAct(s) * s->nport * s->nccy * s->nbucket + 1, &g->gap));
   PetscFunctionReturn(0);
 }
 
@@ -33,13 +33,14 @@ static PetscErrorCode gap_begin(void *ctx, const BallastProjContract *pc, const 
   BallastGap *g  = (BallastGap *)ctx;
   int         ct = (int)pc->t.contractType;
   (void)var;
-  g->row           = (ct != BALLAST_CT_CSH && ct != BALLAST_CT_SWPPV) ? &g->gap[(pc->p * g->s.nccy + pc->c) * g->s.nbucket] : NULL;
+  g->row           = (ct != BALLAST_CT_CSH && ct != BALLAST_CT_SWPPV) ? &g->gap[(BallastIRRBBRow(&g->s, pc) * g->s.nccy + pc->c) * g->s.nbucket] : NULL;
+  g->w             = pc->weight;
   g->floating      = pc->t.marketObjectCodeOfRateReset >= 0;
   g->reset_seen    = 0;
   g->md_split      = ct != BALLAST_CT_SWPPV && ct != BALLAST_CT_FXOUT;
   g->last_notional = pc->sign * (isnan(pc->t.notionalPrincipal) ? 0.0 : pc->t.notionalPrincipal);
   /* cash and central-bank reserves reprice overnight (they earn nii.reserves_rate moved with the short end) */
-  if (ct == BALLAST_CT_CSH) g->gap[(pc->p * g->s.nccy + pc->c) * g->s.nbucket] += g->last_notional;
+  if (ct == BALLAST_CT_CSH) g->gap[(BallastIRRBBRow(&g->s, pc) * g->s.nccy + pc->c) * g->s.nbucket] += pc->weight * g->last_notional;
   return 0;
 }
 
@@ -55,9 +56,9 @@ static void gap_event(void *ctx, const BallastEvent *ev, int label)
   if (g->row && !g->reset_seen) {
     PetscInt days = d - g->s.as_of;
     if (g->floating && (ev->type == BALLAST_EV_RR || ev->type == BALLAST_EV_RRF)) {
-      g->row[BallastIRRBBBucketDay(&g->s, days)] += ev->notional; /* outstanding reprices at the reset */
+      g->row[BallastIRRBBBucketDay(&g->s, days)] += g->w * ev->notional; /* outstanding reprices at the reset */
       g->reset_seen = 1;
-    } else if (BallastEventIsPrincipal(ev->type)) g->row[BallastIRRBBBucketDay(&g->s, days)] += (ev->type == BALLAST_EV_MD && g->md_split) ? g->last_notional - ev->notional : ev->payoff;
+    } else if (BallastEventIsPrincipal(ev->type)) g->row[BallastIRRBBBucketDay(&g->s, days)] += g->w * ((ev->type == BALLAST_EV_MD && g->md_split) ? g->last_notional - ev->notional : ev->payoff);
   }
   g->last_notional = ev->notional;
 }
@@ -76,9 +77,9 @@ static PetscErrorCode gap_end(void *ctx, const BallastProjContract *pc, const Ba
       for (int n = 1; r <= s->as_of && n < 100000; n++) r = BallastCycleAdd(t->cycleAnchorDateOfRateReset, t->cycleOfRateReset, n);
       if (r < next) next = r;
     }
-    double *row = &g->gap[(pc->p * s->nccy + pc->c) * s->nbucket];
-    row[BallastIRRBBBucket(s, (double)(t->maturityDate - s->as_of) / 365.0)] += sgn * N;
-    row[BallastIRRBBBucket(s, (double)(next - s->as_of) / 365.0)] -= sgn * N;
+    double *row = &g->gap[(BallastIRRBBRow(s, pc) * s->nccy + pc->c) * s->nbucket];
+    row[BallastIRRBBBucket(s, (double)(t->maturityDate - s->as_of) / 365.0)] += pc->weight * sgn * N;
+    row[BallastIRRBBBucket(s, (double)(next - s->as_of) / 365.0)] -= pc->weight * sgn * N;
   }
   return 0;
 }
@@ -87,7 +88,8 @@ static PetscErrorCode gap_merge(void *ctx, MPI_Comm comm)
 {
   BallastGap *g = (BallastGap *)ctx;
   PetscFunctionBeginUser;
-  PetscCall(BallastReducePartials(comm, g->s.nport * g->s.nccy * g->s.nbucket, &g->gap));
+  BallastFoldActions(g->gap, 1, BallastIRRBBNAct(&g->s), g->s.nport * g->s.nccy * g->s.nbucket);
+  PetscCall(BallastReducePartials(comm, BallastIRRBBNAct(&g->s) * g->s.nport * g->s.nccy * g->s.nbucket, &g->gap));
   PetscFunctionReturn(0);
 }
 

@@ -22,7 +22,7 @@ PetscErrorCode BallastNIICreate(const BallastIRRBBSetup *s, BallastNII *n)
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(n, sizeof *n));
   n->s = *s;
-  PetscCall(PetscCalloc1(s->nscen * s->nport * s->nccy + 1, &n->nii));
+  PetscCall(PetscCalloc1(s->nscen * BallastIRRBBNAct(s) * s->nport * s->nccy + 1, &n->nii));
   PetscCall(PetscCalloc1(s->nport + 1, &n->margin_count));
   PetscFunctionReturn(0);
 }
@@ -279,7 +279,7 @@ static PetscErrorCode nii_begin(void *ctx, const BallastProjContract *pc, const 
   PetscFunctionBeginUser;
   k->cash = pc->t.contractType == BALLAST_CT_CSH;
   if (k->serial != pc->serial && !k->cash) PetscCall(contract_setup(k, pc));
-  k->active        = !k->cash;
+  k->active        = !k->cash && !(k->nmonths && pc->action != 0);
   k->slotted       = pc->behavioural == BALLAST_FILTER_DEPOSIT_SLOTTING;
   k->df            = var->df;
   k->v             = var->v;
@@ -349,9 +349,12 @@ static PetscErrorCode nii_end(void *ctx, const BallastProjContract *pc, const Ba
 {
   BallastNII              *k = (BallastNII *)ctx;
   const BallastIRRBBSetup *s = &k->s;
-  double                  *cell = &k->nii[(var->v * s->nport + pc->p) * s->nccy + pc->c];
+  double                  *cell = &k->nii[(var->v * BallastIRRBBNAct(s) * s->nport + BallastIRRBBRow(s, pc)) * s->nccy + pc->c];
   PetscFunctionBeginUser;
   PetscCall(k->err);
+  /* the constant-balance-sheet NII path is the balance sheet's (action none); the regulatory nii
+   * above is per action */
+  if (k->nmonths && pc->action != 0) PetscFunctionReturn(0);
   if (k->cash) {
     /* central-bank reserves and other cash: the configured rate of the currency, moved with the short end */
     double rr = k->reserves ? k->reserves[pc->c] : NAN, N = isnan(pc->t.notionalPrincipal) ? 0.0 : pc->t.notionalPrincipal;
@@ -361,7 +364,7 @@ static PetscErrorCode nii_end(void *ctx, const BallastProjContract *pc, const Ba
       if (k->nmonths) {
         k->row_path = &k->path[(var->v * s->nport + pc->p) * k->nmonths * s->nccy + pc->c];
         spread(k, amt, s->as_of, s->nii_end);
-      } else *cell += amt;
+      } else *cell += pc->weight * amt;
     }
     PetscFunctionReturn(0);
   }
@@ -372,7 +375,7 @@ static PetscErrorCode nii_end(void *ctx, const BallastProjContract *pc, const Ba
     PetscFunctionReturn(0);
   }
   if (k->slotted) k->nii_c += pc->sign * pc->t.notionalPrincipal * var->deposit_rate * BallastYearFraction(pc->t.dayCountConvention, s->as_of, s->nii_end, BALLAST_DATE_NONE) + pc->a0;
-  *cell += k->nii_c - pc->a0 + (k->ad_seen ? k->accrued_H : 0.0);
+  *cell += pc->weight * (k->nii_c - pc->a0 + (k->ad_seen ? k->accrued_H : 0.0));
   PetscFunctionReturn(0);
 }
 
@@ -380,7 +383,8 @@ static PetscErrorCode nii_merge(void *ctx, MPI_Comm comm)
 {
   BallastNII *k = (BallastNII *)ctx;
   PetscFunctionBeginUser;
-  PetscCall(BallastReducePartials(comm, k->s.nscen * k->s.nport * k->s.nccy, &k->nii));
+  BallastFoldActions(k->nii, k->s.nscen, BallastIRRBBNAct(&k->s), k->s.nport * k->s.nccy);
+  PetscCall(BallastReducePartials(comm, k->s.nscen * BallastIRRBBNAct(&k->s) * k->s.nport * k->s.nccy, &k->nii));
   PetscCall(BallastReducePartials(comm, k->s.nport * (k->nmargins + 1), &k->margin_count));
   if (k->nmonths) PetscCall(BallastReducePartials(comm, k->s.nscen * k->s.nport * k->nmonths * k->s.nccy, &k->path));
   PetscFunctionReturn(0);

@@ -35,11 +35,15 @@ PetscErrorCode BallastNIIPathDestroy(BallastNIIPath *np)
 
 static unsigned path_subscribe(void *ctx, PetscInt v) { return v < ((BallastNIIPath *)ctx)->nscen ? BALLAST_TAKE_VALUE | BALLAST_TAKE_EVENTS : 0; }
 
+/* The paths are the balance sheet's (action none): the contracts a management action projects
+ * (slots > 0, weights +-1) do not enter them. */
+
 static PetscErrorCode path_begin(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)
 {
   BallastNIIPath *k  = (BallastNIIPath *)ctx;
   int             ct = (int)pc->t.contractType;
-  k->active          = ct != BALLAST_CT_CSH;
+  k->skip            = pc->action != 0;
+  k->active          = ct != BALLAST_CT_CSH && !k->skip;
   k->row_nii         = &k->nii[(var->v * k->nport + pc->p) * k->nmonths * k->nccy + pc->c];
   k->md_split        = ct != BALLAST_CT_SWPPV && ct != BALLAST_CT_FXOUT;
   k->row_prin        = &k->prin[(var->v * k->nport + pc->p) * k->nmonths];
@@ -117,6 +121,7 @@ static void path_event(void *ctx, const BallastEvent *ev, int label)
 static PetscErrorCode path_end(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)
 {
   BallastNIIPath *k = (BallastNIIPath *)ctx;
+  if (k->skip) return 0;
   close_months(k, k->mend[k->nmonths] + 1);
   double *b = &k->bal[(var->v * k->nport + pc->p) * k->nmonths];
   if (pc->t.contractType == BALLAST_CT_CSH) /* cash: the balance stays (no events) */

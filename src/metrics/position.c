@@ -24,6 +24,7 @@ static PetscErrorCode pos_end(void *ctx, const BallastProjContract *pc, const Ba
 {
   BallastPositions *p = (BallastPositions *)ctx;
   PetscFunctionBeginUser;
+  if (pc->action != 0) PetscFunctionReturn(0); /* per-contract detail of the balance sheet as loaded */
   PetscCheck(pc->index >= 0 && pc->index < p->ncontracts, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "position detail: contract index %" PetscInt_FMT " out of range", pc->index);
   p->pv[var->v * p->ncontracts + pc->index] = var->pv;
   PetscFunctionReturn(0);

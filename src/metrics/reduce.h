@@ -19,6 +19,20 @@ static inline PetscErrorCode BallastReducePartials(MPI_Comm comm, PetscInt n, do
   PetscFunctionReturn(0);
 }
 
+/* Not collective. Management actions (include/ballast/actions.h): arrays laid out [outer][nact][inner]
+ * hold the base partials in action slot 0 and each action's changes in slot a; before the merge
+ * slot 0 is added into every slot a > 0 on each rank (owner-only partials: the fold is local and
+ * rank-independent). */
+static inline void BallastFoldActions(double *x, PetscInt outer, PetscInt nact, PetscInt inner)
+{
+  for (PetscInt o = 0; o < outer; o++)
+    for (PetscInt a = 1; a < nact; a++) {
+      const double *b = x + (o * nact) * inner;
+      double       *d = x + (o * nact + a) * inner;
+      for (PetscInt i = 0; i < inner; i++) d[i] += b[i];
+    }
+}
+
 /* The principal an event repays: ACTUS MD pays the notional plus the interest accrued since the
  * last IP (a PAM without an interest cycle pays all its interest there), so only the notional
  * repaid is principal (not for swaps and FX, md_split = 0). */

@@ -289,6 +289,7 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
   PetscFunctionBeginUser;
   if (!p->plan) PetscCall(make_plan(p));
   PetscCall(PetscMemzero(&pc, sizeof pc));
+  pc.weight = 1.0;
   PetscCall(src->get(src->ctx, k, &pc));
   PetscCall(derive(p, &pc));
   if (!pc.projected) {

@@ -6,6 +6,7 @@
 #include <ballast/projection.h>
 #include <ballast/irrbb_run.h>
 #include <ballast/scenario.h>
+#include <ballast/par.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -126,6 +127,7 @@ PetscErrorCode BallastIRRBBRunDestroy(BallastIRRBBRun *run)
   PetscCall(PetscFree(run->reserves));
   PetscCall(PetscFree(run->gap));
   PetscCall(PetscFree(run->pv));
+  PetscCall(BallastIRRBBHeadlinesDestroy(&run->head));
   PetscFunctionReturn(0);
 }
 
@@ -167,7 +169,6 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
   BallastPositions       pos = {0};
   BallastConsumer        c;
   BallastContractSource  store;
-  BallastSource          src;
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&s, sizeof s));
   s.nscen         = run->nscen;
@@ -182,6 +183,7 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
   s.as_of         = ctx->cfg.as_of;
   s.nii_end       = BallastDateAddMonths(ctx->cfg.as_of, (int)ctx->cfg.nii_horizon_months);
   s.df_base       = &run->df[0];
+  s.nact          = run->actions ? run->actions->nact : 1;
   PetscCall(BallastIRRBBRunProjectionSetup(ctx, run, &ps));
   PetscCall(BallastProjectionCreate(&ps, &proj));
   PetscCall(BallastEVECreate(&s, &eve));
@@ -219,8 +221,10 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
     PetscCall(BallastProjectionAddConsumer(proj, &c));
   }
   for (PetscInt j = 0; j < nextra; j++) PetscCall(BallastProjectionAddConsumer(proj, &extra[j]));
-  BallastContractSourceInit(&store, cs, (const char *const *)ctx->cfg.contract_files, &src);
-  PetscErrorCode ierr = BallastProjectionRun(proj, ctx->comm, 1, &src);
+  BallastSource srcs[2];
+  BallastContractSourceInit(&store, cs, (const char *const *)ctx->cfg.contract_files, &srcs[0]);
+  if (run->actions) BallastActionSourceInit(run->actions, &srcs[1]);
+  PetscErrorCode ierr = BallastProjectionRun(proj, ctx->comm, run->actions ? 2 : 1, srcs);
   if (ierr) {
     /* every rank fails here with the same code and message (the driver agreed on them) */
     BallastProjectionDestroy(&proj);
@@ -283,7 +287,9 @@ PetscErrorCode BallastIRRBBRunResults(BallastRunContext *ctx, BallastIRRBBRun *r
   g.evecf              = run->evecf;
   g.nii                = run->nii;
   g.gap                = run->gap;
-  PetscCall(BallastIRRBBGroupResults(&g, res));
+  g.nact               = run->actions ? run->actions->nact : 1;
+  g.action_names       = run->actions ? run->actions->names : NULL;
+  PetscCall(BallastIRRBBGroupResults(&g, res, &run->head));
   {
     /* which margin NII's replacements used per portfolio: 0 own, 1 configured, 2 both (some
      * contracts each); the configured margin where one entry served the whole portfolio */
@@ -312,5 +318,98 @@ PetscErrorCode BallastIRRBBRunResults(BallastRunContext *ctx, BallastIRRBBRun *r
     PetscCall(BallastResultsAddVar(res, "nii_margin", 1, pd, mv, "configured new-business margin used for the whole portfolio (NaN: own margins or several)", "1"));
     PetscCall(PetscFree2(src, mv));
   }
+  PetscFunctionReturn(0);
+}
+
+/* Not collective (every rank the same). The instruments of action a as a store of one row each:
+ * initialExchangeDate = start, maturityDate = start + term, statusDate = the as-of date, the fixed
+ * rate at par on the base discount curve of the currency at the start (BallastParRate, the
+ * engine's own flows; floating legs on the base forwards) plus the spread, or the rate given. */
+static PetscErrorCode instrument_store(BallastRunContext *ctx, const BallastAction *a, const BallastDFTable *df, BallastContracts *out)
+{
+  BallastContracts cs;
+  PetscFunctionBeginUser;
+  PetscCall(BallastContractsCreate(&cs));
+  PetscCall(PetscMalloc1(a->ninstr, &cs->portfolio_names));
+  PetscCall(PetscMalloc2(a->ninstr, &cs->portfolio_count, a->ninstr, &cs->portfolio_owner));
+  for (PetscInt k = 0; k < a->ninstr; k++) {
+    const BallastInstrument *in = &a->instr[k];
+    BallastTerms             t  = in->terms;
+    BallastAlm               al = in->alm;
+    int32_t                  p  = -1;
+    for (PetscInt q = 0; q < cs->nportfolios; q++)
+      if (!strcmp(cs->portfolio_names[q], in->portfolio)) p = (int32_t)q;
+    if (p < 0) {
+      p = (int32_t)cs->nportfolios++;
+      PetscCall(PetscStrallocpy(in->portfolio, &cs->portfolio_names[p]));
+      cs->portfolio_count[p] = 0;
+      cs->portfolio_owner[p] = 0;
+    }
+    cs->portfolio_count[p]++;
+    al.portfolio        = p;
+    al.legalEntity      = in->legal_entity ? BallastNamesIntern(cs->entities, in->legal_entity) : -1;
+    al.behaviourSegment = in->segment ? BallastNamesIntern(cs->segments, in->segment) : -1;
+    t.initialExchangeDate = in->start;
+    t.maturityDate        = in->maturity;
+    t.statusDate          = ctx->cfg.as_of;
+    /* a swap's floating leg runs its first period (before the first reset, one cycle after the
+     * start) at the base forward observed at the start, fixed when traded: as BallastParRate
+     * prices it, so the swap is worth zero at par on the base curves */
+    if (t.contractType == BALLAST_CT_SWPPV && t.marketObjectCodeOfRateReset >= 0 && isnan(t.nominalInterestRate2))
+      t.nominalInterestRate2 = BallastDFTableForward(df, t.marketObjectCodeOfRateReset, in->start, t.cycleOfRateReset.n > 0 ? BallastCycleAdd(in->start, t.cycleOfRateReset, 1) : in->start + 1);
+    if (in->rate_kind == BALLAST_RATE_PAR) {
+      const char *dc    = BallastConfigDiscountCurve(&ctx->cfg, BallastNamesGet(ctx->market.currencies, t.currency));
+      PetscInt    kdisc = dc ? BallastMarketFindCurve(&ctx->market, dc) : -1;
+      double      r;
+      PetscCheck(kdisc >= 0, PETSC_COMM_SELF, BALLAST_ERR_USAGE, "%s:%d: action '%s': no discount curve for the instrument's currency", ctx->cfg.path, in->line, a->name);
+      PetscErrorCode ierr = BallastParRate(&t, in->start, df, kdisc, NULL, &r);
+      PetscCheck(!ierr, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "%s:%d: action '%s': instrument %s cannot be priced at par", ctx->cfg.path, in->line, a->name, in->contract_id);
+      t.nominalInterestRate = r + in->spread;
+      PetscCall(PetscPrintf(ctx->comm, "action %s: instrument %s priced at par %.6f %% + spread %.2f bp\n", a->name, in->contract_id, 100 * r, 1e4 * in->spread));
+    } else t.nominalInterestRate = in->rate + (isnan(in->spread) ? 0.0 : in->spread);
+    PetscCall(BallastContractsAppend(cs, &t, &al, in->contract_id, 0, in->line));
+  }
+  *out = cs;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastRunActionsCreate(BallastRunContext *ctx, BallastActionSet *as)
+{
+  const BallastPlanning *pl = &ctx->cfg.planning;
+  PetscInt               n  = 0, k = 0;
+  BallastContracts      *added;
+  PetscInt              *owner_action;
+  char                 **file;
+  BallastDFTable         df;
+  PetscBool              priced = PETSC_FALSE;
+  PetscFunctionBeginUser;
+  for (PetscInt a = 0; a < pl->nactions; a++) {
+    n += pl->actions[a].nadd + (pl->actions[a].ninstr > 0);
+    priced = priced || pl->actions[a].ninstr > 0;
+  }
+  if (priced) PetscCall(BallastDFTableCreate(&ctx->market, GRID_DAYS, &df)); /* the base curves */
+  PetscCall(PetscCalloc1(n + 1, &added));
+  PetscCall(PetscCalloc1(n + 1, &owner_action));
+  PetscCall(PetscCalloc1(n + 1, &file));
+  for (PetscInt a = 0; a < pl->nactions; a++) {
+    for (PetscInt f = 0; f < pl->actions[a].nadd; f++, k++) {
+      /* every rank loads the whole (small) file: the owner of each contract's portfolio projects it */
+      BallastConfig sub = ctx->cfg;
+      sub.ncontract_files = 1;
+      sub.contract_files  = &pl->actions[a].add[f];
+      PetscCall(BallastContractsLoad(PETSC_COMM_SELF, &sub, &ctx->market, &added[k]));
+      owner_action[k] = a;
+      file[k]         = pl->actions[a].add[f];
+    }
+    if (pl->actions[a].ninstr > 0) {
+      PetscCall(instrument_store(ctx, &pl->actions[a], &df, &added[k]));
+      owner_action[k] = a;
+      file[k]         = ctx->cfg.path;
+      k++;
+    }
+  }
+  if (priced) PetscCall(BallastDFTableDestroy(&df));
+  PetscCall(BallastActionSetCreate(ctx->comm, pl, ctx->contracts, (const char *const *)ctx->cfg.contract_files, n, added, owner_action, file, as));
+  PetscCall(PetscFree(owner_action));
   PetscFunctionReturn(0);
 }

@@ -242,15 +242,3 @@ PetscErrorCode BallastPlanningValidate(BallastRunContext *ctx, PetscBool summary
   p->validated = PETSC_TRUE; /* the templates' ids were mapped in place: never twice */
   PetscFunctionReturn(0);
 }
-
-PetscErrorCode BallastPlanningRefuseUnevaluated(const BallastConfig *cfg)
-{
-  const BallastPlanning *p   = &cfg->planning;
-  /* nii.margins and nii.reserves_rate (src/metrics/nii.c) and new_business (src/run/niipath_run.c) are evaluated */
-  const char            *key = p->line_actions ? "actions" : p->line_limits ? "limits" : NULL;
-  int                    line = p->line_actions ? p->line_actions : p->line_limits;
-  PetscFunctionBeginUser;
-  PetscCheck(!key, PETSC_COMM_WORLD, BALLAST_ERR_USAGE,
-             "%s:%d: key '%s': the planning layer is configured and valid (see `ballast validate`), but its evaluation is not yet part of `ballast run`; remove the key to run, nothing is ignored silently", cfg->path, line, key);
-  PetscFunctionReturn(0);
-}

@@ -8,6 +8,7 @@
 #include <ballast/irrbb.h>
 #include <ballast/irrbb_run.h>
 #include <ballast/liquidity.h>
+#include <ballast/limits.h>
 #include <ballast/behaviour.h>
 #include <ballast/cashflows.h>
 #include <ballast/regime.h>
@@ -399,6 +400,63 @@ PetscErrorCode BallastRunSegmentMap(BallastRunContext *ctx, const BallastBehavio
   PetscFunctionReturn(0);
 }
 
+/* Rank 0: the limits per action into res (limit_value, limit_status over (action, limit),
+ * limit_name) and, with actions or limits, the committee's tables: per action the change of each
+ * headline metric against `none`, and the limit statuses in words. */
+static PetscErrorCode action_summary(BallastRunContext *ctx, BallastIRRBBRun *irr, BallastLiquidity *liq, const BallastLiquidityParams *lp, BallastResults res)
+{
+  const BallastPlanning       *pl = &ctx->cfg.planning;
+  const BallastIRRBBHeadlines *h  = &irr->head;
+  PetscInt                     NA = h->nact, NL = pl->nlimits, ns = h->nscen;
+  const char                  *ur = ctx->cfg.reporting_currency;
+  PetscFunctionBeginUser;
+  if (NA > 1) {
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "management actions: change against none (%s; ratios in percentage points; survival = minimum over the liquidity scenarios)\n", ur));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-24s %16s %14s %16s %16s %9s %9s %9s\n", "action", "EVE base", "worst dEVE/T1", "NII base", "worst dNII", "LCR", "NSFR", "survival"));
+    for (PetscInt a = 0; a < NA; a++) {
+      const BallastLiquidityMetrics *m = BallastLiquidityGetMetrics(liq, a), *m0 = BallastLiquidityGetMetrics(liq, 0);
+      double                         sv = INFINITY, sv0 = INFINITY, dn = INFINITY, dn0 = INFINITY;
+      for (PetscInt l = 0; l < lp->nscen; l++) sv = PetscMin(sv, m->survival_days[l]), sv0 = PetscMin(sv0, m0->survival_days[l]);
+      for (PetscInt s = 1; s < ns; s++) dn = PetscMin(dn, h->dnii_rep[a * ns + s]), dn0 = PetscMin(dn0, h->dnii_rep[s]);
+      if (ns < 2) dn = dn0 = 0;
+      char name[64];
+      snprintf(name, sizeof name, "%s", a == 0 ? "none (level)" : irr->actions->names[a]);
+      if (a == 0)
+        PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-24s %16.0f %13.2f%% %16.0f %16.0f %8.1f%% %8.1f%% %9.0f\n", name, h->eve0[0], 100 * h->eve_ratio[0], h->nii0[0], dn0, 100 * m0->lcr, 100 * m0->nsfr, sv0));
+      else
+        PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-24s %+16.0f %+13.2f  %+16.0f %+16.0f %+9.1f %+9.1f %+9.0f\n", name, h->eve0[a] - h->eve0[0], 100 * (h->eve_ratio[a] - h->eve_ratio[0]), h->nii0[a] - h->nii0[0], dn - dn0,
+                              100 * (m->lcr - m0->lcr), 100 * (m->nsfr - m0->nsfr), sv - sv0));
+    }
+  }
+  if (!NL) PetscFunctionReturn(0);
+  double      *value;
+  int64_t     *status;
+  const char **names;
+  PetscCall(PetscMalloc3(NA * NL, &value, NA * NL, &status, NL, &names));
+  BallastLimitInputs in = {h, liq, ctx->market.currencies, (const char *const *)ctx->cfg.scenarios, ctx->regime};
+  PetscCall(BallastLimitsEvaluate(&in, NL, pl->limits, value, status));
+  for (PetscInt l = 0; l < NL; l++) names[l] = pl->limits[l].name;
+  PetscCall(BallastResultsAddDimLabels(res, "limit", "limit_name", NL, names, "configured limit (risk appetite)"));
+  const char *al[] = {"action", "limit"};
+  PetscCall(BallastResultsAddVar(res, "limit_value", 2, al, value, "value of the limit's metric under the action (units of the metric)", "1"));
+  PetscCall(BallastResultsAddVarInt(res, "limit_status", 2, al, status, "0 within the limit (green), 1 warning (amber), 2 breach (red)", "1"));
+  static const char *word[] = {"green", "amber", "red"};
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "limits (rows) per action (columns): green within, amber warning, red breach\n%-26s", "limit"));
+  for (PetscInt a = 0; a < NA; a++) PetscCall(PetscPrintf(PETSC_COMM_SELF, " %-18.18s", NA > 1 ? irr->actions->names[a] : "none"));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "\n"));
+  for (PetscInt l = 0; l < NL; l++) {
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-26.26s", names[l]));
+    for (PetscInt a = 0; a < NA; a++) {
+      char cell[48];
+      snprintf(cell, sizeof cell, "%s %.4g", word[status[a * NL + l]], value[a * NL + l]); /* plain C formatting */
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, " %-18.18s", cell));
+    }
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "\n"));
+  }
+  PetscCall(PetscFree3(value, status, names));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastCmdRun(int argc, char **argv)
 {
   RunArgs           a;
@@ -431,7 +489,12 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
     PetscCall(PetscStrallocpy(a.output, &ctx.cfg.output_dir));
   }
   PetscCall(BallastPlanningValidate(&ctx, PETSC_FALSE));
-  PetscCall(BallastPlanningRefuseUnevaluated(&ctx.cfg)); /* REMOVE with the commit that evaluates the plan */
+  /* management actions: added contracts loaded, touched contracts listed (before the control
+   * totals and the segment map: new portfolios and segments join the run's tables) */
+  BallastActionSet actions;
+  PetscBool        have_actions = ctx.cfg.planning.nactions > 0 ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(PetscMemzero(&actions, sizeof actions));
+  if (have_actions) PetscCall(BallastRunActionsCreate(&ctx, &actions));
   nloc = ctx.contracts->n;
   PetscCallMPI(MPI_Allreduce(&nloc, &total, 1, MPI_INT64_T, MPI_SUM, ctx.comm));
   PetscCall(stage("load", PETSC_FALSE));
@@ -441,6 +504,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(BallastRunControlTotals(&ctx, &notional, &count));
   BallastIRRBBRun irr;
   PetscCall(BallastIRRBBRunSetup(&ctx, ctx.regime, ctx.cfg.nuser, (BallastScenarioDef *)ctx.cfg.user, PETSC_TRUE, &irr));
+  irr.actions = have_actions ? &actions : NULL;
   BallastBehaviour beh;
   PetscInt        *seg_of = NULL;
   double          *psc = NULL, *tsc = NULL;
@@ -449,7 +513,18 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(BallastRunBehaviour(&ctx, PETSC_TRUE, &beh));
   PetscCall(stage("calibrate", PETSC_FALSE));
   PetscCall(phase_done(ctx.comm, "calibrate", t_phase, (int64_t)beh.nseg, "segments"));
-  PetscCall(BallastRunHashInputsEx(&ctx, &beh, 0, NULL)); /* every file read, histories too */
+  {
+    /* every file read: histories, user-scenario curves, the actions' added contract files */
+    PetscInt     nadd = 0;
+    const char **add  = NULL;
+    for (PetscInt i = 0; i < ctx.cfg.planning.nactions; i++) nadd += ctx.cfg.planning.actions[i].nadd;
+    PetscCall(PetscMalloc1(nadd + 1, &add));
+    nadd = 0;
+    for (PetscInt i = 0; i < ctx.cfg.planning.nactions; i++)
+      for (PetscInt j = 0; j < ctx.cfg.planning.actions[i].nadd; j++) add[nadd++] = ctx.cfg.planning.actions[i].add[j];
+    PetscCall(BallastRunHashInputsEx(&ctx, &beh, nadd, add));
+    PetscCall(PetscFree(add));
+  }
   PetscBool use_beh = beh.nseg > 0 && !a.contractual ? PETSC_TRUE : PETSC_FALSE;
   if (use_beh) {
     PetscCall(BallastRunSegmentMap(&ctx, &beh, &seg_of));
@@ -480,6 +555,8 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   ls.tier2              = ctx.cfg.tier2;
   ls.currency_codes     = ccy_codes;
   ls.reporting_currency = ctx.cfg.reporting_currency;
+  ls.nact               = have_actions ? actions.nact : 1;
+  ls.action_names       = have_actions ? actions.names : NULL;
   PetscCall(BallastLiquidityCreate(&lp, &ls, &liq));
   /* Phase 3: projection and reduction (src/projection drives; every metric a consumer) */
   BallastConsumer      extra[3];
@@ -537,10 +614,12 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   if (beh.nseg > 0) PetscCall(BallastBehaviourAddResults(&beh, res));
   PetscCall(BallastResultsAddAttr(res, "cash_flow_view", use_beh ? "behavioural" : "contractual"));
   PetscCall(BallastLiquiditySummary(ctx.comm, &liq));
+  if (ctx.rank == 0) PetscCall(action_summary(&ctx, &irr, &liq, &lp, res));
   PetscCall(stage("reduce", PETSC_FALSE));
   PetscCall(phase_done(ctx.comm, "reduce (IRRBB group metrics, liquidity)", t_phase, -1, NULL));
   t_phase = MPI_Wtime();
-  PetscCall(stage("write", PETSC_TRUE));  if (a.position_detail) {
+  PetscCall(stage("write", PETSC_TRUE));
+  if (a.position_detail) {
     snprintf(path, sizeof path, "%s/contracts.nc", ctx.cfg.output_dir);
     PetscCall(BallastWriteContractsNC(&ctx, irr.nscen, irr.pv, path));
   }
@@ -569,6 +648,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(print_notes(&ctx, a.contractual));
   PetscCall(PetscPrintf(ctx.comm, "results: %s\n", path));
   PetscCall(BallastIRRBBRunDestroy(&irr));
+  if (have_actions) PetscCall(BallastActionSetDestroy(&actions));
   PetscCall(BallastBehaviourDestroy(&beh));
   PetscCall(PetscFree(seg_of));
   PetscCall(PetscFree2(psc, tsc));

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Planning inputs (docs/planning.md): the example's plan (config/example-plan.cfg) is accepted by `ballast validate` and
 # summarised; every bad input is an error naming file and line (exit 2; 3 for a bad added contract
-# file) on 1 and 3 ranks, under timeout (no hang); `ballast run` refuses planning keys until they are
-# evaluated. Ramp end to end: EVE of a zero-coupon bond under ramp_up_200 = N DF_ramp(T) by hand.
+# file) on 1 and 3 ranks, under timeout (no hang); `ballast run` evaluates every planning key.
+# Ramp end to end: EVE of a zero-coupon bond under ramp_up_200 = N DF_ramp(T) by hand.
 source "$(dirname "$0")/tap.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -60,15 +60,18 @@ n=$(wc -l < "$work/bad.cfg")
 "$BALLAST" validate "$work/bad.cfg" > "$work/log" 2>&1
 contains "$work/log" "$work/bad.cfg:$n:" "the message names file and line"
 
-# a valid plan on the small fixture: summary, and run refuses it (exit 2 naming the key and line)
+# a valid plan on the small fixture: summary, and run evaluates it
 { base; echo "actions = ( { name = \"swap\"; add_instruments = ( { $SWAP } ); }, { name = \"new_mtg\"; add = [\"added.csv\"]; }, { name = \"both\"; include = [\"swap\", \"new_mtg\"]; } );"
   echo 'limits = ( { name = "LCR"; metric = "lcr"; min = 1.0; warning = 1.2; } );'; } > "$work/plan.cfg"
 timeout 120 "$MPIRUN" -np 3 "$BALLAST" validate "$work/plan.cfg" > "$work/log" 2>&1
 ok $? "a valid plan passes validate on 3 ranks"
 contains "$work/log" "combines swap new_mtg" "the summary shows the flattened include"
-timeout 120 "$BALLAST" run "$work/plan.cfg" > "$work/log" 2>&1
-is 2 $? "run refuses planning keys until they are evaluated"
-contains "$work/log" "key 'actions': the planning layer is configured and valid" "the refusal names the key"
+{ cat "$work/plan.cfg"; echo 'new_business = { horizon_months = 12; products = ( { name = "td"; terms = { contractType = "PAM"; contractRole = "RPL"; currency = "EUR"; portfolio = "RETAIL-DEPOSITS"; dayCountConvention = "A365"; }; term = "1Y"; pricing = { type = "fixed"; curve = "EUR_ESTR"; spread = 0.0; }; volume = { type = "monthly"; amounts = [1.0e6]; }; } ); };'; } > "$work/plannb.cfg"
+timeout 300 "$BALLAST" run "$work/plannb.cfg" --output "$work/outnb" > "$work/log" 2>&1
+is 0 $? "run evaluates the whole plan: actions, limits and new business (values: t_actions.sh, t_newbusiness.sh)"
+ncdump -h "$work/outnb/alm.nc" > "$work/hdr" 2>&1
+grep -q "double nii_path(" "$work/hdr" && grep -q "limit_status(" "$work/hdr" && grep -q "action = 4" "$work/hdr"
+ok $? "... alm.nc has the NII paths, the limit statuses and the actions (none, swap, new_mtg, both)"
 
 # the example's plan: config/example-plan.cfg = config/example.cfg line for line, then the plan
 ex="$BALLAST_SOURCE_DIR/config/example.cfg" explan="$BALLAST_SOURCE_DIR/config/example-plan.cfg"
