@@ -536,6 +536,31 @@ static PetscErrorCode parse_limit(MPI_Comm comm, const char *file, config_settin
   PetscFunctionReturn(0);
 }
 
+/* Checks every action's includes (known, no cycle), then builds the flat lists, included ones first;
+ * state and seen are p->nactions long, state zeroed. */
+static PetscErrorCode flatten_all(MPI_Comm comm, const char *file, BallastPlanning *p, int *state, PetscBool *seen)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < p->nactions; i++)
+    if (!state[i]) PetscCall(flatten(comm, file, p, i, state, NULL, NULL, NULL));
+  /* every include resolves and no cycle: now build the flat lists, included ones first */
+  PetscInt left = p->nactions;
+  while (left > 0)
+    for (PetscInt i = 0; i < p->nactions; i++) {
+      BallastAction *a = &p->actions[i];
+      if (a->flat) continue;
+      PetscBool ready = PETSC_TRUE;
+      for (PetscInt k = 0; k < a->ninclude; k++) ready = ready && p->actions[BallastPlanningFindAction(p, a->include[k])].flat != NULL;
+      if (!ready) continue;
+      PetscCall(PetscMalloc1(p->nactions, &a->flat));
+      PetscCall(PetscArrayzero(seen, p->nactions));
+      a->nflat = 0;
+      PetscCall(flatten(comm, file, p, i, state, a->flat, &a->nflat, seen));
+      left--;
+    }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastPlanningParse(MPI_Comm comm, const char *file, const char *dir, BallastDate as_of, config_setting_t *root, BallastPlanning *p)
 {
   config_setting_t *s, *g;
@@ -553,27 +578,13 @@ PetscErrorCode BallastPlanningParse(MPI_Comm comm, const char *file, const char 
       for (PetscInt j = 0; j < i; j++)
         PetscCheck(strcmp(p->actions[i].name, p->actions[j].name), comm, BALLAST_ERR_USAGE, "%s:%d: action name '%s' is used twice (also on line %d)", file, p->actions[i].line, p->actions[i].name, p->actions[j].line);
     }
-    int       *state;
-    PetscBool *seen;
+    int           *state;
+    PetscBool     *seen;
+    PetscErrorCode ierr;
     PetscCall(PetscCalloc2(p->nactions, &state, p->nactions, &seen));
-    for (PetscInt i = 0; i < p->nactions; i++)
-      if (!state[i]) PetscCall(flatten(comm, file, p, i, state, NULL, NULL, NULL));
-    /* every include resolves and no cycle: now build the flat lists, included ones first */
-    PetscInt left = p->nactions;
-    while (left > 0)
-      for (PetscInt i = 0; i < p->nactions; i++) {
-        BallastAction *a = &p->actions[i];
-        if (a->flat) continue;
-        PetscBool ready = PETSC_TRUE;
-        for (PetscInt k = 0; k < a->ninclude; k++) ready = ready && p->actions[BallastPlanningFindAction(p, a->include[k])].flat != NULL;
-        if (!ready) continue;
-        PetscCall(PetscMalloc1(p->nactions, &a->flat));
-        PetscCall(PetscArrayzero(seen, p->nactions));
-        a->nflat = 0;
-        PetscCall(flatten(comm, file, p, i, state, a->flat, &a->nflat, seen));
-        left--;
-      }
-    PetscCall(PetscFree2(state, seen));
+    ierr = flatten_all(comm, file, p, state, seen);
+    PetscCall(PetscFree2(state, seen)); /* also when an include is unknown or cyclic */
+    PetscCall(ierr);
   }
   /* new business */
   PetscCall(member(comm, file, root, "new_business", CONFIG_TYPE_GROUP, PETSC_FALSE, &g));

@@ -77,7 +77,7 @@ static PetscErrorCode get_string_list(MPI_Comm comm, const char *file, config_se
   *n   = 0;
   *out = NULL;
   if (s && config_setting_type(s) == CONFIG_TYPE_STRING) {
-    PetscCall(PetscMalloc1(1, out));
+    PetscCall(PetscCalloc1(2, out));
     PetscCall(get_string(comm, file, grp, key, required, &(*out)[0]));
     *n = 1;
     PetscFunctionReturn(0);
@@ -89,8 +89,12 @@ static PetscErrorCode get_string_list(MPI_Comm comm, const char *file, config_se
   PetscCall(PetscCalloc1(len + 1, out));
   for (int i = 0; i < len; i++) {
     config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-    PetscCheck(config_setting_type(e) == CONFIG_TYPE_STRING, comm, BALLAST_ERR_USAGE, "%s:%d: '%s' must hold strings, element %d is %s", file,
-               config_setting_source_line(s), key, i + 1, BallastCfgTypeName(config_setting_type(e)));
+    if (config_setting_type(e) != CONFIG_TYPE_STRING) { /* a failed list leaves nothing allocated */
+      for (int k = 0; k < i; k++) PetscCall(PetscFree((*out)[k]));
+      PetscCall(PetscFree(*out));
+      SETERRQ(comm, BALLAST_ERR_USAGE, "%s:%d: '%s' must hold strings, element %d is %s", file, config_setting_source_line(s), key, i + 1,
+              BallastCfgTypeName(config_setting_type(e)));
+    }
     PetscCall(PetscStrallocpy(config_setting_get_string(e), &(*out)[i]));
   }
   *n = len;
@@ -108,7 +112,7 @@ static PetscErrorCode resolve(const char *dir, char **p)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode BallastConfigLoad(MPI_Comm comm, const char *path, BallastConfig *cfg)
+static PetscErrorCode config_load(MPI_Comm comm, const char *path, BallastConfig *cfg)
 {
   char             *bytes;
   size_t            len;
@@ -168,17 +172,20 @@ PetscErrorCode BallastConfigLoad(MPI_Comm comm, const char *path, BallastConfig 
   PetscCall(PetscCalloc1(nsc + 2, &cfg->scenarios));
   PetscCall(PetscStrallocpy("base", &cfg->scenarios[0]));
   cfg->nscenarios = 1;
-  for (PetscInt i = 0; i < nsc; i++)
+  PetscInt dup = -1;
+  for (PetscInt i = 0; i < nsc && dup < 0; i++)
     for (PetscInt j = 0; j < i; j++)
-      if (!strcmp(sc[i], sc[j])) {
-        PetscCall(member(comm, f, root, "scenarios", CONFIG_TYPE_ARRAY, PETSC_TRUE, &s));
-        SETERRQ(comm, BALLAST_ERR_USAGE, "%s:%d: scenario '%s' listed twice", f, config_setting_source_line(s), sc[i]);
-      }
+      if (!strcmp(sc[i], sc[j])) dup = i;
+  /* hand the names to cfg before any error, so that nothing is left behind */
   for (PetscInt i = 0; i < nsc; i++) {
     if (strcmp(sc[i], "base")) cfg->scenarios[cfg->nscenarios++] = sc[i];
     else PetscCall(PetscFree(sc[i]));
   }
   PetscCall(PetscFree(sc));
+  if (dup >= 0) { /* two names: the setting is an array, which holds the name */
+    PetscCall(member(comm, f, root, "scenarios", CONFIG_TYPE_ARRAY, PETSC_TRUE, &s));
+    SETERRQ(comm, BALLAST_ERR_USAGE, "%s:%d: scenario '%s' listed twice", f, config_setting_source_line(s), config_setting_get_string_elem(s, (int)dup));
+  }
 
   PetscCall(member(comm, f, root, "discount_curves", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
   int nd = config_setting_length(g);
@@ -202,8 +209,9 @@ PetscErrorCode BallastConfigLoad(MPI_Comm comm, const char *path, BallastConfig 
   }
   {
     BallastScenarioDef *defs = NULL;
-    PetscCall(BallastScenarioDefsParse(comm, f, cfg->dir, config_setting_get_member(root, "user_scenarios"), &cfg->nuser, &defs));
-    cfg->user = defs;
+    PetscErrorCode      ierr = BallastScenarioDefsParse(comm, f, cfg->dir, config_setting_get_member(root, "user_scenarios"), &cfg->nuser, &defs);
+    cfg->user                = defs; /* also after an error: BallastConfigDestroy frees the parsed ones */
+    PetscCall(ierr);
   }
   /* the behaviour segments' names, for the contracts' behaviourSegment check (the section itself
    * is parsed and checked by BallastBehaviourLoad) */
@@ -231,6 +239,18 @@ PetscErrorCode BallastConfigLoad(MPI_Comm comm, const char *path, BallastConfig 
     }
   }
   PetscCall(BallastPlanningParse(comm, f, cfg->dir, cfg->as_of, root, &cfg->planning));
+  PetscFunctionReturn(0);
+}
+
+/* A failed load frees what it allocated (cfg is left zeroed, so that a BallastConfigDestroy after
+ * it is harmless). */
+PetscErrorCode BallastConfigLoad(MPI_Comm comm, const char *path, BallastConfig *cfg)
+{
+  PetscErrorCode ierr;
+  PetscFunctionBeginUser;
+  ierr = config_load(comm, path, cfg);
+  if (ierr) PetscCall(BallastConfigDestroy(cfg));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 

@@ -143,8 +143,8 @@ PetscErrorCode BallastScenarioDefsParse(MPI_Comm comm, const char *file, const c
   PetscCall(PetscCalloc1(len + 1, defs));
   for (int i = 0; i < len; i++) {
     config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+    *n = i + 1; /* counted first: the caller's destroy frees what a failed parse_one allocated */
     PetscCall(parse_one(comm, file, dir, e, &(*defs)[i]));
-    *n = i + 1;
     PetscCheck(BallastScenarioDefsFind(i, *defs, (*defs)[i].name) < 0, comm, BALLAST_ERR_USAGE, "%s:%d: user scenario '%s' defined twice", file, config_setting_source_line(e), (*defs)[i].name);
   }
   PetscFunctionReturn(0);

@@ -28,7 +28,7 @@ static int reserve(BallastText *t, size_t extra)
 void BallastTextAppend(BallastText *t, const char *s, size_t n)
 {
   if (reserve(t, n)) return;
-  memcpy(t->buf + t->len, s, n);
+  if (n) memcpy(t->buf + t->len, s, n); /* s may be NULL when n is 0 */
   t->len += n;
   t->buf[t->len] = 0;
 }

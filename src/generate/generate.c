@@ -91,36 +91,46 @@ static void remove_stale(const char *dir, int nshards)
 /* Not collective (rank 0): the small files and the renames. Market data and the histories first,
  * then the contract files renamed into place, run.cfg last: a configuration never names files that
  * are not there. */
-static PetscErrorCode write_small_files(const BallastGenerateOptions *o, const BallastGen *g, int nshards, const BallastGenTotals *all)
+static PetscErrorCode write_small_files_to(const BallastGenerateOptions *o, const BallastGen *g, int nshards, const BallastGenTotals *all, BallastText *text, char *tmp, char *fin, size_t plen)
 {
-  BallastText      text = {0};
   BallastGenBehUse use;
-  size_t           plen = strlen(o->out) + 64;
-  char            *tmp, *fin;
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc2(plen, &tmp, plen, &fin));
   BallastGenSegmentsInUse(g, &use);
   PetscCall(BallastGenWriteHistories(o->out, o->as_of, o->seed, &use));
-  BallastGenCurvesText(&text);
-  PetscCheck(!text.err, PETSC_COMM_SELF, PETSC_ERR_MEM, "curves.csv: out of memory");
+  BallastGenCurvesText(text);
+  PetscCheck(!text->err, PETSC_COMM_SELF, PETSC_ERR_MEM, "curves.csv: out of memory");
   snprintf(fin, plen, "%s/curves.csv", o->out);
-  PetscCall(BallastWriteFileAtomic(fin, text.buf, text.len));
-  BallastTextClear(&text);
-  BallastGenFxText(&text);
-  PetscCheck(!text.err, PETSC_COMM_SELF, PETSC_ERR_MEM, "fx.csv: out of memory");
+  PetscCall(BallastWriteFileAtomic(fin, text->buf, text->len));
+  BallastTextClear(text);
+  BallastGenFxText(text);
+  PetscCheck(!text->err, PETSC_COMM_SELF, PETSC_ERR_MEM, "fx.csv: out of memory");
   snprintf(fin, plen, "%s/fx.csv", o->out);
-  PetscCall(BallastWriteFileAtomic(fin, text.buf, text.len));
-  BallastTextClear(&text);
-  PetscCall(BallastGenRunCfgText(o, g, nshards, all, &text)); /* before the renames: nothing can fail between them */
+  PetscCall(BallastWriteFileAtomic(fin, text->buf, text->len));
+  BallastTextClear(text);
+  PetscCall(BallastGenRunCfgText(o, g, nshards, all, text)); /* before the renames: nothing can fail between them */
   for (int s = 0; s < PetscMax(nshards, 1); s++) {
     contract_path(o->out, nshards, s, 1, tmp, plen);
     contract_path(o->out, nshards, s, 0, fin, plen);
     PetscCheck(rename(tmp, fin) == 0, PETSC_COMM_SELF, BALLAST_ERR_IO, "%s: cannot rename to %s: %s", tmp, fin, strerror(errno));
   }
   snprintf(fin, plen, "%s/run.cfg", o->out);
-  PetscCall(BallastWriteFileAtomic(fin, text.buf, text.len));
+  PetscCall(BallastWriteFileAtomic(fin, text->buf, text->len));
+  PetscFunctionReturn(0);
+}
+
+/* The text buffer and paths are freed also when a write fails. */
+static PetscErrorCode write_small_files(const BallastGenerateOptions *o, const BallastGen *g, int nshards, const BallastGenTotals *all)
+{
+  BallastText    text = {0};
+  size_t         plen = strlen(o->out) + 64;
+  char          *tmp, *fin;
+  PetscErrorCode ierr;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc2(plen, &tmp, plen, &fin));
+  ierr = write_small_files_to(o, g, nshards, all, &text, tmp, fin, plen);
   BallastTextFree(&text);
   PetscCall(PetscFree2(tmp, fin));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
@@ -156,6 +166,10 @@ PetscErrorCode BallastGenerate(MPI_Comm comm, const BallastGenerateOptions *o)
     ierr = BallastGenWriteShard(comm, &g, tmp, (int64_t)s * S, PetscMin(N, (int64_t)(s + 1) * S), buf, &tot);
     if (ierr) { /* every rank failed together (BallastGenWriteShard agrees); leave no partial file behind */
       if (rank == 0) remove_temporaries(o->out, s + 1, nshards);
+      PetscCall(PetscFree(tmp));
+      PetscCall(PetscFree(buf));
+      PetscCall(PetscFree(tot.port));
+      PetscCall(BallastGenDestroy(&g));
       PetscCall(ierr);
     }
   }
@@ -176,7 +190,13 @@ PetscErrorCode BallastGenerate(MPI_Comm comm, const BallastGenerateOptions *o)
     if (ierr) remove_temporaries(o->out, PetscMax(nshards, 1), nshards);
     else remove_stale(o->out, nshards);
   }
-  PetscCall(BallastAgreeError(comm, ierr, NULL));
+  ierr = BallastAgreeError(comm, ierr, NULL);
+  if (ierr) { /* a small file could not be written: free what the contracts' pass allocated */
+    PetscCall(PetscFree(tot.port));
+    PetscCall(PetscFree(all.port));
+    PetscCall(BallastGenDestroy(&g));
+  }
+  PetscCall(ierr);
 
   /* report */
   int64_t nonempty = 0;

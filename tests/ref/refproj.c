@@ -398,7 +398,7 @@ static int build(Ctx *c, EvList *L, BallastDate horizon, int nobs, const Ballast
   for (int i = 0; i < nobs; i++)
     if (push(c, L, obs[i].date, obs[i].type, 0, 1)) return -1;
 
-  qsort(L->e, (size_t)L->n, sizeof(Ev), ev_cmp);
+  if (L->n > 0) qsort(L->e, (size_t)L->n, sizeof(Ev), ev_cmp); /* L->e is NULL when nothing was pushed */
 
   /* what is shown: after statusDate, not after a termination, within the horizon when
    * open-ended, each (date, type, leg) once; before a purchase evaluated but not shown */
