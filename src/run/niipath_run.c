@@ -51,12 +51,23 @@ PetscErrorCode BallastNIIPathRun(BallastRunContext *ctx, BallastIRRBBRun *run, B
           bal[(s * M + m) * P + p] = book->bal[(s * P + p) * M + m] + np.bal[(s * P + p) * M + m];
         }
     for (PetscInt m = 0; m < M; m++) mday[m] = (double)(BallastDateAddMonths(ctx->cfg.as_of, (int)m + 1) - ctx->cfg.as_of);
+    /* the variables are over (action, ...): the paths are evaluated for the balance sheet (action
+     * none) only; the other actions' entries are NaN = not evaluated (docs/planning.md) */
+    PetscInt A = run->actions ? run->actions->nact : 1;
+    double  *apath, *acons, *arunoff, *abal;
+    PetscCall(PetscMalloc4(A * S * M * C + 1, &apath, A * S * M * C + 1, &acons, A * S * M * C + 1, &arunoff, A * S * M * P + 1, &abal));
+    for (PetscInt i = 0; i < A * S * M * C; i++) apath[i] = acons[i] = arunoff[i] = i < S * M * C ? 0.0 : NAN;
+    for (PetscInt i = 0; i < A * S * M * P; i++) abal[i] = i < S * M * P ? 0.0 : NAN;
+    PetscCall(PetscArraycpy(apath, path, S * M * C));
+    PetscCall(PetscArraycpy(acons, cons, S * M * C));
+    PetscCall(PetscArraycpy(arunoff, runoff, S * M * C));
+    PetscCall(PetscArraycpy(abal, bal, S * M * P));
     const char *asmc[] = {"action", "scenario", "month", "currency"}, *asmp[] = {"action", "scenario", "month", "portfolio"};
     PetscCall(BallastResultsAddDimValues(res, "month", "month_end", M, mday, "end of the month (month m ends on the as-of date plus m months)", "days"));
-    PetscCall(BallastResultsAddVar(res, "nii_path", 4, asmc, path, "NII of the month, dynamic balance sheet (run-off of the book plus new business), accrual basis", "local_currency"));
-    PetscCall(BallastResultsAddVar(res, "nii_path_constant", 4, asmc, cons, "NII of the month, constant balance sheet (the book with replacement at the par rate, as nii, rolled to the path horizon), accrual basis", "local_currency"));
-    PetscCall(BallastResultsAddVar(res, "nii_path_runoff", 4, asmc, runoff, "NII of the month of the book's run-off alone (no replacement, no new business), accrual basis", "local_currency"));
-    PetscCall(BallastResultsAddVar(res, "balance_path", 4, asmp, bal, "outstanding notional at the month end, dynamic balance sheet (assets positive, liabilities negative), reporting currency",
+    PetscCall(BallastResultsAddVar(res, "nii_path", 4, asmc, apath, "NII of the month, dynamic balance sheet (run-off of the book plus new business), accrual basis; action none (other actions NaN: not evaluated)", "local_currency"));
+    PetscCall(BallastResultsAddVar(res, "nii_path_constant", 4, asmc, acons, "NII of the month, constant balance sheet (the book with replacement at the par rate, as nii, rolled to the path horizon), accrual basis; action none (other actions NaN: not evaluated)", "local_currency"));
+    PetscCall(BallastResultsAddVar(res, "nii_path_runoff", 4, asmc, arunoff, "NII of the month of the book's run-off alone (no replacement, no new business), accrual basis; action none (other actions NaN: not evaluated)", "local_currency"));
+    PetscCall(BallastResultsAddVar(res, "balance_path", 4, asmp, abal, "outstanding notional at the month end, dynamic balance sheet (assets positive, liabilities negative), reporting currency; action none (other actions NaN: not evaluated)",
                                    ctx->cfg.reporting_currency));
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "NII paths over %" PetscInt_FMT " months (%s; new business: %" PetscInt_FMT " products)\n%-20s %16s %16s %16s %16s %16s %16s\n", M, ctx->cfg.reporting_currency, plan->nproducts, "scenario",
                           "dynamic 12M", "constant 12M", "run-off 12M", "dynamic total", "constant total", "run-off total"));
@@ -73,6 +84,7 @@ PetscErrorCode BallastNIIPathRun(BallastRunContext *ctx, BallastIRRBBRun *run, B
         }
       PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-20s %16.0f %16.0f %16.0f %16.0f %16.0f %16.0f\n", ctx->cfg.scenarios[s], tot[0], tot[1], tot[2], tot[3], tot[4], tot[5]));
     }
+    PetscCall(PetscFree4(apath, acons, arunoff, abal));
     PetscCall(PetscFree4(path, runoff, bal, mday));
     PetscCall(PetscFree(cons));
   }
