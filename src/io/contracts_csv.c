@@ -854,7 +854,7 @@ static PetscErrorCode exchange(MPI_Comm comm, int size, Buf *out, Buf *in)
     size_t o = 0;
     for (int r = 0; r < size; r++) {
       sdispl[r] = (int)o;
-      memcpy(sbuf + o, out[r].data + sent[r], (size_t)scount[r]);
+      if (scount[r]) memcpy(sbuf + o, out[r].data + sent[r], (size_t)scount[r]); /* (an empty buffer may have no data) */
       sent[r] += (size_t)scount[r];
       o += (size_t)scount[r];
     }
