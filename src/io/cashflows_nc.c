@@ -111,12 +111,7 @@ typedef struct {
   size_t idlen, plen, slen;
 } Ids;
 
-static PetscErrorCode att(BallastNCFile *f, int var, const char *vname, const char *name, const char *value)
-{
-  PetscFunctionBeginUser;
-  BallastCallNC(f, vname, nc_put_att_text(f->ncid, var, name, strlen(value), value));
-  PetscFunctionReturn(0);
-}
+#define att BallastNCPutText
 
 /* define a variable over dims with long_name (and units if given), chunked CHUNK rows along
  * `event` (the first dimension), deflated with shuffle */
@@ -221,15 +216,7 @@ static PetscErrorCode define(BallastRunContext *ctx, BallastNCFile *f, PetscInt 
 #undef TEXT
 #undef ONE
 #undef TWO
-  snprintf(buf, sizeof buf, "ballast %s", BALLAST_VERSION);
-  PetscCall(att(f, NC_GLOBAL, "title", "title", "Ballast projected cash flows"));
-  PetscCall(att(f, NC_GLOBAL, "Conventions", "Conventions", "CF-1.8"));
-  PetscCall(att(f, NC_GLOBAL, "source", "source", buf));
-  PetscCall(att(f, NC_GLOBAL, "software_version", "software_version", buf));
-  PetscCall(att(f, NC_GLOBAL, "run_name", "run_name", ctx->cfg.name));
-  PetscCall(att(f, NC_GLOBAL, "as_of_date", "as_of_date", date));
-  PetscCall(att(f, NC_GLOBAL, "reporting_currency", "reporting_currency", ctx->cfg.reporting_currency));
-  PetscCall(att(f, NC_GLOBAL, "config_sha256", "config_sha256", ctx->cfg.sha256));
+  PetscCall(BallastNCPutProvenance(f, "Ballast projected cash flows", ctx->cfg.name, date, ctx->cfg.reporting_currency, ctx->cfg.sha256));
   PetscCall(att(f, NC_GLOBAL, "stream", "stream", "behavioural: the events IRRBB (EVE, NII) consumes, after the behavioural filters (prepayment, early redemption, deposit slotting, cash at face value); the contractual stream where no filter applies"));
   PetscCall(att(f, NC_GLOBAL, "event_order", "event_order", "portfolio index, then the contract's row in the contract store (file, line), then date; identical on any number of ranks"));
   PetscCall(att(f, NC_GLOBAL, "reconciliation", "reconciliation",

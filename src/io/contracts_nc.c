@@ -21,12 +21,7 @@ typedef struct {
   size_t idlen, plen, slen;
 } Ids;
 
-static PetscErrorCode put_att(BallastNCFile *f, int var, const char *vname, const char *name, const char *value)
-{
-  PetscFunctionBeginUser;
-  BallastCallNC(f, vname, nc_put_att_text(f->ncid, var, name, strlen(value), value));
-  PetscFunctionReturn(0);
-}
+#define put_att BallastNCPutText
 
 /* A text variable over (dim, len) that xarray decodes to strings. */
 static PetscErrorCode def_text(BallastNCFile *f, const char *name, int dim, int dlen, const char *long_name, int *var)
@@ -70,17 +65,9 @@ static PetscErrorCode define(BallastRunContext *ctx, BallastNCFile *f, PetscInt 
   PetscCall(put_att(f, v->vpv, "pv", "long_name", "present value of the contract's future cash flows under the scenario (EVE discounting), in the contract's currency"));
   PetscCall(put_att(f, v->vpv, "pv", "units", "local_currency"));
   PetscCall(put_att(f, v->vpv, "pv", "coordinates", "portfolio currency"));
-  char date[11], src[64];
+  char date[11];
   BallastDateFormat(ctx->cfg.as_of, date);
-  snprintf(src, sizeof src, "ballast %s", BALLAST_VERSION);
-  PetscCall(put_att(f, NC_GLOBAL, "title", "title", "Ballast per-contract results"));
-  PetscCall(put_att(f, NC_GLOBAL, "Conventions", "Conventions", "CF-1.8"));
-  PetscCall(put_att(f, NC_GLOBAL, "source", "source", src));
-  PetscCall(put_att(f, NC_GLOBAL, "software_version", "software_version", src));
-  PetscCall(put_att(f, NC_GLOBAL, "run_name", "run_name", ctx->cfg.name));
-  PetscCall(put_att(f, NC_GLOBAL, "as_of_date", "as_of_date", date));
-  PetscCall(put_att(f, NC_GLOBAL, "reporting_currency", "reporting_currency", ctx->cfg.reporting_currency));
-  PetscCall(put_att(f, NC_GLOBAL, "config_sha256", "config_sha256", ctx->cfg.sha256));
+  PetscCall(BallastNCPutProvenance(f, "Ballast per-contract results", ctx->cfg.name, date, ctx->cfg.reporting_currency, ctx->cfg.sha256));
   BallastCallNC(f, NULL, nc_enddef(nc));
   int all[] = {v->vpv, v->vid, v->vcid, v->vsn, v->vscen, v->vpf, v->vpn, v->vccy, v->vfx};
   for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) BallastCallNC(f, NULL, nc_var_par_access(nc, all[k], NC_INDEPENDENT));
