@@ -698,7 +698,7 @@ static PetscErrorCode combine_portfolios(Loader *L, BallastContracts cs, int32_t
   char   **names;
   PetscCall(PetscMalloc1(np, &names));
   for (PetscInt i = 0; i < np; i++) PetscCall(PetscStrallocpy(BallastNamesGet(g, (int32_t)i), &names[i]));
-  qsort(names, (size_t)np, sizeof(char *), cmp_str);
+  if (np > 1) qsort(names, (size_t)np, sizeof(char *), cmp_str); /* (no portfolio: names may be NULL) */
   cs->nportfolios     = np;
   cs->portfolio_names = names;
   PetscCall(PetscMalloc2(np, &cs->portfolio_count, np, &cs->portfolio_owner));
