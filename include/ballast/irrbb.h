@@ -172,4 +172,10 @@ PetscErrorCode BallastIRRBBHeadlinesDestroy(BallastIRRBBHeadlines *h);
 /* Rank 0 only (Not collective): group metrics into res and the summary on standard output. */
 PetscErrorCode BallastIRRBBGroupResults(const BallastIRRBBGroup *g, BallastResults res, BallastIRRBBHeadlines *head);
 
+/* Not collective: the regime's outlier tests per action from delta EVE and delta NII [a][s][c];
+ * outputs [a][test] (worst: the scenario name with the largest decline, "" if none of the test's
+ * scenarios was run). The group results and `ballast combine` (over the combined parts) share it. */
+PetscErrorCode BallastIRRBBOutlierTests(const BallastRegime *r, PetscInt nact, PetscInt nscen, const char *const *scenario_names, PetscInt nccy, const double *fx, double tier1, const double *deve,
+                                        const double *dnii, const char **worst, double *val, double *ratio, int64_t *flag);
+
 #endif

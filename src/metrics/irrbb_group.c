@@ -20,6 +20,45 @@ PetscErrorCode BallastIRRBBHeadlinesDestroy(BallastIRRBBHeadlines *h)
   PetscFunctionReturn(0);
 }
 
+/* The regime's outlier tests per action from delta EVE and delta NII [a][s][c] (currency of c):
+ * for each test the worst aggregated decline over those of its scenarios the run has (losses at
+ * weight 1, gains at the test's gain weight, at FX), as a ratio of Tier 1 and flagged above the
+ * threshold. Outputs [a][test]; worst points into scenario_names (or ""). Not collective; also
+ * used by `ballast combine` on the deltas of the combined parts (src/app/combine.c). */
+PetscErrorCode BallastIRRBBOutlierTests(const BallastRegime *r, PetscInt NA, PetscInt ns, const char *const *scenario_names, PetscInt nc, const double *fx, double tier1, const double *deve, const double *dnii,
+                                        const char **worst, double *val, double *ratio, int64_t *flag)
+{
+  PetscInt T = r->ntests;
+  PetscFunctionBeginUser;
+  for (PetscInt a = 0; a < NA; a++)
+    for (PetscInt i = 0; i < T; i++) {
+      const BallastOutlierTest *t = &r->test[i];
+      double                    decline = -INFINITY;
+      PetscInt                  ai = a * T + i;
+      worst[ai]                    = "";
+      for (PetscInt j = 0; j < t->nscenarios; j++) {
+        const char *nm = BallastRegScenarioName(t->scenarios[j]);
+        PetscInt    s;
+        for (s = 0; s < ns; s++)
+          if (!strcmp(scenario_names[s], nm)) break;
+        if (s == ns) continue; /* scenario not run */
+        double agg = 0;
+        for (PetscInt c = 0; c < nc; c++) {
+          double d = t->measure == BALLAST_MEASURE_DELTA_EVE ? deve[(a * ns + s) * nc + c] : dnii[(a * ns + s) * nc + c];
+          agg += (d < 0 ? 1.0 : t->gain_weight) * d * (isnan(fx[c]) ? 0.0 : fx[c]);
+        }
+        if (-agg > decline) {
+          decline   = -agg;
+          worst[ai] = scenario_names[s];
+        }
+      }
+      val[ai]   = isinf(decline) ? NAN : decline;
+      ratio[ai] = tier1 > 0 && !isnan(val[ai]) ? val[ai] / tier1 : NAN;
+      flag[ai]  = !isnan(ratio[ai]) && ratio[ai] > t->threshold_tier1;
+    }
+  PetscFunctionReturn(0);
+}
+
 /* Rank 0: group metrics from the per-portfolio partials, combined in portfolio order, per action
  * slot (layouts [v][a][p][c], include/ballast/irrbb.h). Every variable has the action dimension
  * of size nact; pv01, key_rate_pv01, repricing_gap and the outlier tests get a leading action
@@ -175,34 +214,13 @@ PetscErrorCode BallastIRRBBGroupResults(const BallastIRRBBGroup *run, BallastRes
     if (head)
       for (PetscInt a = 0; a < NA; a++) head->eve_ratio[a] = head->nii_ratio[a] = -INFINITY;
     PetscBool has_eve = PETSC_FALSE, has_nii = PETSC_FALSE;
+    PetscCall(BallastIRRBBOutlierTests(r, NA, ns, run->scenario_names, nc, fx, run->tier1, deve, dnii, worst, val, ratio, flag));
     for (PetscInt a = 0; a < NA; a++)
       for (PetscInt i = 0; i < T; i++) {
-        const BallastOutlierTest *t = &r->test[i];
-        double                    decline = -INFINITY;
-        PetscInt                  ai = a * T + i;
-        worst[ai]                    = "";
-        for (PetscInt j = 0; j < t->nscenarios; j++) {
-          const char *nm = BallastRegScenarioName(t->scenarios[j]);
-          PetscInt    s;
-          for (s = 0; s < ns; s++)
-            if (!strcmp(run->scenario_names[s], nm)) break;
-          if (s == ns) continue; /* scenario not run */
-          double agg = 0;
-          for (PetscInt c = 0; c < nc; c++) {
-            double d = t->measure == BALLAST_MEASURE_DELTA_EVE ? deve[(a * ns + s) * nc + c] : dnii[(a * ns + s) * nc + c];
-            agg += (d < 0 ? 1.0 : t->gain_weight) * d * (isnan(fx[c]) ? 0.0 : fx[c]);
-          }
-          if (-agg > decline) {
-            decline   = -agg;
-            worst[ai] = nm;
-          }
-        }
-        tn[i]     = t->name;
-        val[ai]   = isinf(decline) ? NAN : decline;
-        ratio[ai] = run->tier1 > 0 && !isnan(val[ai]) ? val[ai] / run->tier1 : NAN;
-        flag[ai]  = !isnan(ratio[ai]) && ratio[ai] > t->threshold_tier1;
+        PetscInt ai = a * T + i;
+        tn[i]       = r->test[i].name;
         if (head && !isnan(ratio[ai])) {
-          if (t->measure == BALLAST_MEASURE_DELTA_EVE) head->eve_ratio[a] = PetscMax(head->eve_ratio[a], ratio[ai]), has_eve = PETSC_TRUE;
+          if (r->test[i].measure == BALLAST_MEASURE_DELTA_EVE) head->eve_ratio[a] = PetscMax(head->eve_ratio[a], ratio[ai]), has_eve = PETSC_TRUE;
           else head->nii_ratio[a] = PetscMax(head->nii_ratio[a], ratio[ai]), has_nii = PETSC_TRUE;
         }
       }
