@@ -15,6 +15,9 @@ PetscErrorCode BallastCmdGenerate(int argc, char **argv);
  * BallastCmdEvents itself, src/app/events.c). */
 PetscErrorCode BallastEventsFromConfig(int argc, char **argv);
 PetscErrorCode BallastCmdReport(int argc, char **argv); /* src/app/report.c: runs scripts/alco/report.py */
+/* `ballast combine OUT PART...` (src/app/combine.c): the parts of a stress-scenario array
+ * (`ballast run --scenario-set K/N`) into the one alm.nc of a single run (docs/cluster.md). */
+PetscErrorCode BallastCmdCombine(int argc, char **argv);
 
 /* The full command line as one string (for provenance), set by main. */
 extern char BallastCommandLine[4096];

@@ -12,7 +12,9 @@ static const char help[] = "Ballast: asset & liability management engine.\n";
 static void usage(FILE *f)
 {
   fprintf(f, "usage: ballast COMMAND [ARGS] [PETSc options]\n"
-             "  run CONFIG [--output DIR] [--position-detail] [--cash-flows]   the batch job: results in <output>/alm.nc\n"
+             "  run CONFIG [--output DIR] [--position-detail] [--cash-flows] [--scenario-set K/N]\n"
+             "                                                  the batch job: results in <output>/alm.nc\n"
+             "  combine OUT PART...                             a stress array's parts (--scenario-set) into OUT/alm.nc\n"
              "  validate CONFIG                                 load and check every input, print control totals\n"
              "  events --actus FILE.json [--case ID]            ACTUS test-case events as CSV\n"
              "  events CONFIG --contract ID [--scenario NAME]   one contract's projected events as CSV\n"
@@ -148,7 +150,7 @@ int main(int argc, char **argv)
     PetscFinalize();
     return 0;
   }
-  int known = !strcmp(cmd, "run") || !strcmp(cmd, "validate") || !strcmp(cmd, "events") || !strcmp(cmd, "generate") || !strcmp(cmd, "report");
+  int known = !strcmp(cmd, "run") || !strcmp(cmd, "validate") || !strcmp(cmd, "events") || !strcmp(cmd, "generate") || !strcmp(cmd, "report") || !strcmp(cmd, "combine");
   ierr      = known ? register_stages() : 0;
   if (!ierr && known) ierr = check_petsc_options(cmd, argc, argv);
   if (ierr) ;
@@ -157,6 +159,7 @@ int main(int argc, char **argv)
   else if (!strcmp(cmd, "events")) ierr = BallastCmdEvents(argc - 1, argv + 1);
   else if (!strcmp(cmd, "generate")) ierr = BallastCmdGenerate(argc - 1, argv + 1);
   else if (!strcmp(cmd, "report")) ierr = BallastCmdReport(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "combine")) ierr = BallastCmdCombine(argc - 1, argv + 1);
   else {
     if (rank == 0) {
       fprintf(stderr, "ballast: unknown command '%s'\n", cmd);

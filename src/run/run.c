@@ -258,6 +258,7 @@ static PetscErrorCode make_dir(MPI_Comm comm, const char *dir)
 typedef struct {
   const char *config, *output;
   PetscBool   position_detail, help, contractual, cash_flows;
+  PetscInt    set_k, set_n; /* --scenario-set K/N (set_n = 0: every scenario) */
 } RunArgs;
 
 static PetscErrorCode parse_args(int argc, char **argv, RunArgs *a, PetscBool allow_output)
@@ -272,6 +273,16 @@ static PetscErrorCode parse_args(int argc, char **argv, RunArgs *a, PetscBool al
     } else if (allow_output && !strcmp(argv[i], "--position-detail")) a->position_detail = PETSC_TRUE;
     else if (allow_output && !strcmp(argv[i], "--contractual")) a->contractual = PETSC_TRUE;
     else if (allow_output && !strcmp(argv[i], "--cash-flows")) a->cash_flows = PETSC_TRUE;
+    else if (allow_output && !strcmp(argv[i], "--scenario-set")) {
+      long long k = -1, n = -1;
+      char      end = 0;
+      PetscCheck(i + 1 < argc, PETSC_COMM_WORLD, BALLAST_ERR_USAGE, "--scenario-set needs K/N (part K of N, 0 <= K < N)");
+      i++;
+      PetscCheck(sscanf(argv[i], "%lld/%lld%c", &k, &n, &end) == 2 && n >= 1 && k >= 0 && k < n && n <= 100000, PETSC_COMM_WORLD, BALLAST_ERR_USAGE,
+                 "--scenario-set %s: expected K/N with 0 <= K < N (part K of N, e.g. 0/3; SLURM: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)", argv[i]);
+      a->set_k = (PetscInt)k;
+      a->set_n = (PetscInt)n;
+    }
     else if (argv[i][0] == '-' && argv[i][1] != '-') {
       /* a PETSc option (-log_view, -tao_monitor ...): PETSc has it; skip its value if any */
       if (i + 1 < argc && argv[i + 1][0] != '-') i++;
@@ -457,6 +468,33 @@ static PetscErrorCode action_summary(BallastRunContext *ctx, BallastIRRBBRun *ir
   PetscFunctionReturn(0);
 }
 
+/* --scenario-set K/N: keep base and the K-th of N contiguous, near-equal blocks of the other
+ * configured scenarios (block k: scenarios 1 + k m / N .. 1 + (k + 1) m / N - 1 of m), in
+ * configuration order, so the parts' scenarios concatenated in K order are the configuration's.
+ * *all: every configured scenario, one per line (for `ballast combine`). Collective (the same on
+ * every rank). Refused with what the parts cannot give: limits (evaluated over all scenarios),
+ * per-contract and cash-flow files (combine merges alm.nc only). */
+static PetscErrorCode select_scenarios(BallastRunContext *ctx, const RunArgs *a, char **all)
+{
+  BallastConfig *cfg = &ctx->cfg;
+  PetscInt       ns = cfg->nscenarios, m = ns - 1, lo = 1 + a->set_k * m / a->set_n, hi = 1 + (a->set_k + 1) * m / a->set_n, n = 1;
+  size_t         len = 1;
+  PetscFunctionBeginUser;
+  PetscCheck(cfg->planning.nlimits == 0, ctx->comm, BALLAST_ERR_USAGE, "%s: --scenario-set with limits: limits are evaluated over all scenarios, which no part has; evaluate them on a single run", cfg->path);
+  PetscCheck(!a->position_detail && !a->cash_flows, ctx->comm, BALLAST_ERR_USAGE, "--scenario-set with %s: ballast combine merges alm.nc only; write per-contract or cash-flow files without --scenario-set", a->position_detail ? "--position-detail" : "--cash-flows");
+  for (PetscInt s = 0; s < ns; s++) len += strlen(cfg->scenarios[s]) + 1;
+  PetscCall(PetscMalloc1(len, all));
+  (*all)[0] = 0;
+  for (PetscInt s = 0; s < ns; s++) strcat(strcat(*all, cfg->scenarios[s]), s + 1 < ns ? "\n" : "");
+  for (PetscInt s = 1; s < ns; s++) {
+    if (s >= lo && s < hi) cfg->scenarios[n++] = cfg->scenarios[s];
+    else PetscCall(PetscFree(cfg->scenarios[s]));
+  }
+  cfg->nscenarios = n;
+  PetscCall(PetscFPrintf(ctx->comm, PETSC_STDERR, "scenario set %" PetscInt_FMT "/%" PetscInt_FMT ": base and %" PetscInt_FMT " of the %" PetscInt_FMT " other scenarios\n", a->set_k, a->set_n, n - 1, m));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastCmdRun(int argc, char **argv)
 {
   RunArgs           a;
@@ -468,7 +506,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscFunctionBeginUser;
   PetscCall(parse_args(argc, argv, &a, PETSC_TRUE));
   if (a.help) {
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "usage: ballast run CONFIG [--output DIR] [--position-detail] [--cash-flows] [PETSc options]\n"
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "usage: ballast run CONFIG [--output DIR] [--position-detail] [--cash-flows] [--scenario-set K/N] [PETSc options]\n"
                                             "  The batch job: loads and validates every input, projects every contract under every scenario,\n"
                                             "  reduces to group level and writes <output>/alm.nc (written whole or not at all).\n"
                                             "  --output DIR        overrides output.dir of the configuration\n"
@@ -476,6 +514,9 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
                                             "  --cash-flows        also writes <output>/cashflows.nc (every event of every contract under\n"
                                             "                      every scenario: discount factor, PV, IRRBB and ladder bucket)\n"
                                             "  --contractual       ignore the behavioural models (contractual cash flows only)\n"
+                                            "  --scenario-set K/N  part K (0-based) of N of a stress array: base and the K-th of N contiguous\n"
+                                            "                      blocks of the other configured scenarios; `ballast combine` merges the\n"
+                                            "                      parts' alm.nc into the single run's (docs/cluster.md)\n"
                                             "  Exit status: 0 ok, 2 usage/configuration, 3 input data, 4 numerical failure, 5 I/O.\n"));
     PetscFunctionReturn(0);
   }
@@ -489,6 +530,8 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
     PetscCall(PetscStrallocpy(a.output, &ctx.cfg.output_dir));
   }
   PetscCall(BallastPlanningValidate(&ctx, PETSC_FALSE));
+  char *scenarios_all = NULL;
+  if (a.set_n > 0) PetscCall(select_scenarios(&ctx, &a, &scenarios_all));
   /* management actions: added contracts loaded, touched contracts listed (before the control
    * totals and the segment map: new portfolios and segments join the run's tables) */
   BallastActionSet actions;
@@ -597,6 +640,13 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(stage("reduce", PETSC_TRUE));
   PetscCall(BallastResultsCreate(&res));
   PetscCall(BallastRunResultsBase(&ctx, res));
+  if (a.set_n > 0) {
+    /* what `ballast combine` needs to put the parts together (docs/cluster.md) */
+    char set[64];
+    snprintf(set, sizeof set, "%" PetscInt_FMT "/%" PetscInt_FMT, a.set_k, a.set_n);
+    PetscCall(BallastResultsAddAttr(res, "scenario_set", set));
+    PetscCall(BallastResultsAddAttr(res, "scenarios_all", scenarios_all));
+  }
   PetscCall(BallastResultsAddAttr(res, "regime_name", ctx.regime->name));
   PetscCall(BallastResultsAddAttr(res, "regime_version", ctx.regime->version));
   if (ctx.regime->source) PetscCall(BallastResultsAddAttr(res, "regime_source", ctx.regime->source));
@@ -657,6 +707,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(PetscFree(ccy_codes));
   PetscCall(PetscFree(notional));
   PetscCall(PetscFree(count));
+  PetscCall(PetscFree(scenarios_all));
   PetscCall(BallastRunTeardown(&ctx));
   PetscFunctionReturn(0);
 }
