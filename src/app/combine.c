@@ -26,7 +26,7 @@ static const char *recomputed[] = {"outlier_test_decline", "outlier_test_ratio",
 /* the parts' own provenance, not carried into the combined file */
 static const char *part_only[] = {"scenario_set", "scenarios_all", NULL};
 /* must be identical in every part: the same inputs, configuration and build */
-static const char *same_inputs[] = {"config_sha256", "input_sha256", "software_version", "scenarios_all", NULL};
+static const char *same_inputs[] = {"input_sha256", "config_sha256", "software_version", "scenarios_all", NULL};
 
 static int in_list(const char *const *list, const char *name)
 {
