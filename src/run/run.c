@@ -491,6 +491,13 @@ static PetscErrorCode select_scenarios(BallastRunContext *ctx, const RunArgs *a,
     else PetscCall(PetscFree(cfg->scenarios[s]));
   }
   cfg->nscenarios = n;
+  if (!a->output) { /* the parts of one configuration must not overwrite each other's alm.nc */
+    char *dir;
+    PetscCall(PetscMalloc1(strlen(cfg->output_dir) + 32, &dir));
+    sprintf(dir, "%s/part-%" PetscInt_FMT, cfg->output_dir, a->set_k);
+    PetscCall(PetscFree(cfg->output_dir));
+    cfg->output_dir = dir;
+  }
   PetscCall(PetscFPrintf(ctx->comm, PETSC_STDERR, "scenario set %" PetscInt_FMT "/%" PetscInt_FMT ": base and %" PetscInt_FMT " of the %" PetscInt_FMT " other scenarios\n", a->set_k, a->set_n, n - 1, m));
   PetscFunctionReturn(0);
 }
@@ -516,7 +523,8 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
                                             "  --contractual       ignore the behavioural models (contractual cash flows only)\n"
                                             "  --scenario-set K/N  part K (0-based) of N of a stress array: base and the K-th of N contiguous\n"
                                             "                      blocks of the other configured scenarios; `ballast combine` merges the\n"
-                                            "                      parts' alm.nc into the single run's (docs/cluster.md)\n"
+                                            "                      parts' alm.nc into the single run's (docs/cluster.md); without\n"
+                                            "                      --output the part goes to <output.dir>/part-K\n"
                                             "  Exit status: 0 ok, 2 usage/configuration, 3 input data, 4 numerical failure, 5 I/O.\n"));
     PetscFunctionReturn(0);
   }

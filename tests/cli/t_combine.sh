@@ -12,7 +12,7 @@
 # part whose base differs (run --contractual: same inputs, other results), a missing part, a
 # duplicate part, a single run's alm.nc (not a part), and --scenario-set with limits.
 source "$(dirname "$0")/tap.sh"
-plan 24
+plan 27
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cfg="$BALLAST_SOURCE_DIR/config/example.cfg"
@@ -80,6 +80,22 @@ run "$BALLAST" combine "$work/bad" "$work/two0" "$work/two0" > "$work/bad4.log" 
 contains "$work/bad4.log" "are both part 0/2" "a part given twice is refused (exit $?)"
 run "$BALLAST" combine "$work/bad" "$work/single" > "$work/bad5.log" 2>&1
 contains "$work/bad5.log" "$work/single/alm.nc: not a part of a stress array (no scenario_set attribute" "a single run's alm.nc is not a part (exit $?)"
+
+# management actions, new business and a user scenario (the planning example without its limits,
+# the ramp scenario added): every variable over (action, scenario, ...) and the NII and balance
+# paths combine the same way; without --output a part goes to <output.dir>/part-K
+mkdir -p "$work/plan"
+for f in "$BALLAST_SOURCE_DIR"/config/*; do ln -s "$f" "$work/plan/$(basename "$f")"; done
+rm "$work/plan/example-plan.cfg"
+sed '/^limits = (/,/^);/d; s/^scenarios = \["base", /scenarios = ["base", "ramp_up_200", /; s|^  dir = .*|  dir = "'"$work"'/planout";|' "$BALLAST_SOURCE_DIR/config/example-plan.cfg" > "$work/plan/plan.cfg"
+run "$BALLAST" run "$work/plan/plan.cfg" > "$work/plan1.log" 2>&1
+for k in 0 1; do run "$BALLAST" run "$work/plan/plan.cfg" --scenario-set $k/2 > "$work/plan-p$k.log" 2>&1; done
+run "$BALLAST" combine "$work/plancomb" "$work/planout/part-0" "$work/planout/part-1" > "$work/plancomb.log" 2>&1
+ok $? "the planning example without limits: 2 parts in <output.dir>/part-K, combined"
+grep -q 'balance_path(action, scenario, month, portfolio)' <(ncdump -h "$work/plancomb/alm.nc") && test "$(ncdump -h "$work/plancomb/alm.nc" | grep -oP 'action = \K[0-9]+')" -gt 1
+ok $? "... with actions and the NII and balance paths"
+cmp -s <(data "$work/planout/alm.nc") <(data "$work/plancomb/alm.nc")
+ok $? "... every variable's data identical to the single run's"
 
 # limits are evaluated over every scenario: no part can, so the option is refused before any work
 run "$BALLAST" run "$BALLAST_SOURCE_DIR/config/example-plan.cfg" --output "$work/plan" --scenario-set 0/2 > "$work/plan.log" 2>&1
