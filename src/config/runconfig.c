@@ -124,7 +124,7 @@ static PetscErrorCode config_load(MPI_Comm comm, const char *path, BallastConfig
   PetscCall(PetscMemzero(cfg, sizeof(*cfg)));
   PetscCall(PetscStrallocpy(path, &cfg->path));
   PetscCall(BallastDirname(path, &cfg->dir));
-  PetscCall(BallastReadBcast(comm, path, &bytes, &len));
+  PetscCall(BallastReadBcastAs(comm, path, BALLAST_ERR_USAGE, &bytes, &len)); /* a configuration file: exit 2 */
   PetscCall(BallastSHA256Buffer(bytes, len, cfg->sha256));
   PetscCall(PetscNew(&doc));
   config_init(doc);

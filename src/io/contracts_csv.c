@@ -160,9 +160,11 @@ static PetscErrorCode read_header(Loader *L, const char *path, Column **cols, in
   FILE  *fp;
   PetscFunctionBeginUser;
   *fail = PETSC_FALSE;
-  fp    = fopen(path, "rb");
-  if (!fp) {
-    ERR(L, "%s: cannot open contract file", path);
+  char why[1024];
+  int  st = BallastFileOpenRead(path, &fp, why, sizeof why); /* a directory, FIFO or device is refused */
+  if (st) {
+    if (st == BALLAST_OPEN_NOT_REGULAR) ERR(L, "%s (a contract file)", why);
+    else ERR(L, "%s: cannot open contract file", path);
     *fail = PETSC_TRUE;
     PetscFunctionReturn(0);
   }
@@ -520,8 +522,8 @@ static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Co
   long a    = hdr_end + (long)(((__int128)data * L->rank) / L->size);
   long b    = hdr_end + (long)(((__int128)data * (L->rank + 1)) / L->size);
 
-  FILE *fp = fopen(path, "rb");
-  PetscCheck(fp, PETSC_COMM_SELF, BALLAST_ERR_IO, "%s: cannot open", path);
+  FILE *fp = NULL;
+  PetscCheck(!BallastFileOpenRead(path, &fp, NULL, 0), PETSC_COMM_SELF, BALLAST_ERR_IO, "%s: cannot open", path);
   /* first line starting at or after a: if the byte before a is not a newline, skip to one */
   long start = a;
   if (a > hdr_end) {
