@@ -83,6 +83,13 @@ int BallastFileOpenRead(const char *path, FILE **fp, char *msg, size_t mlen);
 PetscErrorCode BallastReadBcast(MPI_Comm comm, const char *path, char **buf, size_t *len);
 PetscErrorCode BallastReadBcastAs(MPI_Comm comm, const char *path, PetscErrorCode refuse, char **buf, size_t *len);
 
+/* Collective: the output directory, before any computation: created (mkdir -p) by rank 0, checked
+ * to be a writable directory (a probe file written, fsynced and removed), and cleared of the
+ * temporaries a killed run left (alm.nc.tmp.*, contracts.nc.tmp, cashflows.nc.tmp,
+ * .cashflows-spill-*, .ballast-probe-*), each removal said on stderr. Every rank returns
+ * BALLAST_ERR_IO naming the directory if it is not usable. */
+PetscErrorCode BallastOutputDirPrepare(MPI_Comm comm, const char *dir);
+
 /* Simple string helpers. */
 PetscErrorCode BallastStrdup(const char *s, char **out);
 /* Join dir and a relative path (absolute paths are returned as is). */

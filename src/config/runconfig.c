@@ -206,6 +206,9 @@ static PetscErrorCode config_load(MPI_Comm comm, const char *path, BallastConfig
     PetscCall(get_double(comm, f, g, "tier1", PETSC_FALSE, &cfg->tier1));
     PetscCall(get_double(comm, f, g, "tier2", PETSC_FALSE, &cfg->tier2));
     PetscCheck(cfg->tier1 >= 0 && cfg->tier2 >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: capital amounts must not be negative", f, config_setting_source_line(g));
+    /* a configured Tier 1 is a denominator (outlier tests, capital ratios): zero gives NaN ratios */
+    config_setting_t *t1 = config_setting_get_member(g, "tier1");
+    PetscCheck(!t1 || cfg->tier1 > 0, comm, BALLAST_ERR_USAGE, "%s:%d: capital.tier1 = %g: Tier 1 capital must be positive (the outlier tests divide by it)", f, config_setting_source_line(t1), cfg->tier1);
   }
   {
     BallastScenarioDef *defs = NULL;

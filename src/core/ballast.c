@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <unistd.h>
 #include <openssl/evp.h>
 #include <stdarg.h>
@@ -300,5 +301,55 @@ PetscErrorCode BallastDirname(const char *path, char **out)
     memcpy(*out, path, l);
     (*out)[l] = 0;
   }
+  PetscFunctionReturn(0);
+}
+
+/* a temporary of Ballast's writers (src/io) in an output directory */
+static int stale_temporary(const char *n)
+{
+  return !strncmp(n, "alm.nc.tmp.", 11) || !strcmp(n, "contracts.nc.tmp") || !strcmp(n, "cashflows.nc.tmp") || !strncmp(n, ".cashflows-spill-", 17) || !strncmp(n, ".ballast-probe-", 15);
+}
+
+PetscErrorCode BallastOutputDirPrepare(MPI_Comm comm, const char *dir)
+{
+  PetscMPIInt rank;
+  int         bad = 0;
+  char        msg[1024] = "";
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    char        p[4096], probe[4200];
+    struct stat st;
+    snprintf(p, sizeof p, "%s", dir);
+    for (char *s = p + 1; *s && !bad; s++)
+      if (*s == '/') {
+        *s = 0;
+        if (mkdir(p, 0777) && errno != EEXIST) bad = 1, snprintf(msg, sizeof msg, "%.900s: cannot create the output directory: %s", p, strerror(errno));
+        *s = '/';
+      }
+    if (!bad && mkdir(p, 0777) && errno != EEXIST) bad = 1, snprintf(msg, sizeof msg, "%.900s: cannot create the output directory: %s", dir, strerror(errno));
+    if (!bad && (stat(dir, &st) || !S_ISDIR(st.st_mode))) bad = 1, snprintf(msg, sizeof msg, "%.900s: the output directory is not a directory", dir);
+    if (!bad) {
+      /* stale temporaries of a run that was killed before it could remove them */
+      DIR *d = opendir(dir);
+      struct dirent *e;
+      while (d && (e = readdir(d)))
+        if (stale_temporary(e->d_name)) {
+          snprintf(probe, sizeof probe, "%s/%s", dir, e->d_name);
+          if (!unlink(probe)) fprintf(stderr, "ballast: removed %s, a temporary file left by an earlier run that did not finish\n", probe);
+        }
+      if (d) closedir(d);
+      /* writable: a probe written and synced (a read-only or full file system fails here, before the computation) */
+      snprintf(probe, sizeof probe, "%s/.ballast-probe-%ld", dir, (long)getpid());
+      int fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+      if (fd < 0 || write(fd, "ok\n", 3) != 3 || fsync(fd)) bad = 1, snprintf(msg, sizeof msg, "%.900s: the output directory is not writable: %s", dir, strerror(errno));
+      if (fd >= 0) close(fd);
+      unlink(probe);
+    }
+    fflush(stderr);
+  }
+  PetscCallMPI(MPI_Bcast(&bad, 1, MPI_INT, 0, comm));
+  if (bad) PetscCallMPI(MPI_Bcast(msg, sizeof msg, MPI_CHAR, 0, comm));
+  PetscCheck(!bad, comm, BALLAST_ERR_IO, "%s", msg);
   PetscFunctionReturn(0);
 }

@@ -417,7 +417,7 @@ PetscErrorCode BallastProjectionRun(BallastProjection p, MPI_Comm comm, PetscInt
         if (src[q].get(src[q].ctx, k, &pc)) pc.id = "?";
         if (pc.file) snprintf(msg, sizeof msg, "%s:%" PRId64 ": contract %s: %s", pc.file, pc.line, pc.id, spec ? spec : "projection failed");
         else snprintf(msg, sizeof msg, "%s %" PetscInt_FMT ": contract %s: %s", src[q].name, k, pc.id, spec ? spec : "projection failed");
-        fail = ierr == BALLAST_ERR_INPUT ? BALLAST_ERR_INPUT : ierr == BALLAST_ERR_USAGE ? BALLAST_ERR_USAGE : BALLAST_ERR_NUMERIC;
+        fail = ierr == BALLAST_ERR_INPUT || ierr == BALLAST_ERR_USAGE || ierr == BALLAST_ERR_IO ? ierr : BALLAST_ERR_NUMERIC; /* a full disk (cash-flow spill) stays I/O */
         break;
       }
       if ((done & 63) == 0) PetscCall(BallastProgressPoll(&g, (int64_t)done + 1));

@@ -232,28 +232,9 @@ PetscErrorCode BallastRunResultsBase(BallastRunContext *ctx, BallastResults res)
   PetscFunctionReturn(0);
 }
 
-/* mkdir -p on rank 0; all ranks agree on the outcome. */
-static PetscErrorCode make_dir(MPI_Comm comm, const char *dir)
-{
-  PetscMPIInt rank;
-  int         bad = 0;
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) {
-    char p[4096];
-    snprintf(p, sizeof p, "%s", dir);
-    for (char *s = p + 1; *s; s++)
-      if (*s == '/') {
-        *s = 0;
-        if (mkdir(p, 0777) && errno != EEXIST) bad = 1;
-        *s = '/';
-      }
-    if (mkdir(p, 0777) && errno != EEXIST) bad = 1;
-  }
-  PetscCallMPI(MPI_Bcast(&bad, 1, MPI_INT, 0, comm));
-  PetscCheck(!bad, comm, BALLAST_ERR_IO, "cannot create the output directory %s", dir);
-  PetscFunctionReturn(0);
-}
+/* The output directory created, checked writable and cleared of stale temporaries (rank 0; all
+ * ranks agree on the outcome): BallastOutputDirPrepare. */
+static PetscErrorCode make_dir(MPI_Comm comm, const char *dir) { return BallastOutputDirPrepare(comm, dir); }
 
 typedef struct {
   const char *config, *output;
@@ -488,6 +469,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
     PetscCall(PetscFree(ctx.cfg.output_dir));
     PetscCall(PetscStrallocpy(a.output, &ctx.cfg.output_dir));
   }
+  PetscCall(make_dir(ctx.comm, ctx.cfg.output_dir)); /* before any computation: a full or read-only disk fails now */
   PetscCall(BallastPlanningValidate(&ctx, PETSC_FALSE));
   /* management actions: added contracts loaded, touched contracts listed (before the control
    * totals and the segment map: new portfolios and segments join the run's tables) */
@@ -572,7 +554,6 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
     BallastNIIPathConsumer(&book_path, &extra[nextra++]);
     irr.path_months = ctx.cfg.planning.plan.horizon_months; /* and nii_path_constant */
   }
-  PetscCall(make_dir(ctx.comm, ctx.cfg.output_dir));
   if (a.cash_flows) {
     /* every event of the scenarios' behavioural stream, spilled per rank, written after the reduction */
     BallastCashFlowsSetup cs;
