@@ -521,6 +521,15 @@ PetscErrorCode BallastBehaviourCalibrate(MPI_Comm comm, BallastBehaviour *b)
       if (!ierr && !s->core_fixed) o[OUT_CORE] = PetscMin(s->core_cap, BallastNMDCoreEstimate(s->hist));
     } else if (s->model == BALLAST_BEH_EARLY_REDEMPTION) o[OUT_RATE] = BallastEarlyRedemptionEstimate(s->hist);
     PetscCall(PetscPopErrorHandler());
+    if (!ierr) { /* a non-finite objective or parameter is a failure whatever TAO reports (a history value out of scale) */
+      int k;
+      for (k = 0; k < NOUT && isfinite(o[k]); k++) {}
+      if (k < NOUT) {
+        ierr = BALLAST_ERR_NUMERIC;
+        PetscCall(PetscSNPrintf(cur, sizeof cur, "%s:%d: behaviour segment '%s': the %s calibration gave a non-finite %s; check the history %s for values out of scale", b->file, s->line, s->name,
+                                tao_solved(s) ? solver_name(s) : "closed-form", k == OUT_OBJ ? "objective" : "parameter", s->history_path));
+      }
+    }
     if (!ierr && tao_solved(s) && o[OUT_WHY] <= 0 && !b->accept_nonconvergence) {
       ierr = BALLAST_ERR_NUMERIC;
       PetscCall(PetscSNPrintf(cur, sizeof cur,

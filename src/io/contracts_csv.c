@@ -439,6 +439,11 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     }
     if (t.maturityDate != BALLAST_DATE_NONE && t.maturityDate <= t.statusDate)
       ERR(L, "%s:%" PRId64 ":%d: column 'maturityDate': value '%s': on or before the status date; a matured contract is not on the balance sheet", path, ln, COLPOS(2), f[col_of_term[2]]);
+    if (t.maturityDate != BALLAST_DATE_NONE && t.initialExchangeDate != BALLAST_DATE_NONE && t.initialExchangeDate > t.maturityDate) {
+      char d[11];
+      BallastDateFormat(t.initialExchangeDate, d);
+      ERR(L, "%s:%" PRId64 ":%d: column 'maturityDate': value '%s': before the initialExchangeDate %s", path, ln, COLPOS(2), f[col_of_term[2]], d);
+    }
     if (ct != BALLAST_CT_STK && ct != BALLAST_CT_COUNT && isnan(t.notionalPrincipal))
       ERR(L, "%s:%" PRId64 ":%d: column 'notionalPrincipal': empty; a %s contract needs its outstanding principal", path, ln, COLPOS(3), BallastContractTypeName((BallastContractType)ct));
     else if (t.notionalPrincipal < 0)

@@ -255,7 +255,7 @@ static PetscErrorCode check_finite(BallastResults r, char *msg, size_t mlen)
       if (undefined_ok(r, v, x[j])) continue;
       char where[256] = "";
       for (PetscInt k = 0; k < v->ndims; k++) snprintf(where + strlen(where), sizeof where - strlen(where), "%s%s=%" PetscInt_FMT, k ? ", " : "", v->dims[k], idx[k]);
-      snprintf(msg, mlen, "alm.nc: variable %s[%s] is %g: a non-finite number (numerical failure; check the inputs' magnitudes and the configured capital); nothing written", v->name, where, x[j]);
+      snprintf(msg, mlen, "alm.nc: variable %s[%s] is %s: a non-finite number (numerical failure; check the inputs' magnitudes and the configured capital); nothing written", v->name, where, isnan(x[j]) ? "NaN" : x[j] > 0 ? "+Inf" : "-Inf");
       return BALLAST_ERR_NUMERIC;
     }
   }

@@ -49,6 +49,31 @@ static PetscErrorCode phase_done(MPI_Comm comm, const char *phase, double t0, in
   PetscFunctionReturn(0);
 }
 
+/* Collective. The bound on the work per contract (run.max_events_per_contract): each rank checks
+ * its contracts' estimated schedules (BallastTermsEventEstimate, from cycles and term, before any
+ * schedule is built); the ranks agree and every rank fails with BALLAST_ERR_INPUT, rank 0 listing
+ * each contract with file and line. */
+static PetscErrorCode BallastRunCheckEventBound(MPI_Comm comm, const BallastConfig *cfg, BallastContracts cs)
+{
+  BallastDiag d;
+  PetscInt    tot;
+  PetscFunctionBeginUser;
+  PetscCall(BallastDiagInit(&d, 20));
+  for (PetscInt i = 0; i < cs->n; i++) {
+    BallastTerms t;
+    const char  *which;
+    BallastContractsGetTerms(cs, i, &t);
+    double n = BallastTermsEventEstimate(&t, &which);
+    if (n > (double)cfg->max_events_per_contract)
+      PetscCall(BallastDiagAdd(&d, "%s:%" PRId64 ": contract %s: its schedule would have about %.0f events (%s over its term), more than run.max_events_per_contract = %" PRId64 " (%s)",
+                               cfg->contract_files[cs->file[i]], cs->line[i], BallastContractsID(cs, i), n, which ? which : "its cycles", cfg->max_events_per_contract, cfg->path));
+  }
+  PetscCall(BallastDiagAgree(comm, &d, "event bound", &tot));
+  PetscCall(BallastDiagFree(&d));
+  PetscCheck(!tot, comm, BALLAST_ERR_INPUT, "%" PetscInt_FMT " contract%s exceed%s the bound on events per contract (run.max_events_per_contract = %" PRId64 " in %s)", tot, tot > 1 ? "s" : "", tot > 1 ? "" : "s", cfg->max_events_per_contract, cfg->path);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastRunSetup(MPI_Comm comm, const char *config_path, BallastRunContext *ctx)
 {
   PetscFunctionBeginUser;
@@ -75,6 +100,7 @@ PetscErrorCode BallastRunSetup(MPI_Comm comm, const char *config_path, BallastRu
     PetscCall(BallastCurvesRead(comm, d->curves_file, d->curves));
   }
   PetscCall(BallastContractsLoad(comm, &ctx->cfg, &ctx->market, &ctx->contracts));
+  PetscCall(BallastRunCheckEventBound(comm, &ctx->cfg, ctx->contracts));
   PetscFunctionReturn(0);
 }
 
