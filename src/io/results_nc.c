@@ -198,7 +198,8 @@ static PetscErrorCode put_text_att(BallastNCFile *f, int var, const char *vname,
  *   - nii_margin: NaN where a portfolio uses its own margins or several (its long_name says so);
  *   - the ratios lcr, lcr_by_currency, nsfr: NaN for 0/0 (a currency without outflows nor HQLA),
  *     +Inf for x/0 with x > 0 (coverage without outflows), as src/liquidity computes them;
- *   - the fractions "of Tier 1 capital" when the configuration gives no capital.tier1. */
+ *   - the fractions "of Tier 1 capital" when the configuration gives no capital.tier1;
+ *   - outlier_test_decline, outlier_test_ratio: NaN when none of the test's scenarios is run. */
 static PetscBool undefined_ok(BallastResults r, const Var *v, double x)
 {
   /* no Tier 1 configured (no capital.tier1: a configured one must be positive): the ratios to it are NaN */
@@ -206,6 +207,7 @@ static PetscBool undefined_ok(BallastResults r, const Var *v, double x)
     if (!strcmp(r->attr_name[i], "tier1_capital") && r->attr_num[i] == 0 && v->long_name && strstr(v->long_name, "of Tier 1 capital")) return PETSC_TRUE;
   if (isnan(x) && v->ndims >= 1 && !strcmp(v->dims[0], "segment")) return PETSC_TRUE;
   if (isnan(x) && !strcmp(v->name, "nii_margin")) return PETSC_TRUE;
+  if (isnan(x) && (!strcmp(v->name, "outlier_test_decline") || !strcmp(v->name, "outlier_test_ratio"))) return PETSC_TRUE; /* none of the test's scenarios is run */
   if ((isnan(x) || x == INFINITY) && (!strcmp(v->name, "lcr") || !strcmp(v->name, "lcr_by_currency") || !strcmp(v->name, "nsfr"))) return PETSC_TRUE;
   return PETSC_FALSE;
 }
@@ -251,7 +253,7 @@ static PetscErrorCode check_finite(BallastResults r, char *msg, size_t mlen)
         q /= (size_t)len[k];
       }
       /* exemption removed when nii paths cover every action */
-      if (act >= 0 && idx[act] > 0 && (!strcmp(v->name, "nii_path") || !strcmp(v->name, "nii_path_constant") || !strcmp(v->name, "balance_path"))) continue;
+      if (act >= 0 && idx[act] > 0 && (!strcmp(v->name, "nii_path") || !strcmp(v->name, "nii_path_constant") || !strcmp(v->name, "nii_path_runoff") || !strcmp(v->name, "balance_path"))) continue;
       if (undefined_ok(r, v, x[j])) continue;
       char where[256] = "";
       for (PetscInt k = 0; k < v->ndims; k++) snprintf(where + strlen(where), sizeof where - strlen(where), "%s%s=%" PetscInt_FMT, k ? ", " : "", v->dims[k], idx[k]);
