@@ -9,6 +9,7 @@
 
 #include <petscsys.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifndef BALLAST_VERSION
 #define BALLAST_VERSION "0.0.0"
@@ -65,9 +66,29 @@ PetscErrorCode BallastAgreeError(MPI_Comm comm, PetscErrorCode local, const char
 PetscErrorCode BallastSHA256File(const char *path, char hex[65]);
 PetscErrorCode BallastSHA256Buffer(const void *buf, size_t len, char hex[65]);
 
+/* Not collective, no PETSc error: THE open of an input file for reading. Refuses, without
+ * blocking, anything that is not a regular file (a directory, a FIFO, a device, a socket: a FIFO
+ * would block fopen until a writer came). Returns 0 (*fp open), BALLAST_OPEN_MISSING (cannot be
+ * opened: msg "PATH: cannot open: strerror") or BALLAST_OPEN_NOT_REGULAR (msg "PATH: not a
+ * regular file (a directory)"); on failure *fp is NULL. msg may be NULL. */
+#define BALLAST_OPEN_MISSING     1
+#define BALLAST_OPEN_NOT_REGULAR 2
+int BallastFileOpenRead(const char *path, FILE **fp, char *msg, size_t mlen);
+
 /* Collective: rank 0 reads a whole (small) file, every rank receives the bytes (NUL-terminated,
- * free with PetscFree). Used for configuration and market data: all ranks parse the same bytes. */
+ * free with PetscFree). Used for configuration and market data: all ranks parse the same bytes.
+ * A path that is not a regular file is refused on every rank with BALLAST_ERR_INPUT (data) or
+ * `refuse` (BallastReadBcastAs; BALLAST_ERR_USAGE for configuration files), naming the file; a
+ * file that cannot be read is BALLAST_ERR_IO. */
 PetscErrorCode BallastReadBcast(MPI_Comm comm, const char *path, char **buf, size_t *len);
+PetscErrorCode BallastReadBcastAs(MPI_Comm comm, const char *path, PetscErrorCode refuse, char **buf, size_t *len);
+
+/* Collective: the output directory, before any computation: created (mkdir -p) by rank 0, checked
+ * to be a writable directory (a probe file written, fsynced and removed), and cleared of the
+ * temporaries a killed run left (alm.nc.tmp.*, contracts.nc.tmp, cashflows.nc.tmp,
+ * .cashflows-spill-*, .ballast-probe-*), each removal said on stderr. Every rank returns
+ * BALLAST_ERR_IO naming the directory if it is not usable. */
+PetscErrorCode BallastOutputDirPrepare(MPI_Comm comm, const char *dir);
 
 /* Simple string helpers. */
 PetscErrorCode BallastStrdup(const char *s, char **out);

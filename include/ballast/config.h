@@ -50,6 +50,9 @@ typedef struct {
   /* the parsed libconfig document: private to src/config (BallastBehaviourLoad reads its
    * `behaviour` section); the numerical core never sees a BallastConfig */
   void *doc;
+  /* run.max_events_per_contract: the bound on a contract's schedule (default 100000; a contract
+   * whose estimated events exceed it is an input error, BallastRunSetup) */
+  int64_t max_events_per_contract;
 } BallastConfig;
 
 /* Collective. Loads and checks `path`; on error returns BALLAST_ERR_USAGE (or BALLAST_ERR_IO when

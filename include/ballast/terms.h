@@ -118,4 +118,11 @@ int         BallastCycleParse(const char *s, BallastCycle *c); /* 0 ok, -1 malfo
 /* Parse a decimal number (leading/trailing blanks allowed, whole string consumed, finite). */
 int         BallastParseDouble(const char *s, double *v);
 
+/* An upper estimate of the number of schedule events of a contract from its cycles and term (one
+ * event per cycle period between the cycle's anchor, or the initial exchange, and the maturity,
+ * plus the exchanges), computed without building the schedule: the run's bound on the work per
+ * contract (run.max_events_per_contract) is checked against it. *which names the cycle with the
+ * most events (its ACTUS name), NULL if none. Not collective. */
+double BallastTermsEventEstimate(const BallastTerms *t, const char **which);
+
 #endif

@@ -39,6 +39,7 @@
  * first agree on the lowest-numbered failing segment, whose owner's message then reaches every
  * rank (BallastAgreeError), so the message and exit status are the same on any number of ranks. */
 #include <ballast/behaviour.h>
+#include <ballast/progress.h>
 #include <petsctao.h>
 #include <math.h>
 #include <string.h>
@@ -500,12 +501,19 @@ PetscErrorCode BallastBehaviourCalibrate(MPI_Comm comm, BallastBehaviour *b)
   /* MUMPS' workspace estimate can be too small for the pivoting of a KKT system (FACTOR_OUTMEMORY) */
   PetscCall(option_default("nmd_", "-mat_mumps_icntl_14", "400"));
   /* every segment on its owner alone; a failure is recorded (segment, code, message) and the loop
-   * goes on, so that every rank reaches the agreement below */
+   * goes on, so that every rank reaches the progress rounds and the agreement below */
+  BallastProgress g; /* segments calibrated, summed over the ranks (include/ballast/progress.h) */
+  int64_t         mine = 0, done = 0;
+  for (PetscInt i = 0; i < b->nseg; i++)
+    if (b->seg[i].history_path && BallastBehaviourOwner(b, i, size) == rank) mine++;
+  PetscCall(BallastProgressBegin(comm, "calibrate", "segments", mine, &g));
   for (PetscInt i = 0; i < b->nseg; i++) {
     BallastBehSegment *s = &b->seg[i];
     double            *o = loc + i * NOUT;
     PetscErrorCode     ierr = 0;
     if (!s->history_path || BallastBehaviourOwner(b, i, size) != rank) continue;
+    if (done) PetscCall(BallastProgressPoll(&g, done));
+    done++;
     PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
     if (s->model == BALLAST_BEH_PREPAYMENT) ierr = calibrate_prepayment(s, o);
     else if (s->model == BALLAST_BEH_DEPOSIT) {
@@ -513,6 +521,15 @@ PetscErrorCode BallastBehaviourCalibrate(MPI_Comm comm, BallastBehaviour *b)
       if (!ierr && !s->core_fixed) o[OUT_CORE] = PetscMin(s->core_cap, BallastNMDCoreEstimate(s->hist));
     } else if (s->model == BALLAST_BEH_EARLY_REDEMPTION) o[OUT_RATE] = BallastEarlyRedemptionEstimate(s->hist);
     PetscCall(PetscPopErrorHandler());
+    if (!ierr) { /* a non-finite objective or parameter is a failure whatever TAO reports (a history value out of scale) */
+      int k;
+      for (k = 0; k < NOUT && isfinite(o[k]); k++) {}
+      if (k < NOUT) {
+        ierr = BALLAST_ERR_NUMERIC;
+        PetscCall(PetscSNPrintf(cur, sizeof cur, "%s:%d: behaviour segment '%s': the %s calibration gave a non-finite %s; check the history %s for values out of scale", b->file, s->line, s->name,
+                                tao_solved(s) ? solver_name(s) : "closed-form", k == OUT_OBJ ? "objective" : "parameter", s->history_path));
+      }
+    }
     if (!ierr && tao_solved(s) && o[OUT_WHY] <= 0 && !b->accept_nonconvergence) {
       ierr = BALLAST_ERR_NUMERIC;
       PetscCall(PetscSNPrintf(cur, sizeof cur,
@@ -539,6 +556,7 @@ PetscErrorCode BallastBehaviourCalibrate(MPI_Comm comm, BallastBehaviour *b)
       }
     }
   }
+  PetscCall(BallastProgressFinish(&g, done));
   /* the lowest-numbered failing segment is reported, by its owner, whatever the rank layout */
   {
     PetscInt gfirst, gfail;

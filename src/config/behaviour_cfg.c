@@ -305,8 +305,14 @@ PetscErrorCode BallastBehaviourLoad(MPI_Comm comm, const BallastConfig *cfg, con
   /* histories, each on its owner rank */
   char msg[1024] = "";
   int  bad       = 0;
-  for (PetscInt i = 0; i < b->nseg && !bad; i++)
-    if (BallastBehaviourOwner(b, i, size) == rank) PetscCall(BallastBehHistoryRead(&b->seg[i], msg, sizeof msg, &bad));
-  PetscCall(BallastAgreeError(comm, bad ? BALLAST_ERR_INPUT : 0, bad ? msg : NULL));
+  PetscErrorCode herr = 0; /* an owner-only read: any failure is agreed on before the next collective */
+  for (PetscInt i = 0; i < b->nseg && !bad && !herr; i++)
+    if (BallastBehaviourOwner(b, i, size) == rank) {
+      PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+      herr = BallastBehHistoryRead(&b->seg[i], msg, sizeof msg, &bad);
+      PetscCall(PetscPopErrorHandler());
+      if (herr) snprintf(msg, sizeof msg, "%s: cannot read the history of behaviour segment '%s'", b->seg[i].history_path ? b->seg[i].history_path : "?", b->seg[i].name);
+    }
+  PetscCall(BallastAgreeError(comm, herr ? BALLAST_ERR_IO : bad ? BALLAST_ERR_INPUT : 0, herr || bad ? msg : NULL));
   PetscFunctionReturn(0);
 }

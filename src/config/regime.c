@@ -349,7 +349,7 @@ PetscErrorCode BallastRegimeLoad(MPI_Comm comm, const char *path, BallastRegime 
   PetscCall(PetscMemzero(r, sizeof(*r)));
   r->default_currency = -1;
   PetscCall(PetscStrallocpy(path, &r->path));
-  PetscCall(BallastReadBcast(comm, path, &bytes, &len));
+  PetscCall(BallastReadBcastAs(comm, path, BALLAST_ERR_USAGE, &bytes, &len)); /* a configuration file: exit 2 */
   PetscCall(BallastSHA256Buffer(bytes, len, r->sha256));
   PetscCall(PetscNew(&doc));
   config_init(doc);

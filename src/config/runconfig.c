@@ -3,6 +3,7 @@
 #include "cfg_util.h"
 #include "planning_cfg.h"
 #include <stdio.h>
+#include <inttypes.h>
 #include <string.h>
 
 /* Keys a configuration may hold, per group: anything else is an error (a misspelt key, or a
@@ -10,7 +11,7 @@
  * listed so they pass here and are checked by their parsers. Liquidity parameters are regime data
  * (the regime file's lcr, nsfr, liquidity sections): the run configuration has no `liquidity`. */
 static const char *top_keys[]     = {"run", "input", "output", "regime", "scenarios", "discount_curves", "capital", "nii", "user_scenarios", "behaviour", "actions", "new_business", "limits", NULL};
-static const char *run_keys[]     = {"name", "as_of", "reporting_currency", "group", NULL};
+static const char *run_keys[]     = {"name", "as_of", "reporting_currency", "group", "max_events_per_contract", NULL};
 static const char *input_keys[]   = {"contracts", "curves", "fx", NULL};
 static const char *output_keys[]  = {"dir", NULL};
 static const char *capital_keys[] = {"tier1", "tier2", NULL};
@@ -124,7 +125,7 @@ static PetscErrorCode config_load(MPI_Comm comm, const char *path, BallastConfig
   PetscCall(PetscMemzero(cfg, sizeof(*cfg)));
   PetscCall(PetscStrallocpy(path, &cfg->path));
   PetscCall(BallastDirname(path, &cfg->dir));
-  PetscCall(BallastReadBcast(comm, path, &bytes, &len));
+  PetscCall(BallastReadBcastAs(comm, path, BALLAST_ERR_USAGE, &bytes, &len)); /* a configuration file: exit 2 */
   PetscCall(BallastSHA256Buffer(bytes, len, cfg->sha256));
   PetscCall(PetscNew(&doc));
   config_init(doc);
@@ -147,6 +148,17 @@ static PetscErrorCode config_load(MPI_Comm comm, const char *path, BallastConfig
   PetscCall(get_string(comm, f, g, "reporting_currency", PETSC_TRUE, &cfg->reporting_currency));
   PetscCall(get_string(comm, f, g, "group", PETSC_FALSE, &cfg->group));
   if (!cfg->group) PetscCall(PetscStrallocpy("GROUP", &cfg->group));
+  {
+    /* the bound on the work per contract (docs/operations.md): an integer >= 1 */
+    config_setting_t *mx = config_setting_get_member(g, "max_events_per_contract");
+    cfg->max_events_per_contract = 100000;
+    if (mx) {
+      int t = config_setting_type(mx);
+      PetscCheck(t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64, comm, BALLAST_ERR_USAGE, "%s:%d: run.max_events_per_contract must be an integer (a number of events)", f, config_setting_source_line(mx));
+      cfg->max_events_per_contract = (int64_t)config_setting_get_int64(mx);
+      PetscCheck(cfg->max_events_per_contract >= 1, comm, BALLAST_ERR_USAGE, "%s:%d: run.max_events_per_contract = %" PRId64 ": must be at least 1", f, config_setting_source_line(mx), cfg->max_events_per_contract);
+    }
+  }
 
   PetscCall(member(comm, f, root, "input", CONFIG_TYPE_GROUP, PETSC_TRUE, &g));
   PetscCall(BallastCfgCheckKeys(comm, f, g, input_keys, -1, NULL, in_group(g)));
@@ -206,6 +218,9 @@ static PetscErrorCode config_load(MPI_Comm comm, const char *path, BallastConfig
     PetscCall(get_double(comm, f, g, "tier1", PETSC_FALSE, &cfg->tier1));
     PetscCall(get_double(comm, f, g, "tier2", PETSC_FALSE, &cfg->tier2));
     PetscCheck(cfg->tier1 >= 0 && cfg->tier2 >= 0, comm, BALLAST_ERR_USAGE, "%s:%d: capital amounts must not be negative", f, config_setting_source_line(g));
+    /* a configured Tier 1 is a denominator (outlier tests, capital ratios): zero gives NaN ratios */
+    config_setting_t *t1 = config_setting_get_member(g, "tier1");
+    PetscCheck(!t1 || cfg->tier1 > 0, comm, BALLAST_ERR_USAGE, "%s:%d: capital.tier1 = %g: Tier 1 capital must be positive (the outlier tests divide by it)", f, config_setting_source_line(t1), cfg->tier1);
   }
   {
     BallastScenarioDef *defs = NULL;

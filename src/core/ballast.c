@@ -1,4 +1,10 @@
+#define _POSIX_C_SOURCE 200809L
 #include <ballast/ballast.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <unistd.h>
 #include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -165,15 +171,47 @@ PetscErrorCode BallastSHA256Buffer(const void *buf, size_t len, char hex[65])
   PetscFunctionReturn(0);
 }
 
+int BallastFileOpenRead(const char *path, FILE **fp, char *msg, size_t mlen)
+{
+  struct stat st;
+  char        dummy[8];
+  int         fd;
+  if (!msg) msg = dummy, mlen = sizeof dummy;
+  *fp = NULL;
+  /* O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer */
+  fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(msg, mlen, "%s: cannot open: %s", path, strerror(errno));
+    return BALLAST_OPEN_MISSING;
+  }
+  if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+    const char *kind = S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) ? "a character device" : S_ISBLK(st.st_mode) ? "a block device" : S_ISSOCK(st.st_mode) ? "a socket" : "not a file";
+    snprintf(msg, mlen, "%s: not a regular file (%s): expected a file to read", path, kind);
+    close(fd);
+    return BALLAST_OPEN_NOT_REGULAR;
+  }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  *fp = fdopen(fd, "rb");
+  if (!*fp) {
+    snprintf(msg, mlen, "%s: cannot open: %s", path, strerror(errno));
+    close(fd);
+    return BALLAST_OPEN_MISSING;
+  }
+  return 0;
+}
+
 PetscErrorCode BallastSHA256File(const char *path, char hex[65])
 {
   unsigned char md[32], buf[1 << 16];
   unsigned int  mdlen = 0;
   size_t        n;
+  char          why[1024];
+  FILE         *f;
 
   PetscFunctionBeginUser;
-  FILE *f = fopen(path, "rb");
-  PetscCheck(f, PETSC_COMM_SELF, BALLAST_ERR_IO, "%s: cannot open for hashing", path);
+  int st = BallastFileOpenRead(path, &f, why, sizeof why);
+  PetscCheck(!st, PETSC_COMM_SELF, st == BALLAST_OPEN_NOT_REGULAR ? BALLAST_ERR_INPUT : BALLAST_ERR_IO, "%s (for hashing)", why);
   EVP_MD_CTX *ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
   while ((n = fread(buf, 1, sizeof buf, f)) > 0) EVP_DigestUpdate(ctx, buf, n);
@@ -186,28 +224,39 @@ PetscErrorCode BallastSHA256File(const char *path, char hex[65])
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode BallastReadBcast(MPI_Comm comm, const char *path, char **buf, size_t *len)
+PetscErrorCode BallastReadBcast(MPI_Comm comm, const char *path, char **buf, size_t *len) { return BallastReadBcastAs(comm, path, BALLAST_ERR_INPUT, buf, len); }
+
+PetscErrorCode BallastReadBcastAs(MPI_Comm comm, const char *path, PetscErrorCode refuse, char **buf, size_t *len)
 {
   PetscMPIInt rank;
-  long        n = -1;
-  char       *b = NULL;
+  long        hdr[2] = {-1, 0}; /* length (-1: failed), open status */
+  char       *b = NULL, why[1024] = "";
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (rank == 0) {
-    FILE *f = fopen(path, "rb");
+    FILE *f  = NULL;
+    long  n  = -1;
+    int   st = BallastFileOpenRead(path, &f, why, sizeof why);
     if (f && fseek(f, 0, SEEK_END) == 0) n = ftell(f);
     if (f && n >= 0 && fseek(f, 0, SEEK_SET) == 0) {
       if (PetscMalloc1(n + 1, &b)) n = -1;
       else if ((long)fread(b, 1, (size_t)n, f) != n) n = -1;
     } else n = -1;
     if (f) fclose(f);
+    hdr[0] = n;
+    hdr[1] = st;
   }
-  PetscCallMPI(MPI_Bcast(&n, 1, MPI_LONG, 0, comm));
-  if (n < 0) {
+  PetscCallMPI(MPI_Bcast(hdr, 2, MPI_LONG, 0, comm));
+  if (hdr[0] < 0) {
+    /* rank 0's reason reaches every rank: the same message and code everywhere */
     if (b) PetscCall(PetscFree(b));
+    PetscCallMPI(MPI_Bcast(why, sizeof why, MPI_CHAR, 0, comm));
+    PetscCheck(hdr[1] != BALLAST_OPEN_NOT_REGULAR, comm, refuse, "%s", why);
+    PetscCheck(hdr[1] != BALLAST_OPEN_MISSING, comm, BALLAST_ERR_IO, "%s", why);
     SETERRQ(comm, BALLAST_ERR_IO, "%s: cannot read file", path);
   }
+  long n = hdr[0];
   if (rank != 0) PetscCall(PetscMalloc1(n + 1, &b));
   /* long files are sent in chunks that fit an int count */
   for (long off = 0; off < n; off += 1 << 30) {
@@ -252,5 +301,55 @@ PetscErrorCode BallastDirname(const char *path, char **out)
     memcpy(*out, path, l);
     (*out)[l] = 0;
   }
+  PetscFunctionReturn(0);
+}
+
+/* a temporary of Ballast's writers (src/io) in an output directory */
+static int stale_temporary(const char *n)
+{
+  return !strncmp(n, "alm.nc.tmp.", 11) || !strcmp(n, "contracts.nc.tmp") || !strcmp(n, "cashflows.nc.tmp") || !strncmp(n, ".cashflows-spill-", 17) || !strncmp(n, ".ballast-probe-", 15);
+}
+
+PetscErrorCode BallastOutputDirPrepare(MPI_Comm comm, const char *dir)
+{
+  PetscMPIInt rank;
+  int         bad = 0;
+  char        msg[1024] = "";
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    char        p[4096], probe[4200];
+    struct stat st;
+    snprintf(p, sizeof p, "%s", dir);
+    for (char *s = p + 1; *s && !bad; s++)
+      if (*s == '/') {
+        *s = 0;
+        if (mkdir(p, 0777) && errno != EEXIST) bad = 1, snprintf(msg, sizeof msg, "%.900s: cannot create the output directory: %s", p, strerror(errno));
+        *s = '/';
+      }
+    if (!bad && mkdir(p, 0777) && errno != EEXIST) bad = 1, snprintf(msg, sizeof msg, "%.900s: cannot create the output directory: %s", dir, strerror(errno));
+    if (!bad && (stat(dir, &st) || !S_ISDIR(st.st_mode))) bad = 1, snprintf(msg, sizeof msg, "%.900s: the output directory is not a directory", dir);
+    if (!bad) {
+      /* stale temporaries of a run that was killed before it could remove them */
+      DIR *d = opendir(dir);
+      struct dirent *e;
+      while (d && (e = readdir(d)))
+        if (stale_temporary(e->d_name)) {
+          snprintf(probe, sizeof probe, "%s/%s", dir, e->d_name);
+          if (!unlink(probe)) fprintf(stderr, "ballast: removed %s, a temporary file left by an earlier run that did not finish\n", probe);
+        }
+      if (d) closedir(d);
+      /* writable: a probe written and synced (a read-only or full file system fails here, before the computation) */
+      snprintf(probe, sizeof probe, "%s/.ballast-probe-%ld", dir, (long)getpid());
+      int fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+      if (fd < 0 || write(fd, "ok\n", 3) != 3 || fsync(fd)) bad = 1, snprintf(msg, sizeof msg, "%.900s: the output directory is not writable: %s", dir, strerror(errno));
+      if (fd >= 0) close(fd);
+      unlink(probe);
+    }
+    fflush(stderr);
+  }
+  PetscCallMPI(MPI_Bcast(&bad, 1, MPI_INT, 0, comm));
+  if (bad) PetscCallMPI(MPI_Bcast(msg, sizeof msg, MPI_CHAR, 0, comm));
+  PetscCheck(!bad, comm, BALLAST_ERR_IO, "%s", msg);
   PetscFunctionReturn(0);
 }

@@ -24,6 +24,7 @@
 #include <netcdf_par.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -42,7 +43,8 @@ struct BallastCashFlowsFile_s {
   int64_t  *count; /* [np] rows of each portfolio on this rank */
   int64_t   n;
   int       err;
-  char      errmsg[512];
+  char      errmsg[1024];
+  char      spill_name[4096]; /* for messages: the spill file (unlinked at once) */
 };
 
 static PetscErrorCode sink_rows(void *ctx, PetscInt S, PetscInt n, const BallastCashFlowRow *row)
@@ -56,7 +58,7 @@ static PetscErrorCode sink_rows(void *ctx, PetscInt S, PetscInt n, const Ballast
     if (fwrite(&q, sizeof q, 1, f->spill) != 1 || fwrite(r->sp, sizeof(double), (size_t)S, f->spill) != (size_t)S || fwrite(r->sdf, sizeof(double), (size_t)S, f->spill) != (size_t)S ||
         fwrite(r->spv, sizeof(double), (size_t)S, f->spill) != (size_t)S) {
       f->err = 1;
-      snprintf(f->errmsg, sizeof f->errmsg, "cash flows: cannot write the temporary spill file (disk full?)");
+      snprintf(f->errmsg, sizeof f->errmsg, "%.900s: cannot write the temporary spill file of cashflows.nc: %s", f->spill_name, strerror(errno));
     }
     f->count[r->p]++;
     f->n++;
@@ -77,6 +79,7 @@ PetscErrorCode BallastCashFlowsFileOpen(BallastRunContext *ctx, PetscInt nscen, 
   PetscCall(PetscCalloc1(f->np + 1, &f->count));
   snprintf(tmpl, sizeof tmpl, "%s/.cashflows-spill-XXXXXX", ctx->cfg.output_dir);
   int fd = mkstemp(tmpl);
+  snprintf(f->spill_name, sizeof f->spill_name, "%s", tmpl);
   if (fd < 0 || !(f->spill = fdopen(fd, "w+b"))) bad = 1;
   else unlink(tmpl); /* anonymous from here on: removed when closed, or when the process ends */
   PetscCallMPI(MPI_Allreduce(&bad, &gbad, 1, MPI_INT, MPI_MAX, ctx->comm));
@@ -315,8 +318,11 @@ PetscErrorCode BallastCashFlowsFileWrite(BallastRunContext *ctx, BallastCashFlow
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&v, sizeof v));
   PetscCall(BallastAgreeError(ctx->comm, cf->err ? BALLAST_ERR_IO : 0, cf->err ? cf->errmsg : NULL));
-  if (fflush(cf->spill) || fseek(cf->spill, 0, SEEK_SET)) cf->err = 1;
-  PetscCall(BallastAgreeError(ctx->comm, cf->err ? BALLAST_ERR_IO : 0, cf->err ? "cash flows: cannot read back the temporary spill file" : NULL));
+  if (fflush(cf->spill) || fseek(cf->spill, 0, SEEK_SET)) {
+    cf->err = 1;
+    snprintf(cf->errmsg, sizeof cf->errmsg, "%.900s: cannot write the temporary spill file of cashflows.nc: %s", cf->spill_name, strerror(errno));
+  }
+  PetscCall(BallastAgreeError(ctx->comm, cf->err ? BALLAST_ERR_IO : 0, cf->err ? cf->errmsg : NULL));
   /* block offsets in portfolio order from the counts of every rank (one owner per portfolio) */
   PetscCall(PetscCalloc2(np + 1, &count, np + 1, &offset));
   PetscCallMPI(MPI_Allreduce(cf->count, count, (int)np, MPI_INT64_T, MPI_SUM, ctx->comm));
@@ -340,8 +346,10 @@ PetscErrorCode BallastCashFlowsFileWrite(BallastRunContext *ctx, BallastCashFlow
   PetscCall(PetscMalloc6(B * v.idlen + 1, &b.id, B * v.plen + 1, &b.pf, B * 3 + 1, &b.ccy, B * 3 + 1, &b.cc, B * 10 + 1, &b.iso, B * 4 + 1, &b.ty));
   PetscCall(PetscMalloc6(B, &b.pidx, B, &b.date, B, &b.ib, B, &b.lb, B, &b.st, B, &b.fi));
   PetscCall(PetscMalloc6(B, &b.pay, B, &b.not, B, &b.rate, B * (size_t)S, &b.sp, B * (size_t)S, &b.sdf, B * (size_t)S, &b.spv));
+  /* room for it first: the data uncompressed (deflate only makes it smaller) plus metadata */
+  PetscCall(BallastNCSpaceCheck(ctx->comm, path, 65536.0 + (double)total * (double)(v.idlen + v.plen + 6 + 4 + 10 + 4 * sizeof(int) + 2 + 3 * sizeof(double) + 3 * sizeof(double) * (size_t)S) + (double)S * (double)v.slen));
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  BallastNCFile  f    = {path, tmp, -1, 0, ctx->rank == 0};
+  BallastNCFile  f    = {path, tmp, -1, 0, ctx->rank == 0, 1}; /* parallel: discarded collectively */
   PetscErrorCode ierr = define(ctx, &f, S, (size_t)total, &v);
   PetscErrorCode agreed = BallastAgreeError(ctx->comm, ierr, NULL);
   PetscInt       p = 0;
@@ -392,16 +400,20 @@ PetscErrorCode BallastCashFlowsFileWrite(BallastRunContext *ctx, BallastCashFlow
     PetscCall(agreed);
   }
   f.open = 0;
-  ierr   = nc_close(f.ncid);
+  ierr   = nc_close(f.ncid); /* collective */
   ierr   = ierr == NC_NOERR ? 0 : BallastNCCheck(&f, (int)ierr, NULL, "nc_close");
-  PetscCall(BallastAgreeError(ctx->comm, ierr, NULL));
-  int bad = 0;
-  if (ctx->rank == 0 && rename(tmp, path)) {
-    bad = 1;
-    unlink(tmp);
+  agreed = BallastAgreeError(ctx->comm, ierr, NULL);
+  if (agreed) {
+    BallastNCDiscard(&f); /* the temporary removed (rank 0) */
+    PetscCall(agreed);
   }
+  /* durable: fsync before the rename, then the directory */
+  int  bad = 0;
+  char msg[1024] = "";
+  if (ctx->rank == 0) bad = BallastRenameDurable(tmp, path, msg, sizeof msg);
   PetscCallMPI(MPI_Bcast(&bad, 1, MPI_INT, 0, ctx->comm));
-  PetscCheck(!bad, ctx->comm, BALLAST_ERR_IO, "%s: cannot rename the temporary file %s to it", path, tmp);
+  if (bad) PetscCallMPI(MPI_Bcast(msg, sizeof msg, MPI_CHAR, 0, ctx->comm));
+  PetscCheck(!bad, ctx->comm, BALLAST_ERR_IO, "%s", msg);
   if (nrows) *nrows = total;
   if (seconds) *seconds = MPI_Wtime() - t0;
   PetscFunctionReturn(0);

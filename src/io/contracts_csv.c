@@ -160,9 +160,11 @@ static PetscErrorCode read_header(Loader *L, const char *path, Column **cols, in
   FILE  *fp;
   PetscFunctionBeginUser;
   *fail = PETSC_FALSE;
-  fp    = fopen(path, "rb");
-  if (!fp) {
-    ERR(L, "%s: cannot open contract file", path);
+  char why[1024];
+  int  st = BallastFileOpenRead(path, &fp, why, sizeof why); /* a directory, FIFO or device is refused */
+  if (st) {
+    if (st == BALLAST_OPEN_NOT_REGULAR) ERR(L, "%s (a contract file)", why);
+    else ERR(L, "%s: cannot open contract file", path);
     *fail = PETSC_TRUE;
     PetscFunctionReturn(0);
   }
@@ -437,6 +439,11 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     }
     if (t.maturityDate != BALLAST_DATE_NONE && t.maturityDate <= t.statusDate)
       ERR(L, "%s:%" PRId64 ":%d: column 'maturityDate': value '%s': on or before the status date; a matured contract is not on the balance sheet", path, ln, COLPOS(2), f[col_of_term[2]]);
+    if (t.maturityDate != BALLAST_DATE_NONE && t.initialExchangeDate != BALLAST_DATE_NONE && t.initialExchangeDate > t.maturityDate) {
+      char d[11];
+      BallastDateFormat(t.initialExchangeDate, d);
+      ERR(L, "%s:%" PRId64 ":%d: column 'maturityDate': value '%s': before the initialExchangeDate %s", path, ln, COLPOS(2), f[col_of_term[2]], d);
+    }
     if (ct != BALLAST_CT_STK && ct != BALLAST_CT_COUNT && isnan(t.notionalPrincipal))
       ERR(L, "%s:%" PRId64 ":%d: column 'notionalPrincipal': empty; a %s contract needs its outstanding principal", path, ln, COLPOS(3), BallastContractTypeName((BallastContractType)ct));
     else if (t.notionalPrincipal < 0)
@@ -520,8 +527,8 @@ static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Co
   long a    = hdr_end + (long)(((__int128)data * L->rank) / L->size);
   long b    = hdr_end + (long)(((__int128)data * (L->rank + 1)) / L->size);
 
-  FILE *fp = fopen(path, "rb");
-  PetscCheck(fp, PETSC_COMM_SELF, BALLAST_ERR_IO, "%s: cannot open", path);
+  FILE *fp = NULL;
+  PetscCheck(!BallastFileOpenRead(path, &fp, NULL, 0), PETSC_COMM_SELF, BALLAST_ERR_IO, "%s: cannot open", path);
   /* first line starting at or after a: if the byte before a is not a newline, skip to one */
   long start = a;
   if (a > hdr_end) {

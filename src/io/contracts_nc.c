@@ -141,8 +141,10 @@ PetscErrorCode BallastWriteContractsNC(BallastRunContext *ctx, PetscInt nscen, c
     offset[p] = total;
     total += cs->portfolio_count[p];
   }
+  /* room for it first (HDF5 allocates the contiguous variables at nc_enddef) */
+  PetscCall(BallastNCSpaceCheck(ctx->comm, path, 65536.0 + (double)total * (double)(2 * v.idlen + v.plen + 3 + 4 + 8 + 8 * (size_t)nscen) + 2.0 * (double)nscen * (double)v.slen));
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  BallastNCFile f = {path, tmp, -1, 0, ctx->rank == 0};
+  BallastNCFile f = {path, tmp, -1, 0, ctx->rank == 0, 1}; /* parallel: discarded collectively */
   /* definitions are the same on every rank, so they fail (or not) on every rank alike; the
    * independent writes can fail on one rank: agree before the collective close */
   PetscErrorCode ierr   = define(ctx, &f, nscen, (size_t)total, &v);
@@ -158,18 +160,19 @@ PetscErrorCode BallastWriteContractsNC(BallastRunContext *ctx, PetscInt nscen, c
   }
   PetscCall(PetscFree(offset));
   f.open = 0;
-  ierr = nc_close(f.ncid);
-  if (ierr == NC_NOERR) ierr = 0;
-  else {
-    ierr = BallastNCCheck(&f, (int)ierr, NULL, "nc_close");
+  ierr = nc_close(f.ncid); /* collective */
+  ierr = ierr == NC_NOERR ? 0 : BallastNCCheck(&f, (int)ierr, NULL, "nc_close");
+  agreed = BallastAgreeError(ctx->comm, ierr, NULL);
+  if (agreed) {
+    BallastNCDiscard(&f); /* the temporary removed (rank 0) */
+    PetscCall(agreed);
   }
-  PetscCall(BallastAgreeError(ctx->comm, ierr, NULL));
-  int bad = 0;
-  if (ctx->rank == 0 && rename(tmp, path)) {
-    bad = 1;
-    unlink(tmp);
-  }
+  /* durable: fsync before the rename, then the directory */
+  int  bad = 0;
+  char msg[1024] = "";
+  if (ctx->rank == 0) bad = BallastRenameDurable(tmp, path, msg, sizeof msg);
   PetscCallMPI(MPI_Bcast(&bad, 1, MPI_INT, 0, ctx->comm));
-  PetscCheck(!bad, ctx->comm, BALLAST_ERR_IO, "%s: cannot rename the temporary file %s to it", path, tmp);
+  if (bad) PetscCallMPI(MPI_Bcast(msg, sizeof msg, MPI_CHAR, 0, ctx->comm));
+  PetscCheck(!bad, ctx->comm, BALLAST_ERR_IO, "%s", msg);
   PetscFunctionReturn(0);
 }

@@ -30,15 +30,29 @@ PetscErrorCode BallastBehHistoryRead(BallastBehSegment *s, char *msg, size_t mle
   long        len;
   PetscFunctionBeginUser;
   *bad = 1;
-  fp   = fopen(f, "rb");
-  if (!fp) {
-    snprintf(msg, mlen, "%s: cannot open the history of behaviour segment '%s': %s", f, s->name, strerror(errno));
+  {
+    /* a directory, FIFO or device is refused at open (a FIFO would block this rank only) */
+    char why[1024];
+    int  st = BallastFileOpenRead(f, &fp, why, sizeof why);
+    if (st == BALLAST_OPEN_NOT_REGULAR) {
+      snprintf(msg, mlen, "%s (the history of behaviour segment '%s')", why, s->name);
+      PetscFunctionReturn(0);
+    }
+    if (st) {
+      snprintf(msg, mlen, "%s: cannot open the history of behaviour segment '%s': %s", f, s->name, strchr(why, ':') ? strrchr(why, ':') + 2 : why);
+      PetscFunctionReturn(0);
+    }
+  }
+  if (fseek(fp, 0, SEEK_END) || (len = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET)) {
+    snprintf(msg, mlen, "%s: cannot read the history of behaviour segment '%s': %s", f, s->name, strerror(errno));
+    fclose(fp);
     PetscFunctionReturn(0);
   }
-  fseek(fp, 0, SEEK_END);
-  len = ftell(fp);
-  fseek(fp, 0, SEEK_SET);
-  PetscCall(PetscMalloc1(len + 1, &buf));
+  if (PetscMalloc1(len + 1, &buf)) {
+    snprintf(msg, mlen, "%s: the history of behaviour segment '%s' (%ld bytes) does not fit in memory", f, s->name, len);
+    fclose(fp);
+    PetscFunctionReturn(0);
+  }
   size_t got = fread(buf, 1, (size_t)len, fp);
   fclose(fp);
   buf[got] = 0;

@@ -1,7 +1,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include <ballast/results.h>
 #include "nc_check.h"
+#include <math.h>
 #include <netcdf.h>
+#include <netcdf_mem.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -189,6 +192,78 @@ static PetscErrorCode put_text_att(BallastNCFile *f, int var, const char *vname,
   PetscFunctionReturn(0);
 }
 
+/* The values that are not numbers by definition, each documented (docs/operations.md,
+ * "Non-finite numbers"); everything else in alm.nc must be finite:
+ *   - over `segment`: NaN for the parameters of another model than the segment's (docs/behaviour.md);
+ *   - nii_margin: NaN where a portfolio uses its own margins or several (its long_name says so);
+ *   - the ratios lcr, lcr_by_currency, nsfr: NaN for 0/0 (a currency without outflows nor HQLA),
+ *     +Inf for x/0 with x > 0 (coverage without outflows), as src/liquidity computes them;
+ *   - the fractions "of Tier 1 capital" when the configuration gives no capital.tier1;
+ *   - outlier_test_decline, outlier_test_ratio: NaN when none of the test's scenarios is run. */
+static PetscBool undefined_ok(BallastResults r, const Var *v, double x)
+{
+  /* no Tier 1 configured (no capital.tier1: a configured one must be positive): the ratios to it are NaN */
+  for (PetscInt i = 0; isnan(x) && i < r->nattr; i++)
+    if (!strcmp(r->attr_name[i], "tier1_capital") && r->attr_num[i] == 0 && v->long_name && strstr(v->long_name, "of Tier 1 capital")) return PETSC_TRUE;
+  if (isnan(x) && v->ndims >= 1 && !strcmp(v->dims[0], "segment")) return PETSC_TRUE;
+  if (isnan(x) && !strcmp(v->name, "nii_margin")) return PETSC_TRUE;
+  if (isnan(x) && (!strcmp(v->name, "outlier_test_decline") || !strcmp(v->name, "outlier_test_ratio"))) return PETSC_TRUE; /* none of the test's scenarios is run */
+  if ((isnan(x) || x == INFINITY) && (!strcmp(v->name, "lcr") || !strcmp(v->name, "lcr_by_currency") || !strcmp(v->name, "nsfr"))) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
+/* Not collective. A non-finite number anywhere in alm.nc is a defect (a rate of 1e308, a zero
+ * capital...): BALLAST_ERR_NUMERIC with msg naming the variable and its index (dimension=index
+ * per dimension), checked before anything is written. Numeric attributes too; numeric coordinates
+ * must not be NaN (an open bucket's end may be +Inf). */
+static PetscErrorCode check_finite(BallastResults r, char *msg, size_t mlen)
+{
+  for (PetscInt i = 0; i < r->ndim; i++) {
+    const Dim *d = &r->dims[i];
+    /* an open-ended bucket's edge is +Inf by definition (ladder_bucket_end_day: the last bucket
+     * has no end): a coordinate from the regime, not a result; NaN or -Inf is a defect */
+    for (PetscInt k = 0; !d->labels && d->values && k < d->n; k++)
+      if (isnan(d->values[k]) || d->values[k] == -INFINITY) {
+        snprintf(msg, mlen, "alm.nc: coordinate %s[%" PetscInt_FMT "] is %g: a non-finite number (numerical failure); nothing written", d->coord, k, d->values[k]);
+        return BALLAST_ERR_NUMERIC;
+      }
+  }
+  for (PetscInt i = 0; i < r->nattr; i++)
+    if (r->attr_is_num[i] && !isfinite(r->attr_num[i])) {
+      snprintf(msg, mlen, "alm.nc: attribute %s is %g: a non-finite number (numerical failure); nothing written", r->attr_name[i], r->attr_num[i]);
+      return BALLAST_ERR_NUMERIC;
+    }
+  for (PetscInt i = 0; i < r->nvar; i++) {
+    const Var    *v = &r->vars[i];
+    const double *x = (const double *)v->data;
+    PetscInt      len[4], act = -1;
+    if (v->kind != 0 || !v->count) continue;
+    for (PetscInt k = 0; k < v->ndims; k++) {
+      len[k] = 1;
+      for (PetscInt m = 0; m < r->ndim; m++)
+        if (!strcmp(r->dims[m].dim, v->dims[k])) len[k] = PetscMax(r->dims[m].n, 1);
+      if (!strcmp(v->dims[k], "action")) act = k;
+    }
+    for (size_t j = 0; j < v->count; j++) {
+      if (isfinite(x[j])) continue;
+      PetscInt idx[4] = {0, 0, 0, 0};
+      size_t   q = j;
+      for (PetscInt k = v->ndims - 1; k >= 0; k--) {
+        idx[k] = (PetscInt)(q % (size_t)len[k]);
+        q /= (size_t)len[k];
+      }
+      /* exemption removed when nii paths cover every action */
+      if (act >= 0 && idx[act] > 0 && (!strcmp(v->name, "nii_path") || !strcmp(v->name, "nii_path_constant") || !strcmp(v->name, "nii_path_runoff") || !strcmp(v->name, "balance_path"))) continue;
+      if (undefined_ok(r, v, x[j])) continue;
+      char where[256] = "";
+      for (PetscInt k = 0; k < v->ndims; k++) snprintf(where + strlen(where), sizeof where - strlen(where), "%s%s=%" PetscInt_FMT, k ? ", " : "", v->dims[k], idx[k]);
+      snprintf(msg, mlen, "alm.nc: variable %s[%s] is %s: a non-finite number (numerical failure; check the inputs' magnitudes and the configured capital); nothing written", v->name, where, isnan(x[j]) ? "NaN" : x[j] > 0 ? "+Inf" : "-Inf");
+      return BALLAST_ERR_NUMERIC;
+    }
+  }
+  return 0;
+}
+
 /* Whether a result variable is named `name` (a dimension's own coordinate variable must not clash). */
 static PetscBool has_var(BallastResults r, const char *name)
 {
@@ -200,11 +275,13 @@ static PetscBool has_var(BallastResults r, const char *name)
 /* Every dimension gets a coordinate variable named like it (CF; what xarray indexes by, so
  * `ds.eve.sel(scenario="parallel_up", currency="EUR")` works), holding the same labels or values
  * as the spec's `*_name` / `*_code` / numeric coordinate variable, which is kept. */
-static PetscErrorCode write_file(BallastResults r, BallastNCFile *f)
+static PetscErrorCode write_file(BallastResults r, BallastNCFile *f, NC_memio *mem)
 {
   int dimid[32], varid[256], coordid[32], selfid[32];
   PetscFunctionBeginUser;
-  BallastCallNC(f, NULL, nc_create(f->tmp, NC_CLOBBER | NC_NETCDF4, &f->ncid));
+  /* built in memory (HDF5's core driver) and put on disk in one write by BallastWriteDurable: a
+   * full disk is then a plain write error, never an HDF5 failure half-way (whose abort crashed) */
+  BallastCallNC(f, NULL, nc_create_mem(f->path, NC_NETCDF4, 1 << 20, &f->ncid));
   f->open = 1;
   int nc  = f->ncid;
   for (PetscInt i = 0; i < r->ndim; i++) {
@@ -259,7 +336,7 @@ static PetscErrorCode write_file(BallastResults r, BallastNCFile *f)
     else BallastCallNC(f, v->name, nc_put_var_string(nc, varid[i], (const char **)v->data));
   }
   f->open = 0;
-  BallastCallNC(f, NULL, nc_close(nc));
+  BallastCallNC(f, NULL, nc_close_memio(nc, mem));
   PetscFunctionReturn(0);
 }
 
@@ -267,30 +344,36 @@ PetscErrorCode BallastResultsWrite(MPI_Comm comm, BallastResults r, const char *
 {
   PetscMPIInt rank;
   int         st = 0;
-  char        tmp[4096], msg[512] = "";
+  PetscErrorCode code = 0;
+  char        tmp[4096], msg[1024] = "";
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (rank == 0) {
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     /* errors are caught here and agreed below, so no rank is left waiting */
-    BallastNCFile f = {path, tmp, -1, 0, 1};
-    PetscErrorCode ierr = write_file(r, &f);
-    if (ierr) {
+    BallastNCFile  f   = {path, NULL, -1, 0, 0, 0};
+    NC_memio       mem = {0, NULL, 0};
+    PetscErrorCode ierr;
+    /* a non-finite number is a defect: the run fails naming the variable, nothing is written */
+    ierr = check_finite(r, msg, sizeof msg);
+    if (ierr) st = 1;
+    else ierr = write_file(r, &f, &mem);
+    if (st) {
+    } else if (ierr) {
       const char *text;
       char       *spec = NULL;
       PetscErrorMessage(ierr, &text, &spec);
       snprintf(msg, sizeof msg, "%s", spec ? spec : "write failed"); /* names the file already */
-      unlink(tmp);
       st = 1;
-    } else if (rename(tmp, path)) {
-      snprintf(msg, sizeof msg, "%.200s: cannot rename the temporary file %.250s to it", path, tmp);
-      unlink(tmp);
-      st = 1;
-    }
+    } else if (BallastWriteDurable(mem.memory, mem.size, tmp, path, msg, sizeof msg)) st = 1;
+    free(mem.memory);
+    if (st && !ierr) ierr = BALLAST_ERR_IO;
+    code = ierr;
   }
-  PetscCallMPI(MPI_Bcast(&st, 1, MPI_INT, 0, comm));
+  int hdr[2] = {st, (int)code};
+  PetscCallMPI(MPI_Bcast(hdr, 2, MPI_INT, 0, comm));
   PetscCallMPI(MPI_Bcast(msg, sizeof msg, MPI_CHAR, 0, comm));
-  PetscCheck(!st, comm, BALLAST_ERR_IO, "%s", msg);
+  PetscCheck(!hdr[0], comm, hdr[1] == BALLAST_ERR_NUMERIC ? BALLAST_ERR_NUMERIC : BALLAST_ERR_IO, "%s", msg);
   PetscFunctionReturn(0);
 }
 

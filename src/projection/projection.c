@@ -1,6 +1,7 @@
 /* The projection driver (include/ballast/projection.h, docs/architecture.md): sources, the
  * schedule once per contract, the numeric pass per variant, filters, consumers. */
 #include <ballast/projection.h>
+#include <ballast/progress.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -391,97 +392,18 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
   PetscFunctionReturn(0);
 }
 
-/* Progress summed over the ranks (on stderr, rank 0): non-blocking reductions of (contracts done,
- * contracts, ranks finished). A rank starts round r+1 when round r has completed and at least
- * PROGRESS_EVERY seconds have passed; a rank that has finished its contracts keeps taking part
- * (each round it reports itself finished) until a round in which every rank is finished, so every
- * rank makes the same reductions in the same order. A round's counts are each rank's at the time
- * it joined the round: the figure lags by at most one interval; the rate is contracts done over
- * all ranks per second of wall time since the start, the time left the remaining contracts at
- * that rate. */
-#define PROGRESS_EVERY 5.0
-typedef struct {
-  MPI_Comm    comm;
-  PetscMPIInt rank;
-  MPI_Request req;
-  int         active;
-  int64_t     send[3], recv[3];
-  double      t0, last;
-} Progress;
-
-static PetscErrorCode progress_report(Progress *g)
-{
-  PetscFunctionBeginUser;
-  double now = MPI_Wtime(), el = now - g->t0;
-  if (g->rank == 0 && g->recv[2] < (int64_t)0x7fffffff && g->recv[1] > 0 && g->recv[0] < g->recv[1] && el > 0) {
-    double rate = (double)g->recv[0] / el;
-    PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "project: %5.1f %% of %" PRId64 " contracts (all ranks), %.0f contracts/s, about %.0f s left\n", 100.0 * (double)g->recv[0] / (double)g->recv[1],
-                           g->recv[1], rate, rate > 0 ? (double)(g->recv[1] - g->recv[0]) / rate : 0.0));
-  }
-  PetscFunctionReturn(0);
-}
-
-/* Not collective in effect (non-blocking): called in the loop with this rank's counts. */
-static PetscErrorCode progress_poll(Progress *g, int64_t done, int64_t total)
-{
-  int flag = 0;
-  PetscFunctionBeginUser;
-  if (g->active) {
-    PetscCallMPI(MPI_Test(&g->req, &flag, MPI_STATUS_IGNORE));
-    if (!flag) PetscFunctionReturn(0);
-    g->active = 0;
-    PetscCall(progress_report(g));
-  }
-  double now = MPI_Wtime();
-  if (now - g->last < PROGRESS_EVERY) PetscFunctionReturn(0);
-  g->last    = now;
-  g->send[0] = done;
-  g->send[1] = total;
-  g->send[2] = 0;
-  PetscCallMPI(MPI_Iallreduce(g->send, g->recv, 3, MPI_INT64_T, MPI_SUM, g->comm, &g->req));
-  g->active = 1;
-  PetscFunctionReturn(0);
-}
-
-/* Collective: this rank is done; take part in rounds until every rank is. */
-static PetscErrorCode progress_finish(Progress *g, int64_t done, int64_t total)
-{
-  PetscMPIInt size;
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_size(g->comm, &size));
-  if (g->active) {
-    PetscCallMPI(MPI_Wait(&g->req, MPI_STATUS_IGNORE));
-    g->active = 0;
-    if (g->recv[2] == size) PetscFunctionReturn(0);
-    PetscCall(progress_report(g));
-  }
-  for (;;) {
-    g->send[0] = done;
-    g->send[1] = total;
-    g->send[2] = 1;
-    PetscCallMPI(MPI_Iallreduce(g->send, g->recv, 3, MPI_INT64_T, MPI_SUM, g->comm, &g->req));
-    PetscCallMPI(MPI_Wait(&g->req, MPI_STATUS_IGNORE));
-    if (g->recv[2] == size) break;
-    PetscCall(progress_report(g));
-  }
-  PetscFunctionReturn(0);
-}
-
 PetscErrorCode BallastProjectionRun(BallastProjection p, MPI_Comm comm, PetscInt nsrc, const BallastSource *src)
 {
   PetscMPIInt rank;
   char        msg[1024] = "";
   PetscErrorCode fail = 0;
-  Progress       g;
+  BallastProgress g; /* progress summed over the ranks (include/ballast/progress.h) */
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscInt total = 0, done = 0;
   for (PetscInt q = 0; q < nsrc; q++) total += src[q].count(src[q].ctx);
   double t0 = MPI_Wtime();
-  PetscCall(PetscMemzero(&g, sizeof g));
-  g.comm = comm;
-  g.rank = rank;
-  g.t0 = g.last = t0;
+  PetscCall(BallastProgressBegin(comm, "project", "contracts", (int64_t)total, &g));
   for (PetscInt q = 0; q < nsrc && !fail; q++) {
     PetscInt n = src[q].count(src[q].ctx);
     for (PetscInt k = 0; k < n && !fail; k++, done++) {
@@ -495,14 +417,14 @@ PetscErrorCode BallastProjectionRun(BallastProjection p, MPI_Comm comm, PetscInt
         if (src[q].get(src[q].ctx, k, &pc)) pc.id = "?";
         if (pc.file) snprintf(msg, sizeof msg, "%s:%" PRId64 ": contract %s: %s", pc.file, pc.line, pc.id, spec ? spec : "projection failed");
         else snprintf(msg, sizeof msg, "%s %" PetscInt_FMT ": contract %s: %s", src[q].name, k, pc.id, spec ? spec : "projection failed");
-        fail = ierr == BALLAST_ERR_INPUT ? BALLAST_ERR_INPUT : ierr == BALLAST_ERR_USAGE ? BALLAST_ERR_USAGE : BALLAST_ERR_NUMERIC;
+        fail = ierr == BALLAST_ERR_INPUT || ierr == BALLAST_ERR_USAGE || ierr == BALLAST_ERR_IO ? ierr : BALLAST_ERR_NUMERIC; /* a full disk (cash-flow spill) stays I/O */
         break;
       }
-      if ((done & 63) == 0) PetscCall(progress_poll(&g, (int64_t)done + 1, (int64_t)total));
+      if ((done & 63) == 0) PetscCall(BallastProgressPoll(&g, (int64_t)done + 1));
     }
   }
   p->seconds = MPI_Wtime() - t0; /* before the first collective: this rank's own work */
-  PetscCall(progress_finish(&g, (int64_t)done, (int64_t)total));
+  PetscCall(BallastProgressFinish(&g, (int64_t)done));
   /* every rank learns the first failing rank's message and code before any collective */
   PetscCall(BallastAgreeError(comm, fail, fail ? msg : NULL));
   double t1 = MPI_Wtime();

@@ -49,6 +49,31 @@ static PetscErrorCode phase_done(MPI_Comm comm, const char *phase, double t0, in
   PetscFunctionReturn(0);
 }
 
+/* Collective. The bound on the work per contract (run.max_events_per_contract): each rank checks
+ * its contracts' estimated schedules (BallastTermsEventEstimate, from cycles and term, before any
+ * schedule is built); the ranks agree and every rank fails with BALLAST_ERR_INPUT, rank 0 listing
+ * each contract with file and line. */
+static PetscErrorCode BallastRunCheckEventBound(MPI_Comm comm, const BallastConfig *cfg, BallastContracts cs)
+{
+  BallastDiag d;
+  PetscInt    tot;
+  PetscFunctionBeginUser;
+  PetscCall(BallastDiagInit(&d, 20));
+  for (PetscInt i = 0; i < cs->n; i++) {
+    BallastTerms t;
+    const char  *which;
+    BallastContractsGetTerms(cs, i, &t);
+    double n = BallastTermsEventEstimate(&t, &which);
+    if (n > (double)cfg->max_events_per_contract)
+      PetscCall(BallastDiagAdd(&d, "%s:%" PRId64 ": contract %s: its schedule would have about %.0f events (%s over its term), more than run.max_events_per_contract = %" PRId64 " (%s)",
+                               cfg->contract_files[cs->file[i]], cs->line[i], BallastContractsID(cs, i), n, which ? which : "its cycles", cfg->max_events_per_contract, cfg->path));
+  }
+  PetscCall(BallastDiagAgree(comm, &d, "event bound", &tot));
+  PetscCall(BallastDiagFree(&d));
+  PetscCheck(!tot, comm, BALLAST_ERR_INPUT, "%" PetscInt_FMT " contract%s exceed%s the bound on events per contract (run.max_events_per_contract = %" PRId64 " in %s)", tot, tot > 1 ? "s" : "", tot > 1 ? "" : "s", cfg->max_events_per_contract, cfg->path);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastRunSetup(MPI_Comm comm, const char *config_path, BallastRunContext *ctx)
 {
   PetscFunctionBeginUser;
@@ -75,6 +100,7 @@ PetscErrorCode BallastRunSetup(MPI_Comm comm, const char *config_path, BallastRu
     PetscCall(BallastCurvesRead(comm, d->curves_file, d->curves));
   }
   PetscCall(BallastContractsLoad(comm, &ctx->cfg, &ctx->market, &ctx->contracts));
+  PetscCall(BallastRunCheckEventBound(comm, &ctx->cfg, ctx->contracts));
   PetscFunctionReturn(0);
 }
 
@@ -232,28 +258,9 @@ PetscErrorCode BallastRunResultsBase(BallastRunContext *ctx, BallastResults res)
   PetscFunctionReturn(0);
 }
 
-/* mkdir -p on rank 0; all ranks agree on the outcome. */
-static PetscErrorCode make_dir(MPI_Comm comm, const char *dir)
-{
-  PetscMPIInt rank;
-  int         bad = 0;
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) {
-    char p[4096];
-    snprintf(p, sizeof p, "%s", dir);
-    for (char *s = p + 1; *s; s++)
-      if (*s == '/') {
-        *s = 0;
-        if (mkdir(p, 0777) && errno != EEXIST) bad = 1;
-        *s = '/';
-      }
-    if (mkdir(p, 0777) && errno != EEXIST) bad = 1;
-  }
-  PetscCallMPI(MPI_Bcast(&bad, 1, MPI_INT, 0, comm));
-  PetscCheck(!bad, comm, BALLAST_ERR_IO, "cannot create the output directory %s", dir);
-  PetscFunctionReturn(0);
-}
+/* The output directory created, checked writable and cleared of stale temporaries (rank 0; all
+ * ranks agree on the outcome): BallastOutputDirPrepare. */
+static PetscErrorCode make_dir(MPI_Comm comm, const char *dir) { return BallastOutputDirPrepare(comm, dir); }
 
 typedef struct {
   const char *config, *output;
@@ -537,6 +544,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
     PetscCall(PetscFree(ctx.cfg.output_dir));
     PetscCall(PetscStrallocpy(a.output, &ctx.cfg.output_dir));
   }
+  PetscCall(make_dir(ctx.comm, ctx.cfg.output_dir)); /* before any computation: a full or read-only disk fails now */
   PetscCall(BallastPlanningValidate(&ctx, PETSC_FALSE));
   char *scenarios_all = NULL;
   if (a.set_n > 0) PetscCall(select_scenarios(&ctx, &a, &scenarios_all));
@@ -623,7 +631,6 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
     BallastNIIPathConsumer(&book_path, &extra[nextra++]);
     irr.path_months = ctx.cfg.planning.plan.horizon_months; /* and nii_path_constant */
   }
-  PetscCall(make_dir(ctx.comm, ctx.cfg.output_dir));
   if (a.cash_flows) {
     /* every event of the scenarios' behavioural stream, spilled per rank, written after the reduction */
     BallastCashFlowsSetup cs;
