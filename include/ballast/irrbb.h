@@ -108,6 +108,8 @@ typedef struct {
    * accrual period by days (nii is then not filled) */
   PetscInt     nmonths;
   BallastDate *mend;
+  BallastDate *mtab;  /* as_of + m months, m = 0 .. nmtab-1 (the replacement months, once per run) */
+  PetscInt     nmtab;
   double      *path, *row_path, pending_a0;
   BallastDate  last_int, prev_int; /* last interest date, start of its period */
   /* the contract being projected (replacement business is scenario-invariant, cached per contract) */
