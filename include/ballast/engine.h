@@ -47,6 +47,8 @@ typedef struct {
   double      rate;     /* nominal interest rate after the event (decimal) */
   double      accrued;  /* accrued interest after the event (signed by role) */
   int32_t     currency; /* BallastNames id of the payoff currency */
+  int32_t     day;      /* date - as_of of the run, set by the projection driver and its filters
+                           (src/projection) for its consumers, so that none converts a date */
 } BallastEvent;
 
 /* "IED", "IP", ... Not collective. */

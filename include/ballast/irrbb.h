@@ -57,8 +57,24 @@ typedef struct {
   double           *eve, *evecf;
   double           *cf; /* bucket row of the current contract and scenario (NULL: not a scenario) */
   double            w;  /* weight of the current contract */
+  /* discount once per table (BallastEVESetDiscount): the flows of scenario-invariant contracts
+   * per (action, portfolio) row, currency and day, discounted under every variant at the
+   * portfolio's end */
+  const BallastDFTable *df;       /* [nvar] */
+  const PetscInt       *disc;     /* [nccy] discount curve */
+  PetscBool             tables;
+  double              **tab;      /* [row * nccy + c] (NULL: no flow), length tab_cap */
+  PetscInt             *tab_cap, *tab_hi; /* capacity; 1 + the last day with a flow (0: clean) */
+  PetscInt             *dirty, ndirty;
+  PetscInt              tcur;     /* table of the current contract (-1: none) */
+  int                   err;      /* out of memory in an event */
 } BallastEVE;
 PetscErrorCode BallastEVECreate(const BallastIRRBBSetup *s, BallastEVE *e);
+/* Let EVE value the contracts whose flows do not depend on the scenario from per-day cash-flow
+ * tables, discounted once per variant with df[nvar] on curve disc[currency] (instead of the
+ * driver's value of each contract). The environment variable BALLAST_EVE_PER_EVENT=1 (a test
+ * hook) keeps the value of every contract. Not collective. */
+PetscErrorCode BallastEVESetDiscount(BallastEVE *e, const BallastDFTable *df, const PetscInt *disc);
 PetscErrorCode BallastEVEDestroy(BallastEVE *e);
 void           BallastEVEConsumer(BallastEVE *e, BallastConsumer *c);
 
@@ -92,6 +108,8 @@ typedef struct {
    * accrual period by days (nii is then not filled) */
   PetscInt     nmonths;
   BallastDate *mend;
+  BallastDate *mtab;  /* as_of + m months, m = 0 .. nmtab-1 (the replacement months, once per run) */
+  PetscInt     nmtab;
   double      *path, *row_path, pending_a0;
   BallastDate  last_int, prev_int; /* last interest date, start of its period */
   /* the contract being projected (replacement business is scenario-invariant, cached per contract) */

@@ -96,6 +96,12 @@ typedef struct {
   int                   has_spot;
   double                deposit_rate; /* DEPOSIT_SLOTTING: the deposit rate under this variant */
   int64_t               nevents;      /* behavioural events of this variant */
+  /* the contract's events are the same under every variant (it observed no market and has no
+   * behaviour that depends on the scenario): a consumer taking BALLAST_TAKE_TABLE values it from
+   * its per-portfolio cash-flow tables and ignores pv; pv is computed only when a consumer that
+   * does not take tables takes the variant (has_pv) */
+  int                   invariant;
+  int                   has_pv;
 } BallastProjVariant;
 
 /* What a consumer takes of a variant (BallastConsumer.subscribe). */
@@ -106,7 +112,12 @@ enum {
   /* the contractual stream instead of the behavioural one where a filter replaced the contract's
    * events (deposit slotting, face value): liquidity runs deposits off by its own scenarios */
   BALLAST_TAKE_CONTRACTUAL_WHERE_REPLACED = 8,
-  BALLAST_TAKE_UNPROJECTED = 16  /* also contracts without projection (begin/end, no events, pv 0) */
+  BALLAST_TAKE_UNPROJECTED = 16, /* also contracts without projection (begin/end, no events, pv 0) */
+  /* the consumer values scenario-invariant contracts itself (BallastProjVariant.invariant): from
+   * the events of variant 0 added into per-day tables and discounted once per variant in
+   * portfolio_end. Under a variant that only such consumers take, and none takes events of, an
+   * invariant contract is not projected and they are not called (begin/end) */
+  BALLAST_TAKE_TABLE = 32
 };
 
 /* A consumer of the event stream: a small vtable. begin/end bracket each (contract, variant) the
@@ -121,6 +132,9 @@ typedef struct {
   void (*event)(void *ctx, const BallastEvent *ev, int label);
   PetscErrorCode (*end)(void *ctx, const BallastProjContract *pc, const BallastProjVariant *pv);
   PetscErrorCode (*merge)(void *ctx, MPI_Comm comm);
+  /* after the last contract of a portfolio (in a source's run of contracts), before the next
+   * portfolio's first and before merge (NULL = none) */
+  PetscErrorCode (*portfolio_end)(void *ctx, PetscInt portfolio);
 } BallastConsumer;
 
 /* A source of contracts (the contract store today; management actions and new business later). */
@@ -195,7 +209,11 @@ double BallastFaceValue(const BallastTerms *t);
 typedef struct {
   BallastEventTarget next;
   double             annual, S;
+  double             f;          /* the monthly fraction of annual, once per contract and variant */
+  BallastDate        as_of;
   BallastDate        checkpoint, end;
+  const BallastDate *cp;         /* the monthly checkpoints of the run (BallastPrepayCheckpoints), NULL: by the calendar */
+  PetscInt           ncp, icp;   /* checkpoint = cp[icp] while icp < ncp */
   BallastDate        last_date;
   double             last_notional, last_rate, last_accrued; /* contractual state after the last event */
   BallastDayCount    dcc;
@@ -205,6 +223,12 @@ typedef struct {
  * the variant's behaviour scalar. Not collective. */
 void BallastPrepayFilterSetup(BallastPrepayFilter *f, const BallastProjContract *pc, BallastDate as_of, BallastDate horizon, const BallastDFTable *df, double scalar,
                               BallastEventTarget next);
+/* The monthly checkpoints from as_of: cp[0] = as_of + 1 month, cp[m+1] = cp[m] + 1 month (the
+ * dates the filter visits), n of them, computed once per run. Not collective. */
+void BallastPrepayCheckpoints(BallastDate as_of, PetscInt n, BallastDate cp[]);
+/* Let the filter take its checkpoints from the run's table (cp of BallastPrepayCheckpoints with
+ * the filter's as_of); beyond it, by the calendar. Not collective. */
+void BallastPrepayFilterUseCheckpoints(BallastPrepayFilter *f, const BallastDate *cp, PetscInt ncp);
 /* The filter's input (a BallastEventSink). */
 void BallastPrepayFilterEvent(void *filter, const BallastEvent *ev);
 /* Deposit slotting: the deposit rate of the contract's segment under a variant (the one-month
@@ -213,6 +237,10 @@ void BallastPrepayFilterEvent(void *filter, const BallastEvent *ev);
 double BallastDepositSlottingRate(const BallastProjContract *pc, BallastDate as_of, const BallastDFTable *df_base, const BallastDFTable *df);
 void   BallastDepositSlotting(const BallastProjContract *pc, BallastDate as_of, const double *amount, const BallastDate *date, PetscInt nslot, double rate,
                               BallastEventTarget out);
+/* The same with the year fractions yf[j] from the as-of date to date[j] in the contract's day
+ * count given (the same for every deposit of a segment: computed once). Not collective. */
+void BallastDepositSlottingYF(const BallastProjContract *pc, BallastDate as_of, const double *amount, const BallastDate *date, const double *yf, PetscInt nslot, double rate,
+                              BallastEventTarget out);
 /* Whether a deposit's counterparty may hold core deposits (2024/857 Art 8: retail and
  * non-financial wholesale: retail, sme, corporate, sovereign, pse); NULL = yes. Not collective. */
 int BallastDepositCoreEligible(const BallastAlm *a);
@@ -220,5 +248,9 @@ int BallastDepositCoreEligible(const BallastAlm *a);
  * balance overnight (one slot) for a counterparty that holds no core deposits. amount and date
  * hold BallastDepositSlotCount(pc->seg) slots; *nslot = the slots used. Not collective. */
 PetscErrorCode BallastDepositSlotContract(const BallastProjContract *pc, BallastDate as_of, double amount[], BallastDate date[], PetscInt *nslot);
+/* The amounts of that slotting only (the dates are the segment's: BallastDepositSlotContract of
+ * any deposit of the segment with the same eligibility `core`), as BallastDepositSlotContract
+ * computes them. Not collective. */
+PetscErrorCode BallastDepositSlotAmounts(const BallastProjContract *pc, int core, double amount[], PetscInt *nslot);
 
 #endif

@@ -14,6 +14,7 @@ void BallastPrepayFilterSetup(BallastPrepayFilter *f, const BallastProjContract 
   f->S             = 1.0;
   f->dcc           = t->dayCountConvention < BALLAST_DCC_COUNT ? t->dayCountConvention : BALLAST_DCC_A365;
   f->currency      = t->currency;
+  f->as_of         = as_of;
   f->checkpoint    = BallastDateAddMonths(as_of, 1);
   f->end           = t->maturityDate != BALLAST_DATE_NONE ? t->maturityDate : horizon;
   f->last_date     = as_of;
@@ -31,14 +32,36 @@ void BallastPrepayFilterSetup(BallastPrepayFilter *f, const BallastProjContract 
     double sc  = pc->seg->type == BALLAST_PREPAY_CONSTANT ? scalar : 1.0;
     f->annual  = BallastPrepaymentCPR(pc->seg, f->last_rate - mkt, sc);
   } else f->annual = BallastEarlyRedemptionRate(pc->seg, scalar); /* a constant rate: scaled */
+  f->f = BallastPeriodFraction(f->annual, 1.0 / 12.0);
+}
+
+void BallastPrepayCheckpoints(BallastDate as_of, PetscInt n, BallastDate cp[])
+{
+  for (PetscInt m = 0; m < n; m++) cp[m] = BallastDateAddMonths(m ? cp[m - 1] : as_of, 1);
+}
+
+void BallastPrepayFilterUseCheckpoints(BallastPrepayFilter *f, const BallastDate *cp, PetscInt ncp)
+{
+  if (!cp || ncp <= 0 || cp[0] != f->checkpoint) return;
+  f->cp  = cp;
+  f->ncp = ncp;
+  f->icp = 0;
+}
+
+/* The checkpoint after o->checkpoint. */
+static inline BallastDate next_checkpoint(BallastPrepayFilter *o)
+{
+  if (o->cp && o->icp + 1 < o->ncp) return o->cp[++o->icp];
+  o->cp = NULL;
+  return BallastDateAddMonths(o->checkpoint, 1);
 }
 
 static void flush(BallastPrepayFilter *o, BallastDate upto)
 {
   /* checkpoints strictly before `upto` and before the end of the contract */
+  double f = o->f;
   while (o->checkpoint < upto && o->checkpoint < o->end) {
     BallastDate c = o->checkpoint;
-    double      f = BallastPeriodFraction(o->annual, 1.0 / 12.0);
     if (f > 0 && o->last_notional != 0.0) {
       double       accrued = o->last_accrued + o->last_notional * o->last_rate * BallastYearFraction(o->dcc, o->last_date, c, BALLAST_DATE_NONE);
       BallastEvent pp      = {0};
@@ -50,9 +73,10 @@ static void flush(BallastPrepayFilter *o, BallastDate upto)
       pp.rate     = o->last_rate;
       pp.accrued  = o->S * accrued;
       pp.currency = o->currency;
+      pp.day      = (int32_t)(c - o->as_of);
       o->next.event(o->next.ctx, &pp);
     }
-    o->checkpoint = BallastDateAddMonths(o->checkpoint, 1);
+    o->checkpoint = next_checkpoint(o);
   }
 }
 
@@ -64,6 +88,7 @@ void BallastPrepayFilterEvent(void *ctx, const BallastEvent *ev)
   e.payoff *= o->S;
   e.notional *= o->S;
   e.accrued *= o->S;
+  e.day = (int32_t)(ev->date - o->as_of);
   o->last_date     = ev->date;
   o->last_notional = ev->notional;
   o->last_rate     = ev->rate;
@@ -87,8 +112,33 @@ void BallastDepositSlotting(const BallastProjContract *pc, BallastDate as_of, co
   for (PetscInt j = 0; j < nslot; j++) {
     BallastEvent ev = {0};
     ev.date         = date[j];
+    ev.day          = (int32_t)(date[j] - as_of);
     ev.type         = BALLAST_EV_IP;
     ev.payoff       = amount[j] * rate * BallastYearFraction(t->dayCountConvention, as_of, date[j], BALLAST_DATE_NONE) + (j == 0 ? pc->a0 : 0.0);
+    ev.rate         = rate;
+    ev.currency     = t->currency;
+    ev.notional     = L;
+    out.event(out.ctx, &ev);
+    ev.type     = BALLAST_EV_MD;
+    ev.payoff   = amount[j];
+    ev.notional = L - amount[j];
+    out.event(out.ctx, &ev);
+    L = ev.notional;
+  }
+}
+
+void BallastDepositSlottingYF(const BallastProjContract *pc, BallastDate as_of, const double *amount, const BallastDate *date, const double *yf, PetscInt nslot, double rate,
+                              BallastEventTarget out)
+{
+  const BallastTerms *t = &pc->t;
+  /* outstanding balance after each event, as the stream's notional */
+  double L = pc->sign * (isnan(t->notionalPrincipal) ? 0.0 : t->notionalPrincipal);
+  for (PetscInt j = 0; j < nslot; j++) {
+    BallastEvent ev = {0};
+    ev.date         = date[j];
+    ev.day          = (int32_t)(date[j] - as_of);
+    ev.type         = BALLAST_EV_IP;
+    ev.payoff       = amount[j] * rate * yf[j] + (j == 0 ? pc->a0 : 0.0);
     ev.rate         = rate;
     ev.currency     = t->currency;
     ev.notional     = L;
@@ -130,5 +180,32 @@ PetscErrorCode BallastDepositSlotContract(const BallastProjContract *pc, Ballast
   }
   PetscCall(BallastDepositSlot(pc->seg, as_of, balance, amount, date, NULL));
   *nslot = BallastDepositSlotCount(pc->seg);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastDepositSlotAmounts(const BallastProjContract *pc, int core, double amount[], PetscInt *nslot)
+{
+  double                   balance = pc->sign * pc->t.notionalPrincipal;
+  const BallastBehSegment *s       = pc->seg;
+  PetscFunctionBeginUser;
+  if (!core) {
+    amount[0] = balance;
+    *nslot    = 1;
+    PetscFunctionReturn(0);
+  }
+  PetscCheck(s->model == BALLAST_BEH_DEPOSIT, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "segment '%s' is not a deposit segment", s->name);
+  /* the arithmetic of BallastDepositSlot (src/behaviour/project.c), operation for operation */
+  double   cr = s->core_share * balance, placed = 0;
+  PetscInt k  = 1;
+  for (PetscInt j = 0; j < s->ntenor; j++) {
+    int    m     = s->tenor_months[j];
+    double slice = cr * s->weight[j] / m;
+    for (int u = 1; u <= m; u++, k++) {
+      amount[k] = slice;
+      placed += slice;
+    }
+  }
+  amount[0] = balance - placed;
+  *nslot    = BallastDepositSlotCount(s);
   PetscFunctionReturn(0);
 }

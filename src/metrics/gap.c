@@ -47,14 +47,13 @@ static PetscErrorCode gap_begin(void *ctx, const BallastProjContract *pc, const 
 static void gap_event(void *ctx, const BallastEvent *ev, int label)
 {
   BallastGap *g = (BallastGap *)ctx;
-  BallastDate d = ev->date;
   (void)label;
-  if (d <= g->s.as_of) {
+  if (ev->day <= 0) {
     g->last_notional = ev->notional;
     return;
   }
   if (g->row && !g->reset_seen) {
-    PetscInt days = d - g->s.as_of;
+    PetscInt days = ev->day;
     if (g->floating && (ev->type == BALLAST_EV_RR || ev->type == BALLAST_EV_RRF)) {
       g->row[BallastIRRBBBucketDay(&g->s, days)] += g->w * ev->notional; /* outstanding reprices at the reset */
       g->reset_seen = 1;
@@ -95,5 +94,5 @@ static PetscErrorCode gap_merge(void *ctx, MPI_Comm comm)
 
 void BallastGapConsumer(BallastGap *g, BallastConsumer *c)
 {
-  *c = (BallastConsumer){"repricing_gap", g, gap_subscribe, gap_begin, gap_event, gap_end, gap_merge};
+  *c = (BallastConsumer){"repricing_gap", g, gap_subscribe, gap_begin, gap_event, gap_end, gap_merge, NULL};
 }

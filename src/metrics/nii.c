@@ -17,6 +17,9 @@
 #include <math.h>
 #include <string.h>
 
+/* months tabulated from the as-of date (100 years; beyond, by the calendar) */
+#define NII_MONTHS 1201
+
 PetscErrorCode BallastNIICreate(const BallastIRRBBSetup *s, BallastNII *n)
 {
   PetscFunctionBeginUser;
@@ -24,6 +27,9 @@ PetscErrorCode BallastNIICreate(const BallastIRRBBSetup *s, BallastNII *n)
   n->s = *s;
   PetscCall(PetscCalloc1(s->nscen * BallastIRRBBNAct(s) * s->nport * s->nccy + 1, &n->nii));
   PetscCall(PetscCalloc1(s->nport + 1, &n->margin_count));
+  n->nmtab = NII_MONTHS;
+  PetscCall(PetscMalloc1(n->nmtab, &n->mtab));
+  for (PetscInt m = 0; m < n->nmtab; m++) n->mtab[m] = BallastDateAddMonths(s->as_of, (int)m);
   PetscFunctionReturn(0);
 }
 
@@ -78,6 +84,7 @@ PetscErrorCode BallastNIIDestroy(BallastNII *n)
   PetscFunctionBeginUser;
   PetscCall(PetscFree(n->path));
   PetscCall(PetscFree(n->mend));
+  PetscCall(PetscFree(n->mtab));
   PetscCall(PetscFree(n->nii));
   PetscCall(PetscFree(n->margin_count));
   PetscCall(PetscFree2(n->memo_key, n->memo_rate));
@@ -87,10 +94,17 @@ PetscErrorCode BallastNIIDestroy(BallastNII *n)
 /* ---- the memo of par rates: open addressing on the packed key */
 static uint64_t key_hash(const BallastParKey *k)
 {
+  /* the key's bytes by 8-byte words (a multiply-xorshift mix per word; the tail bytewise) */
   const unsigned char *b = (const unsigned char *)k;
-  uint64_t             h = 1469598103934665603ULL;
-  for (size_t i = 0; i < sizeof *k; i++) h = (h ^ b[i]) * 1099511628211ULL;
-  return h;
+  uint64_t             h = 1469598103934665603ULL, w;
+  size_t               i = 0;
+  for (; i + 8 <= sizeof *k; i += 8) {
+    memcpy(&w, b + i, 8);
+    h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 29;
+  }
+  for (; i < sizeof *k; i++) h = (h ^ b[i]) * 1099511628211ULL;
+  return h ^ (h >> 32);
 }
 
 static PetscErrorCode memo_grow(BallastNII *n)
@@ -139,10 +153,17 @@ PetscErrorCode BallastNIIParRate(BallastNII *n, const BallastParKey *key, const 
 
 /* Month m (1, 2, ...) of the months from the as-of date holding date d (metrics.md "Months": month m
  * ends, inclusive, on as_of + m months), and its end date. */
-static int month_of(BallastDate as_of, BallastDate d, BallastDate *end)
+static int month_of(const BallastNII *k, BallastDate d, BallastDate *end)
 {
-  int m = (int)((d - as_of) / 31); /* a lower bound */
+  BallastDate as_of = k->s.as_of;
+  int         m     = (int)((d - as_of) / 31); /* a lower bound */
   if (m < 1) m = 1;
+  if (d <= k->mtab[k->nmtab - 1]) { /* the smallest m >= 1 with as_of + m months >= d, from the table */
+    while (k->mtab[m] < d) m++;
+    while (m > 1 && k->mtab[m - 1] >= d) m--;
+    *end = k->mtab[m];
+    return m;
+  }
   while (BallastDateAddMonths(as_of, m) < d) m++;
   while (m > 1 && BallastDateAddMonths(as_of, m - 1) >= d) m--;
   *end = BallastDateAddMonths(as_of, m);
@@ -164,7 +185,7 @@ static void replace(BallastNII *k, double A, BallastDate d)
       BallastDate   me;
       BallastParKey key = k->key;
       key.v             = (int32_t)k->v;
-      key.month         = month_of(k->s.as_of, D, &me);
+      key.month         = month_of(k, D, &me);
       if (!k->err) k->err = BallastNIIParRate(k, &key, &k->repl_terms, me, k->df, &F);
       if (k->err) return;
     } else F = BallastDFTableForward(k->df, k->repl_curve, D, E);
@@ -392,5 +413,5 @@ static PetscErrorCode nii_merge(void *ctx, MPI_Comm comm)
 
 void BallastNIIConsumer(BallastNII *n, BallastConsumer *c)
 {
-  *c = (BallastConsumer){"nii", n, nii_subscribe, nii_begin, nii_event, nii_end, nii_merge};
+  *c = (BallastConsumer){"nii", n, nii_subscribe, nii_begin, nii_event, nii_end, nii_merge, NULL};
 }

@@ -4,6 +4,7 @@
 #include <ballast/progress.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *filter_names[BALLAST_FILTER_COUNT] = {"contractual", "synthetic_call", "cash_on_demand", "face_value", "prepayment", "early_redemption", "deposit_slotting"};
@@ -57,16 +58,18 @@ typedef struct {
 typedef struct {
   const BallastDFTable *df;
   EndCache             *cache;
+  int64_t               nobs; /* market observations (forwards, FX) of the numeric pass */
 } Observer;
 
 /* Units of `to` per unit of `from`: spot FX of the market data (an instantaneous scenario does not
  * move FX). */
 static PetscErrorCode observe_fx(void *ctx, int32_t from, int32_t to, BallastDate d, double *value)
 {
-  const Observer *o  = (const Observer *)ctx;
-  const double   *fx = o->df->market->fx;
+  Observer     *o  = (Observer *)ctx;
+  const double *fx = o->df->market->fx;
   (void)d;
   PetscFunctionBeginUser;
+  o->nobs++;
   PetscCheck(from >= 0 && to >= 0 && from < o->df->market->nfx && to < o->df->market->nfx, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "FX rate for an unknown currency");
   *value = fx[from] / fx[to];
   PetscFunctionReturn(0);
@@ -76,10 +79,11 @@ static PetscErrorCode observe_fx(void *ctx, int32_t from, int32_t to, BallastDat
  * (../shared/spec/contracts.md); moc is the curve index (the loader mapped it). */
 static PetscErrorCode observe_forward(void *ctx, int32_t moc, BallastDate d, BallastCycle period, double *value)
 {
-  const Observer       *o  = (const Observer *)ctx;
+  Observer             *o  = (Observer *)ctx;
   const BallastDFTable *df = o->df;
   BallastDate           e;
   PetscFunctionBeginUser;
+  o->nobs++;
   PetscCheck(moc >= 0 && moc < df->ncurves, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "rate reset on an unknown curve (index %d)", (int)moc);
   if (period.n <= 0) e = d + 1;
   else {
@@ -139,6 +143,42 @@ static void fanout_event(void *ctx, const BallastEvent *ev)
   for (int j = 0; j < f->n; j++) f->fn[j](f->ctx[j], ev, f->label);
 }
 
+/* The contractual stream of a contract under one variant, recorded once and replayed to the
+ * streams that use it (the contractual consumers, the behavioural stream where no filter changes
+ * it) and, for a scenario-invariant contract, to every variant. */
+typedef struct {
+  BallastEvent *ev;
+  PetscInt      n, cap;
+  int           err;     /* allocation failed */
+  int           foreign; /* an event in another currency than the contract's */
+  int32_t       ccy;
+  BallastDate   as_of;
+} EventBuf;
+
+static void buf_event(void *ctx, const BallastEvent *ev)
+{
+  EventBuf *b = (EventBuf *)ctx;
+  if (b->n == b->cap) {
+    PetscInt      cap = b->cap ? 2 * b->cap : 1024;
+    BallastEvent *e   = (BallastEvent *)realloc(b->ev, (size_t)cap * sizeof *e);
+    if (!e) {
+      b->err = 1;
+      return;
+    }
+    b->ev  = e;
+    b->cap = cap;
+  }
+  BallastEvent *e = &b->ev[b->n++];
+  *e              = *ev;
+  e->day          = (int32_t)(ev->date - b->as_of);
+  if (ev->currency >= 0 && ev->currency != b->ccy) b->foreign = 1;
+}
+
+static void replay(const EventBuf *b, Fanout *f)
+{
+  for (PetscInt i = 0; i < b->n; i++) fanout_event(f, &b->ev[i]);
+}
+
 /* Consumers taking a variant, by stream: [replaced] = 0 normally, 1 where the behavioural stream
  * replaced the contract's events (deposit slotting, face value). */
 typedef struct {
@@ -148,19 +188,34 @@ typedef struct {
   int unproj[BALLAST_PROJ_MAXCONSUMER];
   int ncon[2], con[2][BALLAST_PROJ_MAXCONSUMER];
   int nbeh[2], beh[2][BALLAST_PROJ_MAXCONSUMER];
+  int needs_pv;                 /* a consumer of the value that does not take tables */
+  int table_only;               /* every consumer takes tables and none takes events: an invariant contract is skipped */
+  int tables;                   /* some consumer takes tables */
 } VariantPlan;
+
+/* monthly checkpoints of the prepayment filters tabulated once per run (100 years; beyond, the
+ * filter steps by the calendar) */
+#define PREPAY_CHECKPOINTS 1200
 
 struct BallastProjection_s {
   BallastProjectionSetup s;
   PetscInt               nc;
   BallastConsumer        c[BALLAST_PROJ_MAXCONSUMER];
   VariantPlan           *plan; /* [nvar], built at the first contract */
+  int                    tables; /* some consumer takes tables in some variant */
   BallastSchedule        ws;
   EndCache              *cache;
+  EventBuf               buf;
   double                *slot_amount;
   BallastDate           *slot_date;
+  double                *slot_yf;
   PetscInt               slot_cap;
-  int64_t                serial, ncontracts, nevents;
+  const BallastBehSegment *slot_seg; /* the segment whose slot dates are in slot_date */
+  int                    slot_dcc, slot_core; /* day count of slot_yf, core-eligible slotting */
+  PetscInt               portfolio;  /* portfolio of the last contract (-1: none) */
+  BallastDate           *cp;         /* the prepayment filters' monthly checkpoints */
+  PetscInt               ncp;
+  int64_t                serial, ncontracts, nevents, ninvariant;
   double                 seconds;
 };
 
@@ -174,6 +229,11 @@ PetscErrorCode BallastProjectionCreate(const BallastProjectionSetup *s, BallastP
   PetscCall(BallastScheduleCreate(&p->ws));
   PetscCall(PetscNew(&p->cache));
   for (int i = 0; i < ENDCACHE; i++) p->cache->d[i] = BALLAST_DATE_NONE;
+  p->portfolio = -1;
+  p->slot_seg  = NULL;
+  p->ncp       = PREPAY_CHECKPOINTS;
+  PetscCall(PetscMalloc1(p->ncp, &p->cp));
+  BallastPrepayCheckpoints(s->as_of, p->ncp, p->cp);
   *proj = p;
   PetscFunctionReturn(0);
 }
@@ -185,8 +245,10 @@ PetscErrorCode BallastProjectionDestroy(BallastProjection *proj)
   if (!p) PetscFunctionReturn(0);
   PetscCall(BallastScheduleDestroy(&p->ws));
   PetscCall(PetscFree(p->cache));
+  PetscCall(PetscFree(p->cp));
   PetscCall(PetscFree(p->plan));
-  PetscCall(PetscFree2(p->slot_amount, p->slot_date));
+  PetscCall(PetscFree3(p->slot_amount, p->slot_date, p->slot_yf));
+  free(p->buf.ev);
   PetscCall(PetscFree(p));
   *proj = NULL;
   PetscFunctionReturn(0);
@@ -207,11 +269,15 @@ static PetscErrorCode make_plan(BallastProjection p)
   PetscCall(PetscCalloc1(p->s.nvar, &p->plan));
   for (PetscInt v = 0; v < p->s.nvar; v++) {
     VariantPlan *pl = &p->plan[v];
+    pl->table_only  = 1;
     for (int j = 0; j < p->nc; j++) {
       unsigned f = p->c[j].subscribe ? p->c[j].subscribe(p->c[j].ctx, v) : 0;
       if (!f) continue;
       pl->beg[pl->nbeg++] = j;
       if (f & BALLAST_TAKE_UNPROJECTED) pl->unproj[pl->nunproj++] = j;
+      if (f & BALLAST_TAKE_TABLE) pl->tables = 1;
+      else if (f & BALLAST_TAKE_VALUE) pl->needs_pv = 1;
+      if (!(f & BALLAST_TAKE_TABLE) || (p->c[j].event && (f & (BALLAST_TAKE_EVENTS | BALLAST_TAKE_CONTRACTUAL)))) pl->table_only = 0;
       if (!p->c[j].event) continue;
       for (int r = 0; r < 2; r++) {
         if (f & BALLAST_TAKE_CONTRACTUAL) pl->con[r][pl->ncon[r]++] = j;
@@ -222,6 +288,8 @@ static PetscErrorCode make_plan(BallastProjection p)
         }
       }
     }
+    if (!pl->nbeg) pl->table_only = 0;
+    if (pl->tables) p->tables = 1;
   }
   PetscFunctionReturn(0);
 }
@@ -273,6 +341,20 @@ static PetscErrorCode contractual_stream(BallastProjection p, const BallastProjC
   PetscFunctionReturn(0);
 }
 
+/* The contractual stream into the driver's buffer. */
+static PetscErrorCode record(BallastProjection p, const BallastProjContract *pc, const BallastMarket *m)
+{
+  PetscFunctionBeginUser;
+  p->buf.n       = 0;
+  p->buf.err     = 0;
+  p->buf.foreign = 0;
+  p->buf.ccy     = (int32_t)pc->c;
+  p->buf.as_of   = p->s.as_of;
+  PetscCall(contractual_stream(p, pc, m, (BallastEventTarget){buf_event, &p->buf}));
+  PetscCheck(!p->buf.err, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for the events of contract %s", pc->id);
+  PetscFunctionReturn(0);
+}
+
 static void set_fanout(Fanout *f, const BallastProjection p, const int *list, int n, int label)
 {
   f->n = n;
@@ -281,6 +363,43 @@ static void set_fanout(Fanout *f, const BallastProjection p, const int *list, in
     f->ctx[j] = p->c[list[j]].ctx;
   }
   f->label = label;
+}
+
+/* The consumers' portfolio_end for the portfolio of the last contract. */
+static PetscErrorCode end_portfolio(BallastProjection p)
+{
+  PetscFunctionBeginUser;
+  if (p->portfolio < 0) PetscFunctionReturn(0);
+  for (int j = 0; j < p->nc; j++)
+    if (p->c[j].portfolio_end) PetscCall(p->c[j].portfolio_end(p->c[j].ctx, p->portfolio));
+  p->portfolio = -1;
+  PetscFunctionReturn(0);
+}
+
+/* Deposit slotting of contract pc: the slot dates (and the year fractions from the as-of date) of
+ * its segment computed once per segment and day count, the amounts per deposit. */
+static PetscErrorCode slot_deposit(BallastProjection p, const BallastProjContract *pc, PetscInt *nslot)
+{
+  PetscInt n    = BallastDepositSlotCount(pc->seg);
+  int      core = BallastDepositCoreEligible(pc->alm);
+  int      dcc  = (int)pc->t.dayCountConvention;
+  PetscFunctionBeginUser;
+  if (n > p->slot_cap) {
+    PetscCall(PetscFree3(p->slot_amount, p->slot_date, p->slot_yf));
+    PetscCall(PetscMalloc3(n, &p->slot_amount, n, &p->slot_date, n, &p->slot_yf));
+    p->slot_cap = n;
+    p->slot_seg = NULL;
+  }
+  if (p->slot_seg != pc->seg || p->slot_core != core || p->slot_dcc != dcc) {
+    PetscInt m;
+    PetscCall(BallastDepositSlotContract(pc, p->s.as_of, p->slot_amount, p->slot_date, &m));
+    for (PetscInt j = 0; j < m; j++) p->slot_yf[j] = BallastYearFraction(pc->t.dayCountConvention, p->s.as_of, p->slot_date[j], BALLAST_DATE_NONE);
+    p->slot_seg  = pc->seg;
+    p->slot_core = core;
+    p->slot_dcc  = dcc;
+  }
+  PetscCall(BallastDepositSlotAmounts(pc, core, p->slot_amount, nslot));
+  PetscFunctionReturn(0);
 }
 
 PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSource *src, PetscInt k)
@@ -292,6 +411,10 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
   PetscCall(PetscMemzero(&pc, sizeof pc));
   pc.weight = 1.0;
   PetscCall(src->get(src->ctx, k, &pc));
+  if (pc.p != p->portfolio) {
+    PetscCall(end_portfolio(p));
+    p->portfolio = pc.p;
+  }
   PetscCall(derive(p, &pc));
   if (!pc.projected) {
     /* consumers of every contract (liquidity) see it with value 0 and no event */
@@ -318,26 +441,41 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
     PetscCall(BallastScheduleBuildEx(p->ws, &pc.t, s->horizon, &opt, 1, &ad));
   }
   PetscInt nslot = 0;
-  if (pc.behavioural == BALLAST_FILTER_DEPOSIT_SLOTTING) {
-    nslot = BallastDepositSlotCount(pc.seg);
-    if (nslot > p->slot_cap) {
-      PetscCall(PetscFree2(p->slot_amount, p->slot_date));
-      PetscCall(PetscMalloc2(nslot, &p->slot_amount, nslot, &p->slot_date));
-      p->slot_cap = nslot;
-    }
-    PetscCall(BallastDepositSlotContract(&pc, s->as_of, p->slot_amount, p->slot_date, &nslot));
-  }
+  if (pc.behavioural == BALLAST_FILTER_DEPOSIT_SLOTTING) PetscCall(slot_deposit(p, &pc, &nslot));
   int replaced = pc.behavioural == BALLAST_FILTER_DEPOSIT_SLOTTING || pc.behavioural == BALLAST_FILTER_FACE_VALUE;
   int beh_label = BALLAST_LABEL(BALLAST_STREAM_BEHAVIOURAL, pc.behavioural == BALLAST_FILTER_CONTRACTUAL ? pc.contractual : pc.behavioural);
+  /* the behavioural stream is the contractual one (no filter), or there is none (face value) */
+  int beh_is_con = pc.behavioural == BALLAST_FILTER_CONTRACTUAL;
   pc.serial = ++p->serial;
+  /* Scenario-invariant: no per-variant terms, no filter that reads the scenario, and the numeric
+   * pass of variant 0 observed no market (no reset, no FX) and paid in the contract's currency
+   * only. Its events are recorded once and replayed to every variant. */
+  int      invariant = 0;
+  PetscInt recorded  = -1; /* the variant whose contractual stream is in the buffer */
+  if (!src->variant && (beh_is_con || pc.behavioural == BALLAST_FILTER_FACE_VALUE)) {
+    Observer      o = {&s->df[0], p->cache, 0};
+    BallastMarket m = {(void *)&o, observe_forward, observe_fx};
+    PetscCall(record(p, &pc, &m));
+    recorded  = 0;
+    invariant = o.nobs == 0 && !p->buf.foreign;
+  }
+  if (invariant) p->ninvariant++;
+  int64_t nbeh_invariant = beh_is_con ? (int64_t)p->buf.n : 0;
   for (PetscInt v = 0; v < s->nvar; v++) {
     const VariantPlan *pl = &p->plan[v];
     BallastProjVariant var;
     Fanout             f;
+    if (invariant && pl->table_only) {
+      /* valued by the consumers' tables: nothing to project */
+      p->nevents += nbeh_invariant;
+      continue;
+    }
     PetscCall(PetscMemzero(&var, sizeof var));
-    var.v        = v;
-    var.scenario = v < s->nscen;
-    var.df       = &s->df[v];
+    var.v         = v;
+    var.scenario  = v < s->nscen;
+    var.df        = &s->df[v];
+    var.invariant = invariant;
+    var.has_pv    = !invariant || pl->needs_pv;
     if (pc.behavioural == BALLAST_FILTER_FACE_VALUE) {
       var.spot     = BallastFaceValue(&pc.t);
       var.has_spot = 1;
@@ -348,7 +486,7 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
       const BallastConsumer *c = &p->c[pl->beg[j]];
       if (c->begin) PetscCall(c->begin(c->ctx, &pc, &var));
     }
-    Observer      o = {var.df, p->cache};
+    Observer      o = {var.df, p->cache, 0};
     BallastMarket m = {(void *)&o, observe_forward, observe_fx};
     f.value         = 0;
     f.df            = var.df;
@@ -358,10 +496,15 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
     f.disc_curve    = s->disc_curve;
     f.fx            = s->fx;
     f.nevents       = 0;
+    /* the contractual stream of this variant, once, where a stream needs it */
+    if ((pl->ncon[replaced] || beh_is_con) && !(invariant || recorded == v)) {
+      PetscCall(record(p, &pc, &m));
+      recorded = v;
+    }
     /* contractual stream: for the consumers that take it */
     if (pl->ncon[replaced]) {
       set_fanout(&f, p, pl->con[replaced], pl->ncon[replaced], BALLAST_LABEL(BALLAST_STREAM_CONTRACTUAL, pc.contractual));
-      PetscCall(contractual_stream(p, &pc, &m, (BallastEventTarget){fanout_event, &f}));
+      replay(&p->buf, &f);
     }
     /* behavioural stream: valued, and for the consumers that take it */
     set_fanout(&f, p, pl->beh[replaced], pl->nbeh[replaced], beh_label);
@@ -370,17 +513,20 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
     BallastEventTarget out = {fanout_event, &f};
     switch (pc.behavioural) {
     case BALLAST_FILTER_FACE_VALUE: break; /* no event: the value is the face value */
-    case BALLAST_FILTER_DEPOSIT_SLOTTING: BallastDepositSlotting(&pc, s->as_of, p->slot_amount, p->slot_date, nslot, var.deposit_rate, out); break;
+    case BALLAST_FILTER_DEPOSIT_SLOTTING: BallastDepositSlottingYF(&pc, s->as_of, p->slot_amount, p->slot_date, p->slot_yf, nslot, var.deposit_rate, out); break;
     case BALLAST_FILTER_PREPAYMENT:
     case BALLAST_FILTER_EARLY_REDEMPTION: {
       BallastPrepayFilter pf;
       double scalar = pc.behavioural == BALLAST_FILTER_PREPAYMENT ? (s->prepay_scalar ? s->prepay_scalar[v] : 1.0) : (s->td_scalar ? s->td_scalar[v] : 1.0);
       BallastPrepayFilterSetup(&pf, &pc, s->as_of, s->horizon, var.df, scalar, out);
+      BallastPrepayFilterUseCheckpoints(&pf, p->cp, p->ncp);
       PetscCall(BallastProject(p->ws, &pc.t, &m, BallastPrepayFilterEvent, &pf));
     } break;
-    default: PetscCall(contractual_stream(p, &pc, &m, out));
+    default:
+      if (!var.has_pv) f.value = 0, f.nevents = p->buf.n;
+      replay(&p->buf, &f);
     }
-    var.pv      = f.pv;
+    var.pv      = var.has_pv ? f.pv : 0.0;
     var.nevents = f.nevents;
     p->nevents += f.nevents;
     for (int j = 0; j < pl->nbeg; j++) {
@@ -421,6 +567,13 @@ PetscErrorCode BallastProjectionRun(BallastProjection p, MPI_Comm comm, PetscInt
         break;
       }
       if ((done & 63) == 0) PetscCall(BallastProgressPoll(&g, (int64_t)done + 1));
+    }
+    if (!fail) { /* a source's last portfolio ends with it */
+      PetscErrorCode ierr = end_portfolio(p);
+      if (ierr) {
+        snprintf(msg, sizeof msg, "%s: the end of portfolio failed", src[q].name);
+        fail = BALLAST_ERR_NUMERIC;
+      }
     }
   }
   p->seconds = MPI_Wtime() - t0; /* before the first collective: this rank's own work */

@@ -187,6 +187,7 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
   PetscCall(BallastIRRBBRunProjectionSetup(ctx, run, &ps));
   PetscCall(BallastProjectionCreate(&ps, &proj));
   PetscCall(BallastEVECreate(&s, &eve));
+  PetscCall(BallastEVESetDiscount(&eve, ps.df, ps.disc_curve)); /* discount once per table */
   PetscCall(BallastNIICreate(&s, &nii));
   {
     /* NII keys: new-business margins (validated filters) and the reserves rate per currency */
