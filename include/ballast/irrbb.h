@@ -104,13 +104,13 @@ typedef struct {
   double        *memo_rate;
   PetscErrorCode err; /* first failure inside event() (reported by end()) */
   /* path mode (BallastNIISetPath): the same constant balance sheet month by month to the path
-   * horizon, path[((s nport + p) nmonths + m) nccy + c], every interest amount spread over its
-   * accrual period by days (nii is then not filled) */
+   * horizon, path[(((s nact + a) nport + p) nmonths + m) nccy + c], every interest amount spread
+   * over its accrual period by days, times the contract's action weight (nii is then not filled) */
   PetscInt     nmonths;
   BallastDate *mend;
   BallastDate *mtab;  /* as_of + m months, m = 0 .. nmtab-1 (the replacement months, once per run) */
   PetscInt     nmtab;
-  double      *path, *row_path, pending_a0;
+  double      *path, *row_path, pending_a0, path_w;
   BallastDate  last_int, prev_int; /* last interest date, start of its period */
   /* the contract being projected (replacement business is scenario-invariant, cached per contract) */
   int64_t         serial;

@@ -32,7 +32,7 @@ typedef struct {
   PetscInt             nmargins;
   double              *reserves;     /* [currency id] nii.reserves_rate, NaN = none */
   PetscInt             path_months;  /* > 0: also the constant balance sheet's NII month by month (set before Compute) */
-  double              *nii_path_constant; /* [scenario][portfolio][month][currency], rank 0 */
+  double              *nii_path_constant; /* [scenario][action][portfolio][month][currency], rank 0 */
   double              *pv;       /* [nscen][local contracts] with keep_pv */
   /* behavioural filters (NULL: contractual), see BallastProjectionSetup */
   const BallastBehaviour *beh;

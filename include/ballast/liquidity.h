@@ -233,6 +233,8 @@ typedef struct {
     double          princ_band[2];              /* principal falling due in NSFR band 0, 1 (>= 0) */
     int32_t         ccy[2];                     /* currency slots: the contract's, a second one (FXOUT) */
     double          in30[2], out30_princ[2], out30_int[2], net30[2]; /* LCR-horizon flows per slot (>= 0; net signed) */
+    int             fwd, settle30;              /* a forward start (initial exchange after the as-of date); settling inside the LCR window */
+    double          xchg[2], df_settle;         /* its initial exchange per slot (signed: < 0 paid by the bank), the base DF at settlement */
     BallastDate     six, one;                   /* as-of + NSFR band months */
   } cur;
   BallastLiquidityMetrics m;      /* action 0 (none) */

@@ -14,4 +14,13 @@
  * BALLAST_ERR_USAGE "file:line: ..." on every rank. With summary, rank 0 prints the plan. */
 PetscErrorCode BallastPlanningValidate(BallastRunContext *ctx, PetscBool summary);
 
+/* Not collective (the same on every rank). After the actions' added contracts joined the run's
+ * tables (BallastRunActionsCreate) and before the control totals and the behaviour segment map:
+ * a product naming a portfolio the balance sheet does not have opens it, appended to the run's
+ * portfolio list after the balance sheet's and the actions' new portfolios, in product order, owned
+ * by rank 0 (docs/planning.md "New portfolios"); each product's behaviourSegment and legalEntity are
+ * interned into this rank's name tables (BallastProduct.alm gets the local ids), so originations
+ * get their segment's behaviour like a loaded contract. */
+PetscErrorCode BallastRunNewBusinessPrepare(BallastRunContext *ctx);
+
 #endif

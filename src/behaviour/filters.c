@@ -21,6 +21,12 @@ void BallastPrepayFilterSetup(BallastPrepayFilter *f, const BallastProjContract 
   f->last_notional = pc->sign * (isnan(t->notionalPrincipal) ? 0.0 : t->notionalPrincipal);
   f->last_rate     = isnan(t->nominalInterestRate) ? 0.0 : t->nominalInterestRate;
   f->last_accrued  = pc->a0;
+  if (t->initialExchangeDate != BALLAST_DATE_NONE && t->initialExchangeDate > as_of) {
+    /* a forward start (new business, a forward-starting action): nothing to prepay before the
+     * initial exchange, the first monthly checkpoint strictly after it */
+    f->last_notional = 0.0;
+    while (f->checkpoint <= t->initialExchangeDate) f->checkpoint = BallastDateAddMonths(f->checkpoint, 1);
+  }
   if (pc->behavioural == BALLAST_FILTER_PREPAYMENT) {
     /* incentive: contract rate minus the market rate for the remaining term under this variant
      * (continuously compounded zero rate of the discount curve at the maturity) */

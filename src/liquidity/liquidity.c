@@ -216,6 +216,11 @@ static PetscErrorCode contract_begin(BallastLiquidity *acc, const BallastTerms *
    * value, so its own flows are not stressed inflows (no double count) */
   BallastDate enc             = alm->encumberedUntil;
   acc->cur.no_stress_inflows = acc->cur.cl.cbc >= 0 && (enc == BALLAST_DATE_NONE || enc - s->as_of <= acc->H);
+  /* a forward start settling inside the LCR window counts as settled for the LCR (docs/liquidity.md
+   * "Contracts settling inside the LCR window") */
+  acc->cur.fwd       = acc->cur.cl.side != BALLAST_LIQ_DERIVATIVE && t->initialExchangeDate != BALLAST_DATE_NONE && t->initialExchangeDate > s->as_of;
+  acc->cur.settle30  = acc->cur.fwd && t->initialExchangeDate - s->as_of <= acc->lp->lcr_horizon_days;
+  acc->cur.df_settle = 1.0;
   acc->cur.on                = 1;
   PetscFunctionReturn(0);
 }
@@ -268,6 +273,7 @@ static void sink(BallastLiquidity *acc, const BallastEvent *ev, int views)
     }
   }
   if (!(views & VIEW_CONTRACTUAL)) return;
+  if (acc->cur.fwd && ev->type == BALLAST_EV_IED) acc->cur.xchg[k] += x; /* the price of a forward start */
   /* NSFR residual maturity (contractual, CRR Art 428j): principal falling due in the first two bands */
   if (ev->type == BALLAST_EV_PR || ev->type == BALLAST_EV_MD || ev->type == BALLAST_EV_PP) {
     if (ev->date < acc->cur.six) acc->cur.princ_band[0] += fabs(x);
@@ -277,6 +283,7 @@ static void sink(BallastLiquidity *acc, const BallastEvent *ev, int views)
   if (d <= lp->lcr_horizon_days) {
     int interest = ev->type == BALLAST_EV_IP || ev->type == BALLAST_EV_IPFX || ev->type == BALLAST_EV_IPFL;
     if (cl->side == BALLAST_LIQ_DERIVATIVE) acc->cur.net30[k] += x;
+    else if (acc->cur.settle30 && ev->type == BALLAST_EV_IED) { /* an exchange within the stock, not a flow (ContractEnd) */ }
     else if (x > 0) acc->cur.in30[k] += x;
     else if (interest) acc->cur.out30_int[k] -= x;
     else acc->cur.out30_princ[k] -= x;
@@ -325,6 +332,20 @@ PetscErrorCode BallastLiquidityContractEnd(BallastLiquidity *acc, double pv_base
     PetscFunctionReturn(0);
   }
 
+  /* settled inside the LCR window: the cash of the initial exchange (paid < 0, received > 0) moves
+   * the Level 1 stock at its base value on the as-of date; a security bought enters the stock at
+   * the value of its flows after settlement (the base PV plus the price paid, discounted) */
+  double mv_stock = mv; /* a forward purchase: the value of the security after settlement */
+  for (int k = 0; k < 2 && acc->cur.fwd; k++) {
+    if (acc->cur.ccy[k] < 0 || acc->cur.xchg[k] == 0.0) continue;
+    double x = acc->cur.xchg[k] * acc->cur.df_settle;
+    if (acc->cur.settle30) {
+      lcrc[acc->cur.ccy[k] * KL + BALLAST_HQLA_1] += w * x;
+      lcrt[BALLAST_HQLA_1] += w * x * fx[acc->cur.ccy[k]];
+    }
+    if (acc->cur.ccy[k] == c && x < 0) mv_stock -= x;
+  }
+
   /* NSFR balance split by residual maturity band: principal falling due in each band, the rest
    * beyond; non-maturity liabilities entirely in the first band */
   double n[3];
@@ -353,14 +374,20 @@ PetscErrorCode BallastLiquidityContractEnd(BallastLiquidity *acc, double pv_base
 
   /* assets */
   if (cl->hqla != BALLAST_HQLA_NONE) {
-    lcrc[c * KL + cl->hqla] += w * mv;
-    lcrt[cl->hqla] += w * mv * fx[c];
+    double v = acc->cur.settle30 ? mv_stock : mv; /* settling after the window: only its (forward) value */
+    lcrc[c * KL + cl->hqla] += w * v;
+    lcrt[cl->hqla] += w * v * fx[c];
   }
   /* counterbalancing capacity: free now, or from the day its encumbrance ends (within the horizon) */
   BallastDate enc = acc->cur.alm.encumberedUntil;
   if (cl->cbc >= 0) {
-    if (enc == BALLAST_DATE_NONE || enc <= acc->s.as_of) blk(acc, p, O_CBC)[cl->cbc] += w * mv * fx[c];
-    else if (enc - acc->s.as_of <= acc->H) drel(acc, cl->cbc)[enc - acc->s.as_of] += (int64_t)w * cents(mv * fx[c]);
+    /* a security bought forward joins the capacity on its settlement day at its value then (its
+     * price is a contractual outflow of the stressed ladder on that day) */
+    BallastDate from = enc;
+    if (acc->cur.fwd && (from == BALLAST_DATE_NONE || from < t->initialExchangeDate)) from = t->initialExchangeDate;
+    double      v    = acc->cur.fwd ? mv_stock : mv;
+    if (from == BALLAST_DATE_NONE || from <= acc->s.as_of) blk(acc, p, O_CBC)[cl->cbc] += w * v * fx[c];
+    else if (from - acc->s.as_of <= acc->H) drel(acc, cl->cbc)[from - acc->s.as_of] += (int64_t)w * cents(v * fx[c]);
   }
   for (int k = 0; k < 2; k++) {
     if (acc->cur.ccy[k] < 0) continue;
@@ -429,8 +456,9 @@ static void liq_event(void *ctx, const BallastEvent *ev, int label)
 
 static PetscErrorCode liq_end(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)
 {
-  (void)pc;
-  return BallastLiquidityContractEnd((BallastLiquidity *)ctx, var->pv);
+  BallastLiquidity *acc = (BallastLiquidity *)ctx;
+  if (acc->cur.fwd && pc->kdisc >= 0) acc->cur.df_settle = BallastDFTableGet(var->df, pc->kdisc, pc->t.initialExchangeDate);
+  return BallastLiquidityContractEnd(acc, var->pv);
 }
 
 static PetscErrorCode liq_merge(void *ctx, MPI_Comm comm) { return BallastLiquidityReduce(comm, (BallastLiquidity *)ctx); }

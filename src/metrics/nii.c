@@ -48,7 +48,7 @@ PetscErrorCode BallastNIISetPath(BallastNII *n, PetscInt nmonths)
 {
   PetscFunctionBeginUser;
   n->nmonths = nmonths;
-  PetscCall(PetscCalloc1(n->s.nscen * n->s.nport * nmonths * n->s.nccy + 1, &n->path));
+  PetscCall(PetscCalloc1(n->s.nscen * BallastIRRBBNAct(&n->s) * n->s.nport * nmonths * n->s.nccy + 1, &n->path));
   PetscCall(PetscMalloc1(nmonths + 1, &n->mend));
   for (PetscInt m = 0; m <= nmonths; m++) n->mend[m] = BallastDateAddMonths(n->s.as_of, (int)m);
   n->s.nii_end = n->mend[nmonths];
@@ -63,7 +63,7 @@ static void spread(BallastNII *k, double amt, BallastDate a, BallastDate b)
   double len = (double)(b - a);
   for (PetscInt m = 1; m <= k->nmonths; m++) {
     BallastDate lo = k->mend[m - 1] > a ? k->mend[m - 1] : a, hi = k->mend[m] < b ? k->mend[m] : b;
-    if (hi > lo) k->row_path[(m - 1) * k->s.nccy] += amt * (double)(hi - lo) / len;
+    if (hi > lo) k->row_path[(m - 1) * k->s.nccy] += k->path_w * (amt * (double)(hi - lo) / len);
     if (k->mend[m] >= b) break;
   }
 }
@@ -300,7 +300,7 @@ static PetscErrorCode nii_begin(void *ctx, const BallastProjContract *pc, const 
   PetscFunctionBeginUser;
   k->cash = pc->t.contractType == BALLAST_CT_CSH;
   if (k->serial != pc->serial && !k->cash) PetscCall(contract_setup(k, pc));
-  k->active        = !k->cash && !(k->nmonths && pc->action != 0);
+  k->active        = !k->cash;
   k->slotted       = pc->behavioural == BALLAST_FILTER_DEPOSIT_SLOTTING;
   k->df            = var->df;
   k->v             = var->v;
@@ -309,7 +309,8 @@ static PetscErrorCode nii_begin(void *ctx, const BallastProjContract *pc, const 
   k->ad_seen       = 0;
   k->err           = 0;
   if (k->nmonths) {
-    k->row_path   = &k->path[(var->v * k->s.nport + pc->p) * k->nmonths * k->s.nccy + pc->c];
+    k->row_path   = &k->path[(var->v * BallastIRRBBNAct(&k->s) * k->s.nport + BallastIRRBBRow(&k->s, pc)) * k->nmonths * k->s.nccy + pc->c];
+    k->path_w     = pc->weight;
     k->pending_a0 = pc->a0;
     k->last_int   = k->s.as_of;
     k->prev_int   = k->s.as_of;
@@ -373,9 +374,6 @@ static PetscErrorCode nii_end(void *ctx, const BallastProjContract *pc, const Ba
   double                  *cell = &k->nii[(var->v * BallastIRRBBNAct(s) * s->nport + BallastIRRBBRow(s, pc)) * s->nccy + pc->c];
   PetscFunctionBeginUser;
   PetscCall(k->err);
-  /* the constant-balance-sheet NII path is the balance sheet's (action none); the regulatory nii
-   * above is per action */
-  if (k->nmonths && pc->action != 0) PetscFunctionReturn(0);
   if (k->cash) {
     /* central-bank reserves and other cash: the configured rate of the currency, moved with the short end */
     double rr = k->reserves ? k->reserves[pc->c] : NAN, N = isnan(pc->t.notionalPrincipal) ? 0.0 : pc->t.notionalPrincipal;
@@ -383,7 +381,8 @@ static PetscErrorCode nii_end(void *ctx, const BallastProjContract *pc, const Ba
     if (!isnan(rr) && pc->kdisc >= 0) {
       double amt = pc->sign * N * (rr + short_shock(k, pc->kdisc)) * BallastYearFraction(dcc, s->as_of, s->nii_end, BALLAST_DATE_NONE);
       if (k->nmonths) {
-        k->row_path = &k->path[(var->v * s->nport + pc->p) * k->nmonths * s->nccy + pc->c];
+        k->row_path = &k->path[(var->v * BallastIRRBBNAct(s) * s->nport + BallastIRRBBRow(s, pc)) * k->nmonths * s->nccy + pc->c];
+        k->path_w   = pc->weight;
         spread(k, amt, s->as_of, s->nii_end);
       } else *cell += pc->weight * amt;
     }
@@ -407,7 +406,10 @@ static PetscErrorCode nii_merge(void *ctx, MPI_Comm comm)
   BallastFoldActions(k->nii, k->s.nscen, BallastIRRBBNAct(&k->s), k->s.nport * k->s.nccy);
   PetscCall(BallastReducePartials(comm, k->s.nscen * BallastIRRBBNAct(&k->s) * k->s.nport * k->s.nccy, &k->nii));
   PetscCall(BallastReducePartials(comm, k->s.nport * (k->nmargins + 1), &k->margin_count));
-  if (k->nmonths) PetscCall(BallastReducePartials(comm, k->s.nscen * k->s.nport * k->nmonths * k->s.nccy, &k->path));
+  if (k->nmonths) {
+    BallastFoldActions(k->path, k->s.nscen, BallastIRRBBNAct(&k->s), k->s.nport * k->nmonths * k->s.nccy);
+    PetscCall(BallastReducePartials(comm, k->s.nscen * BallastIRRBBNAct(&k->s) * k->s.nport * k->nmonths * k->s.nccy, &k->path));
+  }
   PetscFunctionReturn(0);
 }
 

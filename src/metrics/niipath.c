@@ -3,19 +3,20 @@
 #include "reduce.h"
 #include <math.h>
 
-PetscErrorCode BallastNIIPathCreate(PetscInt nscen, PetscInt nport, PetscInt nccy, PetscInt nmonths, BallastDate as_of, const double *fx, BallastNIIPath *np)
+PetscErrorCode BallastNIIPathCreate(PetscInt nscen, PetscInt nact, PetscInt nport, PetscInt nccy, PetscInt nmonths, BallastDate as_of, const double *fx, BallastNIIPath *np)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(np, sizeof *np));
   np->nscen   = nscen;
+  np->nact    = nact > 0 ? nact : 1;
   np->nport   = nport;
   np->nccy    = nccy;
   np->nmonths = nmonths;
   np->as_of   = as_of;
   np->fx      = fx;
-  PetscCall(PetscCalloc1(nscen * nport * nmonths * nccy + 1, &np->nii));
-  PetscCall(PetscCalloc1(nscen * nport * nmonths + 1, &np->bal));
-  PetscCall(PetscCalloc1(nscen * nport * nmonths + 1, &np->prin));
+  PetscCall(PetscCalloc1(nscen * np->nact * nport * nmonths * nccy + 1, &np->nii));
+  PetscCall(PetscCalloc1(nscen * np->nact * nport * nmonths + 1, &np->bal));
+  PetscCall(PetscCalloc1(nscen * np->nact * nport * nmonths + 1, &np->prin));
   PetscCall(PetscCalloc1(nmonths + 1, &np->cbal));
   PetscCall(PetscMalloc1(nmonths + 1, &np->mend));
   for (PetscInt m = 0; m <= nmonths; m++) np->mend[m] = BallastDateAddMonths(as_of, (int)m);
@@ -35,18 +36,19 @@ PetscErrorCode BallastNIIPathDestroy(BallastNIIPath *np)
 
 static unsigned path_subscribe(void *ctx, PetscInt v) { return v < ((BallastNIIPath *)ctx)->nscen ? BALLAST_TAKE_VALUE | BALLAST_TAKE_EVENTS : 0; }
 
-/* The paths are the balance sheet's (action none): the contracts a management action projects
- * (slots > 0, weights +-1) do not enter them. */
+/* Per action slot: a management action's contracts (slots > 0) add what they contribute times
+ * their weight (+1 new version or added, -1 old version); merge adds slot 0 into every slot. */
 
 static PetscErrorCode path_begin(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)
 {
   BallastNIIPath *k  = (BallastNIIPath *)ctx;
   int             ct = (int)pc->t.contractType;
-  k->skip            = pc->action != 0;
-  k->active          = ct != BALLAST_CT_CSH && !k->skip;
-  k->row_nii         = &k->nii[(var->v * k->nport + pc->p) * k->nmonths * k->nccy + pc->c];
+  PetscInt        row = (var->v * k->nact + pc->action) * k->nport + pc->p;
+  k->w               = pc->weight;
+  k->active          = ct != BALLAST_CT_CSH;
+  k->row_nii         = &k->nii[row * k->nmonths * k->nccy + pc->c];
   k->md_split        = ct != BALLAST_CT_SWPPV && ct != BALLAST_CT_FXOUT;
-  k->row_prin        = &k->prin[(var->v * k->nport + pc->p) * k->nmonths];
+  k->row_prin        = &k->prin[row * k->nmonths];
   int pre            = pc->t.initialExchangeDate != BALLAST_DATE_NONE && pc->t.initialExchangeDate > k->as_of;
   k->last_notional   = pre ? 0.0 : pc->sign * (isnan(pc->t.notionalPrincipal) ? 0.0 : pc->t.notionalPrincipal);
   k->pending_a0      = pc->a0;
@@ -64,7 +66,7 @@ static void spread_interest(BallastNIIPath *k, double amt, BallastDate a, Ballas
   if (b <= a) {
     for (PetscInt m = 1; m <= k->nmonths; m++)
       if (b <= k->mend[m]) {
-        k->row_nii[(m - 1) * k->nccy] += amt;
+        k->row_nii[(m - 1) * k->nccy] += k->w * amt;
         return;
       }
     return;
@@ -72,7 +74,7 @@ static void spread_interest(BallastNIIPath *k, double amt, BallastDate a, Ballas
   double len = (double)(b - a);
   for (PetscInt m = 1; m <= k->nmonths; m++) {
     BallastDate lo = k->mend[m - 1] > a ? k->mend[m - 1] : a, hi = k->mend[m] < b ? k->mend[m] : b;
-    if (hi > lo) k->row_nii[(m - 1) * k->nccy] += amt * (double)(hi - lo) / len;
+    if (hi > lo) k->row_nii[(m - 1) * k->nccy] += k->w * (amt * (double)(hi - lo) / len);
     if (k->mend[m] >= b) break;
   }
 }
@@ -102,7 +104,7 @@ static void path_event(void *ctx, const BallastEvent *ev, int label)
       amt       = ev->payoff - pr;
       for (PetscInt m = 1; m <= k->nmonths; m++)
         if (d <= k->mend[m]) {
-          k->row_prin[m - 1] += pr * k->fxc;
+          k->row_prin[m - 1] += k->w * (pr * k->fxc);
           break;
         }
     }
@@ -121,12 +123,11 @@ static void path_event(void *ctx, const BallastEvent *ev, int label)
 static PetscErrorCode path_end(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)
 {
   BallastNIIPath *k = (BallastNIIPath *)ctx;
-  if (k->skip) return 0;
   close_months(k, k->mend[k->nmonths] + 1);
-  double *b = &k->bal[(var->v * k->nport + pc->p) * k->nmonths];
+  double *b = &k->bal[((var->v * k->nact + pc->action) * k->nport + pc->p) * k->nmonths];
   if (pc->t.contractType == BALLAST_CT_CSH) /* cash: the balance stays (no events) */
     for (PetscInt m = 1; m <= k->nmonths; m++) k->cbal[m] = pc->sign * pc->t.notionalPrincipal;
-  for (PetscInt m = 1; m <= k->nmonths; m++) b[m - 1] += k->cbal[m] * k->fxc;
+  for (PetscInt m = 1; m <= k->nmonths; m++) b[m - 1] += k->w * (k->cbal[m] * k->fxc);
   return 0;
 }
 
@@ -134,9 +135,12 @@ static PetscErrorCode path_merge(void *ctx, MPI_Comm comm)
 {
   BallastNIIPath *k = (BallastNIIPath *)ctx;
   PetscFunctionBeginUser;
-  PetscCall(BallastReducePartials(comm, k->nscen * k->nport * k->nmonths * k->nccy, &k->nii));
-  PetscCall(BallastReducePartials(comm, k->nscen * k->nport * k->nmonths, &k->bal));
-  PetscCall(BallastReducePartials(comm, k->nscen * k->nport * k->nmonths, &k->prin));
+  BallastFoldActions(k->nii, k->nscen, k->nact, k->nport * k->nmonths * k->nccy);
+  BallastFoldActions(k->bal, k->nscen, k->nact, k->nport * k->nmonths);
+  BallastFoldActions(k->prin, k->nscen, k->nact, k->nport * k->nmonths);
+  PetscCall(BallastReducePartials(comm, k->nscen * k->nact * k->nport * k->nmonths * k->nccy, &k->nii));
+  PetscCall(BallastReducePartials(comm, k->nscen * k->nact * k->nport * k->nmonths, &k->bal));
+  PetscCall(BallastReducePartials(comm, k->nscen * k->nact * k->nport * k->nmonths, &k->prin));
   PetscFunctionReturn(0);
 }
 

@@ -242,3 +242,49 @@ PetscErrorCode BallastPlanningValidate(BallastRunContext *ctx, PetscBool summary
   p->validated = PETSC_TRUE; /* the templates' ids were mapped in place: never twice */
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode BallastRunNewBusinessPrepare(BallastRunContext *ctx)
+{
+  BallastPlan     *plan = &ctx->cfg.planning.plan;
+  BallastContracts cs   = ctx->contracts;
+  PetscFunctionBeginUser;
+  if (!plan->nproducts) PetscFunctionReturn(0);
+  if (!cs->segments) PetscCheck(BallastNamesCreate(&cs->segments) == 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  if (!cs->entities) PetscCheck(BallastNamesCreate(&cs->entities) == 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  for (PetscInt q = 0; q < plan->nproducts; q++) {
+    BallastProduct *pr    = &plan->products[q];
+    PetscBool       found = PETSC_FALSE;
+    for (PetscInt k = 0; k < cs->nportfolios && !found; k++) found = !strcmp(cs->portfolio_names[k], pr->portfolio);
+    if (!found) { /* a new portfolio: appended, owner rank 0, no contracts of the balance sheet */
+      PetscInt n = cs->nportfolios;
+      char   **names;
+      int64_t *count;
+      int     *owner;
+      PetscCall(PetscMalloc1(n + 1, &names));
+      PetscCall(PetscMalloc2(n + 1, &count, n + 1, &owner));
+      for (PetscInt k = 0; k < n; k++) {
+        names[k] = cs->portfolio_names[k];
+        count[k] = cs->portfolio_count[k];
+        owner[k] = cs->portfolio_owner[k];
+      }
+      PetscCall(PetscStrallocpy(pr->portfolio, &names[n]));
+      count[n] = 0;
+      owner[n] = 0;
+      PetscCall(PetscFree(cs->portfolio_names));
+      PetscCall(PetscFree2(cs->portfolio_count, cs->portfolio_owner));
+      cs->portfolio_names = names;
+      cs->portfolio_count = count;
+      cs->portfolio_owner = owner;
+      cs->nportfolios     = n + 1;
+    }
+    if (pr->segment) {
+      pr->alm.behaviourSegment = BallastNamesIntern(cs->segments, pr->segment);
+      PetscCheck(pr->alm.behaviourSegment >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+    } else pr->alm.behaviourSegment = -1;
+    if (pr->legal_entity) {
+      pr->alm.legalEntity = BallastNamesIntern(cs->entities, pr->legal_entity);
+      PetscCheck(pr->alm.legalEntity >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+    } else pr->alm.legalEntity = -1;
+  }
+  PetscFunctionReturn(0);
+}

@@ -554,6 +554,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscBool        have_actions = ctx.cfg.planning.nactions > 0 ? PETSC_TRUE : PETSC_FALSE;
   PetscCall(PetscMemzero(&actions, sizeof actions));
   if (have_actions) PetscCall(BallastRunActionsCreate(&ctx, &actions));
+  PetscCall(BallastRunNewBusinessPrepare(&ctx)); /* new portfolios and local segment ids of the products */
   nloc = ctx.contracts->n;
   PetscCallMPI(MPI_Allreduce(&nloc, &total, 1, MPI_INT64_T, MPI_SUM, ctx.comm));
   PetscCall(stage("load", PETSC_FALSE));
@@ -627,7 +628,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   BallastNIIPath book_path;
   PetscBool      plan = ctx.cfg.planning.plan.horizon_months > 0 ? PETSC_TRUE : PETSC_FALSE;
   if (plan) {
-    PetscCall(BallastNIIPathCreate(irr.nscen, ctx.contracts->nportfolios, ctx.market.nfx, ctx.cfg.planning.plan.horizon_months, ctx.cfg.as_of, ctx.market.fx, &book_path));
+    PetscCall(BallastNIIPathCreate(irr.nscen, have_actions ? actions.nact : 1, ctx.contracts->nportfolios, ctx.market.nfx, ctx.cfg.planning.plan.horizon_months, ctx.cfg.as_of, ctx.market.fx, &book_path));
     BallastNIIPathConsumer(&book_path, &extra[nextra++]);
     irr.path_months = ctx.cfg.planning.plan.horizon_months; /* and nii_path_constant */
   }

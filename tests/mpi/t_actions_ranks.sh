@@ -2,7 +2,10 @@
 # Management actions do not depend on the number of ranks (docs/planning.md "Evaluation"): a
 # generated balance sheet (2000 contracts, 7 portfolios, behaviour calibrated) with five actions
 # (contracts added from a file into an existing and a new portfolio, a par payer swap, a scale and
-# a removal by filter, their combination by include) and limits, run on 1, 2, 3 and 4 ranks, gives
+# a removal by filter, their combination by include), limits and a 24-month new-business plan (a
+# product renewing the run-off of the portfolio an action removes, with its behaviour segment, so
+# that the action's slot re-projects it; a floating product opening a new portfolio), run on 1,
+# 2, 3 and 4 ranks, gives
 # byte-identical data sections of alm.nc (every variable over action, limit_value, limit_status,
 # 17 significant digits). Each run is bounded by a timeout so that a collective mismatch fails
 # instead of hanging.
@@ -24,6 +27,19 @@ actions = (
   { name = "exit_consumer"; remove = ( { filter = { portfolio = "CONSUMER-LOANS-001"; }; } ); },
   { name = "combined"; include = ["add_mortgages", "payer_swap", "halve_corporate", "exit_consumer"]; }
 );
+new_business = {
+  horizon_months = 24;
+  products = (
+    { name = "consumer_renew"; terms = { contractType = "ANN"; contractRole = "RPA"; currency = "EUR"; portfolio = "CONSUMER-LOANS-001"; dayCountConvention = "30E360";
+        cycleOfInterestPayment = "P1ML0"; cycleOfPrincipalRedemption = "P1ML0"; behaviourSegment = "consumer_loans"; };
+      term = "5Y"; pricing = { type = "fixed"; curve = "EUR_ESTR"; spread = 0.03; };
+      volume = { type = "replace"; portfolio = "CONSUMER-LOANS-001"; growth = 0.02; }; },
+    { name = "new_line"; terms = { contractType = "PAM"; contractRole = "RPA"; currency = "EUR"; portfolio = "NEW-LINE-001"; dayCountConvention = "A360";
+        cycleOfInterestPayment = "P3ML0"; cycleOfRateReset = "P3ML0"; };
+      term = "3Y"; pricing = { type = "floating"; index = "EUR_ESTR"; spread = 0.015; };
+      volume = { type = "monthly"; amounts = [2.0e6, 3.0e6]; }; }
+  );
+};
 limits = (
   { name = "EVE SOT"; metric = "eve_outlier_ratio"; max = 0.15; warning = 0.12; },
   { name = "LCR"; metric = "lcr"; min = 1.0; warning = 1.2; },
@@ -37,8 +53,8 @@ for np in 1 2 3 4; do
   ok $? "run with actions on $np rank(s)"
   data "$work/out$np/alm.nc" > "$work/data$np.txt"
 done
-grep -q 'limit_status =' "$work/data1.txt" && grep -q '"combined"' "$work/data1.txt"
-ok $? "alm.nc holds the actions and the limits"
+grep -q 'limit_status =' "$work/data1.txt" && grep -q '"combined"' "$work/data1.txt" && grep -q 'nii_path =' "$work/data1.txt" && grep -q '"NEW-LINE-001"' "$work/data1.txt" && ! grep -q NaN <(sed -n '/ nii_path =/,/;/p; / balance_path =/,/;/p; / nii_path_constant =/,/;/p' "$work/data1.txt")
+ok $? "alm.nc holds the actions, the limits and the NII paths (no NaN) with the new portfolio"
 bad=""
 for np in 2 3 4; do cmp -s "$work/data1.txt" "$work/data$np.txt" || bad="$bad $np"; done
 [ -z "$bad" ]
