@@ -1,6 +1,6 @@
 /* NII of an overnight balance rolled every day (a UMP sight deposit replaced overnight, NII's
  * constant balance sheet) in closed form instead of day by day (issue 14 item 2; src/engine/
- * synthetic.c; docs/overnight-roll.md). Numerical core: no I/O. Not collective. */
+ * synthetic.c; docs/schedule-and-balance.md). Numerical core: no I/O. Not collective. */
 #ifndef BALLAST_OVERNIGHT_H
 #define BALLAST_OVERNIGHT_H
 

@@ -68,7 +68,7 @@ int64_t BallastWorkPeriods(const BallastTerms *t)
  * PV01, 11 key rates: 19 projections, every consumer), in nanoseconds: c0 + c1 * periods, by
  * [contractual][contract type][behaviour segment]. Measured by
  *   scripts/measure-work 60000
- * (docs/work-estimate.md): a generated bank split by type, segment and length of schedule into
+ * (docs/schedule-and-balance.md): a generated bank split by type, segment and length of schedule into
  * sub-banks, each run with and without --contractual, the projection timer of the run divided
  * by the contracts, c0 and c1 the least-squares line over the sub-banks of a type. Types the
  * generator does not write take the cost of their nearest kind (NAM: ANN; STK, FXOUT: a
