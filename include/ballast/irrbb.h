@@ -18,6 +18,7 @@
 #include <ballast/contracts.h>
 #include <ballast/dftable.h>
 #include <ballast/engine.h>
+#include <ballast/overnight.h>
 #include <ballast/planning.h>
 #include <ballast/projection.h>
 #include <ballast/regime.h>
@@ -125,6 +126,7 @@ typedef struct {
   const BallastDFTable *df;
   double          deposit_N, deposit_rate, a0;
   BallastDayCount deposit_dcc;
+  BallastOvernightRoll overnight; /* closed-form overnight roll: prefix sums per (table, curve) */
 } BallastNII;
 PetscErrorCode BallastNIICreate(const BallastIRRBBSetup *s, BallastNII *n);
 PetscErrorCode BallastNIIDestroy(BallastNII *n);

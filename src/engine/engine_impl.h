@@ -24,6 +24,9 @@ typedef struct {
 struct BallastSchedule_s {
   EngineEvent *ev;
   PetscInt     n, cap;
+  EngineEvent *mbuf; /* scratch of the merge of the event streams (swapped with ev) */
+  PetscInt     capmbuf;
+  int          legacy; /* test-only: build as before (qsort, date conversions per cycle date) */
   /* annuity chain: principal redemption dates (calc) after statusDate, up to amortisation end */
   BallastDate *anndate;
   double      *annyf; /* annyf[k] = Y(anndate[k-1], anndate[k]); annyf[0] unused */
@@ -47,5 +50,11 @@ struct BallastSchedule_s {
 
 /* Order of events on the same date (ACTUS event sequence as in the reference results). */
 int BallastEngineEventPriority(int type);
+
+/* Test-only: the schedule built the way it was before the stream merge (every event appended,
+ * then qsort; cycle dates by BallastDateAddMonths per date; year fractions by
+ * BallastYearFraction), kept as the independent check of the builder (tests/unit/t_schedule_merge.c). */
+PetscErrorCode BallastScheduleBuildLegacy(BallastSchedule ws, const BallastTerms *t, BallastDate horizon, const BallastScheduleOptions *opt, PetscInt nobs,
+                                          const BallastObservedEvent *obs);
 
 #endif

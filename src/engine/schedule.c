@@ -96,11 +96,13 @@ BallastDate BallastBusinessDayShift(BallastDate d, BallastBusinessDay bdc, Balla
   case BALLAST_BDC_SCMF:
   case BALLAST_BDC_CSMF:
     while (!is_business_day(s, cal)) s++;
-    BallastDateToYMD(d, &y0, &m0, &dd);
-    BallastDateToYMD(s, &y1, &m1, &dd);
-    if (m1 != m0) {
-      s = d;
-      while (!is_business_day(s, cal)) s--;
+    if (s != d) { /* moved: back to the preceding business day if it left the month */
+      BallastDateToYMD(d, &y0, &m0, &dd);
+      BallastDateToYMD(s, &y1, &m1, &dd);
+      if (m1 != m0) {
+        s = d;
+        while (!is_business_day(s, cal)) s--;
+      }
     }
     break;
   case BALLAST_BDC_SCP:
@@ -110,11 +112,13 @@ BallastDate BallastBusinessDayShift(BallastDate d, BallastBusinessDay bdc, Balla
   case BALLAST_BDC_SCMP:
   case BALLAST_BDC_CSMP:
     while (!is_business_day(s, cal)) s--;
-    BallastDateToYMD(d, &y0, &m0, &dd);
-    BallastDateToYMD(s, &y1, &m1, &dd);
-    if (m1 != m0) {
-      s = d;
-      while (!is_business_day(s, cal)) s++;
+    if (s != d) {
+      BallastDateToYMD(d, &y0, &m0, &dd);
+      BallastDateToYMD(s, &y1, &m1, &dd);
+      if (m1 != m0) {
+        s = d;
+        while (!is_business_day(s, cal)) s++;
+      }
     }
     break;
   default: break;
@@ -139,6 +143,17 @@ static PetscErrorCode grow_events(BallastSchedule ws, PetscInt need)
     PetscCall(PetscFree(ws->ev));
     ws->ev  = nev;
     ws->cap = cap;
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode grow_merge(BallastSchedule ws, PetscInt need)
+{
+  PetscFunctionBeginUser;
+  if (need > ws->capmbuf) {
+    PetscCall(PetscFree(ws->mbuf));
+    ws->capmbuf = PetscMax(2 * ws->capmbuf, PetscMax(need, 64));
+    PetscCall(PetscMalloc1(ws->capmbuf, &ws->mbuf));
   }
   PetscFunctionReturn(0);
 }
@@ -192,6 +207,7 @@ PetscErrorCode BallastScheduleDestroy(BallastSchedule *ws)
   PetscFunctionBeginUser;
   if (!ws || !*ws) PetscFunctionReturn(0);
   PetscCall(PetscFree((*ws)->ev));
+  PetscCall(PetscFree((*ws)->mbuf));
   PetscCall(PetscFree((*ws)->tmp));
   PetscCall(PetscFree((*ws)->anndate));
   PetscCall(PetscFree((*ws)->annyf));
@@ -224,15 +240,37 @@ static PetscErrorCode schedule(BallastSchedule ws, BallastDate s, BallastCycle c
     if (includeEnd && T != BALLAST_DATE_NONE) ws->tmp[ws->ntmp++] = T;
     PetscFunctionReturn(0);
   }
-  int         eom = eomc == BALLAST_EOM_EOM && BallastDateIsEndOfMonth(s) && cycle_months(c) > 0;
+  const int   months = cycle_months(c);
+  int         eom = eomc == BALLAST_EOM_EOM && BallastDateIsEndOfMonth(s) && months > 0;
   BallastDate x   = s;
   PetscInt    k   = 1, ncyc = 0;
-  while (x < T) {
-    PetscCall(grow_tmp(ws, ws->ntmp + 2));
-    ws->tmp[ws->ntmp++] = x;
-    ncyc++;
-    x = BallastCycleAdd(s, c, (int)k++);
-    if (eom) x = end_of_month(x);
+  if (months > 0 && !ws->legacy) {
+    /* Month-index arithmetic: s is split into year, month and day once; the k-th date is month
+     * index idx0 + k*months with the day clamped to the month's length (the month's last day under
+     * EOM), which is what BallastDateAddMonths(s, k*months) and end_of_month() give, without a
+     * conversion from a date per cycle date. */
+    int y0, m0, d0;
+    BallastDateToYMD(s, &y0, &m0, &d0);
+    const int idx0 = y0 * 12 + (m0 - 1);
+    if (T != BALLAST_DATE_NONE && T > s) PetscCall(grow_tmp(ws, ws->ntmp + (PetscInt)((T - s) / (28 * months)) + 3));
+    while (x < T) {
+      PetscCall(grow_tmp(ws, ws->ntmp + 2));
+      ws->tmp[ws->ntmp++] = x;
+      ncyc++;
+      int idx = idx0 + months * (int)k++;
+      int y   = idx >= 0 ? idx / 12 : -((-idx + 11) / 12);
+      int m   = idx - y * 12 + 1;
+      int dim = BallastDaysInMonth(y, m);
+      x       = BallastDateFromYMD(y, m, eom || d0 > dim ? dim : d0);
+    }
+  } else {
+    while (x < T) {
+      PetscCall(grow_tmp(ws, ws->ntmp + 2));
+      ws->tmp[ws->ntmp++] = x;
+      ncyc++;
+      x = BallastCycleAdd(s, c, (int)k++);
+      if (eom) x = end_of_month(x);
+    }
   }
   if (c.stub == 0 && x != T && ncyc >= 2) ws->ntmp--; /* long last stub: merge the last period */
   if (includeEnd) {
@@ -295,6 +333,78 @@ static int cmp_event(const void *a, const void *b)
   if (x->date != y->date) return x->date < y->date ? -1 : 1;
   if (x->prio != y->prio) return x->prio - y->prio;
   return (int)(x->flags & EVF_LEG2) - (int)(y->flags & EVF_LEG2);
+}
+
+/* The sort key of cmp_event as one integer: date, then priority, then the second leg. */
+static inline uint64_t ev_key(const EngineEvent *e)
+{
+  return ((uint64_t)((int64_t)e->date + 2147483648LL) << 16) | ((uint64_t)(uint8_t)(e->prio + 64) << 1) | (uint64_t)((e->flags & EVF_LEG2) != 0);
+}
+
+/* Events in (date, priority, leg) order without sorting. The events were appended stream by
+ * stream (IED/MD, the principal cycle, the interest cycles, resets, fixings, ...), each stream
+ * generated in date order, so the array is a few ascending runs. The runs are found in one pass
+ * and merged pairwise, neighbours first (a k-way merge as a balanced tree: O(n log k)); on equal
+ * keys the earlier run wins, so the result is the stable sort of the appended sequence, which is
+ * what the qsort of glibc (a merge sort) gave: the same order, ties included. */
+static PetscErrorCode merge_runs(BallastSchedule ws)
+{
+  enum { MAXRUNS = 64 };
+  PetscInt     bound[MAXRUNS + 1], nr = 0, n = ws->n;
+  EngineEvent *a = ws->ev, *b;
+
+  PetscFunctionBeginUser;
+  if (n < 2) PetscFunctionReturn(0);
+  bound[nr++] = 0;
+  for (PetscInt i = 1; i < n; i++)
+    if (ev_key(&a[i]) < ev_key(&a[i - 1])) {
+      if (nr == MAXRUNS) { /* many unordered streams (observed events in any order): sort them */
+        qsort(ws->ev, (size_t)ws->n, sizeof(EngineEvent), cmp_event);
+        PetscFunctionReturn(0);
+      }
+      bound[nr++] = i;
+    }
+  if (nr == 1) PetscFunctionReturn(0);
+  bound[nr] = n;
+  PetscCall(grow_merge(ws, n));
+  b = ws->mbuf;
+  while (nr > 1) {
+    PetscInt m = 0;
+    for (PetscInt r = 0; r < nr; r += 2) {
+      PetscInt lo = bound[r], mid = bound[r + 1], hi = r + 2 <= nr ? bound[PetscMin(r + 2, nr)] : mid;
+      if (r + 1 >= nr) { /* odd run out: copied */
+        PetscCall(PetscArraycpy(b + lo, a + lo, mid - lo));
+      } else {
+        PetscInt i = lo, j = mid, o = lo;
+        uint64_t ki = ev_key(&a[i]), kj = ev_key(&a[j]);
+        while (i < mid && j < hi) {
+          if (kj < ki) {
+            b[o++] = a[j++];
+            if (j < hi) kj = ev_key(&a[j]);
+          } else {
+            b[o++] = a[i++];
+            if (i < mid) ki = ev_key(&a[i]);
+          }
+        }
+        while (i < mid) b[o++] = a[i++];
+        while (j < hi) b[o++] = a[j++];
+      }
+      bound[m++] = lo;
+    }
+    bound[m] = n;
+    nr       = m;
+    EngineEvent *t = a;
+    a              = b;
+    b              = t;
+  }
+  if (a != ws->ev) { /* the result is in the scratch buffer: swap the buffers */
+    PetscInt cap = ws->cap;
+    ws->mbuf     = ws->ev;
+    ws->ev       = a;
+    ws->cap      = ws->capmbuf;
+    ws->capmbuf  = cap;
+  }
+  PetscFunctionReturn(0);
 }
 
 /* (date, priority) comparison of an event with a reference point */
@@ -635,11 +745,14 @@ static PetscErrorCode fixing_events(BallastSchedule ws, const BallastTerms *t, c
 }
 
 /* Events in order (date, then priority), the accrued interest at statusDate, then the filters. */
-static void sort_and_filter(BallastSchedule ws, const BallastTerms *t, const Build *b)
+static PetscErrorCode sort_and_filter(BallastSchedule ws, const BallastTerms *t, const Build *b)
 {
   const BallastDate t0 = b->t0, md = b->md, horizon = b->horizon;
 
-  qsort(ws->ev, (size_t)ws->n, sizeof(EngineEvent), cmp_event);
+  PetscFunctionBeginUser;
+
+  if (ws->legacy) qsort(ws->ev, (size_t)ws->n, sizeof(EngineEvent), cmp_event);
+  else PetscCall(merge_runs(ws));
 
   if (!isnan(t->accruedInterest) && !ws->preIED) ws->ipac0 = ws->sign * t->accruedInterest;
 
@@ -662,6 +775,7 @@ static void sort_and_filter(BallastSchedule ws, const BallastTerms *t, const Bui
     ws->ev[m++] = *e;
   }
   ws->n = m;
+  PetscFunctionReturn(0);
 }
 
 /* Year fraction of each event from the previous state date (statusDate for the first). */
@@ -670,6 +784,25 @@ static void year_fractions(BallastSchedule ws, const Build *b)
   const BallastDayCount dcc = b->dcc;
   const BallastDate     md  = b->md;
   BallastDate           sd  = b->t0;
+  if (!ws->legacy && (dcc == BALLAST_DCC_30E360 || dcc == BALLAST_DCC_30E360ISDA || dcc == BALLAST_DCC_28E336)) {
+    /* each date split into year, month and day once, carried to the next period */
+    int y1, m1, d1, y2, m2, d2;
+    BallastDateToYMD(sd, &y1, &m1, &d1);
+    for (PetscInt i = 0; i < ws->n; i++) {
+      BallastDate c = ws->ev[i].calc;
+      if (c == sd) {
+        ws->ev[i].yf = 0.0;
+        continue;
+      }
+      BallastDateToYMD(c, &y2, &m2, &d2);
+      ws->ev[i].yf = c < sd ? 0.0 : BallastYearFraction30(dcc, y1, m1, d1, y2, m2, d2, c == md);
+      sd           = c;
+      y1           = y2;
+      m1           = m2;
+      d1           = d2;
+    }
+    return;
+  }
   for (PetscInt i = 0; i < ws->n; i++) {
     ws->ev[i].yf = BallastYearFraction(dcc, sd, ws->ev[i].calc, md);
     sd           = ws->ev[i].calc;
@@ -727,6 +860,16 @@ static PetscErrorCode annuity_chain(BallastSchedule ws, const BallastTerms *t, c
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode BallastScheduleBuildLegacy(BallastSchedule ws, const BallastTerms *t, BallastDate horizon, const BallastScheduleOptions *opt, PetscInt nobs,
+                                          const BallastObservedEvent *obs)
+{
+  PetscErrorCode ierr;
+  ws->legacy = 1;
+  ierr       = BallastScheduleBuildEx(ws, t, horizon, opt, nobs, obs);
+  ws->legacy = 0;
+  return ierr;
+}
+
 /* The phases in order; each is a static function above. */
 PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t, BallastDate horizon, const BallastScheduleOptions *opt,
                                       PetscInt nobs, const BallastObservedEvent *obs)
@@ -737,7 +880,7 @@ PetscErrorCode BallastScheduleBuildEx(BallastSchedule ws, const BallastTerms *t,
   PetscCall(init_state(ws, t, horizon, opt, nobs, obs, &b));
   PetscCall(contract_events(ws, t, &b));
   PetscCall(fixing_events(ws, t, &b, nobs, obs));
-  sort_and_filter(ws, t, &b);
+  PetscCall(sort_and_filter(ws, t, &b));
   year_fractions(ws, &b);
   if (b.ct == BALLAST_CT_ANN && b.prs != BALLAST_DATE_NONE) PetscCall(annuity_chain(ws, t, &b));
   ws->terms_ok = 1;

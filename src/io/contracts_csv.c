@@ -234,36 +234,8 @@ static PetscErrorCode read_header(Loader *L, const char *path, Column **cols, in
   PetscFunctionReturn(0);
 }
 
-/* Projection work of a contract in event-equivalents: its remaining scheduled events plus a
- * constant for building its schedule. Used only to balance portfolios across ranks: a portfolio
- * of 30-year mortgages costs far more per contract than one of sight deposits. */
-static int64_t cycle_days(BallastCycle c)
-{
-  int64_t n = c.n;
-  switch (c.unit) {
-  case 'D': return n;
-  case 'W': return 7 * n;
-  case 'M': return 30 * n;
-  case 'Q': return 91 * n;
-  case 'H': return 182 * n;
-  default: return 365 * n;
-  }
-}
-
-static int64_t work_estimate(const BallastTerms *t, int has_segment)
-{
-  int ct = (int)t->contractType;
-  /* a deposit with a behaviour segment is slotted along its replicating tranches (~200 slots) */
-  if (ct == BALLAST_CT_UMP && has_segment) return 400;
-  if (ct == BALLAST_CT_UMP || ct == BALLAST_CT_CSH || ct == BALLAST_CT_STK || (ct == BALLAST_CT_CLM && t->maturityDate == BALLAST_DATE_NONE)) return 4;
-  int64_t days = (t->maturityDate != BALLAST_DATE_NONE ? t->maturityDate : t->statusDate + 30 * 365) - t->statusDate;
-  int64_t n    = 16;
-  const BallastCycle *cy[3] = {&t->cycleOfInterestPayment, &t->cycleOfPrincipalRedemption, &t->cycleOfRateReset};
-  for (int k = 0; k < 3; k++)
-    if (cy[k]->n > 0) n += days / cycle_days(*cy[k]) + 1;
-  if (has_segment) n += days / 30 + 1; /* monthly prepayment / early redemption events */
-  return n;
-}
+/* Projection work of a contract: BallastWorkEstimate (src/core/partition.c, measured per-type
+ * costs). Used only to balance portfolios across ranks. */
 
 static PetscErrorCode pf_intern(Loader *L, const char *name, int32_t *id)
 {
@@ -474,7 +446,7 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
   /* Stage the record. */
   int32_t pid;
   PetscCall(pf_intern(L, pf, &pid));
-  L->pf_cost[pid] += work_estimate(&t, seg[0] != 0);
+  L->pf_cost[pid] += BallastWorkEstimate(&t, seg[0] != 0);
   a.portfolio       = pid; /* local id; remapped to the global index before sending */
   size_t lid = strlen(id), lpf = strlen(pf), lent = strlen(ent), lseg = strlen(seg);
   size_t sz  = sizeof(Rec) + lid + lpf + lent + lseg;

@@ -12,6 +12,7 @@
  * rate; a CSH balance earns its currency's reserves rate moved by the scenario's 1M zero-rate
  * change (docs/decisions.md, "NII"). */
 #include <ballast/irrbb.h>
+#include <ballast/overnight.h>
 #include <ballast/par.h>
 #include "reduce.h"
 #include <math.h>
@@ -88,6 +89,7 @@ PetscErrorCode BallastNIIDestroy(BallastNII *n)
   PetscCall(PetscFree(n->nii));
   PetscCall(PetscFree(n->margin_count));
   PetscCall(PetscFree2(n->memo_key, n->memo_rate));
+  PetscCall(BallastOvernightRollDestroy(&n->overnight));
   PetscFunctionReturn(0);
 }
 
@@ -176,6 +178,19 @@ static inline BallastDate roll(const BallastNII *k, BallastDate d) { return k->r
 static void replace(BallastNII *k, double A, BallastDate d)
 {
   BallastDate H = k->s.nii_end;
+  if (!k->par && (k->repl_cycle.n > 0 ? k->repl_cycle.unit == 'D' && k->repl_cycle.n == 1 : k->repl_days == 1) && d >= k->df->as_of && H - k->df->as_of < k->df->ndays) {
+    /* rolled overnight: the daily sum below in closed form (include/ballast/overnight.h) */
+    PetscBool done = PETSC_TRUE;
+    double    x;
+    for (PetscInt m = 1; m <= (k->nmonths ? k->nmonths : 1) && done && !k->err; m++) {
+      BallastDate lo = k->nmonths ? PetscMax(d, k->mend[m - 1]) : d, hi = k->nmonths ? PetscMin(H, k->mend[m]) : H;
+      if (hi <= lo) continue;
+      k->err = BallastOvernightRollNII(&k->overnight, k->df, k->repl_curve, k->dcc, lo, hi, A, k->margin, &x, &done);
+      if (done && k->nmonths) k->row_path[(m - 1) * k->s.nccy] += x;
+      else if (done) k->nii_c += x;
+    }
+    if (done || k->err) return;
+  }
   for (BallastDate D = d; D < H;) {
     BallastDate E   = roll(k, D);
     BallastDate end = E < H ? E : H;

@@ -13,6 +13,7 @@
 #include <ballast/cashflows.h>
 #include <ballast/regime.h>
 #include <ballast/scenario.h>
+#include <ballast/partition.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -519,6 +520,7 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   char              path[4096];
   PetscFunctionBeginUser;
   PetscCall(parse_args(argc, argv, &a, PETSC_TRUE));
+  BallastWorkEstimateSetContractual(a.contractual); /* the partition counts no behavioural work under --contractual */
   if (a.help) {
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "usage: ballast run CONFIG [--output DIR] [--position-detail] [--cash-flows] [--scenario-set K/N] [PETSc options]\n"
                                             "  The batch job: loads and validates every input, projects every contract under every scenario,\n"
