@@ -536,7 +536,8 @@ static PetscErrorCode stages_after(BallastProjection p, const BallastSource *src
 {
   PetscInt nport = p->nport;
   PetscFunctionBeginUser;
-  for (PetscInt i = 0; i < nport; i++) p->stage_out[i] = (int)q + 1;
+  /* q = nsrc: this rank did not stop (it finished before the others agreed): everything done */
+  for (PetscInt i = 0; i < nport; i++) p->stage_out[i] = (int)PetscMin(q + 1, p->nsrc);
   if (q < p->nsrc) {
     PetscInt n = src[q].count(src[q].ctx);
     for (PetscInt j = k; j < n; j++) {

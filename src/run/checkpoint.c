@@ -260,7 +260,9 @@ PetscErrorCode BallastCheckpointOpen(MPI_Comm comm, const char *dir, const char 
   PetscCallMPI(MPI_Bcast(state, 1, MPI_INT, 0, comm));
   if (state[0] == 3) {
     /* a damaged checkpoint is not resumed from silently, nor overwritten: the operator decides */
-    PetscCall(BallastAgreeError(comm, BALLAST_ERR_IO, ck->rank == 0 ? why : ""));
+    char msg[8704 + 4200];
+    snprintf(msg, sizeof msg, "checkpoint %s: %s: remove it to start the run from the beginning", ck->path, why);
+    PetscCall(BallastAgreeError(comm, BALLAST_ERR_IO, ck->rank == 0 ? msg : ""));
   }
   if (state[0] == 2) {
     PetscCall(PetscFPrintf(comm, PETSC_STDERR, "checkpoint: %s: %s: ignored (this run starts from the beginning)\n", ck->path, why));
