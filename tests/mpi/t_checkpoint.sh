@@ -18,7 +18,7 @@
 #     stderr and ignored, and the run completes; a damaged checkpoint is exit 5 naming the file.
 # Every run is bounded by a timeout: a collective mismatch fails instead of hanging.
 source "$(dirname "$0")/../cli/tap.sh"
-plan 35
+plan 41
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cfg="$BALLAST_SOURCE_DIR/config/example-plan.cfg"
@@ -132,4 +132,30 @@ for np in 1 3; do
   is 5 $? "a damaged (truncated) checkpoint: exit 5 on $np rank(s)"
 done
 contains "$work/f3.log" "checkpoint $work/f/ballast-checkpoint.bin: damaged" "the message names the damaged file"
+
+# --- jobs/monthly-close.slurm without SLURM: SIGUSR1 to the batch script (as --signal=B:USR1
+# sends it) is forwarded to the run; on 75 the job requeues itself (scontrol, a stand-in that
+# records its arguments); the requeued job (SLURM_RESTART_COUNT=1) resumes: alm.nc as the reference's
+mkdir -p "$work/bin"
+printf '#!/bin/sh\necho "$*" >> "%s/scontrol.log"\n' "$work" > "$work/bin/scontrol"
+chmod +x "$work/bin/scontrol"
+job() { # job RESTART_COUNT LOG
+  env PATH="$work/bin:$PATH" SLURM_JOB_ID=4242 SLURM_NTASKS=2 SLURM_RESTART_COUNT=$1 BALLAST_ROOT="$BALLAST_SOURCE_DIR" BALLAST="$BALLAST" BALLAST_MPIRUN="$MPIRUN" \
+    BALLAST_OUTPUT="$work/job" timeout 900 bash "$BALLAST_SOURCE_DIR/jobs/monthly-close.slurm" "$cfg" > "$2" 2>&1
+}
+job 0 "$work/job1.log" &
+jpid=$!
+# the run's first line after loading (validate prints none such): its handlers are installed
+for _ in $(seq 1 3000); do grep -q 'load: [0-9]* contracts' "$work/job1.log" 2> /dev/null && break; sleep 0.1; done
+kill -USR1 "$(pgrep -n -f "bash $BALLAST_SOURCE_DIR/jobs/monthly-close.slurm")"
+wait "$jpid"
+ok $? "the job script ends 0 after requeueing itself"
+contains "$work/scontrol.log" "requeue 4242" "on exit 75 it calls scontrol requeue with its job id"
+[ -s "$work/job/ballast-checkpoint.bin" ]
+ok $? "the interrupted job left its checkpoint"
+job 1 "$work/job2.log"
+ok $? "the requeued job completes"
+contains "$work/job2.log" "resuming" "the requeued job resumes from the checkpoint"
+content "$work/job/alm.nc" > "$work/job.alm.cdl" && cmp -s "$work/ref.alm.cdl" "$work/job.alm.cdl"
+ok $? "the requeued job's alm.nc is identical to the uninterrupted run's"
 exit $((_tap_fail > 0))
