@@ -510,7 +510,9 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
                                             "  --cash-flows        also writes <output>/cashflows.nc (every event of every contract under\n"
                                             "                      every scenario: discount factor, PV, IRRBB and ladder bucket)\n"
                                             "  --contractual       ignore the behavioural models (contractual cash flows only)\n"
-                                            "  Exit status: 0 ok, 2 usage/configuration, 3 input data, 4 numerical failure, 5 I/O.\n"));
+                                            "  Exit status: 0 ok, 2 usage/configuration, 3 input data, 4 numerical failure, 5 I/O,\n"
+                                            "  75 interrupted by SIGTERM/SIGUSR1: checkpoint written in the output directory, the same\n"
+                                            "  command resumes from it (docs/checkpoint.md).\n"));
     PetscFunctionReturn(0);
   }
   /* SIGTERM, SIGUSR1 (preemption): finish the portfolio at hand, checkpoint, exit 75
