@@ -20,7 +20,8 @@ typedef enum {
   BALLAST_EXIT_USAGE  = 2, /* usage or configuration error */
   BALLAST_EXIT_INPUT  = 3, /* input data error */
   BALLAST_EXIT_NUMERIC = 4, /* numerical failure */
-  BALLAST_EXIT_IO     = 5  /* I/O failure */
+  BALLAST_EXIT_IO     = 5, /* I/O failure */
+  BALLAST_EXIT_INTERRUPTED = 75 /* interrupted (SIGTERM, SIGUSR1): checkpoint written, run again to resume (include/ballast/checkpoint.h) */
 } BallastExit;
 
 /* PETSc error codes reserved for Ballast's own classes of failure; the application maps them
@@ -30,6 +31,7 @@ typedef enum {
 #define BALLAST_ERR_INPUT   (PETSC_ERR_MAX_VALUE + 3)
 #define BALLAST_ERR_NUMERIC (PETSC_ERR_MAX_VALUE + 4)
 #define BALLAST_ERR_IO      (PETSC_ERR_MAX_VALUE + 5)
+#define BALLAST_ERR_INTERRUPTED (PETSC_ERR_MAX_VALUE + 6)
 
 /* Exit status for an error code returned by a Ballast function. */
 int BallastExitCode(PetscErrorCode ierr);

@@ -156,6 +156,10 @@ void           BallastGapConsumer(BallastGap *g, BallastConsumer *c);
 typedef struct {
   PetscInt nscen, ncontracts;
   double  *pv;
+  /* checkpoint (pack/unpack): the store the rows are of (set by the caller), and each
+   * portfolio's first local row and row count, built at the first pack/unpack */
+  BallastContracts cs;
+  PetscInt        *row0, *nrow;
 } BallastPositions;
 PetscErrorCode BallastPositionsCreate(PetscInt nscen, PetscInt ncontracts, BallastPositions *p);
 PetscErrorCode BallastPositionsDestroy(BallastPositions *p);

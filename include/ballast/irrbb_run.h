@@ -40,6 +40,9 @@ typedef struct {
   const double           *prepay_scalar, *td_scalar;
   /* management actions (NULL: none): the action pass after the balance sheet */
   BallastActionSet      *actions;
+  /* checkpoint and resume (NULL: neither; include/ballast/checkpoint.h): Compute resumes from it
+   * and, interrupted, writes it and returns BALLAST_ERR_INTERRUPTED */
+  struct BallastCheckpoint_s *ckpt;
   BallastIRRBBHeadlines  head;     /* per action, after BallastIRRBBRunResults (rank 0) */
   int64_t              ncontracts, nevents;
   double               seconds, core_seconds, min_seconds, max_seconds; /* projection time: this rank, sum, min and max over ranks */

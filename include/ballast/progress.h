@@ -1,5 +1,6 @@
 /* Progress of a phase summed over the ranks, on stderr (rank 0 prints), without blocking the work:
- * non-blocking reductions (MPI_Iallreduce) of (units done, units, ranks finished).
+ * non-blocking reductions (MPI_Iallreduce) of (units done, units, ranks finished, ranks
+ * interrupted).
  *
  *   BallastProgress g;
  *   PetscCall(BallastProgressBegin(comm, "calibrate", "segments", my_units, &g));  // not collective
@@ -26,7 +27,12 @@ typedef struct {
   MPI_Request req;
   int         active;
   int64_t     total; /* this rank's units */
-  int64_t     send[3], recv[3];
+  int64_t     send[4], recv[4]; /* done, units, ranks finished, ranks interrupted */
+  /* interruption (checkpoint, docs/checkpoint.md): set `requested` after Begin to this rank's
+   * signal flag (returns the signal number or 0); the flag rides on the rounds, a rank that sees it
+   * starts a round at once, and `stop` is set on every rank once a completed round reports it */
+  int       (*requested)(int64_t);
+  int         sent_flag, stop, signo;
   double      t0, last, every;
   char        phase[32], unit[32];
 } BallastProgress;

@@ -135,7 +135,18 @@ typedef struct {
   /* after the last contract of a portfolio (in a source's run of contracts), before the next
    * portfolio's first and before merge (NULL = none) */
   PetscErrorCode (*portfolio_end)(void *ctx, PetscInt portfolio);
+  /* Checkpoint (include/ballast/checkpoint.h, docs/checkpoint.md); NULL: nothing to keep.
+   * pack: the partials of portfolio `portfolio` as they stand between portfolios (every action
+   * slot), *size bytes into buf; buf NULL: only *size. unpack: the same bytes back into the
+   * partials of a consumer that has not seen the portfolio yet (size checked). portfolio =
+   * BALLAST_PACK_TOTALS: the rank's order-free totals instead (an array of int64_t summed over the
+   * ranks into the checkpoint and unpacked by rank 0 only: exact, e.g. liquidity's daily
+   * profiles in cents), the same size on every rank. Not collective. Set them by member name
+   * (c->pack = ...), not positionally. */
+  PetscErrorCode (*pack)(void *ctx, PetscInt portfolio, void *buf, size_t *size);
+  PetscErrorCode (*unpack)(void *ctx, PetscInt portfolio, const void *buf, size_t size);
 } BallastConsumer;
+#define BALLAST_PACK_TOTALS ((PetscInt)-1)
 
 /* A source of contracts (the contract store today; management actions and new business later). */
 typedef struct {
@@ -191,6 +202,20 @@ PetscErrorCode BallastProjectionContract(BallastProjection proj, const BallastSo
  * contract's file:line and id reach every rank, the same exit code everywhere); then each
  * consumer's merge, in the order added. Progress lines on rank 0 during long runs. */
 PetscErrorCode BallastProjectionRun(BallastProjection proj, MPI_Comm comm, PetscInt nsrc, const BallastSource *src);
+/* Checkpoint and resume (include/ballast/checkpoint.h). Not collective; before Run. stage[nport]
+ * (referenced, may be NULL): per portfolio the number of sources already done (from a checkpoint;
+ * Run skips the portfolio's contracts of those sources). requested (may be NULL: not
+ * interruptible): this rank's interruption flag (a signal number or 0), asked with the number of
+ * contracts this rank has done at each progress poll; the ranks agree on it in the progress
+ * rounds, and each stops at a portfolio boundary of the first source (or before a later source
+ * starts). */
+PetscErrorCode BallastProjectionSetCheckpoint(BallastProjection proj, PetscInt nport, const int *stage, int (*requested)(int64_t done));
+/* After Run: whether the ranks stopped on an interruption (then no merge was done, the same on
+ * every rank), the signal, and per portfolio the sources done on this rank (meaningful for the
+ * portfolios it owns; nsrc everywhere after a complete run). Not collective. */
+PetscErrorCode BallastProjectionGetInterrupted(BallastProjection proj, PetscBool *interrupted, int *signo, const int **stage, PetscInt *nsrc);
+/* The consumers added, in order. Not collective. */
+PetscErrorCode BallastProjectionGetConsumers(BallastProjection proj, PetscInt *n, const BallastConsumer **c);
 /* Statistics of this rank: contracts projected, behavioural events, seconds of Run's loop. */
 PetscErrorCode BallastProjectionGetStats(BallastProjection proj, int64_t *ncontracts, int64_t *nevents, double *seconds);
 

@@ -176,7 +176,7 @@ PetscErrorCode BallastEventsFromConfig(int argc, char **argv)
     BallastProjection      proj = NULL;
     BallastContractSource  store;
     BallastSource          src;
-    BallastConsumer        c = {"events", &out, printer_subscribe, printer_begin, printer_event, NULL, NULL};
+    BallastConsumer        c = {.name = "events", .ctx = &out, .subscribe = printer_subscribe, .begin = printer_begin, .event = printer_event, .end = NULL, .merge = NULL};
     PetscCall(BallastIRRBBRunProjectionSetup(&ctx, &run, &ps));
     ps.nscen = ps.nvar = 1;
     ps.market          = (const BallastMarketData **)&run.mptr[v];

@@ -17,6 +17,7 @@ int BallastExitCode(PetscErrorCode ierr)
   case BALLAST_ERR_USAGE: return BALLAST_EXIT_USAGE;
   case BALLAST_ERR_INPUT: return BALLAST_EXIT_INPUT;
   case BALLAST_ERR_NUMERIC: return BALLAST_EXIT_NUMERIC;
+  case BALLAST_ERR_INTERRUPTED: return BALLAST_EXIT_INTERRUPTED;
   case BALLAST_ERR_IO:
   case PETSC_ERR_FILE_OPEN:
   case PETSC_ERR_FILE_READ:
@@ -307,7 +308,8 @@ PetscErrorCode BallastDirname(const char *path, char **out)
 /* a temporary of Ballast's writers (src/io) in an output directory */
 static int stale_temporary(const char *n)
 {
-  return !strncmp(n, "alm.nc.tmp.", 11) || !strcmp(n, "contracts.nc.tmp") || !strcmp(n, "cashflows.nc.tmp") || !strncmp(n, ".cashflows-spill-", 17) || !strncmp(n, ".ballast-probe-", 15);
+  return !strncmp(n, "alm.nc.tmp.", 11) || !strcmp(n, "contracts.nc.tmp") || !strcmp(n, "cashflows.nc.tmp") || !strncmp(n, ".cashflows-spill-", 17) || !strncmp(n, ".ballast-probe-", 15) ||
+         !strcmp(n, "ballast-checkpoint.bin.tmp");
 }
 
 PetscErrorCode BallastOutputDirPrepare(MPI_Comm comm, const char *dir)

@@ -45,15 +45,24 @@ PetscErrorCode BallastProgressPoll(BallastProgress *g, int64_t done)
     PetscCallMPI(MPI_Test(&g->req, &flag, MPI_STATUS_IGNORE));
     if (!flag) PetscFunctionReturn(0);
     g->active = 0;
+    if (g->recv[3] > 0) g->stop = 1;
     PetscCall(report(g));
   }
   double now = MPI_Wtime();
-  if (now - g->last < g->every) PetscFunctionReturn(0);
+  int    sig = g->requested ? g->requested(done) : 0;
+  /* a signal starts a round at once (the others join at their next poll): no wait for the interval */
+  if (now - g->last < g->every && !(sig && !g->sent_flag)) PetscFunctionReturn(0);
+  if (sig && !g->sent_flag) {
+    g->sent_flag = 1;
+    g->signo     = sig;
+    PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "%s: rank %d: signal %d: finishing the portfolio at hand, then a checkpoint\n", g->phase, (int)g->rank, sig));
+  }
   g->last    = now;
   g->send[0] = done;
   g->send[1] = g->total;
   g->send[2] = 0;
-  PetscCallMPI(MPI_Iallreduce(g->send, g->recv, 3, MPI_INT64_T, MPI_SUM, g->comm, &g->req));
+  g->send[3] = sig ? 1 : 0;
+  PetscCallMPI(MPI_Iallreduce(g->send, g->recv, 4, MPI_INT64_T, MPI_SUM, g->comm, &g->req));
   g->active = 1;
   PetscFunctionReturn(0);
 }
@@ -71,7 +80,8 @@ PetscErrorCode BallastProgressFinish(BallastProgress *g, int64_t done)
     g->send[0] = done;
     g->send[1] = g->total;
     g->send[2] = 1;
-    PetscCallMPI(MPI_Iallreduce(g->send, g->recv, 3, MPI_INT64_T, MPI_SUM, g->comm, &g->req));
+    g->send[3] = 0;
+    PetscCallMPI(MPI_Iallreduce(g->send, g->recv, 4, MPI_INT64_T, MPI_SUM, g->comm, &g->req));
     PetscCallMPI(MPI_Wait(&g->req, MPI_STATUS_IGNORE));
     if (g->recv[2] == g->size) break;
     PetscCall(report(g));

@@ -2,6 +2,7 @@
  * horizon, LCR and NSFR. Conventions in include/ballast/liquidity.h, definitions in
  * ../shared/spec/metrics.md, the category table in docs/liquidity.md. */
 #include <ballast/liquidity.h>
+#include <ballast/checkpoint.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -463,9 +464,50 @@ static PetscErrorCode liq_end(void *ctx, const BallastProjContract *pc, const Ba
 
 static PetscErrorCode liq_merge(void *ctx, MPI_Comm comm) { return BallastLiquidityReduce(comm, (BallastLiquidity *)ctx); }
 
+/* Checkpoint: portfolio p's blocks of acc [nact][nport][nw]; the totals are the daily profiles
+ * [nact][...] (int64 cents summed over every portfolio: exact in any order). */
+static PetscErrorCode liq_pack(void *ctx, PetscInt p, void *buf, size_t *size)
+{
+  BallastLiquidity *acc = (BallastLiquidity *)ctx;
+  PetscInt          NA = acc->nact, nd = nday_total(acc);
+  PetscFunctionBeginUser;
+  *size = p < 0 ? sizeof(int64_t) * (size_t)(NA * nd) : sizeof(double) * (size_t)(NA * acc->nw);
+  if (!buf) PetscFunctionReturn(0);
+  if (p < 0) {
+    memcpy(buf, acc->day, *size);
+    PetscFunctionReturn(0);
+  }
+  unsigned char *cur = (unsigned char *)buf;
+  BallastPackDoubles(&cur, acc->acc + p * acc->nw, NA, acc->s.nport * acc->nw, acc->nw);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode liq_unpack(void *ctx, PetscInt p, const void *buf, size_t size)
+{
+  BallastLiquidity *acc = (BallastLiquidity *)ctx;
+  size_t            want;
+  PetscFunctionBeginUser;
+  PetscCall(liq_pack(ctx, p, NULL, &want));
+  PetscCheck(size == want, PETSC_COMM_SELF, BALLAST_ERR_IO, "liquidity: %zu bytes for portfolio %" PetscInt_FMT ", expected %zu", size, p, want);
+  if (p < 0) {
+    const unsigned char *cur = (const unsigned char *)buf;
+    for (PetscInt k = 0; k < acc->nact * nday_total(acc); k++) {
+      int64_t x;
+      memcpy(&x, cur + k * sizeof x, sizeof x);
+      acc->day[k] += x;
+    }
+    PetscFunctionReturn(0);
+  }
+  const unsigned char *cur = (const unsigned char *)buf;
+  BallastUnpackDoubles(&cur, acc->acc + p * acc->nw, acc->nact, acc->s.nport * acc->nw, acc->nw);
+  PetscFunctionReturn(0);
+}
+
 void BallastLiquidityConsumer(BallastLiquidity *acc, BallastConsumer *c)
 {
-  *c = (BallastConsumer){"liquidity", acc, liq_subscribe, liq_begin, liq_event, liq_end, liq_merge};
+  *c        = (BallastConsumer){.name = "liquidity", .ctx = acc, .subscribe = liq_subscribe, .begin = liq_begin, .event = liq_event, .end = liq_end, .merge = liq_merge};
+  c->pack   = liq_pack;
+  c->unpack = liq_unpack;
 }
 
 /* ---------------------------------------------------------------------------------------------

@@ -234,5 +234,5 @@ static PetscErrorCode cf_end(void *ctx, const BallastProjContract *pc, const Bal
 
 void BallastCashFlowsConsumer(BallastCashFlows cf, BallastConsumer *c)
 {
-  *c = (BallastConsumer){"cashflows", cf, cf_subscribe, cf_begin, cf_event, cf_end, NULL};
+  *c = (BallastConsumer){.name = "cashflows", .ctx = cf, .subscribe = cf_subscribe, .begin = cf_begin, .event = cf_event, .end = cf_end, .merge = NULL};
 }

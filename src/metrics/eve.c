@@ -14,6 +14,7 @@
 #include "reduce.h"
 #include <stdlib.h>
 #include <string.h>
+#include <ballast/checkpoint.h>
 
 PetscInt BallastIRRBBBucket(const BallastIRRBBSetup *s, double t)
 {
@@ -180,7 +181,40 @@ static PetscErrorCode eve_merge(void *ctx, MPI_Comm comm)
   PetscFunctionReturn(0);
 }
 
+/* Checkpoint: portfolio p's rows of eve [nvar][nact][nport][nccy] and evecf [nscen][nact][nport][nccy][nbucket]. */
+static PetscErrorCode eve_pack(void *ctx, PetscInt p, void *buf, size_t *size)
+{
+  BallastEVE              *e = (BallastEVE *)ctx;
+  const BallastIRRBBSetup *s = &e->s;
+  PetscInt                 na = BallastIRRBBNAct(s), C = s->nccy, B = s->nbucket;
+  PetscFunctionBeginUser;
+  *size = p < 0 ? 0 : sizeof(double) * (size_t)(s->nvar * na * C + s->nscen * na * C * B);
+  if (!buf || p < 0) PetscFunctionReturn(0);
+  unsigned char *cur = (unsigned char *)buf;
+  BallastPackDoubles(&cur, e->eve + p * C, s->nvar * na, s->nport * C, C);
+  BallastPackDoubles(&cur, e->evecf + p * C * B, s->nscen * na, s->nport * C * B, C * B);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode eve_unpack(void *ctx, PetscInt p, const void *buf, size_t size)
+{
+  BallastEVE              *e = (BallastEVE *)ctx;
+  const BallastIRRBBSetup *s = &e->s;
+  PetscInt                 na = BallastIRRBBNAct(s), C = s->nccy, B = s->nbucket;
+  size_t                   want;
+  PetscFunctionBeginUser;
+  PetscCall(eve_pack(ctx, p, NULL, &want));
+  PetscCheck(size == want, PETSC_COMM_SELF, BALLAST_ERR_IO, "eve: %zu bytes for portfolio %" PetscInt_FMT ", expected %zu", size, p, want);
+  if (p < 0) PetscFunctionReturn(0);
+  const unsigned char *cur = (const unsigned char *)buf;
+  BallastUnpackDoubles(&cur, e->eve + p * C, s->nvar * na, s->nport * C, C);
+  BallastUnpackDoubles(&cur, e->evecf + p * C * B, s->nscen * na, s->nport * C * B, C * B);
+  PetscFunctionReturn(0);
+}
+
 void BallastEVEConsumer(BallastEVE *e, BallastConsumer *c)
 {
-  *c = (BallastConsumer){"eve", e, eve_subscribe, eve_begin, eve_event, eve_end, eve_merge, eve_portfolio_end};
+  *c        = (BallastConsumer){.name = "eve", .ctx = e, .subscribe = eve_subscribe, .begin = eve_begin, .event = eve_event, .end = eve_end, .merge = eve_merge, .portfolio_end = eve_portfolio_end};
+  c->pack   = eve_pack;
+  c->unpack = eve_unpack;
 }

@@ -4,6 +4,7 @@
  * floating leg at its next reset; receive-fixed is long the fixed leg). */
 #include <ballast/irrbb.h>
 #include "reduce.h"
+#include <ballast/checkpoint.h>
 #include <math.h>
 
 PetscErrorCode BallastGapCreate(const BallastIRRBBSetup *s, BallastGap *g)
@@ -92,7 +93,36 @@ static PetscErrorCode gap_merge(void *ctx, MPI_Comm comm)
   PetscFunctionReturn(0);
 }
 
+/* Checkpoint: portfolio p's rows of gap [nact][nport][nccy][nbucket]. */
+static PetscErrorCode gap_pack(void *ctx, PetscInt p, void *buf, size_t *size)
+{
+  BallastGap *g = (BallastGap *)ctx;
+  PetscInt    na = BallastIRRBBNAct(&g->s), L = g->s.nccy * g->s.nbucket;
+  PetscFunctionBeginUser;
+  *size = p < 0 ? 0 : sizeof(double) * (size_t)(na * L);
+  if (!buf || p < 0) PetscFunctionReturn(0);
+  unsigned char *cur = (unsigned char *)buf;
+  BallastPackDoubles(&cur, g->gap + p * L, na, g->s.nport * L, L);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode gap_unpack(void *ctx, PetscInt p, const void *buf, size_t size)
+{
+  BallastGap *g = (BallastGap *)ctx;
+  PetscInt    na = BallastIRRBBNAct(&g->s), L = g->s.nccy * g->s.nbucket;
+  size_t      want;
+  PetscFunctionBeginUser;
+  PetscCall(gap_pack(ctx, p, NULL, &want));
+  PetscCheck(size == want, PETSC_COMM_SELF, BALLAST_ERR_IO, "repricing_gap: %zu bytes for portfolio %" PetscInt_FMT ", expected %zu", size, p, want);
+  if (p < 0) PetscFunctionReturn(0);
+  const unsigned char *cur = (const unsigned char *)buf;
+  BallastUnpackDoubles(&cur, g->gap + p * L, na, g->s.nport * L, L);
+  PetscFunctionReturn(0);
+}
+
 void BallastGapConsumer(BallastGap *g, BallastConsumer *c)
 {
-  *c = (BallastConsumer){"repricing_gap", g, gap_subscribe, gap_begin, gap_event, gap_end, gap_merge, NULL};
+  *c        = (BallastConsumer){.name = "repricing_gap", .ctx = g, .subscribe = gap_subscribe, .begin = gap_begin, .event = gap_event, .end = gap_end, .merge = gap_merge};
+  c->pack   = gap_pack;
+  c->unpack = gap_unpack;
 }

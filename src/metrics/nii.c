@@ -15,6 +15,7 @@
 #include <ballast/overnight.h>
 #include <ballast/par.h>
 #include "reduce.h"
+#include <ballast/checkpoint.h>
 #include <math.h>
 #include <string.h>
 
@@ -428,7 +429,42 @@ static PetscErrorCode nii_merge(void *ctx, MPI_Comm comm)
   PetscFunctionReturn(0);
 }
 
+/* Checkpoint: portfolio p's rows of nii [nscen][nact][nport][nccy], margin_count [nport][nmargins + 1]
+ * and in path mode path [nscen][nact][nport][nmonths][nccy] (the memo of par rates is a cache: the same
+ * rates are computed again). */
+static PetscErrorCode nii_pack(void *ctx, PetscInt p, void *buf, size_t *size)
+{
+  BallastNII *k = (BallastNII *)ctx;
+  PetscInt    na = BallastIRRBBNAct(&k->s), C = k->s.nccy, M = k->nmonths, NM = k->nmargins + 1;
+  PetscFunctionBeginUser;
+  *size = p < 0 ? 0 : sizeof(double) * (size_t)(k->s.nscen * na * C + (k->margin_count ? NM : 0) + k->s.nscen * na * M * C);
+  if (!buf || p < 0) PetscFunctionReturn(0);
+  unsigned char *cur = (unsigned char *)buf;
+  BallastPackDoubles(&cur, k->nii + p * C, k->s.nscen * na, k->s.nport * C, C);
+  if (k->margin_count) BallastPackDoubles(&cur, k->margin_count + p * NM, 1, NM, NM);
+  if (M) BallastPackDoubles(&cur, k->path + p * M * C, k->s.nscen * na, k->s.nport * M * C, M * C);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode nii_unpack(void *ctx, PetscInt p, const void *buf, size_t size)
+{
+  BallastNII *k = (BallastNII *)ctx;
+  PetscInt    na = BallastIRRBBNAct(&k->s), C = k->s.nccy, M = k->nmonths, NM = k->nmargins + 1;
+  size_t      want;
+  PetscFunctionBeginUser;
+  PetscCall(nii_pack(ctx, p, NULL, &want));
+  PetscCheck(size == want, PETSC_COMM_SELF, BALLAST_ERR_IO, "nii: %zu bytes for portfolio %" PetscInt_FMT ", expected %zu", size, p, want);
+  if (p < 0) PetscFunctionReturn(0);
+  const unsigned char *cur = (const unsigned char *)buf;
+  BallastUnpackDoubles(&cur, k->nii + p * C, k->s.nscen * na, k->s.nport * C, C);
+  if (k->margin_count) BallastUnpackDoubles(&cur, k->margin_count + p * NM, 1, NM, NM);
+  if (M) BallastUnpackDoubles(&cur, k->path + p * M * C, k->s.nscen * na, k->s.nport * M * C, M * C);
+  PetscFunctionReturn(0);
+}
+
 void BallastNIIConsumer(BallastNII *n, BallastConsumer *c)
 {
-  *c = (BallastConsumer){"nii", n, nii_subscribe, nii_begin, nii_event, nii_end, nii_merge, NULL};
+  *c        = (BallastConsumer){.name = "nii", .ctx = n, .subscribe = nii_subscribe, .begin = nii_begin, .event = nii_event, .end = nii_end, .merge = nii_merge};
+  c->pack   = nii_pack;
+  c->unpack = nii_unpack;
 }

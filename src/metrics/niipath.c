@@ -1,6 +1,7 @@
 /* NII and balance paths as a consumer (include/ballast/niipath.h). */
 #include <ballast/niipath.h>
 #include "reduce.h"
+#include <ballast/checkpoint.h>
 #include <math.h>
 
 PetscErrorCode BallastNIIPathCreate(PetscInt nscen, PetscInt nact, PetscInt nport, PetscInt nccy, PetscInt nmonths, BallastDate as_of, const double *fx, BallastNIIPath *np)
@@ -144,4 +145,40 @@ static PetscErrorCode path_merge(void *ctx, MPI_Comm comm)
   PetscFunctionReturn(0);
 }
 
-void BallastNIIPathConsumer(BallastNIIPath *np, BallastConsumer *c) { *c = (BallastConsumer){"nii_path", np, path_subscribe, path_begin, path_event, path_end, path_merge}; }
+/* Checkpoint: portfolio p's rows of nii [nscen][nact][nport][nmonths][nccy], bal and prin [nscen][nact][nport][nmonths]. */
+static PetscErrorCode path_pack(void *ctx, PetscInt p, void *buf, size_t *size)
+{
+  BallastNIIPath *k = (BallastNIIPath *)ctx;
+  PetscInt        M = k->nmonths, C = k->nccy;
+  PetscFunctionBeginUser;
+  *size = p < 0 ? 0 : sizeof(double) * (size_t)(k->nscen * k->nact * (M * C + 2 * M));
+  if (!buf || p < 0) PetscFunctionReturn(0);
+  unsigned char *cur = (unsigned char *)buf;
+  BallastPackDoubles(&cur, k->nii + p * M * C, k->nscen * k->nact, k->nport * M * C, M * C);
+  BallastPackDoubles(&cur, k->bal + p * M, k->nscen * k->nact, k->nport * M, M);
+  BallastPackDoubles(&cur, k->prin + p * M, k->nscen * k->nact, k->nport * M, M);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode path_unpack(void *ctx, PetscInt p, const void *buf, size_t size)
+{
+  BallastNIIPath *k = (BallastNIIPath *)ctx;
+  PetscInt        M = k->nmonths, C = k->nccy;
+  size_t          want;
+  PetscFunctionBeginUser;
+  PetscCall(path_pack(ctx, p, NULL, &want));
+  PetscCheck(size == want, PETSC_COMM_SELF, BALLAST_ERR_IO, "nii_path: %zu bytes for portfolio %" PetscInt_FMT ", expected %zu", size, p, want);
+  if (p < 0) PetscFunctionReturn(0);
+  const unsigned char *cur = (const unsigned char *)buf;
+  BallastUnpackDoubles(&cur, k->nii + p * M * C, k->nscen * k->nact, k->nport * M * C, M * C);
+  BallastUnpackDoubles(&cur, k->bal + p * M, k->nscen * k->nact, k->nport * M, M);
+  BallastUnpackDoubles(&cur, k->prin + p * M, k->nscen * k->nact, k->nport * M, M);
+  PetscFunctionReturn(0);
+}
+
+void BallastNIIPathConsumer(BallastNIIPath *np, BallastConsumer *c)
+{
+  *c        = (BallastConsumer){.name = "nii_path", .ctx = np, .subscribe = path_subscribe, .begin = path_begin, .event = path_event, .end = path_end, .merge = path_merge};
+  c->pack   = path_pack;
+  c->unpack = path_unpack;
+}

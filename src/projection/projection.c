@@ -217,6 +217,14 @@ struct BallastProjection_s {
   PetscInt               ncp;
   int64_t                serial, ncontracts, nevents, ninvariant;
   double                 seconds;
+  /* checkpoint and resume (BallastProjectionSetCheckpoint) */
+  PetscInt               nport;
+  const int             *stage_in;          /* [nport] sources done before this run, or NULL */
+  int                  (*requested)(int64_t);  /* this rank's interruption flag, or NULL */
+  int                   *stage_out;         /* [nport] sources done after Run */
+  PetscInt               nsrc;
+  PetscBool              interrupted;
+  int                    signo;
 };
 
 PetscErrorCode BallastProjectionCreate(const BallastProjectionSetup *s, BallastProjection *proj)
@@ -249,6 +257,7 @@ PetscErrorCode BallastProjectionDestroy(BallastProjection *proj)
   PetscCall(PetscFree(p->plan));
   PetscCall(PetscFree3(p->slot_amount, p->slot_date, p->slot_yf));
   free(p->buf.ev);
+  PetscCall(PetscFree(p->stage_out));
   PetscCall(PetscFree(p));
   *proj = NULL;
   PetscFunctionReturn(0);
@@ -538,6 +547,67 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode BallastProjectionSetCheckpoint(BallastProjection p, PetscInt nport, const int *stage, int (*requested)(int64_t))
+{
+  PetscFunctionBeginUser;
+  p->nport     = nport;
+  p->stage_in  = stage;
+  p->requested = requested;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastProjectionGetInterrupted(BallastProjection p, PetscBool *interrupted, int *signo, const int **stage, PetscInt *nsrc)
+{
+  PetscFunctionBeginUser;
+  if (interrupted) *interrupted = p->interrupted;
+  if (signo) *signo = p->signo;
+  if (stage) *stage = p->stage_out;
+  if (nsrc) *nsrc = p->nsrc;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastProjectionGetConsumers(BallastProjection p, PetscInt *n, const BallastConsumer **c)
+{
+  PetscFunctionBeginUser;
+  *n = p->nc;
+  *c = p->c;
+  PetscFunctionReturn(0);
+}
+
+/* The portfolio of contract k of a source (a get of its own: only where resume or interruption
+ * needs it). */
+static PetscErrorCode portfolio_of(const BallastSource *src, PetscInt k, PetscInt *port)
+{
+  BallastProjContract pc;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(&pc, sizeof pc));
+  PetscCall(src->get(src->ctx, k, &pc));
+  *port = pc.p;
+  PetscFunctionReturn(0);
+}
+
+/* After an interruption at contract k of source q: per portfolio the sources done on this rank,
+ * q plus 1 where none of the portfolio's contracts of source q is left (from k on, not skipped),
+ * at least the sources the checkpoint had done. */
+static PetscErrorCode stages_after(BallastProjection p, const BallastSource *src, PetscInt q, PetscInt k)
+{
+  PetscInt nport = p->nport;
+  PetscFunctionBeginUser;
+  /* q = nsrc: this rank did not stop (it finished before the others agreed): everything done */
+  for (PetscInt i = 0; i < nport; i++) p->stage_out[i] = (int)PetscMin(q + 1, p->nsrc);
+  if (q < p->nsrc) {
+    PetscInt n = src[q].count(src[q].ctx);
+    for (PetscInt j = k; j < n; j++) {
+      PetscInt port;
+      PetscCall(portfolio_of(&src[q], j, &port));
+      if (port >= 0 && port < nport) p->stage_out[port] = (int)q;
+    }
+  }
+  for (PetscInt i = 0; i < nport && p->stage_in; i++)
+    if (p->stage_in[i] > p->stage_out[i]) p->stage_out[i] = p->stage_in[i];
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastProjectionRun(BallastProjection p, MPI_Comm comm, PetscInt nsrc, const BallastSource *src)
 {
   PetscMPIInt rank;
@@ -550,9 +620,43 @@ PetscErrorCode BallastProjectionRun(BallastProjection p, MPI_Comm comm, PetscInt
   for (PetscInt q = 0; q < nsrc; q++) total += src[q].count(src[q].ctx);
   double t0 = MPI_Wtime();
   PetscCall(BallastProgressBegin(comm, "project", "contracts", (int64_t)total, &g));
-  for (PetscInt q = 0; q < nsrc && !fail; q++) {
+  g.requested   = p->requested;
+  p->nsrc        = nsrc;
+  p->interrupted = PETSC_FALSE;
+  PetscCall(PetscFree(p->stage_out));
+  PetscCall(PetscMalloc1(p->nport + 1, &p->stage_out));
+  for (PetscInt i = 0; i < p->nport; i++) p->stage_out[i] = (int)nsrc;
+  if (p->requested) {
+    /* a signal during load or calibration: the ranks agree before the first contract (one collective) */
+    int sig = p->requested(0), any = 0;
+    PetscCallMPI(MPI_Allreduce(&sig, &any, 1, MPI_INT, MPI_MAX, comm));
+    if (any) {
+      g.stop      = 1;
+      g.sent_flag = 1;
+      g.signo     = sig ? sig : any;
+    }
+  }
+  PetscInt stop_q = nsrc, stop_k = 0, last_port = -1;
+  int      tracking = p->stage_in != NULL; /* the portfolio of each contract is looked up */
+  for (PetscInt q = 0; q < nsrc && !fail && stop_q == nsrc; q++) {
     PetscInt n = src[q].count(src[q].ctx);
     for (PetscInt k = 0; k < n && !fail; k++, done++) {
+      if (g.stop && !tracking) {
+        tracking = 1; /* from the interruption on: the portfolio at hand is the last contract's */
+        if (k > 0) PetscCall(portfolio_of(&src[q], k - 1, &last_port));
+      }
+      if (tracking) {
+        PetscInt port;
+        PetscCall(portfolio_of(&src[q], k, &port));
+        /* interrupted: stop at a portfolio boundary of the first source, or before a later source */
+        if (g.stop && (k == 0 || (q == 0 && port != last_port))) {
+          stop_q = q;
+          stop_k = k;
+          break;
+        }
+        last_port = port;
+        if (p->stage_in && port >= 0 && port < p->nport && p->stage_in[port] > q) continue; /* done in the checkpoint */
+      }
       PetscErrorCode ierr = BallastProjectionContract(p, &src[q], k);
       if (ierr) {
         const char         *text;
@@ -581,8 +685,18 @@ PetscErrorCode BallastProjectionRun(BallastProjection p, MPI_Comm comm, PetscInt
   /* every rank learns the first failing rank's message and code before any collective */
   PetscCall(BallastAgreeError(comm, fail, fail ? msg : NULL));
   double t1 = MPI_Wtime();
-  int64_t all[2] = {(int64_t)done, 0}, sum[2];
-  PetscCallMPI(MPI_Allreduce(all, sum, 2, MPI_INT64_T, MPI_SUM, comm));
+  int64_t all[3] = {(int64_t)done, stop_q < nsrc ? 1 : 0, (int64_t)total}, sum[3];
+  PetscCallMPI(MPI_Allreduce(all, sum, 3, MPI_INT64_T, MPI_SUM, comm));
+  if (sum[1] > 0) {
+    /* interrupted (some rank stopped early; the same on every rank): no merge, the caller writes
+     * the checkpoint of what each rank finished */
+    int sig = g.signo;
+    PetscCallMPI(MPI_Allreduce(&sig, &p->signo, 1, MPI_INT, MPI_MAX, comm));
+    p->interrupted = PETSC_TRUE;
+    PetscCall(stages_after(p, src, stop_q, stop_k));
+    PetscCall(PetscFPrintf(comm, PETSC_STDERR, "project: interrupted by signal %d after %" PRId64 " of %" PRId64 " contracts (all ranks, a checkpoint's included) in %.2f s\n", p->signo, sum[0], sum[2], t1 - t0));
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscFPrintf(comm, PETSC_STDERR, "project: %" PRId64 " contracts (all ranks) in %.2f s (%.0f contracts/s)\n", sum[0], t1 - t0, t1 > t0 ? (double)sum[0] / (t1 - t0) : 0.0));
   /* the reduction: each consumer's merge (a -log_view stage of its own when registered) */
   PetscLogStage st = -1;

@@ -5,6 +5,7 @@
 #include <ballast/irrbb.h>
 #include <ballast/projection.h>
 #include <ballast/irrbb_run.h>
+#include <ballast/checkpoint.h>
 #include <ballast/scenario.h>
 #include <ballast/par.h>
 #include <math.h>
@@ -218,6 +219,7 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
   }
   if (keep_pv) {
     PetscCall(BallastPositionsCreate(run->nscen, cs->n, &pos));
+    pos.cs = cs;
     BallastPositionsConsumer(&pos, &c);
     PetscCall(BallastProjectionAddConsumer(proj, &c));
   }
@@ -225,7 +227,13 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
   BallastSource srcs[2];
   BallastContractSourceInit(&store, cs, (const char *const *)ctx->cfg.contract_files, &srcs[0]);
   if (run->actions) BallastActionSourceInit(run->actions, &srcs[1]);
-  PetscErrorCode ierr = BallastProjectionRun(proj, ctx->comm, run->actions ? 2 : 1, srcs);
+  PetscErrorCode ierr = run->ckpt ? BallastCheckpointAttach(run->ckpt, proj, cs->portfolio_owner) : 0; /* resume: the finished portfolios' partials */
+  if (!ierr) ierr = BallastProjectionRun(proj, ctx->comm, run->actions ? 2 : 1, srcs);
+  if (!ierr && run->ckpt) {
+    PetscBool interrupted;
+    PetscCall(BallastProjectionGetInterrupted(proj, &interrupted, NULL, NULL, NULL));
+    if (interrupted) ierr = BallastCheckpointSave(run->ckpt, proj, cs->portfolio_owner); /* BALLAST_ERR_INTERRUPTED on every rank */
+  }
   if (ierr) {
     /* every rank fails here with the same code and message (the driver agreed on them) */
     BallastProjectionDestroy(&proj);

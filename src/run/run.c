@@ -14,6 +14,7 @@
 #include <ballast/regime.h>
 #include <ballast/scenario.h>
 #include <ballast/partition.h>
+#include <ballast/checkpoint.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -510,6 +511,39 @@ static PetscErrorCode select_scenarios(BallastRunContext *ctx, const RunArgs *a,
   PetscFunctionReturn(0);
 }
 
+/* The checkpoint key (docs/checkpoint.md): everything the results depend on but the number of
+ * ranks: the software, the configuration and every input file (SHA-256), the flags that change
+ * the projection's consumers or streams, and the PETSc options (the calibration's solvers). */
+static PetscErrorCode checkpoint_key(BallastRunContext *ctx, const RunArgs *a, char key[65])
+{
+  char  *opts = NULL, *text;
+  size_t len  = 4096;
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsGetAll(NULL, &opts));
+  len += strlen(opts ? opts : "");
+  for (PetscInt i = 0; i < ctx->ninputs; i++) len += strlen(ctx->input_path[i]) + 70;
+  PetscCall(PetscMalloc1(len, &text));
+  size_t n = (size_t)snprintf(text, len, "ballast checkpoint key 1\nsoftware ballast %s (%s)\nconfig %s\ncontractual %d\nposition_detail %d\nscenario_set %d/%d\n", BALLAST_VERSION, BALLAST_GIT_COMMIT,
+                              ctx->cfg.sha256, (int)a->contractual, (int)a->position_detail, (int)a->set_k, (int)a->set_n);
+  for (PetscInt i = 0; i < ctx->ninputs; i++) n += (size_t)snprintf(text + n, len - n, "input %s %s\n", ctx->input_sha[i], ctx->input_path[i]);
+  /* the options of the calibration's solvers only (-prepay_*, -nmd_*, -tao_*): not --output or
+   * -log_view, which PETSc holds too and which change no result */
+  n += (size_t)snprintf(text + n, len - n, "petsc_options");
+  int keep = 0;
+  for (char *tok = opts ? strtok(opts, " ") : NULL; tok; tok = strtok(NULL, " ")) {
+    if (tok[0] == '-' && tok[1] && !(tok[1] >= '0' && tok[1] <= '9') && tok[1] != '.') {
+      const char *nm = tok + 1 + (tok[1] == '-');
+      keep           = !strncmp(nm, "prepay_", 7) || !strncmp(nm, "nmd_", 4) || !strncmp(nm, "tao_", 4);
+    }
+    if (keep) n += (size_t)snprintf(text + n, len - n, " %s", tok);
+  }
+  snprintf(text + n, len - n, "\n");
+  PetscCall(BallastCheckpointKey(text, key));
+  PetscCall(PetscFree(text));
+  PetscCall(PetscFree(opts));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastCmdRun(int argc, char **argv)
 {
   RunArgs           a;
@@ -534,9 +568,15 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
                                             "                      blocks of the other configured scenarios; `ballast combine` merges the\n"
                                             "                      parts' alm.nc into the single run's (docs/cluster.md); without\n"
                                             "                      --output the part goes to <output.dir>/part-K\n"
-                                            "  Exit status: 0 ok, 2 usage/configuration, 3 input data, 4 numerical failure, 5 I/O.\n"));
+                                            "  Exit status: 0 ok, 2 usage/configuration, 3 input data, 4 numerical failure, 5 I/O,\n"
+                                            "  75 interrupted by SIGTERM/SIGUSR1: checkpoint written in the output directory, the same\n"
+                                            "  command resumes from it (docs/checkpoint.md).\n"));
     PetscFunctionReturn(0);
   }
+  /* SIGTERM, SIGUSR1 (preemption): finish the portfolio at hand, checkpoint, exit 75
+   * (include/ballast/checkpoint.h); not with --cash-flows (its spill files are not kept: the
+   * signals keep their default action) */
+  if (!a.cash_flows) PetscCall(BallastInterruptInstall());
   /* Phase 1: setup and validation */
   double t_phase = MPI_Wtime();
   PetscCall(PetscFPrintf(PETSC_COMM_WORLD, PETSC_STDERR, "load: %s ...\n", a.config));
@@ -634,6 +674,13 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
     BallastNIIPathConsumer(&book_path, &extra[nextra++]);
     irr.path_months = ctx.cfg.planning.plan.horizon_months; /* and nii_path_constant */
   }
+  BallastCheckpoint ckpt = NULL;
+  if (!a.cash_flows) {
+    char key[65];
+    PetscCall(checkpoint_key(&ctx, &a, key));
+    PetscCall(BallastCheckpointOpen(ctx.comm, ctx.cfg.output_dir, key, ctx.contracts->nportfolios, ctx.contracts->portfolio_names, &ckpt));
+    irr.ckpt = ckpt;
+  }
   if (a.cash_flows) {
     /* every event of the scenarios' behavioural stream, spilled per rank, written after the reduction */
     BallastCashFlowsSetup cs;
@@ -715,6 +762,10 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
   PetscCall(print_totals(&ctx, notional, count, PETSC_FALSE));
   PetscCall(print_notes(&ctx, a.contractual));
   PetscCall(PetscPrintf(ctx.comm, "results: %s\n", path));
+  if (ckpt) { /* the results are written: the checkpoint has served */
+    PetscCall(BallastCheckpointRemove(ckpt));
+    PetscCall(BallastCheckpointDestroy(&ckpt));
+  }
   PetscCall(BallastIRRBBRunDestroy(&irr));
   if (have_actions) PetscCall(BallastActionSetDestroy(&actions));
   PetscCall(BallastBehaviourDestroy(&beh));

@@ -133,9 +133,9 @@ int main(int argc, char **argv)
   liq.upto  = 1;
   BallastProjectionSetup ps;
   BallastProjection      proj;
-  BallastConsumer        c1 = {"all", &all, c_subscribe, c_begin, c_event, c_end, NULL};
-  BallastConsumer        c2 = {"scen", &scen, c_subscribe, c_begin, c_event, c_end, NULL};
-  BallastConsumer        c3 = {"liq", &liq, c_subscribe, c_begin, c_event, c_end, NULL};
+  BallastConsumer        c1 = {.name = "all", .ctx = &all, .subscribe = c_subscribe, .begin = c_begin, .event = c_event, .end = c_end, .merge = NULL};
+  BallastConsumer        c2 = {.name = "scen", .ctx = &scen, .subscribe = c_subscribe, .begin = c_begin, .event = c_event, .end = c_end, .merge = NULL};
+  BallastConsumer        c3 = {.name = "liq", .ctx = &liq, .subscribe = c_subscribe, .begin = c_begin, .event = c_event, .end = c_end, .merge = NULL};
   if (BallastIRRBBRunProjectionSetup(&ctx, &run, &ps) || BallastProjectionCreate(&ps, &proj)) bail("driver");
   BallastProjectionAddConsumer(proj, &c1);
   BallastProjectionAddConsumer(proj, &c2);
@@ -195,7 +195,7 @@ int main(int argc, char **argv)
     const char   *text;
     char         *spec = NULL;
     static Counter none;
-    BallastConsumer c0 = {"none", &none, c_subscribe, c_begin, c_event, c_end, NULL};
+    BallastConsumer c0 = {.name = "none", .ctx = &none, .subscribe = c_subscribe, .begin = c_begin, .event = c_event, .end = c_end, .merge = NULL};
     BallastProjectionCreate(&ps, &proj);
     BallastProjectionAddConsumer(proj, &c0);
     PetscPushErrorHandler(PetscReturnErrorHandler, NULL);
