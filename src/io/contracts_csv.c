@@ -33,7 +33,8 @@
 
 #define MAXCOLS 256
 #define BLOCK (8u << 20)       /* bytes read at a time */
-#define MAXLINE (1u << 20)     /* longest accepted line */
+#define MAXLINE (1u << 20)     /* longest accepted line (docs/loading.md, "Limits") */
+#define BALLAST_TEXT_FIELD_MAX 65534 /* longest contractID, portfolio, legalEntity, behaviourSegment */
 #define ROUND_BYTES (64u << 20) /* most bytes one rank sends in one exchange round */
 
 /* A header column resolved through the contract column table (include/ballast/columns.h). */
@@ -42,8 +43,26 @@ typedef struct {
   BallastColumnFill fill; /* what the cell fills (BALLAST_FILL_TERM for the unmodelled terms too) */
   int               term; /* BallastTermsLookup index for BALLAST_FILL_TERM (-2: unsupported term, must be empty) */
   PetscBool         tag;  /* x_...: carried by the user, ignored */
+  int               role; /* index into parse_row's col_of_term (the row-level rules' columns), -1 none */
   char              name[96];
 } Column;
+
+/* The columns the row-level rules point at, resolved once per file (read_header). */
+enum { ROLE_CURRENCY, ROLE_MOC_RATE_RESET, ROLE_MATURITY, ROLE_NOTIONAL, ROLE_STATUS, ROLE_ROLE, ROLE_ACCRUED, ROLE_TYPE, ROLE_COUNT };
+static int column_role(int id)
+{
+  switch (id) {
+  case BALLAST_COLUMN_CURRENCY: return ROLE_CURRENCY;
+  case BALLAST_COLUMN_MARKET_OBJECT_CODE_OF_RATE_RESET: return ROLE_MOC_RATE_RESET;
+  case BALLAST_COLUMN_MATURITY_DATE: return ROLE_MATURITY;
+  case BALLAST_COLUMN_NOTIONAL_PRINCIPAL: return ROLE_NOTIONAL;
+  case BALLAST_COLUMN_STATUS_DATE: return ROLE_STATUS;
+  case BALLAST_COLUMN_CONTRACT_ROLE: return ROLE_ROLE;
+  case BALLAST_COLUMN_ACCRUED_INTEREST: return ROLE_ACCRUED;
+  case BALLAST_COLUMN_CONTRACT_TYPE: return ROLE_TYPE;
+  default: return -1;
+  }
+}
 
 /* A staged contract: fixed part followed by the text of id, portfolio, entity, segment. */
 typedef struct {
@@ -84,6 +103,8 @@ typedef struct {
   PetscInt           pf_cap;
   BallastNames       scratch;  /* market object codes while parsing */
   BallastDiag        warn;     /* warnings of this rank's lines (accrued interest), printed after the load */
+  BallastTerms       tmpl;     /* BallastTermsInit once: copied for every row */
+  BallastNames       segnames; /* the configuration's behaviour segment names */
 } Loader;
 
 /* The accrued-interest check of a mid-life fixed-rate contract with an interest cycle
@@ -104,20 +125,27 @@ static PetscErrorCode check_accrued(Loader *L, const char *path, int64_t ln, con
   BallastCycle c      = t->cycleOfInterestPayment;
   BallastDate  anchor = t->cycleAnchorDateOfInterestPayment != BALLAST_DATE_NONE ? t->cycleAnchorDateOfInterestPayment : BallastCycleAdd(t->initialExchangeDate, c, 1);
   BallastDate  last   = t->initialExchangeDate;
+  /* BallastCycleAdd(anchor, c, k) is non-decreasing in k: the cycle date is found by bisection
+   * (the same date as walking the cycle one step at a time, in ~log2(k) steps) */
   if (anchor <= t->statusDate) { /* forward from the anchor: the last cycle date on or before the status date */
-    for (int k = 0; k < 200000; k++) {
-      BallastDate d = BallastCycleAdd(anchor, c, k);
-      if (d > t->statusDate) break;
-      last = d;
+    int lo = 0, hi = 200000; /* CycleAdd(anchor, lo) <= statusDate; hi: first k known to be after, or the bound */
+    while (hi - lo > 1) {
+      int mid = lo + (hi - lo) / 2;
+      if (BallastCycleAdd(anchor, c, mid) > t->statusDate) hi = mid;
+      else lo = mid;
     }
+    last = BallastCycleAdd(anchor, c, lo);
   } else { /* an anchor after the status date (the next payment): back from it, not before the IED */
-    for (int k = 1; k < 200000; k++) {
-      BallastDate d = BallastCycleAdd(anchor, c, -k);
-      if (d <= t->statusDate) {
-        if (d > last) last = d;
-        break;
-      }
-      if (d <= t->initialExchangeDate) break;
+    int lo = 0, hi = 200000; /* CycleAdd(anchor, -lo) > statusDate and > IED (lo = 0: the anchor) */
+    while (hi - lo > 1) {
+      int         mid = lo + (hi - lo) / 2;
+      BallastDate d   = BallastCycleAdd(anchor, c, -mid);
+      if (d <= t->statusDate || d <= t->initialExchangeDate) hi = mid;
+      else lo = mid;
+    }
+    if (hi < 200000) {
+      BallastDate d = BallastCycleAdd(anchor, c, -hi);
+      if (d <= t->statusDate && d > last) last = d;
     }
   }
   double want = fabs(t->notionalPrincipal) * t->nominalInterestRate * BallastYearFraction(t->dayCountConvention, last, t->statusDate, t->maturityDate);
@@ -132,6 +160,9 @@ static PetscErrorCode check_accrued(Loader *L, const char *path, int64_t ln, con
 }
 
 #define ERR(L, ...) PetscCall(BallastDiagAdd(&(L)->diag, __VA_ARGS__))
+/* A cell's value in a message: at most 80 characters of it, then "..." (a cell can be long). */
+#define SHOWN_MAX 80
+#define SHOWN(v, l) (int)((l) > SHOWN_MAX ? SHOWN_MAX : (l)), (v), ((l) > SHOWN_MAX ? "..." : "")
 
 static int parse_bool(const char *s, uint8_t *v)
 {
@@ -196,6 +227,7 @@ static PetscErrorCode read_header(Loader *L, const char *path, Column **cols, in
   PetscBool has_id = PETSC_FALSE, has_pf = PETSC_FALSE, has_type = PETSC_FALSE, has_role = PETSC_FALSE, has_ccy = PETSC_FALSE;
   for (int i = 0; i < n; i++) {
     Column *c = &(*cols)[i];
+    c->role   = -1;
     snprintf(c->name, sizeof c->name, "%s", f[i]);
     for (int j = 0; j < i; j++)
       if (!strcmp((*cols)[j].name, c->name)) {
@@ -206,6 +238,7 @@ static PetscErrorCode read_header(Loader *L, const char *path, Column **cols, in
     if (c->id >= 0) {
       c->fill = BallastColumnsGet((BallastColumnId)c->id)->fill;
       if (c->fill == BALLAST_FILL_TERM) c->term = BallastTermsLookup(f[i]);
+      c->role = column_role(c->id);
       has_id |= c->id == BALLAST_COLUMN_CONTRACT_ID;
       has_pf |= c->id == BALLAST_COLUMN_PORTFOLIO;
       has_type |= c->id == BALLAST_COLUMN_CONTRACT_TYPE;
@@ -307,7 +340,7 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     ERR(L, "%s:%" PRId64 ":1: %d fields, expected %d as in the header", path, ln, n, ncols);
     PetscFunctionReturn(0);
   }
-  BallastTermsInit(&t);
+  t = L->tmpl;
   PetscCall(PetscMemzero(&a, sizeof a));
   a.legalEntity = a.behaviourSegment = -1;
   a.counterpartyType = BALLAST_CP_OTHER;
@@ -317,31 +350,22 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
   for (int i = 0; i < n; i++) {
     const Column *c = &cols[i];
     char         *v = f[i];
+    if (c->tag) continue;
     /* trim blanks around unquoted values */
     while (*v == ' ' || *v == '\t') v++;
     size_t l = strlen(v);
     while (l && (v[l - 1] == ' ' || v[l - 1] == '\t' || v[l - 1] == '\r')) v[--l] = 0;
     int k;
-    if (c->tag) continue;
+    if (c->role >= 0) col_of_term[c->role] = i;
     switch (c->fill) {
     case BALLAST_FILL_TERM:
+      if (!l) break; /* empty: the term keeps its default */
       if (c->term == -2) {
-        if (v[0]) ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%s': this ACTUS term is not supported by Ballast; leave it empty", path, ln, cp[i], c->name, v);
+        ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%.*s%s': this ACTUS term is not supported by Ballast; leave it empty", path, ln, cp[i], c->name, SHOWN(v, l));
         break;
       }
-      if (BallastTermsSetIndex(&t, L->scratch, c->term, v, err, sizeof err) != BALLAST_TERM_OK)
-        ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%s': %s", path, ln, cp[i], c->name, v, err);
-      switch (c->id) { /* where the row-level rules below point */
-      case BALLAST_COLUMN_CURRENCY: col_of_term[0] = i; break;
-      case BALLAST_COLUMN_MARKET_OBJECT_CODE_OF_RATE_RESET: col_of_term[1] = i; break;
-      case BALLAST_COLUMN_MATURITY_DATE: col_of_term[2] = i; break;
-      case BALLAST_COLUMN_NOTIONAL_PRINCIPAL: col_of_term[3] = i; break;
-      case BALLAST_COLUMN_STATUS_DATE: col_of_term[4] = i; break;
-      case BALLAST_COLUMN_CONTRACT_ROLE: col_of_term[5] = i; break;
-      case BALLAST_COLUMN_ACCRUED_INTEREST: col_of_term[6] = i; break;
-      case BALLAST_COLUMN_CONTRACT_TYPE: col_of_term[7] = i; break;
-      default: break;
-      }
+      if (BallastTermsSetTrimmed(&t, L->scratch, c->term, v, l, err, sizeof err) != BALLAST_TERM_OK)
+        ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%.*s%s': %s", path, ln, cp[i], c->name, SHOWN(v, l), err);
       break;
     case BALLAST_FILL_ID:
       id = v;
@@ -450,9 +474,7 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     /* a behaviour segment the configuration does not define is an input error, also for a
      * contractual run or validate: the input is wrong either way (docs/decisions.md) */
     if (seg[0]) {
-      PetscBool known = PETSC_FALSE;
-      for (PetscInt k = 0; k < cfg->nsegment_names && !known; k++) known = (PetscBool)!strcmp(seg, cfg->segment_names[k]);
-      if (!known)
+      if (BallastNamesFind(L->segnames, seg) < 0)
         ERR(L, "%s:%" PRId64 ":%d: column 'behaviourSegment': value '%s': no behaviour segment of that name in %s%s", path, ln, seg_col, seg, cfg->path ? cfg->path : "the configuration",
             cfg->nsegment_names ? "" : " (it configures none)");
     }
@@ -460,6 +482,15 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     if (type_has_interest(ct) && t.initialExchangeDate != BALLAST_DATE_NONE && t.initialExchangeDate < t.statusDate && isnan(t.accruedInterest))
       ERR(L, "%s:%" PRId64 ":%d: column 'accruedInterest': empty; the contract is loaded mid-life (initialExchangeDate before statusDate) and its accrued interest must be given", path, ln, COLPOS(6));
 #undef COLPOS
+  }
+  {
+    /* text fields are stored with 16-bit lengths: longer ones are an input error (and a text
+     * field that long is no identifier anyway) */
+    const char *txt[4] = {id, pf, ent, seg}, *nm[4] = {"contractID", "portfolio", "legalEntity", "behaviourSegment"};
+    for (int k = 0; k < 4; k++) {
+      size_t l = strlen(txt[k]);
+      if (l > BALLAST_TEXT_FIELD_MAX) ERR(L, "%s:%" PRId64 ":1: column '%s': value '%.*s...': %zu characters, longer than the limit of %d", path, ln, nm[k], 40, txt[k], l, BALLAST_TEXT_FIELD_MAX);
+    }
   }
   if (L->diag.n != nerr0) PetscFunctionReturn(0);
   PetscCall(check_accrued(L, path, ln, id, &t));
@@ -472,7 +503,6 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
   size_t lid = strlen(id), lpf = strlen(pf), lent = strlen(ent), lseg = strlen(seg);
   size_t sz  = sizeof(Rec) + lid + lpf + lent + lseg;
   sz         = (sz + 7) & ~(size_t)7;
-  PetscCheck(lid < 65535 && lpf < 65535 && lent < 65535 && lseg < 65535, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "%s:%" PRId64 ": text too long", path, ln);
   PetscCall(buf_reserve(&L->staged, sz));
   Rec *r = (Rec *)(L->staged.data + L->staged.len);
   PetscCall(PetscMemzero(r, sz));
@@ -556,13 +586,33 @@ static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Co
     }
     if (!have) break;
     char  *line = blk + cur;
-    char  *nl   = memchr(line, '\n', have);
+    char  *nl   = memchr(line, '\n', have < MAXLINE + 1 ? have : MAXLINE + 1);
     size_t ll;
-    if (!nl) {
-      if (!eof) {
-        ERR(L, "%s: a line near byte %ld is longer than %u bytes", path, pos, MAXLINE);
-        break;
+    if (!nl && (have > MAXLINE || !eof)) {
+      /* a line longer than MAXLINE: one error with its line number (the rank-local index, fixed
+       * up like every message), then skip to its end and go on with the next line */
+      nlines++;
+      ERR(L, "%s:-%" PRId64 ":1: line longer than the limit of %u bytes", path, nlines, MAXLINE);
+      for (;;) {
+        char *e = memchr(blk + cur, '\n', have);
+        if (e) {
+          size_t used = (size_t)(e - (blk + cur)) + 1;
+          pos += (long)used;
+          cur += used;
+          have -= used;
+          break;
+        }
+        pos += (long)have;
+        cur = have = 0;
+        if (eof) break;
+        size_t got = fread(blk, 1, BLOCK, fp);
+        if (got < BLOCK) eof = PETSC_TRUE;
+        have = got;
+        if (!have) break;
       }
+      continue;
+    }
+    if (!nl) {
       ll         = have; /* last line without a newline */
       line[have] = 0;
     } else {
@@ -883,6 +933,7 @@ static PetscErrorCode loader_destroy(Loader *L)
   PetscCall(PetscFree(L->pf_cost));
   BallastNamesDestroy(&L->pf_local);
   BallastNamesDestroy(&L->scratch);
+  BallastNamesDestroy(&L->segnames);
   PetscFunctionReturn(0);
 }
 
@@ -902,7 +953,9 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   PetscCallMPI(MPI_Comm_size(comm, &L.size));
   PetscCall(BallastDiagInit(&L.diag, BALLAST_DIAG_LIMIT));
   PetscCall(BallastDiagInit(&L.warn, BALLAST_ACCRUED_WARN_PRINT));
-  PetscCheck(BallastNamesCreate(&L.pf_local) == 0 && BallastNamesCreate(&L.scratch) == 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCheck(BallastNamesCreate(&L.pf_local) == 0 && BallastNamesCreate(&L.scratch) == 0 && BallastNamesCreate(&L.segnames) == 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  BallastTermsInit(&L.tmpl);
+  for (PetscInt k = 0; k < cfg->nsegment_names; k++) PetscCheck(BallastNamesIntern(L.segnames, cfg->segment_names[k]) >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   PetscCheck(cfg->ncontract_files < 65535, comm, BALLAST_ERR_USAGE, "%s: too many contract files", cfg->path);
   for (PetscInt f = 0; f < cfg->ncontract_files; f++) PetscCall(parse_file(&L, (uint16_t)f, cfg->contract_files[f]));
 
