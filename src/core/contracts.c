@@ -1,4 +1,5 @@
 #include <ballast/contracts.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,9 +131,32 @@ PetscErrorCode BallastContractsSort(BallastContracts cs)
   PetscFunctionBeginUser;
   if (cs->n < 2) PetscFunctionReturn(0);
   PetscCall(PetscMalloc1(cs->n, &perm));
-  for (PetscInt k = 0; k < cs->n; k++) perm[k] = k;
   sort_cs = cs;
-  qsort(perm, (size_t)cs->n, sizeof(PetscInt), cmp_rows);
+  {
+    /* a stable counting sort by portfolio (rows arrive in file order per sending rank, so a
+     * portfolio's rows are usually in (file, line) order already), then each portfolio's run is
+     * checked and sorted by (file, line) only where it is not */
+    int32_t pmax = -1, pmin = INT32_MAX;
+    for (PetscInt k = 0; k < cs->n; k++) {
+      if (cs->alm[k].portfolio > pmax) pmax = cs->alm[k].portfolio;
+      if (cs->alm[k].portfolio < pmin) pmin = cs->alm[k].portfolio;
+    }
+    PetscInt *start, np = (PetscInt)pmax - pmin + 1;
+    PetscCall(PetscCalloc1(np + 1, &start));
+    for (PetscInt k = 0; k < cs->n; k++) start[cs->alm[k].portfolio - pmin + 1]++;
+    for (PetscInt q = 0; q < np; q++) start[q + 1] += start[q];
+    for (PetscInt k = 0; k < cs->n; k++) perm[start[cs->alm[k].portfolio - pmin]++] = k;
+    /* start[q] is now the end of portfolio q's run */
+    for (PetscInt q = 0, b = 0; q < np; b = start[q++]) {
+      PetscInt e = start[q];
+      for (PetscInt k = b + 1; k < e; k++)
+        if (cmp_rows(&perm[k - 1], &perm[k]) > 0) {
+          qsort(perm + b, (size_t)(e - b), sizeof(PetscInt), cmp_rows);
+          break;
+        }
+    }
+    PetscCall(PetscFree(start));
+  }
 #define X(f) PERMUTE(cs->f, uint8_t);
   BALLAST_SOA_ENUMS(X)
 #undef X

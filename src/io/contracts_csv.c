@@ -126,27 +126,42 @@ static PetscErrorCode check_accrued(Loader *L, const char *path, int64_t ln, con
   BallastDate  anchor = t->cycleAnchorDateOfInterestPayment != BALLAST_DATE_NONE ? t->cycleAnchorDateOfInterestPayment : BallastCycleAdd(t->initialExchangeDate, c, 1);
   BallastDate  last   = t->initialExchangeDate;
   /* BallastCycleAdd(anchor, c, k) is non-decreasing in k: the cycle date is found by bisection
-   * (the same date as walking the cycle one step at a time, in ~log2(k) steps) */
+   * between bounds from the day distance (a step of m months is 28m to 31m days; of D or W days
+   * exactly), the same date as walking the cycle one step at a time, in a few steps */
+  int64_t smin, smax; /* days of one cycle step, at least / at most */
+  switch (c.unit) {
+  case 'D': smin = smax = c.n; break;
+  case 'W': smin = smax = 7 * (int64_t)c.n; break;
+  default: {
+    int64_t mo = (int64_t)c.n * (c.unit == 'Q' ? 3 : c.unit == 'H' ? 6 : c.unit == 'Y' ? 12 : 1);
+    smin       = 28 * mo;
+    smax       = 31 * mo;
+  }
+  }
   if (anchor <= t->statusDate) { /* forward from the anchor: the last cycle date on or before the status date */
-    int lo = 0, hi = 200000; /* CycleAdd(anchor, lo) <= statusDate; hi: first k known to be after, or the bound */
+    int64_t diff = t->statusDate - anchor;
+    int64_t lo = diff / smax - 1, hi = diff / smin + 2; /* invariant: CycleAdd(lo) <= statusDate < CycleAdd(hi) */
+    if (lo < 0) lo = 0;
+    if (hi > 200000) hi = 200000;
     while (hi - lo > 1) {
-      int mid = lo + (hi - lo) / 2;
-      if (BallastCycleAdd(anchor, c, mid) > t->statusDate) hi = mid;
+      int64_t mid = lo + (hi - lo) / 2;
+      if (BallastCycleAdd(anchor, c, (int)mid) > t->statusDate) hi = mid;
       else lo = mid;
     }
-    last = BallastCycleAdd(anchor, c, lo);
+    last = BallastCycleAdd(anchor, c, (int)lo);
   } else { /* an anchor after the status date (the next payment): back from it, not before the IED */
-    int lo = 0, hi = 200000; /* CycleAdd(anchor, -lo) > statusDate and > IED (lo = 0: the anchor) */
+    int64_t diff = anchor - t->statusDate;
+    int64_t lo = diff / smax - 1, hi = diff / smin + 2; /* invariant: CycleAdd(-lo) > statusDate >= CycleAdd(-hi) */
+    if (lo < 0) lo = 0;
+    if (hi > 200000) hi = 200000;
     while (hi - lo > 1) {
-      int         mid = lo + (hi - lo) / 2;
-      BallastDate d   = BallastCycleAdd(anchor, c, -mid);
-      if (d <= t->statusDate || d <= t->initialExchangeDate) hi = mid;
+      int64_t     mid = lo + (hi - lo) / 2;
+      BallastDate d   = BallastCycleAdd(anchor, c, -(int)mid);
+      if (d <= t->statusDate) hi = mid;
       else lo = mid;
     }
-    if (hi < 200000) {
-      BallastDate d = BallastCycleAdd(anchor, c, -hi);
-      if (d <= t->statusDate && d > last) last = d;
-    }
+    BallastDate d = BallastCycleAdd(anchor, c, -(int)hi);
+    if (d <= t->statusDate && d > last) last = d; /* (the IED is before the status date: a date not after the IED is not taken) */
   }
   double want = fabs(t->notionalPrincipal) * t->nominalInterestRate * BallastYearFraction(t->dayCountConvention, last, t->statusDate, t->maturityDate);
   double seen = t->accruedInterest, tol = fmax(0.01 * fabs(want), 0.01);
@@ -331,7 +346,8 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
   int          col_of_term[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
 
   PetscFunctionBeginUser;
-  int n = BallastCSVSplit(line, f, cp, MAXCOLS, &ecol);
+  int fl[MAXCOLS];
+  int n = BallastCSVSplitLen(line, f, fl, cp, MAXCOLS, &ecol);
   if (n < 0) {
     ERR(L, "%s:%" PRId64 ":%d: malformed quoting (a quoted field must end with a quote followed by a comma or the end of the line)", path, ln, ecol);
     PetscFunctionReturn(0);
@@ -352,8 +368,10 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     char         *v = f[i];
     if (c->tag) continue;
     /* trim blanks around unquoted values */
-    while (*v == ' ' || *v == '\t') v++;
-    size_t l = strlen(v);
+    size_t l = (size_t)fl[i];
+    if (l && (*v == ' ' || *v == '\t')) {
+      while (*v == ' ' || *v == '\t') v++, l--;
+    }
     while (l && (v[l - 1] == ' ' || v[l - 1] == '\t' || v[l - 1] == '\r')) v[--l] = 0;
     int k;
     if (c->role >= 0) col_of_term[c->role] = i;
