@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAXCOLS 256
 #define BLOCK (8u << 20)       /* bytes read at a time */
@@ -91,6 +92,77 @@ static PetscErrorCode buf_reserve(Buf *b, size_t more)
   PetscFunctionReturn(0);
 }
 
+/* Load progress summed over the ranks (on stderr, rank 0): bytes parsed of the bytes to parse,
+ * the rate and the time left, every PROGRESS_EVERY seconds. The same non-blocking pattern as the
+ * projection's progress (src/projection/projection.c): a rank starts round r+1 when round r has
+ * completed and PROGRESS_EVERY seconds have passed; when done it takes part in rounds until one in
+ * which every rank is done. The rounds run on a duplicate of the loader's communicator, so they
+ * never interleave with the loader's own collectives between files. */
+#define PROGRESS_EVERY 5.0
+typedef struct {
+  MPI_Comm    comm; /* MPI_COMM_NULL: off */
+  PetscMPIInt rank, size;
+  MPI_Request req;
+  int         active;
+  int64_t     send[3], recv[3];
+  double      t0, last;
+} LoadProgress;
+
+static void progress_report(LoadProgress *g)
+{
+  double el = MPI_Wtime() - g->t0;
+  if (g->rank == 0 && g->recv[2] < g->size && g->recv[1] > 0 && g->recv[0] < g->recv[1] && el > 0) {
+    double rate = (double)g->recv[0] / el;
+    fprintf(stderr, "load: %5.1f %% of %.0f MB (all ranks), %.0f MB/s, about %.0f s left\n", 100.0 * (double)g->recv[0] / (double)g->recv[1], (double)g->recv[1] / 1e6, rate / 1e6,
+            rate > 0 ? (double)(g->recv[1] - g->recv[0]) / rate : 0.0);
+    fflush(stderr);
+  }
+}
+
+static PetscErrorCode progress_poll(LoadProgress *g, int64_t done, int64_t total)
+{
+  int flag = 0;
+  PetscFunctionBeginUser;
+  if (g->comm == MPI_COMM_NULL) PetscFunctionReturn(0);
+  if (g->active) {
+    PetscCallMPI(MPI_Test(&g->req, &flag, MPI_STATUS_IGNORE));
+    if (!flag) PetscFunctionReturn(0);
+    g->active = 0;
+    progress_report(g);
+  }
+  double now = MPI_Wtime();
+  if (now - g->last < PROGRESS_EVERY) PetscFunctionReturn(0);
+  g->last    = now;
+  g->send[0] = done;
+  g->send[1] = total;
+  g->send[2] = 0;
+  PetscCallMPI(MPI_Iallreduce(g->send, g->recv, 3, MPI_INT64_T, MPI_SUM, g->comm, &g->req));
+  g->active = 1;
+  PetscFunctionReturn(0);
+}
+
+/* Collective on the progress communicator: this rank is done; rounds until every rank is. */
+static PetscErrorCode progress_finish(LoadProgress *g, int64_t done, int64_t total)
+{
+  PetscFunctionBeginUser;
+  if (g->comm == MPI_COMM_NULL) PetscFunctionReturn(0);
+  if (g->active) {
+    PetscCallMPI(MPI_Wait(&g->req, MPI_STATUS_IGNORE));
+    g->active = 0;
+    if (g->recv[2] != g->size) progress_report(g);
+  }
+  while (!(g->recv[2] == g->size)) {
+    g->send[0] = done;
+    g->send[1] = total;
+    g->send[2] = 1;
+    PetscCallMPI(MPI_Iallreduce(g->send, g->recv, 3, MPI_INT64_T, MPI_SUM, g->comm, &g->req));
+    PetscCallMPI(MPI_Wait(&g->req, MPI_STATUS_IGNORE));
+    if (g->recv[2] != g->size) progress_report(g);
+  }
+  PetscCallMPI(MPI_Comm_free(&g->comm));
+  PetscFunctionReturn(0);
+}
+
 typedef struct {
   MPI_Comm           comm;
   PetscMPIInt        rank, size;
@@ -105,6 +177,9 @@ typedef struct {
   BallastDiag        warn;     /* warnings of this rank's lines (accrued interest), printed after the load */
   BallastTerms       tmpl;     /* BallastTermsInit once: copied for every row */
   BallastNames       segnames; /* the configuration's behaviour segment names */
+  LoadProgress       prog;
+  int64_t            bytes_done, bytes_total; /* this rank's share of the data bytes of every file */
+  double             t_parse;                 /* seconds in parse + validate (this rank) */
 } Loader;
 
 /* The accrued-interest check of a mid-life fixed-rate contract with an interest cycle
@@ -601,6 +676,7 @@ static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Co
       size_t got = fread(blk + have, 1, BLOCK, fp);
       if (got < BLOCK) eof = PETSC_TRUE;
       have += got;
+      PetscCall(progress_poll(&L->prog, L->bytes_done + (pos - start), L->bytes_total));
     }
     if (!have) break;
     char  *line = blk + cur;
@@ -647,6 +723,7 @@ static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Co
     have -= used;
   }
   fclose(fp);
+  L->bytes_done += pos - start;
   PetscCall(PetscFree(blk));
   *colsp   = cols;
   *nlinesp = nlines;
@@ -975,7 +1052,30 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   BallastTermsInit(&L.tmpl);
   for (PetscInt k = 0; k < cfg->nsegment_names; k++) PetscCheck(BallastNamesIntern(L.segnames, cfg->segment_names[k]) >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   PetscCheck(cfg->ncontract_files < 65535, comm, BALLAST_ERR_USAGE, "%s: too many contract files", cfg->path);
+  {
+    /* this rank's share of the bytes to parse (for the progress line; the ranks' shares add up
+     * to the files' sizes) */
+    for (PetscInt f = 0; f < cfg->ncontract_files; f++) {
+      struct stat st;
+      if (stat(cfg->contract_files[f], &st) == 0 && S_ISREG(st.st_mode)) {
+        __int128 sz = st.st_size;
+        L.bytes_total += (int64_t)(sz * (L.rank + 1) / L.size - sz * L.rank / L.size);
+      }
+    }
+    L.prog.comm = MPI_COMM_NULL;
+    PetscCallMPI(MPI_Comm_dup(comm, &L.prog.comm));
+    L.prog.rank = L.rank;
+    L.prog.size = L.size;
+    L.prog.t0 = L.prog.last = MPI_Wtime();
+  }
+  double t_parse0 = MPI_Wtime();
   for (PetscInt f = 0; f < cfg->ncontract_files; f++) PetscCall(parse_file(&L, (uint16_t)f, cfg->contract_files[f]));
+  L.t_parse = MPI_Wtime() - t_parse0;
+  PetscCall(progress_finish(&L.prog, L.bytes_total, L.bytes_total));
+  if (getenv("BALLAST_LOAD_TIMING")) { /* scripts/bench-load: this rank's parse + validate rate */
+    fprintf(stderr, "load-timing: rank %d parsed %" PRId64 " bytes in %.6f s: %.1f MB/s\n", (int)L.rank, L.bytes_done, L.t_parse, L.t_parse > 0 ? (double)L.bytes_done / L.t_parse / 1e6 : 0.0);
+    fflush(stderr);
+  }
 
   if (L.staged.cap > L.staged.len + 1) { /* give back the doubling slack */
     PetscCall(PetscRealloc(L.staged.len + 1, &L.staged.data));
