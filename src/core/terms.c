@@ -12,6 +12,7 @@ struct BallastNames_s {
   int32_t  n, cap;
   int32_t *hash; /* open addressing, size hcap, -1 empty */
   int32_t  hcap;
+  int32_t  last; /* the id found last (-1 none): a column's value often repeats the previous row's */
 };
 
 static uint32_t strhash(const char *s)
@@ -26,6 +27,7 @@ int BallastNamesCreate(BallastNames *names)
   BallastNames n = calloc(1, sizeof(*n));
   if (!n) return -1;
   n->hcap = 64;
+  n->last = -1;
   n->hash = malloc(sizeof(int32_t) * (size_t)n->hcap);
   if (!n->hash) { free(n); return -1; }
   for (int32_t i = 0; i < n->hcap; i++) n->hash[i] = -1;
@@ -45,11 +47,12 @@ void BallastNamesDestroy(BallastNames *names)
 
 int32_t BallastNamesFind(BallastNames n, const char *s)
 {
+  if (n->last >= 0 && !strcmp(n->s[n->last], s)) return n->last;
   uint32_t h = strhash(s) & (uint32_t)(n->hcap - 1);
   for (;;) {
     int32_t id = n->hash[h];
     if (id < 0) return -1;
-    if (!strcmp(n->s[id], s)) return id;
+    if (!strcmp(n->s[id], s)) return n->last = id;
     h = (h + 1) & (uint32_t)(n->hcap - 1);
   }
 }
