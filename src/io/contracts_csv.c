@@ -26,6 +26,7 @@
 #include <ballast/partition.h>
 #include <ctype.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1017,6 +1018,114 @@ static PetscErrorCode exchange(MPI_Comm comm, int size, Buf *out, Buf *in)
   PetscFunctionReturn(0);
 }
 
+/* The records' exchange, streamed on both sides (docs/loading.md, "Memory"): the sender sends
+ * straight from its staged buffer (per destination, the offsets of its records in staged order;
+ * no copy of the staged records per destination), the receiver hands every round's bytes (whole
+ * records, in rank order) to take() and reuses one round buffer, so neither side holds a second
+ * copy of everything. Rounds as in exchange(): at most ROUND_BYTES from one rank per round, the
+ * same number of rounds on every rank, so the arrival order is the same as exchange()'s. */
+typedef PetscErrorCode (*TakeFn)(void *ctx, const char *data, size_t len);
+static PetscErrorCode exchange_stream(MPI_Comm comm, int size, const char *base, size_t *const *offs, const size_t *nofs, TakeFn take, void *ctx)
+{
+  size_t *next;
+  int    *scount, *sdispl, *rcount, *rdispl;
+  char   *sbuf = NULL, *rbuf = NULL;
+  size_t  scap = 0, rcap = 0;
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(size, &next));
+  PetscCall(PetscMalloc4(size, &scount, size, &sdispl, size, &rcount, size, &rdispl));
+  for (;;) {
+    size_t budget = ROUND_BYTES / (size_t)size, total = 0;
+    size_t *end;
+    PetscCall(PetscMalloc1(size, &end));
+    for (int r = 0; r < size; r++) {
+      size_t k = next[r], bytes = 0;
+      while (k < nofs[r]) {
+        size_t sz = ((const Rec *)(base + offs[r][k]))->size;
+        if (k > next[r] && bytes + sz > budget) break;
+        bytes += sz;
+        k++;
+      }
+      end[r]    = k;
+      scount[r] = (int)bytes;
+      total += bytes;
+    }
+    long long more = (long long)total, any;
+    PetscCallMPI(MPI_Allreduce(&more, &any, 1, MPI_LONG_LONG, MPI_SUM, comm));
+    if (!any) {
+      PetscCall(PetscFree(end));
+      break;
+    }
+    if (total + 1 > scap) {
+      PetscCall(PetscFree(sbuf));
+      scap = total + 1;
+      PetscCall(PetscMalloc1(scap, &sbuf));
+    }
+    size_t o = 0;
+    for (int r = 0; r < size; r++) {
+      sdispl[r] = (int)o;
+      for (size_t k = next[r]; k < end[r]; k++) {
+        const Rec *rec = (const Rec *)(base + offs[r][k]);
+        memcpy(sbuf + o, rec, rec->size);
+        o += rec->size;
+      }
+      next[r] = end[r];
+    }
+    PetscCall(PetscFree(end));
+    PetscCallMPI(MPI_Alltoall(scount, 1, MPI_INT, rcount, 1, MPI_INT, comm));
+    size_t rtot = 0;
+    for (int r = 0; r < size; r++) {
+      rdispl[r] = (int)rtot;
+      rtot += (size_t)rcount[r];
+    }
+    if (rtot + 1 > rcap) {
+      PetscCall(PetscFree(rbuf));
+      rcap = rtot + 1;
+      PetscCall(PetscMalloc1(rcap, &rbuf));
+    }
+    PetscCallMPI(MPI_Alltoallv(sbuf, scount, sdispl, MPI_BYTE, rbuf, rcount, rdispl, MPI_BYTE, comm));
+    PetscCall(take(ctx, rbuf, rtot));
+  }
+  PetscCall(PetscFree(sbuf));
+  PetscCall(PetscFree(rbuf));
+  PetscCall(PetscFree(next));
+  PetscCall(PetscFree4(scount, sdispl, rcount, rdispl));
+  PetscFunctionReturn(0);
+}
+
+/* take() of the records' exchange: append each received record to the contract store. */
+typedef struct {
+  BallastContracts cs;
+  char            *id, *txt; /* 65536 bytes each */
+} Taker;
+
+static PetscErrorCode take_records(void *ctx, const char *data, size_t len)
+{
+  Taker           *T  = (Taker *)ctx;
+  BallastContracts cs = T->cs;
+  PetscFunctionBeginUser;
+  for (size_t off = 0; off < len;) {
+    const Rec  *r = (const Rec *)(data + off);
+    const char *s = (const char *)(r + 1);
+    memcpy(T->id, s, r->len_id);
+    T->id[r->len_id] = 0;
+    BallastAlm a     = r->a;
+    if (r->len_ent) {
+      memcpy(T->txt, s + r->len_id + r->len_pf, r->len_ent);
+      T->txt[r->len_ent] = 0;
+      a.legalEntity      = BallastNamesIntern(cs->entities, T->txt);
+    } else a.legalEntity = -1;
+    if (r->len_seg) {
+      memcpy(T->txt, s + r->len_id + r->len_pf + r->len_ent, r->len_seg);
+      T->txt[r->len_seg] = 0;
+      a.behaviourSegment = BallastNamesIntern(cs->segments, T->txt);
+    } else a.behaviourSegment = -1;
+    PetscCall(BallastContractsAppend(cs, &r->t, &a, T->id, r->file, r->line));
+    off += r->size;
+  }
+  PetscFunctionReturn(0);
+}
+
 /* Everything the loader holds (staged records, diagnostics, portfolio tallies, name tables). */
 static PetscErrorCode loader_destroy(Loader *L)
 {
@@ -1103,70 +1212,54 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   }
   PetscCall(combine_portfolios(&L, cs, &l2g));
 
-  /* route each staged record to its portfolio's owner */
-  Buf *outb, in = {0};
-  PetscCall(PetscCalloc1(L.size, &outb));
-  /* exact sizes per destination first: no doubling of large buffers */
-  for (size_t off = 0; off < L.staged.len;) {
-    Rec *r = (Rec *)(L.staged.data + off);
-    outb[cs->portfolio_owner[l2g[r->a.portfolio]]].cap += r->size;
-    off += r->size;
-  }
-  for (int r = 0; r < L.size; r++) {
-    PetscCall(PetscMalloc1(outb[r].cap + 1, &outb[r].data));
-  }
-  for (size_t off = 0; off < L.staged.len;) {
-    Rec *r = (Rec *)(L.staged.data + off);
-    r->a.portfolio = l2g[r->a.portfolio];
-    int dst        = cs->portfolio_owner[r->a.portfolio];
-    PetscCall(buf_reserve(&outb[dst], r->size));
-    memcpy(outb[dst].data + outb[dst].len, r, r->size);
-    outb[dst].len += r->size;
-    off += r->size;
-  }
-  PetscCall(PetscFree(L.staged.data));
-  L.staged.len = L.staged.cap = 0;
-  g_size_off   = offsetof(Rec, size);
-  PetscCall(exchange(comm, L.size, outb, &in));
-  for (int r = 0; r < L.size; r++) PetscCall(PetscFree(outb[r].data));
-  PetscCall(PetscFree(outb));
-
-  char *id = NULL, *txt = NULL;
+  /* route each staged record to its portfolio's owner: per destination the offsets of its
+   * records (staged order), the counts first so that the store is reserved exactly */
   {
-    PetscInt nrec = 0;
-    size_t   idb  = 0;
-    for (size_t off = 0; off < in.len; off += ((Rec *)(in.data + off))->size) {
-      nrec++;
-      idb += ((Rec *)(in.data + off))->len_id + 1;
+    size_t   *nofs, **offs;
+    long long *cnt_s, *cnt_r;
+    PetscCall(PetscCalloc1(L.size, &nofs));
+    PetscCall(PetscCalloc1(L.size, &offs));
+    PetscCall(PetscCalloc2(2 * L.size, &cnt_s, 2 * L.size, &cnt_r));
+    for (size_t off = 0; off < L.staged.len;) {
+      Rec *r         = (Rec *)(L.staged.data + off);
+      r->a.portfolio = l2g[r->a.portfolio];
+      int dst        = cs->portfolio_owner[r->a.portfolio];
+      nofs[dst]++;
+      cnt_s[2 * dst] += 1;
+      cnt_s[2 * dst + 1] += r->len_id + 1;
+      off += r->size;
     }
-    PetscCall(BallastContractsReserve(cs, nrec, idb + 1));
+    for (int r = 0; r < L.size; r++) PetscCall(PetscMalloc1(nofs[r] + 1, &offs[r]));
+    PetscCall(PetscArrayzero(nofs, L.size));
+    for (size_t off = 0; off < L.staged.len;) {
+      Rec *r   = (Rec *)(L.staged.data + off);
+      int  dst = cs->portfolio_owner[r->a.portfolio];
+      offs[dst][nofs[dst]++] = off;
+      off += r->size;
+    }
+    PetscCallMPI(MPI_Alltoall(cnt_s, 2, MPI_LONG_LONG, cnt_r, 2, MPI_LONG_LONG, comm));
+    long long nrec = 0, idb = 0;
+    for (int r = 0; r < L.size; r++) {
+      nrec += cnt_r[2 * r];
+      idb += cnt_r[2 * r + 1];
+    }
+    PetscCall(BallastContractsReserve(cs, (PetscInt)nrec, (size_t)idb + 1));
+    Taker T = {cs, NULL, NULL};
+    PetscCall(PetscMalloc2(65536, &T.id, 65536, &T.txt));
+    PetscCall(exchange_stream(comm, L.size, L.staged.data, offs, nofs, take_records, &T));
+    PetscCall(PetscFree2(T.id, T.txt));
+    for (int r = 0; r < L.size; r++) PetscCall(PetscFree(offs[r]));
+    PetscCall(PetscFree(offs));
+    PetscCall(PetscFree(nofs));
+    PetscCall(PetscFree2(cnt_s, cnt_r));
+    PetscCall(PetscFree(L.staged.data));
+    L.staged.len = L.staged.cap = 0;
   }
-  PetscCall(PetscMalloc2(65536, &id, 65536, &txt));
-  for (size_t off = 0; off < in.len;) {
-    Rec        *r = (Rec *)(in.data + off);
-    const char *s = (const char *)(r + 1);
-    memcpy(id, s, r->len_id);
-    id[r->len_id] = 0;
-    BallastAlm a  = r->a;
-    if (r->len_ent) {
-      memcpy(txt, s + r->len_id + r->len_pf, r->len_ent);
-      txt[r->len_ent] = 0;
-      a.legalEntity   = BallastNamesIntern(cs->entities, txt);
-    } else a.legalEntity = -1;
-    if (r->len_seg) {
-      memcpy(txt, s + r->len_id + r->len_pf + r->len_ent, r->len_seg);
-      txt[r->len_seg]    = 0;
-      a.behaviourSegment = BallastNamesIntern(cs->segments, txt);
-    } else a.behaviourSegment = -1;
-    PetscCall(BallastContractsAppend(cs, &r->t, &a, id, r->file, r->line));
-    off += r->size;
-  }
-  PetscCall(PetscFree2(id, txt));
-  PetscCall(PetscFree(in.data));
   PetscCall(BallastContractsSort(cs));
 
   PetscCall(PetscFree(l2g));
   PetscCall(loader_destroy(&L));
+  malloc_trim(0); /* give the staging's pages back to the system: what stays resident is the store */
   *out = cs;
   PetscFunctionReturn(0);
 }
