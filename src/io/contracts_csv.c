@@ -1260,6 +1260,14 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   PetscCall(PetscFree(l2g));
   PetscCall(loader_destroy(&L));
   malloc_trim(0); /* give the staging's pages back to the system: what stays resident is the store */
+  if (getenv("BALLAST_LOAD_TIMING")) { /* scripts/bench-load, scripts/bench-memory: resident after the load */
+    FILE *st = fopen("/proc/self/status", "r");
+    char  ln[256];
+    while (st && fgets(ln, sizeof ln, st))
+      if (!strncmp(ln, "VmRSS:", 6) || !strncmp(ln, "VmHWM:", 6)) fprintf(stderr, "load-timing: rank %d after the load %s", (int)L.rank, ln);
+    if (st) fclose(st);
+    fprintf(stderr, "load-timing: rank %d holds %" PetscInt_FMT " contracts, %zu bytes per contract in the arrays plus %zu bytes of contractID text\n", (int)L.rank, cs->n, BallastContractsBytesPerContract(), cs->id_len);
+  }
   *out = cs;
   PetscFunctionReturn(0);
 }
