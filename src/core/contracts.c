@@ -1,4 +1,5 @@
 #include <ballast/contracts.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@ static PetscErrorCode reserve_exact(BallastContracts cs, PetscInt cap)
 #define X(f) GROW(cs->f, cap);
   BALLAST_SOA_ENUMS(X) BALLAST_SOA_IDS(X) BALLAST_SOA_DATES(X) BALLAST_SOA_CYCLES(X) BALLAST_SOA_DOUBLES(X)
 #undef X
+  GROW(cs->xmask, cap);
+  GROW(cs->xstart, cap);
   GROW(cs->alm, cap);
   GROW(cs->file, cap);
   GROW(cs->line, cap);
@@ -60,6 +63,24 @@ PetscErrorCode BallastContractsAppend(BallastContracts cs, const BallastTerms *t
 #define X(f) cs->f[i] = t->f;
   BALLAST_SOA_IDS(X) BALLAST_SOA_DATES(X) BALLAST_SOA_CYCLES(X) BALLAST_SOA_DOUBLES(X)
 #undef X
+  {
+    uint32_t mask = 0, k = 0, nset = 0;
+#define X(f) if (!isnan(t->f)) mask |= 1u << k, nset++; k++;
+    BALLAST_SOA_SPARSE(X)
+#undef X
+    if (cs->xlen + nset > cs->xcap) {
+      size_t cap = cs->xcap ? cs->xcap : 4096;
+      while (cap < cs->xlen + nset) cap *= 2;
+      PetscCall(PetscRealloc(sizeof(double) * cap, &cs->xval));
+      cs->xcap = cap;
+    }
+    PetscCheck(cs->xlen + nset <= UINT32_MAX, PETSC_COMM_SELF, PETSC_ERR_SUP, "more than 2^32 sparse contract values on one rank");
+    cs->xmask[i]  = mask;
+    cs->xstart[i] = (uint32_t)cs->xlen;
+#define X(f) if (!isnan(t->f)) cs->xval[cs->xlen++] = t->f;
+    BALLAST_SOA_SPARSE(X)
+#undef X
+  }
   cs->alm[i]  = *a;
   cs->file[i] = file;
   cs->line[i] = line;
@@ -81,7 +102,14 @@ void BallastContractsGetTerms(BallastContracts cs, PetscInt i, BallastTerms *t)
 #define X(f) t->f = cs->f[i];
   BALLAST_SOA_ENUMS(X) BALLAST_SOA_IDS(X) BALLAST_SOA_DATES(X) BALLAST_SOA_CYCLES(X) BALLAST_SOA_DOUBLES(X)
 #undef X
+  uint32_t      mask = cs->xmask[i], k = 0;
+  const double *v    = cs->xval + cs->xstart[i];
+#define X(f) t->f = (mask >> k++) & 1u ? *v++ : NAN;
+  BALLAST_SOA_SPARSE(X)
+#undef X
 }
+
+size_t BallastContractsBytesSparse(BallastContracts cs) { return sizeof(double) * cs->xlen; }
 
 size_t BallastContractsBytesPerContract(void)
 {
@@ -101,6 +129,7 @@ size_t BallastContractsBytesPerContract(void)
 #define X(f) b += sizeof(double);
   BALLAST_SOA_DOUBLES(X)
 #undef X
+  b += 2 * sizeof(uint32_t); /* xmask, xstart */
   return b + sizeof(BallastAlm) + sizeof(uint16_t) + sizeof(int64_t) + sizeof(int64_t);
 }
 
@@ -172,11 +201,17 @@ PetscErrorCode BallastContractsSort(BallastContracts cs)
 #define X(f) PERMUTE(cs->f, double);
   BALLAST_SOA_DOUBLES(X)
 #undef X
+  PERMUTE(cs->xmask, uint32_t);
+  PERMUTE(cs->xstart, uint32_t);
   PERMUTE(cs->alm, BallastAlm);
   PERMUTE(cs->file, uint16_t);
   PERMUTE(cs->line, int64_t);
   PERMUTE(cs->id_off, int64_t);
   PetscCall(PetscFree(perm));
+  if (cs->xcap > cs->xlen) { /* the sorted store is final: no doubling slack in the pool */
+    PetscCall(PetscRealloc(sizeof(double) * (cs->xlen ? cs->xlen : 1), &cs->xval));
+    cs->xcap = cs->xlen ? cs->xlen : 1;
+  }
   PetscFunctionReturn(0);
 }
 
@@ -188,6 +223,9 @@ PetscErrorCode BallastContractsDestroy(BallastContracts *pcs)
 #define X(f) PetscCall(PetscFree(cs->f));
   BALLAST_SOA_ENUMS(X) BALLAST_SOA_IDS(X) BALLAST_SOA_DATES(X) BALLAST_SOA_CYCLES(X) BALLAST_SOA_DOUBLES(X)
 #undef X
+  PetscCall(PetscFree(cs->xmask));
+  PetscCall(PetscFree(cs->xstart));
+  PetscCall(PetscFree(cs->xval));
   PetscCall(PetscFree(cs->alm));
   PetscCall(PetscFree(cs->file));
   PetscCall(PetscFree(cs->line));

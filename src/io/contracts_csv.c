@@ -1266,7 +1266,8 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
     while (st && fgets(ln, sizeof ln, st))
       if (!strncmp(ln, "VmRSS:", 6) || !strncmp(ln, "VmHWM:", 6)) fprintf(stderr, "load-timing: rank %d after the load %s", (int)L.rank, ln);
     if (st) fclose(st);
-    fprintf(stderr, "load-timing: rank %d holds %" PetscInt_FMT " contracts, %zu bytes per contract in the arrays plus %zu bytes of contractID text\n", (int)L.rank, cs->n, BallastContractsBytesPerContract(), cs->id_len);
+    fprintf(stderr, "load-timing: rank %d holds %" PetscInt_FMT " contracts, %zu bytes per contract in the arrays plus %zu bytes of contractID text and %zu bytes of sparse terms\n", (int)L.rank, cs->n,
+            BallastContractsBytesPerContract(), cs->id_len, BallastContractsBytesSparse(cs));
   }
   *out = cs;
   PetscFunctionReturn(0);
