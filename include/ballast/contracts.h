@@ -44,8 +44,12 @@ typedef struct {
 #define BALLAST_SOA_CYCLES(X) \
   X(cycleOfInterestPayment) X(cycleOfPrincipalRedemption) X(cycleOfRateReset) X(cycleOfInterestCalculationBase) \
   X(cycleOfScalingIndex) X(cycleOfDividendPayment) X(fixingDays) X(fixingPeriod) X(settlementPeriod) X(xDayNotice)
-#define BALLAST_SOA_DOUBLES(X) \
-  X(notionalPrincipal) X(notionalPrincipal2) X(nominalInterestRate) X(nominalInterestRate2) X(accruedInterest) \
+/* notionalPrincipal is a dense array (read directly by the consumers); every other double term is
+ * stored sparsely (most are not set on most contracts): per contract a bit mask of the set terms
+ * and the index of its first set value in one pool, values in the order of the list. */
+#define BALLAST_SOA_DOUBLES(X) X(notionalPrincipal)
+#define BALLAST_SOA_SPARSE(X) \
+  X(notionalPrincipal2) X(nominalInterestRate) X(nominalInterestRate2) X(accruedInterest) \
   X(nextPrincipalRedemptionPayment) X(interestCalculationBaseAmount) X(premiumDiscountAtIED) \
   X(priceAtPurchaseDate) X(priceAtTerminationDate) X(rateSpread) X(rateMultiplier) X(nextResetRate) \
   X(lifeCap) X(lifeFloor) X(periodCap) X(periodFloor) X(notionalScalingMultiplier) \
@@ -69,6 +73,10 @@ struct _n_BallastContracts {
 #define X(f) double *f;
   BALLAST_SOA_DOUBLES(X)
 #undef X
+  uint32_t *xmask;  /* bit k: the k-th term of BALLAST_SOA_SPARSE is set */
+  uint32_t *xstart; /* index in xval of the contract's first set sparse value */
+  double   *xval;
+  size_t    xlen, xcap;
   BallastAlm *alm;
   /* source position: file index in the configuration's list, 1-based line number */
   uint16_t *file;
@@ -101,8 +109,11 @@ void BallastContractsGetTerms(BallastContracts cs, PetscInt i, BallastTerms *t);
 static inline const char *BallastContractsID(BallastContracts cs, PetscInt i) { return cs->id_pool + cs->id_off[i]; }
 /* Sort rows by (portfolio, file, line) (Not collective). */
 PetscErrorCode BallastContractsSort(BallastContracts cs);
-/* Storage per contract in the arrays (excluding the contractID text). */
+/* Storage per contract in the arrays (excluding the contractID text and the sparse values, 8 bytes
+ * per set sparse term: BallastContractsBytesSparse). */
 size_t BallastContractsBytesPerContract(void);
+/* Bytes of sparse values held (Not collective). */
+size_t BallastContractsBytesSparse(BallastContracts cs);
 
 const char *BallastCounterpartyName(int c);
 const char *BallastHQLAName(int h);

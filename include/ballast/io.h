@@ -15,6 +15,8 @@
  * into line, unquoted; colpos[i] (optional) the 1-based character column where field i starts.
  * Returns the number of fields, or -1 on a quoting error (*errcol = column). Not collective. */
 int BallastCSVSplit(char *line, char **fields, int *colpos, int maxfields, int *errcol);
+/* The same with lens[i] (optional) the length of field i after unquoting. Not collective. */
+int BallastCSVSplitLen(char *line, char **fields, int *lens, int *colpos, int maxfields, int *errcol);
 
 /* Collective. Reads curves and FX (rank 0 reads, all parse the same bytes), checks them against
  * the configuration (discount curves exist with the right currency, the reporting currency has

@@ -110,6 +110,9 @@ BallastTermStatus BallastTermsSet(BallastTerms *t, BallastNames names, const cha
  * only when empty), -1 for a name that is not an ACTUS term. Not collective. */
 int               BallastTermsLookup(const char *name);
 BallastTermStatus BallastTermsSetIndex(BallastTerms *t, BallastNames names, int index, const char *value, char *err, size_t errlen);
+/* The same for a value already trimmed: value[0..len) with value[len] == 0 (the CSV loader's
+ * cells). Numbers are read whole (any length) and checked against the term's bound (docs/loading.md). */
+BallastTermStatus BallastTermsSetTrimmed(BallastTerms *t, BallastNames names, int index, const char *value, size_t len, char *err, size_t errlen);
 
 /* Enumeration text <-> value helpers (return -1 if the text is not a valid value). */
 int         BallastContractTypeParse(const char *s);
@@ -117,6 +120,10 @@ const char *BallastContractTypeName(BallastContractType ct);
 int         BallastCycleParse(const char *s, BallastCycle *c); /* 0 ok, -1 malformed */
 /* Parse a decimal number (leading/trailing blanks allowed, whole string consumed, finite). */
 int         BallastParseDouble(const char *s, double *v);
+/* Parse the whole token s[0..len) (no blanks) as a decimal number, correctly rounded (the same
+ * double as strtod), any length. 0 ok; -1 not a decimal number (also hex, inf, nan); -2 out of
+ * the range of a double (overflow, or a non-zero value that underflows). Not collective. */
+int         BallastParseNumber(const char *s, size_t len, double *v);
 
 /* An upper estimate of the number of schedule events of a contract from its cycles and term (one
  * event per cycle period between the cycle's anchor, or the initial exchange, and the maturity,

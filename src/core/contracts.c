@@ -1,4 +1,6 @@
 #include <ballast/contracts.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +21,8 @@ static PetscErrorCode reserve_exact(BallastContracts cs, PetscInt cap)
 #define X(f) GROW(cs->f, cap);
   BALLAST_SOA_ENUMS(X) BALLAST_SOA_IDS(X) BALLAST_SOA_DATES(X) BALLAST_SOA_CYCLES(X) BALLAST_SOA_DOUBLES(X)
 #undef X
+  GROW(cs->xmask, cap);
+  GROW(cs->xstart, cap);
   GROW(cs->alm, cap);
   GROW(cs->file, cap);
   GROW(cs->line, cap);
@@ -59,6 +63,24 @@ PetscErrorCode BallastContractsAppend(BallastContracts cs, const BallastTerms *t
 #define X(f) cs->f[i] = t->f;
   BALLAST_SOA_IDS(X) BALLAST_SOA_DATES(X) BALLAST_SOA_CYCLES(X) BALLAST_SOA_DOUBLES(X)
 #undef X
+  {
+    uint32_t mask = 0, k = 0, nset = 0;
+#define X(f) if (!isnan(t->f)) mask |= 1u << k, nset++; k++;
+    BALLAST_SOA_SPARSE(X)
+#undef X
+    if (cs->xlen + nset > cs->xcap) {
+      size_t cap = cs->xcap ? cs->xcap : 4096;
+      while (cap < cs->xlen + nset) cap *= 2;
+      PetscCall(PetscRealloc(sizeof(double) * cap, &cs->xval));
+      cs->xcap = cap;
+    }
+    PetscCheck(cs->xlen + nset <= UINT32_MAX, PETSC_COMM_SELF, PETSC_ERR_SUP, "more than 2^32 sparse contract values on one rank");
+    cs->xmask[i]  = mask;
+    cs->xstart[i] = (uint32_t)cs->xlen;
+#define X(f) if (!isnan(t->f)) cs->xval[cs->xlen++] = t->f;
+    BALLAST_SOA_SPARSE(X)
+#undef X
+  }
   cs->alm[i]  = *a;
   cs->file[i] = file;
   cs->line[i] = line;
@@ -80,7 +102,14 @@ void BallastContractsGetTerms(BallastContracts cs, PetscInt i, BallastTerms *t)
 #define X(f) t->f = cs->f[i];
   BALLAST_SOA_ENUMS(X) BALLAST_SOA_IDS(X) BALLAST_SOA_DATES(X) BALLAST_SOA_CYCLES(X) BALLAST_SOA_DOUBLES(X)
 #undef X
+  uint32_t      mask = cs->xmask[i], k = 0;
+  const double *v    = cs->xval + cs->xstart[i];
+#define X(f) t->f = (mask >> k++) & 1u ? *v++ : NAN;
+  BALLAST_SOA_SPARSE(X)
+#undef X
 }
+
+size_t BallastContractsBytesSparse(BallastContracts cs) { return sizeof(double) * cs->xlen; }
 
 size_t BallastContractsBytesPerContract(void)
 {
@@ -100,6 +129,7 @@ size_t BallastContractsBytesPerContract(void)
 #define X(f) b += sizeof(double);
   BALLAST_SOA_DOUBLES(X)
 #undef X
+  b += 2 * sizeof(uint32_t); /* xmask, xstart */
   return b + sizeof(BallastAlm) + sizeof(uint16_t) + sizeof(int64_t) + sizeof(int64_t);
 }
 
@@ -130,9 +160,32 @@ PetscErrorCode BallastContractsSort(BallastContracts cs)
   PetscFunctionBeginUser;
   if (cs->n < 2) PetscFunctionReturn(0);
   PetscCall(PetscMalloc1(cs->n, &perm));
-  for (PetscInt k = 0; k < cs->n; k++) perm[k] = k;
   sort_cs = cs;
-  qsort(perm, (size_t)cs->n, sizeof(PetscInt), cmp_rows);
+  {
+    /* a stable counting sort by portfolio (rows arrive in file order per sending rank, so a
+     * portfolio's rows are usually in (file, line) order already), then each portfolio's run is
+     * checked and sorted by (file, line) only where it is not */
+    int32_t pmax = -1, pmin = INT32_MAX;
+    for (PetscInt k = 0; k < cs->n; k++) {
+      if (cs->alm[k].portfolio > pmax) pmax = cs->alm[k].portfolio;
+      if (cs->alm[k].portfolio < pmin) pmin = cs->alm[k].portfolio;
+    }
+    PetscInt *start, np = (PetscInt)pmax - pmin + 1;
+    PetscCall(PetscCalloc1(np + 1, &start));
+    for (PetscInt k = 0; k < cs->n; k++) start[cs->alm[k].portfolio - pmin + 1]++;
+    for (PetscInt q = 0; q < np; q++) start[q + 1] += start[q];
+    for (PetscInt k = 0; k < cs->n; k++) perm[start[cs->alm[k].portfolio - pmin]++] = k;
+    /* start[q] is now the end of portfolio q's run */
+    for (PetscInt q = 0, b = 0; q < np; b = start[q++]) {
+      PetscInt e = start[q];
+      for (PetscInt k = b + 1; k < e; k++)
+        if (cmp_rows(&perm[k - 1], &perm[k]) > 0) {
+          qsort(perm + b, (size_t)(e - b), sizeof(PetscInt), cmp_rows);
+          break;
+        }
+    }
+    PetscCall(PetscFree(start));
+  }
 #define X(f) PERMUTE(cs->f, uint8_t);
   BALLAST_SOA_ENUMS(X)
 #undef X
@@ -148,11 +201,17 @@ PetscErrorCode BallastContractsSort(BallastContracts cs)
 #define X(f) PERMUTE(cs->f, double);
   BALLAST_SOA_DOUBLES(X)
 #undef X
+  PERMUTE(cs->xmask, uint32_t);
+  PERMUTE(cs->xstart, uint32_t);
   PERMUTE(cs->alm, BallastAlm);
   PERMUTE(cs->file, uint16_t);
   PERMUTE(cs->line, int64_t);
   PERMUTE(cs->id_off, int64_t);
   PetscCall(PetscFree(perm));
+  if (cs->xcap > cs->xlen) { /* the sorted store is final: no doubling slack in the pool */
+    PetscCall(PetscRealloc(sizeof(double) * (cs->xlen ? cs->xlen : 1), &cs->xval));
+    cs->xcap = cs->xlen ? cs->xlen : 1;
+  }
   PetscFunctionReturn(0);
 }
 
@@ -164,6 +223,9 @@ PetscErrorCode BallastContractsDestroy(BallastContracts *pcs)
 #define X(f) PetscCall(PetscFree(cs->f));
   BALLAST_SOA_ENUMS(X) BALLAST_SOA_IDS(X) BALLAST_SOA_DATES(X) BALLAST_SOA_CYCLES(X) BALLAST_SOA_DOUBLES(X)
 #undef X
+  PetscCall(PetscFree(cs->xmask));
+  PetscCall(PetscFree(cs->xstart));
+  PetscCall(PetscFree(cs->xval));
   PetscCall(PetscFree(cs->alm));
   PetscCall(PetscFree(cs->file));
   PetscCall(PetscFree(cs->line));

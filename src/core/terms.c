@@ -12,6 +12,7 @@ struct BallastNames_s {
   int32_t  n, cap;
   int32_t *hash; /* open addressing, size hcap, -1 empty */
   int32_t  hcap;
+  int32_t  last; /* the id found last (-1 none): a column's value often repeats the previous row's */
 };
 
 static uint32_t strhash(const char *s)
@@ -26,6 +27,7 @@ int BallastNamesCreate(BallastNames *names)
   BallastNames n = calloc(1, sizeof(*n));
   if (!n) return -1;
   n->hcap = 64;
+  n->last = -1;
   n->hash = malloc(sizeof(int32_t) * (size_t)n->hcap);
   if (!n->hash) { free(n); return -1; }
   for (int32_t i = 0; i < n->hcap; i++) n->hash[i] = -1;
@@ -45,11 +47,12 @@ void BallastNamesDestroy(BallastNames *names)
 
 int32_t BallastNamesFind(BallastNames n, const char *s)
 {
+  if (n->last >= 0 && !strcmp(n->s[n->last], s)) return n->last;
   uint32_t h = strhash(s) & (uint32_t)(n->hcap - 1);
   for (;;) {
     int32_t id = n->hash[h];
     if (id < 0) return -1;
-    if (!strcmp(n->s[id], s)) return id;
+    if (!strcmp(n->s[id], s)) return n->last = id;
     h = (h + 1) & (uint32_t)(n->hcap - 1);
   }
 }
@@ -95,21 +98,71 @@ const char *BallastNamesGet(BallastNames n, int32_t id) { return id >= 0 && id <
 int32_t     BallastNamesCount(BallastNames n) { return n->n; }
 
 /* ---------------------------------------------------------------- value parsers */
+/* Exact powers of ten (10^0 .. 10^22 are exactly representable as doubles). */
+static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+int BallastParseNumber(const char *s, size_t len, double *v)
+{
+  const char *p = s, *e = s + len;
+  if (!len) return -1;
+  /* Fast path, exact: [+-]digits[.digits] with at most 15 significant digits and at most 22
+   * decimals. The digits form an integer m < 10^15 < 2^53 (exact), 10^k is exact for k <= 22,
+   * and one IEEE division is correctly rounded, so m / 10^k is the correctly rounded value of
+   * the decimal: the same double as strtod (tests/unit/t_numbers.c checks this on random
+   * tokens). Anything else (exponents, more digits) goes to strtod on the whole token. */
+  {
+    int      neg = 0, sig = 0, frac = 0, ndig = 0, dot = 0;
+    uint64_t m = 0;
+    if (*p == '-' || *p == '+') neg = *p++ == '-';
+    for (; p < e; p++) {
+      unsigned d = (unsigned)(unsigned char)*p - '0';
+      if (d <= 9) {
+        ndig++;
+        if (m || d) sig++;
+        m = m * 10 + d;
+        frac += dot;
+        if (sig > 15) break;
+      } else if (*p == '.' && !dot) dot = 1;
+      else break;
+    }
+    if (p == e && ndig && sig <= 15 && frac <= 22) {
+      double x = (double)m / pow10_exact[frac];
+      *v       = neg ? -x : x;
+      return 0;
+    }
+  }
+  /* strtod on the whole token: it stops at the NUL at s[len] or at the first character that is
+   * not part of a number, which is then an error (no fixed-size buffer: any length is read) */
+  for (p = s; p < e; p++) /* hexadecimal floats, "inf", "nan" are not amounts */
+    if (*p == 'x' || *p == 'X' || *p == 'n' || *p == 'N' || *p == 'i' || *p == 'I') return -1;
+  char  *end;
+  char   small[64], *buf = small, *heap = NULL;
+  if (s[len] != 0) { /* not NUL-terminated at len: copy (any length) */
+    if (len >= sizeof small) {
+      heap = malloc(len + 1);
+      if (!heap) return -1;
+      buf = heap;
+    }
+    memcpy(buf, s, len);
+    buf[len] = 0;
+  } else buf = (char *)s;
+  errno    = 0;
+  double x = strtod(buf, &end);
+  int    r = 0;
+  if (end == buf || end != buf + len) r = -1;
+  else if (errno == ERANGE || !isfinite(x)) r = -2; /* overflow to inf, or underflow of a non-zero value */
+  free(heap);
+  if (!r) *v = x;
+  return r;
+}
+
 int BallastParseDouble(const char *s, double *v)
 {
-  char *end;
   while (*s == ' ' || *s == '\t') s++;
-  if (!*s) return -1;
-  errno = 0;
-  double x = strtod(s, &end);
-  if (end == s || errno == ERANGE) return -1;
-  while (*end == ' ' || *end == '\t' || *end == '\r') end++;
-  if (*end || !isfinite(x)) return -1;
-  /* hexadecimal floats, "inf", "nan" are not amounts */
-  for (const char *p = s; p < end; p++)
-    if (*p == 'x' || *p == 'X' || *p == 'n' || *p == 'N' || *p == 'i' || *p == 'I') return -1;
-  *v = x;
-  return 0;
+  size_t l = strlen(s);
+  while (l && (s[l - 1] == ' ' || s[l - 1] == '\t' || s[l - 1] == '\r')) l--;
+  return BallastParseNumber(s, l, v) ? -1 : 0;
 }
 
 int BallastCycleParse(const char *s, BallastCycle *c)
@@ -172,9 +225,19 @@ typedef struct {
   Kind                kind;
   size_t              off;
   const char *const  *values; /* K_ENUM */
+  double              bound;  /* K_DOUBLE: largest accepted magnitude (docs/loading.md, "Number bounds") */
 } TermDef;
 
-#define T(field, kind, vals) {#field, kind, offsetof(BallastTerms, field), vals}
+/* Bounds of the numeric terms: a value beyond them is an input error, not a number to compute
+ * with (a rate of 1e308 would give Infinity in alm.nc). Rates are decimals: 10 = 1,000 % a year;
+ * amounts in the contract's currency: 1e15 (a thousand times the balance sheet of the largest
+ * bank); multipliers and indices: 1e6. */
+#define BOUND_RATE 10.0
+#define BOUND_AMOUNT 1e15
+#define BOUND_FACTOR 1e6
+
+#define T(field, kind, vals) {#field, kind, offsetof(BallastTerms, field), vals, 0}
+#define TD(field, bound) {#field, K_DOUBLE, offsetof(BallastTerms, field), NULL, bound}
 static const char *const ct_list[] = {"PAM", "ANN", "LAM", "NAM", "CLM", "UMP", "SWPPV", "CSH", "STK", "FXOUT", NULL};
 
 static const TermDef terms[] = {
@@ -216,30 +279,31 @@ static const TermDef terms[] = {
   T(fixingPeriod, K_CYCLE, NULL),
   T(settlementPeriod, K_CYCLE, NULL),
   T(xDayNotice, K_CYCLE, NULL),
-  T(notionalPrincipal, K_DOUBLE, NULL),
-  T(notionalPrincipal2, K_DOUBLE, NULL),
-  T(nominalInterestRate, K_DOUBLE, NULL),
-  T(nominalInterestRate2, K_DOUBLE, NULL),
-  T(accruedInterest, K_DOUBLE, NULL),
-  T(nextPrincipalRedemptionPayment, K_DOUBLE, NULL),
-  T(interestCalculationBaseAmount, K_DOUBLE, NULL),
-  T(premiumDiscountAtIED, K_DOUBLE, NULL),
-  T(priceAtPurchaseDate, K_DOUBLE, NULL),
-  T(priceAtTerminationDate, K_DOUBLE, NULL),
-  T(rateSpread, K_DOUBLE, NULL),
-  T(rateMultiplier, K_DOUBLE, NULL),
-  T(nextResetRate, K_DOUBLE, NULL),
-  T(lifeCap, K_DOUBLE, NULL),
-  T(lifeFloor, K_DOUBLE, NULL),
-  T(periodCap, K_DOUBLE, NULL),
-  T(periodFloor, K_DOUBLE, NULL),
-  T(notionalScalingMultiplier, K_DOUBLE, NULL),
-  T(interestScalingMultiplier, K_DOUBLE, NULL),
-  T(scalingIndexAtContractDealDate, K_DOUBLE, NULL),
+  TD(notionalPrincipal, BOUND_AMOUNT),
+  TD(notionalPrincipal2, BOUND_AMOUNT),
+  TD(nominalInterestRate, BOUND_RATE),
+  TD(nominalInterestRate2, BOUND_RATE),
+  TD(accruedInterest, BOUND_AMOUNT),
+  TD(nextPrincipalRedemptionPayment, BOUND_AMOUNT),
+  TD(interestCalculationBaseAmount, BOUND_AMOUNT),
+  TD(premiumDiscountAtIED, BOUND_AMOUNT),
+  TD(priceAtPurchaseDate, BOUND_AMOUNT),
+  TD(priceAtTerminationDate, BOUND_AMOUNT),
+  TD(rateSpread, BOUND_RATE),
+  TD(rateMultiplier, BOUND_FACTOR),
+  TD(nextResetRate, BOUND_RATE),
+  TD(lifeCap, BOUND_RATE),
+  TD(lifeFloor, BOUND_RATE),
+  TD(periodCap, BOUND_RATE),
+  TD(periodFloor, BOUND_RATE),
+  TD(notionalScalingMultiplier, BOUND_FACTOR),
+  TD(interestScalingMultiplier, BOUND_FACTOR),
+  TD(scalingIndexAtContractDealDate, BOUND_FACTOR),
   /* Identification terms carried elsewhere (contractID is kept by the loader). */
-  {"contractID", K_IGNORE, 0, NULL},
+  {"contractID", K_IGNORE, 0, NULL, 0},
 };
 #undef T
+#undef TD
 
 /* ACTUS dictionary terms that Ballast does not model: accepted as columns when empty, an error
  * when set (a value that would be silently ignored would change the cash flows). */
@@ -321,16 +385,27 @@ BallastTermStatus BallastTermsSet(BallastTerms *t, BallastNames names, const cha
 
 BallastTermStatus BallastTermsSetIndex(BallastTerms *t, BallastNames names, int index, const char *value, char *err, size_t errlen)
 {
-  const TermDef *def = &terms[index];
-  /* trim */
-  char buf[256];
+  /* trim blanks; a value that needs trimming at its end is copied whole (any length) */
   while (*value == ' ' || *value == '\t') value++;
-  size_t l = strlen(value);
+  size_t l = strlen(value), l0 = l;
   while (l && (value[l - 1] == ' ' || value[l - 1] == '\t' || value[l - 1] == '\r')) l--;
-  if (l >= sizeof(buf)) l = sizeof(buf) - 1;
+  if (l == l0) return BallastTermsSetTrimmed(t, names, index, value, l, err, errlen);
+  char  small[256], *buf = small;
+  if (l >= sizeof small && !(buf = malloc(l + 1))) {
+    snprintf(err, errlen, "out of memory");
+    return BALLAST_TERM_BAD_VALUE;
+  }
   memcpy(buf, value, l);
-  buf[l] = 0;
-  if (!buf[0] || def->kind == K_IGNORE) return BALLAST_TERM_OK;
+  buf[l]              = 0;
+  BallastTermStatus r = BallastTermsSetTrimmed(t, names, index, buf, l, err, errlen);
+  if (buf != small) free(buf);
+  return r;
+}
+
+BallastTermStatus BallastTermsSetTrimmed(BallastTerms *t, BallastNames names, int index, const char *buf, size_t len, char *err, size_t errlen)
+{
+  const TermDef *def = &terms[index];
+  if (!len || def->kind == K_IGNORE) return BALLAST_TERM_OK;
   char *p = (char *)t + def->off;
   switch (def->kind) {
   case K_ENUM: {
@@ -361,12 +436,21 @@ BallastTermStatus BallastTermsSetIndex(BallastTerms *t, BallastNames names, int 
       return BALLAST_TERM_BAD_VALUE;
     }
     break;
-  case K_DOUBLE:
-    if (BallastParseDouble(buf, (double *)p)) {
+  case K_DOUBLE: {
+    double x;
+    int    r = BallastParseNumber(buf, len, &x);
+    if (r == -1) {
       snprintf(err, errlen, "expected a decimal number");
       return BALLAST_TERM_BAD_VALUE;
     }
+    if (r == -2 || fabs(x) > def->bound) {
+      snprintf(err, errlen, "out of range: %s magnitude is at most %g", def->bound == BOUND_RATE ? "a rate's (decimal, 10 = 1,000 %)" : def->bound == BOUND_AMOUNT ? "an amount's" : "a factor's",
+               def->bound);
+      return BALLAST_TERM_BAD_VALUE;
+    }
+    *(double *)p = x;
     break;
+  }
   case K_NAME: {
     int32_t id = BallastNamesIntern(names, buf);
     if (id < 0) {

@@ -26,14 +26,17 @@
 #include <ballast/partition.h>
 #include <ctype.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAXCOLS 256
 #define BLOCK (8u << 20)       /* bytes read at a time */
-#define MAXLINE (1u << 20)     /* longest accepted line */
+#define MAXLINE (1u << 20)     /* longest accepted line (docs/loading.md, "Limits") */
+#define BALLAST_TEXT_FIELD_MAX 65534 /* longest contractID, portfolio, legalEntity, behaviourSegment */
 #define ROUND_BYTES (64u << 20) /* most bytes one rank sends in one exchange round */
 
 /* A header column resolved through the contract column table (include/ballast/columns.h). */
@@ -42,8 +45,26 @@ typedef struct {
   BallastColumnFill fill; /* what the cell fills (BALLAST_FILL_TERM for the unmodelled terms too) */
   int               term; /* BallastTermsLookup index for BALLAST_FILL_TERM (-2: unsupported term, must be empty) */
   PetscBool         tag;  /* x_...: carried by the user, ignored */
+  int               role; /* index into parse_row's col_of_term (the row-level rules' columns), -1 none */
   char              name[96];
 } Column;
+
+/* The columns the row-level rules point at, resolved once per file (read_header). */
+enum { ROLE_CURRENCY, ROLE_MOC_RATE_RESET, ROLE_MATURITY, ROLE_NOTIONAL, ROLE_STATUS, ROLE_ROLE, ROLE_ACCRUED, ROLE_TYPE, ROLE_COUNT };
+static int column_role(int id)
+{
+  switch (id) {
+  case BALLAST_COLUMN_CURRENCY: return ROLE_CURRENCY;
+  case BALLAST_COLUMN_MARKET_OBJECT_CODE_OF_RATE_RESET: return ROLE_MOC_RATE_RESET;
+  case BALLAST_COLUMN_MATURITY_DATE: return ROLE_MATURITY;
+  case BALLAST_COLUMN_NOTIONAL_PRINCIPAL: return ROLE_NOTIONAL;
+  case BALLAST_COLUMN_STATUS_DATE: return ROLE_STATUS;
+  case BALLAST_COLUMN_CONTRACT_ROLE: return ROLE_ROLE;
+  case BALLAST_COLUMN_ACCRUED_INTEREST: return ROLE_ACCRUED;
+  case BALLAST_COLUMN_CONTRACT_TYPE: return ROLE_TYPE;
+  default: return -1;
+  }
+}
 
 /* A staged contract: fixed part followed by the text of id, portfolio, entity, segment. */
 typedef struct {
@@ -72,6 +93,77 @@ static PetscErrorCode buf_reserve(Buf *b, size_t more)
   PetscFunctionReturn(0);
 }
 
+/* Load progress summed over the ranks (on stderr, rank 0): bytes parsed of the bytes to parse,
+ * the rate and the time left, every PROGRESS_EVERY seconds. The same non-blocking pattern as the
+ * projection's progress (src/projection/projection.c): a rank starts round r+1 when round r has
+ * completed and PROGRESS_EVERY seconds have passed; when done it takes part in rounds until one in
+ * which every rank is done. The rounds run on a duplicate of the loader's communicator, so they
+ * never interleave with the loader's own collectives between files. */
+#define PROGRESS_EVERY 5.0
+typedef struct {
+  MPI_Comm    comm; /* MPI_COMM_NULL: off */
+  PetscMPIInt rank, size;
+  MPI_Request req;
+  int         active;
+  int64_t     send[3], recv[3];
+  double      t0, last;
+} LoadProgress;
+
+static void progress_report(LoadProgress *g)
+{
+  double el = MPI_Wtime() - g->t0;
+  if (g->rank == 0 && g->recv[2] < g->size && g->recv[1] > 0 && g->recv[0] < g->recv[1] && el > 0) {
+    double rate = (double)g->recv[0] / el;
+    fprintf(stderr, "load: %5.1f %% of %.0f MB (all ranks), %.0f MB/s, about %.0f s left\n", 100.0 * (double)g->recv[0] / (double)g->recv[1], (double)g->recv[1] / 1e6, rate / 1e6,
+            rate > 0 ? (double)(g->recv[1] - g->recv[0]) / rate : 0.0);
+    fflush(stderr);
+  }
+}
+
+static PetscErrorCode progress_poll(LoadProgress *g, int64_t done, int64_t total)
+{
+  int flag = 0;
+  PetscFunctionBeginUser;
+  if (g->comm == MPI_COMM_NULL) PetscFunctionReturn(0);
+  if (g->active) {
+    PetscCallMPI(MPI_Test(&g->req, &flag, MPI_STATUS_IGNORE));
+    if (!flag) PetscFunctionReturn(0);
+    g->active = 0;
+    progress_report(g);
+  }
+  double now = MPI_Wtime();
+  if (now - g->last < PROGRESS_EVERY) PetscFunctionReturn(0);
+  g->last    = now;
+  g->send[0] = done;
+  g->send[1] = total;
+  g->send[2] = 0;
+  PetscCallMPI(MPI_Iallreduce(g->send, g->recv, 3, MPI_INT64_T, MPI_SUM, g->comm, &g->req));
+  g->active = 1;
+  PetscFunctionReturn(0);
+}
+
+/* Collective on the progress communicator: this rank is done; rounds until every rank is. */
+static PetscErrorCode progress_finish(LoadProgress *g, int64_t done, int64_t total)
+{
+  PetscFunctionBeginUser;
+  if (g->comm == MPI_COMM_NULL) PetscFunctionReturn(0);
+  if (g->active) {
+    PetscCallMPI(MPI_Wait(&g->req, MPI_STATUS_IGNORE));
+    g->active = 0;
+    if (g->recv[2] != g->size) progress_report(g);
+  }
+  while (!(g->recv[2] == g->size)) {
+    g->send[0] = done;
+    g->send[1] = total;
+    g->send[2] = 1;
+    PetscCallMPI(MPI_Iallreduce(g->send, g->recv, 3, MPI_INT64_T, MPI_SUM, g->comm, &g->req));
+    PetscCallMPI(MPI_Wait(&g->req, MPI_STATUS_IGNORE));
+    if (g->recv[2] != g->size) progress_report(g);
+  }
+  PetscCallMPI(MPI_Comm_free(&g->comm));
+  PetscFunctionReturn(0);
+}
+
 typedef struct {
   MPI_Comm           comm;
   PetscMPIInt        rank, size;
@@ -84,6 +176,11 @@ typedef struct {
   PetscInt           pf_cap;
   BallastNames       scratch;  /* market object codes while parsing */
   BallastDiag        warn;     /* warnings of this rank's lines (accrued interest), printed after the load */
+  BallastTerms       tmpl;     /* BallastTermsInit once: copied for every row */
+  BallastNames       segnames; /* the configuration's behaviour segment names */
+  LoadProgress       prog;
+  int64_t            bytes_done, bytes_total; /* this rank's share of the data bytes of every file */
+  double             t_parse;                 /* seconds in parse + validate (this rank) */
 } Loader;
 
 /* The accrued-interest check of a mid-life fixed-rate contract with an interest cycle
@@ -104,21 +201,43 @@ static PetscErrorCode check_accrued(Loader *L, const char *path, int64_t ln, con
   BallastCycle c      = t->cycleOfInterestPayment;
   BallastDate  anchor = t->cycleAnchorDateOfInterestPayment != BALLAST_DATE_NONE ? t->cycleAnchorDateOfInterestPayment : BallastCycleAdd(t->initialExchangeDate, c, 1);
   BallastDate  last   = t->initialExchangeDate;
+  /* BallastCycleAdd(anchor, c, k) is non-decreasing in k: the cycle date is found by bisection
+   * between bounds from the day distance (a step of m months is 28m to 31m days; of D or W days
+   * exactly), the same date as walking the cycle one step at a time, in a few steps */
+  int64_t smin, smax; /* days of one cycle step, at least / at most */
+  switch (c.unit) {
+  case 'D': smin = smax = c.n; break;
+  case 'W': smin = smax = 7 * (int64_t)c.n; break;
+  default: {
+    int64_t mo = (int64_t)c.n * (c.unit == 'Q' ? 3 : c.unit == 'H' ? 6 : c.unit == 'Y' ? 12 : 1);
+    smin       = 28 * mo;
+    smax       = 31 * mo;
+  }
+  }
   if (anchor <= t->statusDate) { /* forward from the anchor: the last cycle date on or before the status date */
-    for (int k = 0; k < 200000; k++) {
-      BallastDate d = BallastCycleAdd(anchor, c, k);
-      if (d > t->statusDate) break;
-      last = d;
+    int64_t diff = t->statusDate - anchor;
+    int64_t lo = diff / smax - 1, hi = diff / smin + 2; /* invariant: CycleAdd(lo) <= statusDate < CycleAdd(hi) */
+    if (lo < 0) lo = 0;
+    if (hi > 200000) hi = 200000;
+    while (hi - lo > 1) {
+      int64_t mid = lo + (hi - lo) / 2;
+      if (BallastCycleAdd(anchor, c, (int)mid) > t->statusDate) hi = mid;
+      else lo = mid;
     }
+    last = BallastCycleAdd(anchor, c, (int)lo);
   } else { /* an anchor after the status date (the next payment): back from it, not before the IED */
-    for (int k = 1; k < 200000; k++) {
-      BallastDate d = BallastCycleAdd(anchor, c, -k);
-      if (d <= t->statusDate) {
-        if (d > last) last = d;
-        break;
-      }
-      if (d <= t->initialExchangeDate) break;
+    int64_t diff = anchor - t->statusDate;
+    int64_t lo = diff / smax - 1, hi = diff / smin + 2; /* invariant: CycleAdd(-lo) > statusDate >= CycleAdd(-hi) */
+    if (lo < 0) lo = 0;
+    if (hi > 200000) hi = 200000;
+    while (hi - lo > 1) {
+      int64_t     mid = lo + (hi - lo) / 2;
+      BallastDate d   = BallastCycleAdd(anchor, c, -(int)mid);
+      if (d <= t->statusDate) hi = mid;
+      else lo = mid;
     }
+    BallastDate d = BallastCycleAdd(anchor, c, -(int)hi);
+    if (d <= t->statusDate && d > last) last = d; /* (the IED is before the status date: a date not after the IED is not taken) */
   }
   double want = fabs(t->notionalPrincipal) * t->nominalInterestRate * BallastYearFraction(t->dayCountConvention, last, t->statusDate, t->maturityDate);
   double seen = t->accruedInterest, tol = fmax(0.01 * fabs(want), 0.01);
@@ -132,6 +251,9 @@ static PetscErrorCode check_accrued(Loader *L, const char *path, int64_t ln, con
 }
 
 #define ERR(L, ...) PetscCall(BallastDiagAdd(&(L)->diag, __VA_ARGS__))
+/* A cell's value in a message: at most 80 characters of it, then "..." (a cell can be long). */
+#define SHOWN_MAX 80
+#define SHOWN(v, l) (int)((l) > SHOWN_MAX ? SHOWN_MAX : (l)), (v), ((l) > SHOWN_MAX ? "..." : "")
 
 static int parse_bool(const char *s, uint8_t *v)
 {
@@ -198,6 +320,7 @@ static PetscErrorCode read_header(Loader *L, const char *path, Column **cols, in
   PetscBool has_id = PETSC_FALSE, has_pf = PETSC_FALSE, has_type = PETSC_FALSE, has_role = PETSC_FALSE, has_ccy = PETSC_FALSE;
   for (int i = 0; i < n; i++) {
     Column *c = &(*cols)[i];
+    c->role   = -1;
     snprintf(c->name, sizeof c->name, "%s", f[i]);
     for (int j = 0; j < i; j++)
       if (!strcmp((*cols)[j].name, c->name)) {
@@ -208,6 +331,7 @@ static PetscErrorCode read_header(Loader *L, const char *path, Column **cols, in
     if (c->id >= 0) {
       c->fill = BallastColumnsGet((BallastColumnId)c->id)->fill;
       if (c->fill == BALLAST_FILL_TERM) c->term = BallastTermsLookup(f[i]);
+      c->role = column_role(c->id);
       has_id |= c->id == BALLAST_COLUMN_CONTRACT_ID;
       has_pf |= c->id == BALLAST_COLUMN_PORTFOLIO;
       has_type |= c->id == BALLAST_COLUMN_CONTRACT_TYPE;
@@ -272,7 +396,8 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
   int          col_of_term[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
 
   PetscFunctionBeginUser;
-  int n = BallastCSVSplit(line, f, cp, MAXCOLS, &ecol);
+  int fl[MAXCOLS];
+  int n = BallastCSVSplitLen(line, f, fl, cp, MAXCOLS, &ecol);
   if (n < 0) {
     ERR(L, "%s:%" PRId64 ":%d: malformed quoting (a quoted field must end with a quote followed by a comma or the end of the line)", path, ln, ecol);
     PetscFunctionReturn(0);
@@ -281,7 +406,7 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     ERR(L, "%s:%" PRId64 ":1: %d fields, expected %d as in the header", path, ln, n, ncols);
     PetscFunctionReturn(0);
   }
-  BallastTermsInit(&t);
+  t = L->tmpl;
   PetscCall(PetscMemzero(&a, sizeof a));
   a.legalEntity = a.behaviourSegment = -1;
   a.counterpartyType = BALLAST_CP_OTHER;
@@ -291,31 +416,24 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
   for (int i = 0; i < n; i++) {
     const Column *c = &cols[i];
     char         *v = f[i];
+    if (c->tag) continue;
     /* trim blanks around unquoted values */
-    while (*v == ' ' || *v == '\t') v++;
-    size_t l = strlen(v);
+    size_t l = (size_t)fl[i];
+    if (l && (*v == ' ' || *v == '\t')) {
+      while (*v == ' ' || *v == '\t') v++, l--;
+    }
     while (l && (v[l - 1] == ' ' || v[l - 1] == '\t' || v[l - 1] == '\r')) v[--l] = 0;
     int k;
-    if (c->tag) continue;
+    if (c->role >= 0) col_of_term[c->role] = i;
     switch (c->fill) {
     case BALLAST_FILL_TERM:
+      if (!l) break; /* empty: the term keeps its default */
       if (c->term == -2) {
-        if (v[0]) ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%s': this ACTUS term is not supported by Ballast; leave it empty", path, ln, cp[i], c->name, v);
+        ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%.*s%s': this ACTUS term is not supported by Ballast; leave it empty", path, ln, cp[i], c->name, SHOWN(v, l));
         break;
       }
-      if (BallastTermsSetIndex(&t, L->scratch, c->term, v, err, sizeof err) != BALLAST_TERM_OK)
-        ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%s': %s", path, ln, cp[i], c->name, v, err);
-      switch (c->id) { /* where the row-level rules below point */
-      case BALLAST_COLUMN_CURRENCY: col_of_term[0] = i; break;
-      case BALLAST_COLUMN_MARKET_OBJECT_CODE_OF_RATE_RESET: col_of_term[1] = i; break;
-      case BALLAST_COLUMN_MATURITY_DATE: col_of_term[2] = i; break;
-      case BALLAST_COLUMN_NOTIONAL_PRINCIPAL: col_of_term[3] = i; break;
-      case BALLAST_COLUMN_STATUS_DATE: col_of_term[4] = i; break;
-      case BALLAST_COLUMN_CONTRACT_ROLE: col_of_term[5] = i; break;
-      case BALLAST_COLUMN_ACCRUED_INTEREST: col_of_term[6] = i; break;
-      case BALLAST_COLUMN_CONTRACT_TYPE: col_of_term[7] = i; break;
-      default: break;
-      }
+      if (BallastTermsSetTrimmed(&t, L->scratch, c->term, v, l, err, sizeof err) != BALLAST_TERM_OK)
+        ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%.*s%s': %s", path, ln, cp[i], c->name, SHOWN(v, l), err);
       break;
     case BALLAST_FILL_ID:
       id = v;
@@ -429,9 +547,7 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     /* a behaviour segment the configuration does not define is an input error, also for a
      * contractual run or validate: the input is wrong either way (docs/decisions.md) */
     if (seg[0]) {
-      PetscBool known = PETSC_FALSE;
-      for (PetscInt k = 0; k < cfg->nsegment_names && !known; k++) known = (PetscBool)!strcmp(seg, cfg->segment_names[k]);
-      if (!known)
+      if (BallastNamesFind(L->segnames, seg) < 0)
         ERR(L, "%s:%" PRId64 ":%d: column 'behaviourSegment': value '%s': no behaviour segment of that name in %s%s", path, ln, seg_col, seg, cfg->path ? cfg->path : "the configuration",
             cfg->nsegment_names ? "" : " (it configures none)");
     }
@@ -439,6 +555,15 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     if (type_has_interest(ct) && t.initialExchangeDate != BALLAST_DATE_NONE && t.initialExchangeDate < t.statusDate && isnan(t.accruedInterest))
       ERR(L, "%s:%" PRId64 ":%d: column 'accruedInterest': empty; the contract is loaded mid-life (initialExchangeDate before statusDate) and its accrued interest must be given", path, ln, COLPOS(6));
 #undef COLPOS
+  }
+  {
+    /* text fields are stored with 16-bit lengths: longer ones are an input error (and a text
+     * field that long is no identifier anyway) */
+    const char *txt[4] = {id, pf, ent, seg}, *nm[4] = {"contractID", "portfolio", "legalEntity", "behaviourSegment"};
+    for (int k = 0; k < 4; k++) {
+      size_t l = strlen(txt[k]);
+      if (l > BALLAST_TEXT_FIELD_MAX) ERR(L, "%s:%" PRId64 ":1: column '%s': value '%.*s...': %zu characters, longer than the limit of %d", path, ln, nm[k], 40, txt[k], l, BALLAST_TEXT_FIELD_MAX);
+    }
   }
   if (L->diag.n != nerr0) PetscFunctionReturn(0);
   PetscCall(check_accrued(L, path, ln, id, &t));
@@ -451,10 +576,10 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
   size_t lid = strlen(id), lpf = strlen(pf), lent = strlen(ent), lseg = strlen(seg);
   size_t sz  = sizeof(Rec) + lid + lpf + lent + lseg;
   sz         = (sz + 7) & ~(size_t)7;
-  PetscCheck(lid < 65535 && lpf < 65535 && lent < 65535 && lseg < 65535, PETSC_COMM_SELF, BALLAST_ERR_INPUT, "%s:%" PRId64 ": text too long", path, ln);
   PetscCall(buf_reserve(&L->staged, sz));
   Rec *r = (Rec *)(L->staged.data + L->staged.len);
-  PetscCall(PetscMemzero(r, sz));
+  PetscCall(PetscMemzero((char *)r + sz - 8, 8)); /* the padding (t and a are copies of zeroed templates: their own padding is zero) */
+  PetscCall(PetscMemzero(&r->line, sizeof *r - offsetof(Rec, line)));
   r->t       = t;
   r->a       = a;
   r->line    = ln;
@@ -532,16 +657,37 @@ static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Co
       size_t got = fread(blk + have, 1, BLOCK, fp);
       if (got < BLOCK) eof = PETSC_TRUE;
       have += got;
+      PetscCall(progress_poll(&L->prog, L->bytes_done + (pos - start), L->bytes_total));
     }
     if (!have) break;
     char  *line = blk + cur;
-    char  *nl   = memchr(line, '\n', have);
+    char  *nl   = memchr(line, '\n', have < MAXLINE + 1 ? have : MAXLINE + 1);
     size_t ll;
-    if (!nl) {
-      if (!eof) {
-        ERR(L, "%s: a line near byte %ld is longer than %u bytes", path, pos, MAXLINE);
-        break;
+    if (!nl && (have > MAXLINE || !eof)) {
+      /* a line longer than MAXLINE: one error with its line number (the rank-local index, fixed
+       * up like every message), then skip to its end and go on with the next line */
+      nlines++;
+      ERR(L, "%s:-%" PRId64 ":1: line longer than the limit of %u bytes", path, nlines, MAXLINE);
+      for (;;) {
+        char *e = memchr(blk + cur, '\n', have);
+        if (e) {
+          size_t used = (size_t)(e - (blk + cur)) + 1;
+          pos += (long)used;
+          cur += used;
+          have -= used;
+          break;
+        }
+        pos += (long)have;
+        cur = have = 0;
+        if (eof) break;
+        size_t got = fread(blk, 1, BLOCK, fp);
+        if (got < BLOCK) eof = PETSC_TRUE;
+        have = got;
+        if (!have) break;
       }
+      continue;
+    }
+    if (!nl) {
       ll         = have; /* last line without a newline */
       line[have] = 0;
     } else {
@@ -558,6 +704,7 @@ static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Co
     have -= used;
   }
   fclose(fp);
+  L->bytes_done += pos - start;
   PetscCall(PetscFree(blk));
   *colsp   = cols;
   *nlinesp = nlines;
@@ -850,6 +997,114 @@ static PetscErrorCode exchange(MPI_Comm comm, int size, Buf *out, Buf *in)
   PetscFunctionReturn(0);
 }
 
+/* The records' exchange, streamed on both sides (docs/loading.md, "Memory"): the sender sends
+ * straight from its staged buffer (per destination, the offsets of its records in staged order;
+ * no copy of the staged records per destination), the receiver hands every round's bytes (whole
+ * records, in rank order) to take() and reuses one round buffer, so neither side holds a second
+ * copy of everything. Rounds as in exchange(): at most ROUND_BYTES from one rank per round, the
+ * same number of rounds on every rank, so the arrival order is the same as exchange()'s. */
+typedef PetscErrorCode (*TakeFn)(void *ctx, const char *data, size_t len);
+static PetscErrorCode exchange_stream(MPI_Comm comm, int size, const char *base, size_t *const *offs, const size_t *nofs, TakeFn take, void *ctx)
+{
+  size_t *next;
+  int    *scount, *sdispl, *rcount, *rdispl;
+  char   *sbuf = NULL, *rbuf = NULL;
+  size_t  scap = 0, rcap = 0;
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(size, &next));
+  PetscCall(PetscMalloc4(size, &scount, size, &sdispl, size, &rcount, size, &rdispl));
+  for (;;) {
+    size_t budget = ROUND_BYTES / (size_t)size, total = 0;
+    size_t *end;
+    PetscCall(PetscMalloc1(size, &end));
+    for (int r = 0; r < size; r++) {
+      size_t k = next[r], bytes = 0;
+      while (k < nofs[r]) {
+        size_t sz = ((const Rec *)(base + offs[r][k]))->size;
+        if (k > next[r] && bytes + sz > budget) break;
+        bytes += sz;
+        k++;
+      }
+      end[r]    = k;
+      scount[r] = (int)bytes;
+      total += bytes;
+    }
+    long long more = (long long)total, any;
+    PetscCallMPI(MPI_Allreduce(&more, &any, 1, MPI_LONG_LONG, MPI_SUM, comm));
+    if (!any) {
+      PetscCall(PetscFree(end));
+      break;
+    }
+    if (total + 1 > scap) {
+      PetscCall(PetscFree(sbuf));
+      scap = total + 1;
+      PetscCall(PetscMalloc1(scap, &sbuf));
+    }
+    size_t o = 0;
+    for (int r = 0; r < size; r++) {
+      sdispl[r] = (int)o;
+      for (size_t k = next[r]; k < end[r]; k++) {
+        const Rec *rec = (const Rec *)(base + offs[r][k]);
+        memcpy(sbuf + o, rec, rec->size);
+        o += rec->size;
+      }
+      next[r] = end[r];
+    }
+    PetscCall(PetscFree(end));
+    PetscCallMPI(MPI_Alltoall(scount, 1, MPI_INT, rcount, 1, MPI_INT, comm));
+    size_t rtot = 0;
+    for (int r = 0; r < size; r++) {
+      rdispl[r] = (int)rtot;
+      rtot += (size_t)rcount[r];
+    }
+    if (rtot + 1 > rcap) {
+      PetscCall(PetscFree(rbuf));
+      rcap = rtot + 1;
+      PetscCall(PetscMalloc1(rcap, &rbuf));
+    }
+    PetscCallMPI(MPI_Alltoallv(sbuf, scount, sdispl, MPI_BYTE, rbuf, rcount, rdispl, MPI_BYTE, comm));
+    PetscCall(take(ctx, rbuf, rtot));
+  }
+  PetscCall(PetscFree(sbuf));
+  PetscCall(PetscFree(rbuf));
+  PetscCall(PetscFree(next));
+  PetscCall(PetscFree4(scount, sdispl, rcount, rdispl));
+  PetscFunctionReturn(0);
+}
+
+/* take() of the records' exchange: append each received record to the contract store. */
+typedef struct {
+  BallastContracts cs;
+  char            *id, *txt; /* 65536 bytes each */
+} Taker;
+
+static PetscErrorCode take_records(void *ctx, const char *data, size_t len)
+{
+  Taker           *T  = (Taker *)ctx;
+  BallastContracts cs = T->cs;
+  PetscFunctionBeginUser;
+  for (size_t off = 0; off < len;) {
+    const Rec  *r = (const Rec *)(data + off);
+    const char *s = (const char *)(r + 1);
+    memcpy(T->id, s, r->len_id);
+    T->id[r->len_id] = 0;
+    BallastAlm a     = r->a;
+    if (r->len_ent) {
+      memcpy(T->txt, s + r->len_id + r->len_pf, r->len_ent);
+      T->txt[r->len_ent] = 0;
+      a.legalEntity      = BallastNamesIntern(cs->entities, T->txt);
+    } else a.legalEntity = -1;
+    if (r->len_seg) {
+      memcpy(T->txt, s + r->len_id + r->len_pf + r->len_ent, r->len_seg);
+      T->txt[r->len_seg] = 0;
+      a.behaviourSegment = BallastNamesIntern(cs->segments, T->txt);
+    } else a.behaviourSegment = -1;
+    PetscCall(BallastContractsAppend(cs, &r->t, &a, T->id, r->file, r->line));
+    off += r->size;
+  }
+  PetscFunctionReturn(0);
+}
+
 /* Everything the loader holds (staged records, diagnostics, portfolio tallies, name tables). */
 static PetscErrorCode loader_destroy(Loader *L)
 {
@@ -862,6 +1117,7 @@ static PetscErrorCode loader_destroy(Loader *L)
   PetscCall(PetscFree(L->pf_cost));
   BallastNamesDestroy(&L->pf_local);
   BallastNamesDestroy(&L->scratch);
+  BallastNamesDestroy(&L->segnames);
   PetscFunctionReturn(0);
 }
 
@@ -881,9 +1137,34 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   PetscCallMPI(MPI_Comm_size(comm, &L.size));
   PetscCall(BallastDiagInit(&L.diag, BALLAST_DIAG_LIMIT));
   PetscCall(BallastDiagInit(&L.warn, BALLAST_ACCRUED_WARN_PRINT));
-  PetscCheck(BallastNamesCreate(&L.pf_local) == 0 && BallastNamesCreate(&L.scratch) == 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCheck(BallastNamesCreate(&L.pf_local) == 0 && BallastNamesCreate(&L.scratch) == 0 && BallastNamesCreate(&L.segnames) == 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  BallastTermsInit(&L.tmpl);
+  for (PetscInt k = 0; k < cfg->nsegment_names; k++) PetscCheck(BallastNamesIntern(L.segnames, cfg->segment_names[k]) >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   PetscCheck(cfg->ncontract_files < 65535, comm, BALLAST_ERR_USAGE, "%s: too many contract files", cfg->path);
+  {
+    /* this rank's share of the bytes to parse (for the progress line; the ranks' shares add up
+     * to the files' sizes) */
+    for (PetscInt f = 0; f < cfg->ncontract_files; f++) {
+      struct stat st;
+      if (stat(cfg->contract_files[f], &st) == 0 && S_ISREG(st.st_mode)) {
+        __int128 sz = st.st_size;
+        L.bytes_total += (int64_t)(sz * (L.rank + 1) / L.size - sz * L.rank / L.size);
+      }
+    }
+    L.prog.comm = MPI_COMM_NULL;
+    PetscCallMPI(MPI_Comm_dup(comm, &L.prog.comm));
+    L.prog.rank = L.rank;
+    L.prog.size = L.size;
+    L.prog.t0 = L.prog.last = MPI_Wtime();
+  }
+  double t_parse0 = MPI_Wtime();
   for (PetscInt f = 0; f < cfg->ncontract_files; f++) PetscCall(parse_file(&L, (uint16_t)f, cfg->contract_files[f]));
+  L.t_parse = MPI_Wtime() - t_parse0;
+  PetscCall(progress_finish(&L.prog, L.bytes_total, L.bytes_total));
+  if (getenv("BALLAST_LOAD_TIMING")) { /* scripts/bench-load: this rank's parse + validate rate */
+    fprintf(stderr, "load-timing: rank %d parsed %" PRId64 " bytes in %.6f s: %.1f MB/s\n", (int)L.rank, L.bytes_done, L.t_parse, L.t_parse > 0 ? (double)L.bytes_done / L.t_parse / 1e6 : 0.0);
+    fflush(stderr);
+  }
 
   if (L.staged.cap > L.staged.len + 1) { /* give back the doubling slack */
     PetscCall(PetscRealloc(L.staged.len + 1, &L.staged.data));
@@ -910,70 +1191,63 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   }
   PetscCall(combine_portfolios(&L, cs, &l2g));
 
-  /* route each staged record to its portfolio's owner */
-  Buf *outb, in = {0};
-  PetscCall(PetscCalloc1(L.size, &outb));
-  /* exact sizes per destination first: no doubling of large buffers */
-  for (size_t off = 0; off < L.staged.len;) {
-    Rec *r = (Rec *)(L.staged.data + off);
-    outb[cs->portfolio_owner[l2g[r->a.portfolio]]].cap += r->size;
-    off += r->size;
-  }
-  for (int r = 0; r < L.size; r++) {
-    PetscCall(PetscMalloc1(outb[r].cap + 1, &outb[r].data));
-  }
-  for (size_t off = 0; off < L.staged.len;) {
-    Rec *r = (Rec *)(L.staged.data + off);
-    r->a.portfolio = l2g[r->a.portfolio];
-    int dst        = cs->portfolio_owner[r->a.portfolio];
-    PetscCall(buf_reserve(&outb[dst], r->size));
-    memcpy(outb[dst].data + outb[dst].len, r, r->size);
-    outb[dst].len += r->size;
-    off += r->size;
-  }
-  PetscCall(PetscFree(L.staged.data));
-  L.staged.len = L.staged.cap = 0;
-  g_size_off   = offsetof(Rec, size);
-  PetscCall(exchange(comm, L.size, outb, &in));
-  for (int r = 0; r < L.size; r++) PetscCall(PetscFree(outb[r].data));
-  PetscCall(PetscFree(outb));
-
-  char *id = NULL, *txt = NULL;
+  /* route each staged record to its portfolio's owner: per destination the offsets of its
+   * records (staged order), the counts first so that the store is reserved exactly */
   {
-    PetscInt nrec = 0;
-    size_t   idb  = 0;
-    for (size_t off = 0; off < in.len; off += ((Rec *)(in.data + off))->size) {
-      nrec++;
-      idb += ((Rec *)(in.data + off))->len_id + 1;
+    size_t   *nofs, **offs;
+    long long *cnt_s, *cnt_r;
+    PetscCall(PetscCalloc1(L.size, &nofs));
+    PetscCall(PetscCalloc1(L.size, &offs));
+    PetscCall(PetscCalloc2(2 * L.size, &cnt_s, 2 * L.size, &cnt_r));
+    for (size_t off = 0; off < L.staged.len;) {
+      Rec *r         = (Rec *)(L.staged.data + off);
+      r->a.portfolio = l2g[r->a.portfolio];
+      int dst        = cs->portfolio_owner[r->a.portfolio];
+      nofs[dst]++;
+      cnt_s[2 * dst] += 1;
+      cnt_s[2 * dst + 1] += r->len_id + 1;
+      off += r->size;
     }
-    PetscCall(BallastContractsReserve(cs, nrec, idb + 1));
+    for (int r = 0; r < L.size; r++) PetscCall(PetscMalloc1(nofs[r] + 1, &offs[r]));
+    PetscCall(PetscArrayzero(nofs, L.size));
+    for (size_t off = 0; off < L.staged.len;) {
+      Rec *r   = (Rec *)(L.staged.data + off);
+      int  dst = cs->portfolio_owner[r->a.portfolio];
+      offs[dst][nofs[dst]++] = off;
+      off += r->size;
+    }
+    PetscCallMPI(MPI_Alltoall(cnt_s, 2, MPI_LONG_LONG, cnt_r, 2, MPI_LONG_LONG, comm));
+    long long nrec = 0, idb = 0;
+    for (int r = 0; r < L.size; r++) {
+      nrec += cnt_r[2 * r];
+      idb += cnt_r[2 * r + 1];
+    }
+    PetscCall(BallastContractsReserve(cs, (PetscInt)nrec, (size_t)idb + 1));
+    Taker T = {cs, NULL, NULL};
+    PetscCall(PetscMalloc2(65536, &T.id, 65536, &T.txt));
+    PetscCall(exchange_stream(comm, L.size, L.staged.data, offs, nofs, take_records, &T));
+    PetscCall(PetscFree2(T.id, T.txt));
+    for (int r = 0; r < L.size; r++) PetscCall(PetscFree(offs[r]));
+    PetscCall(PetscFree(offs));
+    PetscCall(PetscFree(nofs));
+    PetscCall(PetscFree2(cnt_s, cnt_r));
+    PetscCall(PetscFree(L.staged.data));
+    L.staged.len = L.staged.cap = 0;
   }
-  PetscCall(PetscMalloc2(65536, &id, 65536, &txt));
-  for (size_t off = 0; off < in.len;) {
-    Rec        *r = (Rec *)(in.data + off);
-    const char *s = (const char *)(r + 1);
-    memcpy(id, s, r->len_id);
-    id[r->len_id] = 0;
-    BallastAlm a  = r->a;
-    if (r->len_ent) {
-      memcpy(txt, s + r->len_id + r->len_pf, r->len_ent);
-      txt[r->len_ent] = 0;
-      a.legalEntity   = BallastNamesIntern(cs->entities, txt);
-    } else a.legalEntity = -1;
-    if (r->len_seg) {
-      memcpy(txt, s + r->len_id + r->len_pf + r->len_ent, r->len_seg);
-      txt[r->len_seg]    = 0;
-      a.behaviourSegment = BallastNamesIntern(cs->segments, txt);
-    } else a.behaviourSegment = -1;
-    PetscCall(BallastContractsAppend(cs, &r->t, &a, id, r->file, r->line));
-    off += r->size;
-  }
-  PetscCall(PetscFree2(id, txt));
-  PetscCall(PetscFree(in.data));
   PetscCall(BallastContractsSort(cs));
 
   PetscCall(PetscFree(l2g));
   PetscCall(loader_destroy(&L));
+  malloc_trim(0); /* give the staging's pages back to the system: what stays resident is the store */
+  if (getenv("BALLAST_LOAD_TIMING")) { /* scripts/bench-load, scripts/bench-memory: resident after the load */
+    FILE *st = fopen("/proc/self/status", "r");
+    char  ln[256];
+    while (st && fgets(ln, sizeof ln, st))
+      if (!strncmp(ln, "VmRSS:", 6) || !strncmp(ln, "VmHWM:", 6)) fprintf(stderr, "load-timing: rank %d after the load %s", (int)L.rank, ln);
+    if (st) fclose(st);
+    fprintf(stderr, "load-timing: rank %d holds %" PetscInt_FMT " contracts, %zu bytes per contract in the arrays plus %zu bytes of contractID text and %zu bytes of sparse terms\n", (int)L.rank, cs->n,
+            BallastContractsBytesPerContract(), cs->id_len, BallastContractsBytesSparse(cs));
+  }
   *out = cs;
   PetscFunctionReturn(0);
 }

@@ -1,6 +1,10 @@
 #include <ballast/io.h>
 
-int BallastCSVSplit(char *line, char **fields, int *colpos, int maxfields, int *errcol)
+/* Characters that end an unquoted field or are an error in it: NUL, ',' and '"'. One table load
+ * per byte (the loader's hottest loop). */
+static const unsigned char stop[256] = {[0] = 1, [','] = 1, ['"'] = 1};
+
+int BallastCSVSplitLen(char *line, char **fields, int *lens, int *colpos, int maxfields, int *errcol)
 {
   int   n = 0;
   char *p = line;
@@ -16,7 +20,7 @@ int BallastCSVSplit(char *line, char **fields, int *colpos, int maxfields, int *
       fields[n] = w;
       for (;;) {
         if (!*r) {
-          *errcol = colpos ? colpos[n] : (int)(p - line) + 1;
+          *errcol = (int)(p - line) + 1;
           return -1; /* unterminated */
         }
         if (*r == '"') {
@@ -36,20 +40,27 @@ int BallastCSVSplit(char *line, char **fields, int *colpos, int maxfields, int *
       }
       char end = *r;
       *w       = 0;
+      if (lens) lens[n] = (int)(w - fields[n]);
       n++;
       if (!end) return n;
       p = r + 1;
     } else {
-      fields[n++] = p;
-      while (*p && *p != ',') {
-        if (*p == '"') {
-          *errcol = (int)(p - line) + 1;
-          return -1; /* quote inside an unquoted field */
-        }
-        p++;
+      char *s   = p;
+      fields[n] = p;
+      while (!stop[(unsigned char)*p]) p++;
+      if (*p == '"') {
+        *errcol = (int)(p - line) + 1;
+        return -1; /* quote inside an unquoted field */
       }
+      if (lens) lens[n] = (int)(p - s);
+      n++;
       if (!*p) return n;
       *p++ = 0;
     }
   }
+}
+
+int BallastCSVSplit(char *line, char **fields, int *colpos, int maxfields, int *errcol)
+{
+  return BallastCSVSplitLen(line, fields, NULL, colpos, maxfields, errcol);
 }
