@@ -206,7 +206,7 @@ static int choose_ccy(Rng *r, int entity, int retail)
 static int treasury_ccy(Rng *r)
 {
   double u = unif(r);
-  return u < 0.70 ? CCY_EUR : u < 0.84 ? CCY_USD : CCY_GBP;
+  return u < 0.76 ? CCY_EUR : u < 0.86 ? CCY_USD : CCY_GBP;
 }
 
 static void book(const BallastGen *g, Rng *r, int line, BallastGenRow *w)
@@ -219,7 +219,7 @@ static void gen_mortgage(const BallastGen *g, Rng *r, BallastGenRow *w)
 {
   static const double wy[4] = {0.15, 0.30, 0.30, 0.25};
   static const int    yrs[4] = {15, 20, 25, 30};
-  static const double median[NENT] = {190000, 140000, 210000}, pfloat[NENT] = {0.10, 0.45, 0.25};
+  static const double median[NENT] = {190000, 140000, 210000}, pfloat[NENT] = {0.10, 0.35, 0.15};
   Sched               s;
   book(g, r, L_MORTGAGES, w);
   int m = yrs[pick(r, wy, 4)] * 12;
@@ -261,6 +261,9 @@ static void gen_mortgage(const BallastGen *g, Rng *r, BallastGenRow *w)
   w->accrued    = accrue(dcc, w->notional, rate, s.tk, g->as_of, s.md);
   w->cpty       = "retail";
   w->riskweight = 0.35;
+  /* the cover pool of the covered bonds issued: 45 % of the euro mortgages are pledged for their
+   * whole life (NSFR: encumbered for a year or more, RSF 100 %, CRR Art 428ah) */
+  if (w->ccy == CCY_EUR && coin(r, 0.45)) w->encumbered = s.md;
 }
 
 static void gen_consumer(const BallastGen *g, Rng *r, BallastGenRow *w)
@@ -297,7 +300,7 @@ static void gen_corporate(const BallastGen *g, Rng *r, BallastGenRow *w)
   double u   = unif(r);
   int    cp  = u < 0.62 ? 0 : u < 0.95 ? 1 : 2; /* sme, corporate, financial */
   int    lam = cp != 2 && coin(r, 0.55);
-  int    flt = coin(r, 0.40);
+  int    flt = coin(r, 0.30);
   int    c, curve = -1;
   if (flt) {
     curve = w->ccy == CCY_EUR && coin(r, 0.3) ? CV_EUR_E6M : BallastGenIndex3Curve[w->ccy];
@@ -407,7 +410,7 @@ static void gen_call(const BallastGen *g, Rng *r, BallastGenRow *w)
   book(g, r, L_INTERBANK, w);
   BallastDayCount dcc = mm_dcc[w->ccy];
   w->type             = "CLM";
-  w->role             = coin(r, 0.55) ? "RPA" : "RPL";
+  w->role             = coin(r, 0.30) ? "RPA" : "RPL";
   w->dcc              = dcc_text(dcc);
   w->ied              = g->as_of - 1 - rint_below(r, 120);
   w->notional         = roundto(fmin(5e8, fmax(100000.0, lognorm(r, 1.0e6, 0.9))), 1000.0);
@@ -424,7 +427,7 @@ static void gen_cash(const BallastGen *g, Rng *r, BallastGenRow *w)
   w->ccy      = treasury_ccy(r);
   w->type     = "CSH";
   w->role     = "RPA";
-  w->notional = round2(fmax(10000.0, lognorm(r, 1.55e6, 0.3)));
+  w->notional = round2(fmax(10000.0, lognorm(r, 1.6e6, 0.3)));
   w->cpty     = coin(r, 0.9) ? "central_bank" : "other";
   w->hqla     = "1";
 }
@@ -448,7 +451,7 @@ static void nmd_schedule(const BallastGen *g, Rng *r, BallastGenRow *w, int c, B
 static void gen_sight(const BallastGen *g, Rng *r, BallastGenRow *w)
 {
   book(g, r, L_RETAIL_DEP, w);
-  w->notional = round2(fmax(1000.0, lognorm(r, 125000, 0.9)));
+  w->notional = round2(fmax(1000.0, lognorm(r, 140000, 0.9)));
   w->rate     = coin(r, 0.7) ? 0.0 : round6(urange(r, 0.0001, 0.0025));
   nmd_schedule(g, r, w, 3, BALLAST_DCC_A365);
   w->xdn  = "P0D";
@@ -464,8 +467,8 @@ static void gen_savings(const BallastGen *g, Rng *r, BallastGenRow *w)
   static const double wn[3] = {0.7, 0.2, 0.1};
   static const char  *nn[3] = {"P0D", "P1M", "P3M"};
   book(g, r, L_RETAIL_DEP, w);
-  w->notional = round2(fmax(1000.0, lognorm(r, 160000, 0.9)));
-  w->rate     = round6(fmax(0.0, index_rate(g, BallastGenDiscountCurve[w->ccy], 0) - urange(r, 0.004, 0.014)));
+  w->notional = round2(fmax(1000.0, lognorm(r, 175000, 0.9)));
+  w->rate     = round6(fmax(0.0, index_rate(g, BallastGenDiscountCurve[w->ccy], 0) - urange(r, 0.002, 0.010)));
   nmd_schedule(g, r, w, coin(r, 0.6) ? 12 : 3, BALLAST_DCC_A365);
   w->xdn  = nn[pick(r, wn, 3)];
   w->cpty = "retail";
@@ -482,7 +485,7 @@ static void gen_corpdep(const BallastGen *g, Rng *r, BallastGenRow *w)
   book(g, r, L_CORP_DEP, w);
   int cp      = pick(r, wc, 4);
   w->notional = round2(fmax(1000.0, lognorm(r, 210000, 1.05)));
-  w->rate     = round6(fmax(0.0, index_rate(g, BallastGenDiscountCurve[w->ccy], 0) - urange(r, 0.005, 0.02)));
+  w->rate     = round6(fmax(0.0, index_rate(g, BallastGenDiscountCurve[w->ccy], 0) - urange(r, 0.003, 0.015)));
   nmd_schedule(g, r, w, 1, mm_dcc[w->ccy]);
   w->xdn  = "P0D";
   w->cpty = cn[cp];
@@ -522,8 +525,8 @@ static void gen_term_deposit(const BallastGen *g, Rng *r, BallastGenRow *w)
   BallastDate     tk;
   w->type = "PAM";
   w->role = "RPL";
-  if (coin(r, 0.90)) {
-    static const double wt[6] = {0.04, 0.08, 0.28, 0.27, 0.19, 0.14};
+  if (coin(r, 0.95)) {
+    static const double wt[6] = {0.02, 0.05, 0.20, 0.30, 0.23, 0.20};
     static const int    tm[6] = {3, 6, 12, 24, 36, 60};
     book(g, r, L_RETAIL_DEP, w);
     int term    = tm[pick(r, wt, 6)];
@@ -538,12 +541,12 @@ static void gen_term_deposit(const BallastGen *g, Rng *r, BallastGenRow *w)
     w->oper     = "false";
     w->seg      = "term_deposits";
   } else {
-    static const double wt[4] = {0.05, 0.25, 0.35, 0.35};
-    static const int    tm[4] = {1, 3, 6, 12};
+    static const double wt[5] = {0.05, 0.15, 0.25, 0.35, 0.20};
+    static const int    tm[5] = {1, 3, 6, 12, 24};
     static const double wc[3] = {0.45, 0.50, 0.05};
     static const char  *cn[3] = {"sme", "corporate", "financial"};
     book(g, r, L_CORP_DEP, w);
-    int term    = tm[pick(r, wt, 4)];
+    int term    = tm[pick(r, wt, 5)];
     dcc         = mm_dcc[w->ccy];
     w->cpty     = cn[pick(r, wc, 3)];
     w->notional = roundto(fmin(5e8, fmax(10000.0, lognorm(r, 300000, 1.0))), 1000.0);
@@ -567,9 +570,9 @@ static void gen_wholesale(const BallastGen *g, Rng *r, BallastGenRow *w)
   w->role = "RPL";
   w->cpty = "financial";
   if (sub <= 1) {
-    static const double wcv[4] = {0.1, 0.25, 0.3, 0.35}, wsn[5] = {0.15, 0.25, 0.2, 0.25, 0.15};
-    static const int    ycv[4] = {3, 5, 7, 10}, ysn[5] = {2, 3, 4, 5, 7};
-    int                 years = sub == 0 ? ycv[pick(r, wcv, 4)] : ysn[pick(r, wsn, 5)];
+    static const double wcv[5] = {0.1, 0.2, 0.3, 0.3, 0.1}, wsn[5] = {0.15, 0.25, 0.2, 0.25, 0.15};
+    static const int    ycv[5] = {3, 5, 7, 10, 15}, ysn[5] = {2, 3, 4, 5, 7};
+    int                 years = sub == 0 ? ycv[pick(r, wcv, 5)] : ysn[pick(r, wsn, 5)];
     int                 flt   = sub == 1 && coin(r, 0.6);
     int                 c     = flt ? 3 : w->ccy == CCY_EUR ? 12 : 6;
     int                 m     = years * 12 / c;
@@ -622,7 +625,7 @@ static void gen_swap(const BallastGen *g, Rng *r, BallastGenRow *w)
 {
   /* pay-fixed swaps hedge the fixed-rate mortgage book in duration buckets (most notional at 5-10
    * years); receive-fixed swaps hedge the fixed-rate bonds issued (2-7 years) */
-  static const double wpay[8] = {0.04, 0.10, 0.22, 0.24, 0.26, 0.10, 0.04, 0.0};
+  static const double wpay[8] = {0.0, 0.03, 0.10, 0.20, 0.35, 0.20, 0.12, 0.0};
   static const double wrec[8] = {0.20, 0.30, 0.30, 0.15, 0.05, 0.0, 0.0, 0.0};
   static const int    yrs[8]  = {2, 3, 5, 7, 10, 15, 20, 30};
   Sched               s;
@@ -637,11 +640,11 @@ static void gen_swap(const BallastGen *g, Rng *r, BallastGenRow *w)
   else curve = BallastGenIndex3Curve[w->ccy], c = 3;
   int years = yrs[pick(r, pay ? wpay : wrec, 8)];
   int m     = years * 12 / c;
-  sched_build(g, r, c, m, rint_below(r, m), &s);
+  sched_build(g, r, c, m, (int)(m * pow(unif(r), 2.0)), &s);
   BallastDayCount dcc = mm_dcc[w->ccy];
   w->type             = "SWPPV";
   w->role             = pay ? "PFL" : "RFL";
-  w->notional         = roundto(fmax(1e5, lognorm(r, 3.5e6, 0.6)), 1e5);
+  w->notional         = roundto(fmax(1e5, lognorm(r, 1.85e6, 0.6)), 1e5);
   w->rate             = round6(fmax(-0.005, vintage10(year_of(s.ied), w->ccy) + 0.0008 * (years - 10) + 0.001 * normal(r)));
   w->rate2            = round6(index_rate(g, curve, c));
   w->spread           = 0.0;
