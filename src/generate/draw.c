@@ -201,12 +201,40 @@ static int choose_ccy(Rng *r, int entity, int retail)
   return u < 0.80 ? CCY_EUR : u < 0.94 ? CCY_USD : CCY_GBP;
 }
 
+/* A stratified uniform for the few large contracts whose split decides a headline figure (the
+ * currency of the buffer, lent or borrowed call money, the kind of wholesale funding, the currency
+ * of a swap): the fractional part of (j + 1/2) times the golden ratio, j the contract's number
+ * within its category, so that the shares hold to within a contract or two instead of a binomial
+ * draw (a pure function of the contract: any rank draws it the same). */
+static double strat(const BallastGenRow *w) { double x = ((double)w->j + 0.5) * 0.6180339887498949; return x - floor(x); }
+/* Two more stratified uniforms for the same contracts, independent of strat(): the Kronecker
+ * sequence on the 3-dimensional "plastic number" lattice (R3), components 2 and 3, so that the
+ * tenor and the age of a swap or an issued bond are spread as evenly as its currency. */
+static double strat2(const BallastGenRow *w, int dim)
+{
+  static const double a[2] = {0.6710436067037893, 0.5497004779019703};
+  double              x    = 0.5 + ((double)w->j + 1.0) * a[dim];
+  return x - floor(x);
+}
+/* index drawn from weights w[0..n-1] for a given uniform u */
+static int pick_u(double u, const double *wt, int n)
+{
+  double s = 0;
+  for (int i = 0; i < n; i++) s += wt[i];
+  u *= s;
+  for (int i = 0; i < n; i++) {
+    if (u < wt[i]) return i;
+    u -= wt[i];
+  }
+  return n - 1;
+}
+
 /* Currency of the liquidity buffer (reserves and HQLA bonds): in proportion to each currency's
  * stressed outflows, whatever the booking entity, so that the USD and GBP LCRs stand on their own. */
-static int treasury_ccy(Rng *r)
+static int treasury_ccy(const BallastGenRow *w)
 {
-  double u = unif(r);
-  return u < 0.76 ? CCY_EUR : u < 0.86 ? CCY_USD : CCY_GBP;
+  double u = strat(w);
+  return u < 0.76 ? CCY_EUR : u < 0.88 ? CCY_USD : CCY_GBP;
 }
 
 static void book(const BallastGen *g, Rng *r, int line, BallastGenRow *w)
@@ -315,7 +343,7 @@ static void gen_corporate(const BallastGen *g, Rng *r, BallastGenRow *w)
   if (cp == 0) L = lognorm(r, 120000, 0.9);
   else if (cp == 1) L = lognorm(r, 400000, 1.0);
   else L = lognorm(r, 1000000, 0.8);
-  L = roundto(fmin(2.5e8, fmax(10000.0, L)), 1000.0);
+  L = roundto(fmin(1.5e7, fmax(10000.0, L)), 1000.0);
   double rate;
   if (flt) {
     w->spread = round6(urange(r, cp == 0 ? 0.015 : 0.009, cp == 0 ? 0.032 : 0.022));
@@ -371,7 +399,7 @@ static void gen_bond(const BallastGen *g, Rng *r, BallastGenRow *w)
   static const int    yrs[8] = {2, 3, 5, 7, 10, 15, 20, 30};
   Sched               s;
   book(g, r, L_TREASURY, w);
-  w->ccy   = treasury_ccy(r);
+  w->ccy   = treasury_ccy(w);
   double u = unif(r), spread;
   if (u < 0.65) w->cpty = "sovereign", w->hqla = "1", w->riskweight = 0.0, spread = urange(r, -0.002, 0.006);
   else if (u < 0.73) w->cpty = "mdb", w->hqla = "1", w->riskweight = 0.0, spread = urange(r, 0.0, 0.003);
@@ -381,7 +409,7 @@ static void gen_bond(const BallastGen *g, Rng *r, BallastGenRow *w)
   int c = w->ccy == CCY_EUR ? 12 : 6;
   int m = yrs[pick(r, wy, 8)] * 12 / c;
   sched_build(g, r, c, m, rint_below(r, m), &s);
-  double face   = roundto(fmin(5e8, fmax(100000.0, lognorm(r, 1.6e6, 0.5))), 1000.0);
+  double face   = roundto(fmin(5e8, fmax(100000.0, lognorm(r, 1.15e6, 0.4))), 1000.0);
   double coupon = round6(fmax(0.0, roundto(vintage10(year_of(s.ied), w->ccy) + spread, 0.00125)));
   w->type       = "PAM";
   w->role       = "RPA";
@@ -410,10 +438,10 @@ static void gen_call(const BallastGen *g, Rng *r, BallastGenRow *w)
   book(g, r, L_INTERBANK, w);
   BallastDayCount dcc = mm_dcc[w->ccy];
   w->type             = "CLM";
-  w->role             = coin(r, 0.30) ? "RPA" : "RPL";
+  w->role             = strat(w) < 0.30 ? "RPA" : "RPL";
   w->dcc              = dcc_text(dcc);
   w->ied              = g->as_of - 1 - rint_below(r, 120);
-  w->notional         = roundto(fmin(5e8, fmax(100000.0, lognorm(r, 1.0e6, 0.9))), 1000.0);
+  w->notional         = roundto(fmin(5e8, fmax(100000.0, lognorm(r, 1.4e6, 0.4))), 1000.0);
   w->rate             = round6(fmax(0.0, index_rate(g, BallastGenDiscountCurve[w->ccy], 0) + urange(r, -0.001, 0.0025)));
   w->accrued          = accrue(dcc, w->notional, w->rate, w->ied, g->as_of, BALLAST_DATE_NONE);
   w->xdn              = notice(r);
@@ -424,10 +452,10 @@ static void gen_cash(const BallastGen *g, Rng *r, BallastGenRow *w)
 {
   (void)g;
   book(g, r, L_TREASURY, w);
-  w->ccy      = treasury_ccy(r);
+  w->ccy      = treasury_ccy(w);
   w->type     = "CSH";
   w->role     = "RPA";
-  w->notional = round2(fmax(10000.0, lognorm(r, 1.6e6, 0.3)));
+  w->notional = round2(fmax(10000.0, lognorm(r, 1.2e6, 0.3)));
   w->cpty     = coin(r, 0.9) ? "central_bank" : "other";
   w->hqla     = "1";
 }
@@ -484,7 +512,7 @@ static void gen_corpdep(const BallastGen *g, Rng *r, BallastGenRow *w)
   static const char  *cn[4] = {"corporate", "sme", "financial", "pse"};
   book(g, r, L_CORP_DEP, w);
   int cp      = pick(r, wc, 4);
-  w->notional = round2(fmax(1000.0, lognorm(r, 210000, 1.05)));
+  w->notional = round2(fmax(1000.0, lognorm(r, 265000, 0.8)));
   w->rate     = round6(fmax(0.0, index_rate(g, BallastGenDiscountCurve[w->ccy], 0) - urange(r, 0.003, 0.015)));
   nmd_schedule(g, r, w, 1, mm_dcc[w->ccy]);
   w->xdn  = "P0D";
@@ -549,7 +577,7 @@ static void gen_term_deposit(const BallastGen *g, Rng *r, BallastGenRow *w)
     int term    = tm[pick(r, wt, 5)];
     dcc         = mm_dcc[w->ccy];
     w->cpty     = cn[pick(r, wc, 3)];
-    w->notional = roundto(fmin(5e8, fmax(10000.0, lognorm(r, 300000, 1.0))), 1000.0);
+    w->notional = roundto(fmin(5e8, fmax(10000.0, lognorm(r, 380000, 0.7))), 1000.0);
     tk          = term_placement(g, r, w, term);
     w->rate     = round6(fmax(0.0, vintage1(year_of(w->ied), w->ccy) + urange(r, -0.006, -0.001)));
     w->oper     = "false";
@@ -563,7 +591,7 @@ static void gen_wholesale(const BallastGen *g, Rng *r, BallastGenRow *w)
 {
   Sched s;
   book(g, r, L_WHOLESALE, w);
-  double u   = unif(r);
+  double u   = strat(w);
   int    sub = u < 0.56 ? 0 : u < 0.88 ? 1 : u < 0.92 ? 2 : 3; /* covered, senior, interbank term, central bank */
   if (sub == 3 && w->ccy != CCY_EUR) sub = 2;
   w->type = "PAM";
@@ -572,13 +600,13 @@ static void gen_wholesale(const BallastGen *g, Rng *r, BallastGenRow *w)
   if (sub <= 1) {
     static const double wcv[5] = {0.1, 0.2, 0.3, 0.3, 0.1}, wsn[5] = {0.15, 0.25, 0.2, 0.25, 0.15};
     static const int    ycv[5] = {3, 5, 7, 10, 15}, ysn[5] = {2, 3, 4, 5, 7};
-    int                 years = sub == 0 ? ycv[pick(r, wcv, 5)] : ysn[pick(r, wsn, 5)];
+    int                 years = sub == 0 ? ycv[pick_u(strat2(w, 0), wcv, 5)] : ysn[pick_u(strat2(w, 0), wsn, 5)];
     int                 flt   = sub == 1 && coin(r, 0.6);
     int                 c     = flt ? 3 : w->ccy == CCY_EUR ? 12 : 6;
     int                 m     = years * 12 / c;
-    sched_build(g, r, c, m, rint_below(r, m), &s);
+    sched_build(g, r, c, m, (int)(m * strat2(w, 1)), &s);
     BallastDayCount dcc = flt ? mm_dcc[w->ccy] : BALLAST_DCC_AA;
-    w->notional         = roundto(fmax(1e5, lognorm(r, sub == 0 ? 5.5e6 : 3e6, sub == 0 ? 0.5 : 0.6)), 1e5);
+    w->notional         = roundto(fmax(1e5, lognorm(r, sub == 0 ? 2.65e6 : 1.45e6, 0.35)), 1e5);
     if (flt) {
       int curve = BallastGenIndex3Curve[w->ccy];
       w->spread = round6(urange(r, 0.006, 0.015));
@@ -598,7 +626,7 @@ static void gen_wholesale(const BallastGen *g, Rng *r, BallastGenRow *w)
     static const int    tm[4] = {1, 3, 6, 12};
     int                 term  = tm[pick(r, wt, 4)];
     BallastDayCount     dcc   = mm_dcc[w->ccy];
-    w->notional               = roundto(fmax(1e5, lognorm(r, 1.2e6, 0.8)), 1e5);
+    w->notional               = roundto(fmax(1e5, lognorm(r, 0.95e6, 0.5)), 1e5);
     BallastDate tk            = term_placement(g, r, w, term);
     w->rate                   = round6(fmax(0.0, index_rate(g, BallastGenDiscountCurve[w->ccy], term) + urange(r, 0.0, 0.003)));
     w->dcc                    = dcc_text(dcc);
@@ -606,7 +634,7 @@ static void gen_wholesale(const BallastGen *g, Rng *r, BallastGenRow *w)
   } else {
     sched_build(g, r, 3, 12, rint_below(r, 12), &s);
     w->cpty     = "central_bank";
-    w->notional = roundto(fmax(1e5, lognorm(r, 1.5e6, 0.5)), 1e5);
+    w->notional = roundto(fmax(1e5, lognorm(r, 1.0e6, 0.5)), 1e5);
     w->spread   = 0.0;
     w->rate     = round6(index_rate(g, CV_EUR_ESTR, 3));
     w->moc      = BallastGenCurves[CV_EUR_ESTR].id;
@@ -633,18 +661,18 @@ static void gen_swap(const BallastGen *g, Rng *r, BallastGenRow *w)
   book(g, r, L_HEDGES, w);
   /* hedges are booked in the currency of the fixed-rate book they hedge (EUR and GBP mortgages;
    * USD: mostly the fixed-rate USD issues, received fixed), whatever the booking entity */
-  double uc = unif(r);
+  double uc = strat(w);
   w->ccy    = uc < 0.80 ? CCY_EUR : uc < 0.93 ? CCY_GBP : CCY_USD;
-  int pay   = coin(r, w->ccy == CCY_USD ? 0.6 : 0.92);
+  int pay   = coin(r, w->ccy == CCY_USD ? 0.15 : 0.92);
   if (w->ccy == CCY_EUR && coin(r, 0.7)) curve = CV_EUR_E6M, c = 6;
   else curve = BallastGenIndex3Curve[w->ccy], c = 3;
-  int years = yrs[pick(r, pay ? wpay : wrec, 8)];
+  int years = yrs[pick_u(strat2(w, 0), pay ? wpay : wrec, 8)];
   int m     = years * 12 / c;
-  sched_build(g, r, c, m, (int)(m * pow(unif(r), 2.0)), &s);
+  sched_build(g, r, c, m, (int)(m * pow(strat2(w, 1), 2.0)), &s);
   BallastDayCount dcc = mm_dcc[w->ccy];
   w->type             = "SWPPV";
   w->role             = pay ? "PFL" : "RFL";
-  w->notional         = roundto(fmax(1e5, lognorm(r, 1.85e6, 0.6)), 1e5);
+  w->notional         = roundto(fmax(1e5, lognorm(r, 1.35e6, 0.35)), 1e5);
   w->rate             = round6(fmax(-0.005, vintage10(year_of(s.ied), w->ccy) + 0.0008 * (years - 10) + 0.001 * normal(r)));
   w->rate2            = round6(index_rate(g, curve, c));
   w->spread           = 0.0;

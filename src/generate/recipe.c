@@ -94,12 +94,12 @@ const BallastGenLineDef BallastGenLines[NLINES] = {
 
 /* Categories: exact shares of the contract count (basis points, sum 10000). */
 const BallastGenCategoryDef BallastGenCategories[NCAT] = {
-  {"MTG", "residential mortgages (ANN)", 3670},    {"CONS", "consumer loans (ANN)", 1744},
-  {"CORP", "SME and corporate loans (LAM/PAM)", 1135}, {"BOND", "bonds held (PAM)", 70},
-  {"CALL", "interbank call money (CLM)", 50},      {"CASH", "cash and central bank reserves (CSH)", 30},
+  {"MTG", "residential mortgages (ANN)", 3670},    {"CONS", "consumer loans (ANN)", 1544},
+  {"CORP", "SME and corporate loans (LAM/PAM)", 1135}, {"BOND", "bonds held (PAM)", 100},
+  {"CALL", "interbank call money (CLM)", 50},      {"CASH", "cash and central bank reserves (CSH)", 40},
   {"SIGHT", "retail sight deposits (UMP)", 990},  {"SAV", "retail savings deposits (UMP)", 760},
   {"CDEP", "corporate sight deposits (UMP)", 240}, {"TD", "term deposits (PAM RPL)", 1115},
-  {"WSF", "wholesale funding and issued bonds (PAM RPL)", 68}, {"IRS", "interest rate swaps (SWPPV)", 120},
+  {"WSF", "wholesale funding and issued bonds (PAM RPL)", 148}, {"IRS", "interest rate swaps (SWPPV)", 200},
 };
 
 
