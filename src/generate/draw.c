@@ -455,7 +455,7 @@ static void gen_cash(const BallastGen *g, Rng *r, BallastGenRow *w)
   w->ccy      = treasury_ccy(w);
   w->type     = "CSH";
   w->role     = "RPA";
-  w->notional = round2(fmax(10000.0, lognorm(r, 1.2e6, 0.3)));
+  w->notional = round2(fmax(10000.0, lognorm(r, 1.35e6, 0.3)));
   w->cpty     = coin(r, 0.9) ? "central_bank" : "other";
   w->hqla     = "1";
 }
@@ -569,7 +569,7 @@ static void gen_term_deposit(const BallastGen *g, Rng *r, BallastGenRow *w)
     w->oper     = "false";
     w->seg      = "term_deposits";
   } else {
-    static const double wt[5] = {0.05, 0.15, 0.25, 0.35, 0.20};
+    static const double wt[5] = {0.02, 0.08, 0.25, 0.40, 0.25};
     static const int    tm[5] = {1, 3, 6, 12, 24};
     static const double wc[3] = {0.45, 0.50, 0.05};
     static const char  *cn[3] = {"sme", "corporate", "financial"};
@@ -622,7 +622,7 @@ static void gen_wholesale(const BallastGen *g, Rng *r, BallastGenRow *w)
     w->ipcyc   = cycle_text(c);
     w->accrued = accrue(dcc, w->notional, w->rate, s.tk, g->as_of, s.md);
   } else if (sub == 2) {
-    static const double wt[4] = {0.25, 0.35, 0.25, 0.15};
+    static const double wt[4] = {0.10, 0.25, 0.35, 0.30};
     static const int    tm[4] = {1, 3, 6, 12};
     int                 term  = tm[pick(r, wt, 4)];
     BallastDayCount     dcc   = mm_dcc[w->ccy];
