@@ -653,8 +653,10 @@ static void gen_wholesale(const BallastGen *g, Rng *r, BallastGenRow *w)
 
 static void gen_swap(const BallastGen *g, Rng *r, BallastGenRow *w)
 {
-  /* pay-fixed swaps hedge the fixed-rate mortgage book in duration buckets (most notional at 5-10
-   * years); receive-fixed swaps hedge the fixed-rate bonds issued (2-7 years) */
+  /* pay-fixed swaps hedge the fixed-rate mortgage book, long and young (most notional at 7-15
+   * years, the elapsed share of the life u^2): more EVE hedge per euro of notional, whose floating
+   * leg is the NII sensitivity (docs/generator.md); receive-fixed swaps hedge the fixed-rate bonds
+   * issued (2-7 years) */
   static const double wpay[8] = {0.0, 0.03, 0.10, 0.20, 0.35, 0.20, 0.12, 0.0};
   static const double wrec[8] = {0.20, 0.30, 0.30, 0.15, 0.05, 0.0, 0.0, 0.0};
   static const int    yrs[8]  = {2, 3, 5, 7, 10, 15, 20, 30};
@@ -662,7 +664,8 @@ static void gen_swap(const BallastGen *g, Rng *r, BallastGenRow *w)
   int                 curve, c;
   book(g, r, L_HEDGES, w);
   /* hedges are booked in the currency of the fixed-rate book they hedge (EUR and GBP mortgages;
-   * USD: mostly the fixed-rate USD issues, received fixed), whatever the booking entity */
+   * USD: 85 % receive fixed against the fixed-rate USD issues, the USD book being long
+   * liabilities), whatever the booking entity; currency, tenor and age stratified (strat) */
   double uc = strat(w);
   w->ccy    = uc < 0.80 ? CCY_EUR : uc < 0.93 ? CCY_GBP : CCY_USD;
   int pay   = coin(r, w->ccy == CCY_USD ? 0.15 : 0.92);
