@@ -25,9 +25,9 @@ static const int tenor9[9] = {1, 3, 6, 12, 24, 36, 60, 84, 120};
  * over the 10Y average, deposits = portfolio yield minus client rate. */
 static void truth_of(int k, GenSeg *s)
 {
-  static const double w_sight[9] = {0.15, 0, 0, 0.10, 0, 0.20, 0.25, 0.10, 0.20};
-  static const double w_sav[9]   = {0.10, 0, 0.05, 0, 0.25, 0, 0.35, 0.25, 0};
-  static const double w_corp[9]  = {0.50, 0.30, 0, 0.20, 0, 0, 0, 0, 0};
+  static const double w_sight[9] = {0.05, 0, 0, 0.05, 0, 0.15, 0.25, 0.20, 0.30};
+  static const double w_sav[9]   = {0.05, 0, 0.05, 0, 0.15, 0, 0.35, 0.40, 0};
+  static const double w_corp[9]  = {0.30, 0.20, 0, 0.30, 0, 0.20, 0, 0, 0};
   const double       *w          = NULL;
   memset(s, 0, sizeof *s);
   s->stream = k + 1;

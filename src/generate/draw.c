@@ -201,12 +201,40 @@ static int choose_ccy(Rng *r, int entity, int retail)
   return u < 0.80 ? CCY_EUR : u < 0.94 ? CCY_USD : CCY_GBP;
 }
 
+/* A stratified uniform for the few large contracts whose split decides a headline figure (the
+ * currency of the buffer, lent or borrowed call money, the kind of wholesale funding, the currency
+ * of a swap): the fractional part of (j + 1/2) times the golden ratio, j the contract's number
+ * within its category, so that the shares hold to within a contract or two instead of a binomial
+ * draw (a pure function of the contract: any rank draws it the same). */
+static double strat(const BallastGenRow *w) { double x = ((double)w->j + 0.5) * 0.6180339887498949; return x - floor(x); }
+/* Two more stratified uniforms for the same contracts, independent of strat(): the Kronecker
+ * sequence on the 3-dimensional "plastic number" lattice (R3), components 2 and 3, so that the
+ * tenor and the age of a swap or an issued bond are spread as evenly as its currency. */
+static double strat2(const BallastGenRow *w, int dim)
+{
+  static const double a[2] = {0.6710436067037893, 0.5497004779019703};
+  double              x    = 0.5 + ((double)w->j + 1.0) * a[dim];
+  return x - floor(x);
+}
+/* index drawn from weights w[0..n-1] for a given uniform u */
+static int pick_u(double u, const double *wt, int n)
+{
+  double s = 0;
+  for (int i = 0; i < n; i++) s += wt[i];
+  u *= s;
+  for (int i = 0; i < n; i++) {
+    if (u < wt[i]) return i;
+    u -= wt[i];
+  }
+  return n - 1;
+}
+
 /* Currency of the liquidity buffer (reserves and HQLA bonds): in proportion to each currency's
  * stressed outflows, whatever the booking entity, so that the USD and GBP LCRs stand on their own. */
-static int treasury_ccy(Rng *r)
+static int treasury_ccy(const BallastGenRow *w)
 {
-  double u = unif(r);
-  return u < 0.70 ? CCY_EUR : u < 0.84 ? CCY_USD : CCY_GBP;
+  double u = strat(w);
+  return u < 0.76 ? CCY_EUR : u < 0.88 ? CCY_USD : CCY_GBP;
 }
 
 static void book(const BallastGen *g, Rng *r, int line, BallastGenRow *w)
@@ -219,7 +247,7 @@ static void gen_mortgage(const BallastGen *g, Rng *r, BallastGenRow *w)
 {
   static const double wy[4] = {0.15, 0.30, 0.30, 0.25};
   static const int    yrs[4] = {15, 20, 25, 30};
-  static const double median[NENT] = {190000, 140000, 210000}, pfloat[NENT] = {0.10, 0.45, 0.25};
+  static const double median[NENT] = {190000, 140000, 210000}, pfloat[NENT] = {0.10, 0.35, 0.15};
   Sched               s;
   book(g, r, L_MORTGAGES, w);
   int m = yrs[pick(r, wy, 4)] * 12;
@@ -261,6 +289,11 @@ static void gen_mortgage(const BallastGen *g, Rng *r, BallastGenRow *w)
   w->accrued    = accrue(dcc, w->notional, rate, s.tk, g->as_of, s.md);
   w->cpty       = "retail";
   w->riskweight = 0.35;
+  /* the cover pool of the covered bonds issued: 52 % of the mortgages (by count, in every
+   * currency), about 107 % of the covered bonds outstanding (the Covered Bond Directive, EU
+   * 2019/2162 Art 15, asks at least 105 %), pledged for their whole life (NSFR: encumbered for a
+   * year or more, RSF 100 %, BCBS 295) */
+  if (coin(r, 0.52)) w->encumbered = s.md;
 }
 
 static void gen_consumer(const BallastGen *g, Rng *r, BallastGenRow *w)
@@ -297,7 +330,7 @@ static void gen_corporate(const BallastGen *g, Rng *r, BallastGenRow *w)
   double u   = unif(r);
   int    cp  = u < 0.62 ? 0 : u < 0.95 ? 1 : 2; /* sme, corporate, financial */
   int    lam = cp != 2 && coin(r, 0.55);
-  int    flt = coin(r, 0.40);
+  int    flt = coin(r, 0.30);
   int    c, curve = -1;
   if (flt) {
     curve = w->ccy == CCY_EUR && coin(r, 0.3) ? CV_EUR_E6M : BallastGenIndex3Curve[w->ccy];
@@ -312,7 +345,7 @@ static void gen_corporate(const BallastGen *g, Rng *r, BallastGenRow *w)
   if (cp == 0) L = lognorm(r, 120000, 0.9);
   else if (cp == 1) L = lognorm(r, 400000, 1.0);
   else L = lognorm(r, 1000000, 0.8);
-  L = roundto(fmin(2.5e8, fmax(10000.0, L)), 1000.0);
+  L = roundto(fmin(1.5e7, fmax(10000.0, L)), 1000.0);
   double rate;
   if (flt) {
     w->spread = round6(urange(r, cp == 0 ? 0.015 : 0.009, cp == 0 ? 0.032 : 0.022));
@@ -368,7 +401,7 @@ static void gen_bond(const BallastGen *g, Rng *r, BallastGenRow *w)
   static const int    yrs[8] = {2, 3, 5, 7, 10, 15, 20, 30};
   Sched               s;
   book(g, r, L_TREASURY, w);
-  w->ccy   = treasury_ccy(r);
+  w->ccy   = treasury_ccy(w);
   double u = unif(r), spread;
   if (u < 0.65) w->cpty = "sovereign", w->hqla = "1", w->riskweight = 0.0, spread = urange(r, -0.002, 0.006);
   else if (u < 0.73) w->cpty = "mdb", w->hqla = "1", w->riskweight = 0.0, spread = urange(r, 0.0, 0.003);
@@ -378,7 +411,7 @@ static void gen_bond(const BallastGen *g, Rng *r, BallastGenRow *w)
   int c = w->ccy == CCY_EUR ? 12 : 6;
   int m = yrs[pick(r, wy, 8)] * 12 / c;
   sched_build(g, r, c, m, rint_below(r, m), &s);
-  double face   = roundto(fmin(5e8, fmax(100000.0, lognorm(r, 1.6e6, 0.5))), 1000.0);
+  double face   = roundto(fmin(5e8, fmax(100000.0, lognorm(r, 1.15e6, 0.4))), 1000.0);
   double coupon = round6(fmax(0.0, roundto(vintage10(year_of(s.ied), w->ccy) + spread, 0.00125)));
   w->type       = "PAM";
   w->role       = "RPA";
@@ -407,10 +440,10 @@ static void gen_call(const BallastGen *g, Rng *r, BallastGenRow *w)
   book(g, r, L_INTERBANK, w);
   BallastDayCount dcc = mm_dcc[w->ccy];
   w->type             = "CLM";
-  w->role             = coin(r, 0.55) ? "RPA" : "RPL";
+  w->role             = strat(w) < 0.30 ? "RPA" : "RPL";
   w->dcc              = dcc_text(dcc);
   w->ied              = g->as_of - 1 - rint_below(r, 120);
-  w->notional         = roundto(fmin(5e8, fmax(100000.0, lognorm(r, 1.0e6, 0.9))), 1000.0);
+  w->notional         = roundto(fmin(5e8, fmax(100000.0, lognorm(r, 1.4e6, 0.4))), 1000.0);
   w->rate             = round6(fmax(0.0, index_rate(g, BallastGenDiscountCurve[w->ccy], 0) + urange(r, -0.001, 0.0025)));
   w->accrued          = accrue(dcc, w->notional, w->rate, w->ied, g->as_of, BALLAST_DATE_NONE);
   w->xdn              = notice(r);
@@ -421,10 +454,10 @@ static void gen_cash(const BallastGen *g, Rng *r, BallastGenRow *w)
 {
   (void)g;
   book(g, r, L_TREASURY, w);
-  w->ccy      = treasury_ccy(r);
+  w->ccy      = treasury_ccy(w);
   w->type     = "CSH";
   w->role     = "RPA";
-  w->notional = round2(fmax(10000.0, lognorm(r, 1.55e6, 0.3)));
+  w->notional = round2(fmax(10000.0, lognorm(r, 1.35e6, 0.3)));
   w->cpty     = coin(r, 0.9) ? "central_bank" : "other";
   w->hqla     = "1";
 }
@@ -448,7 +481,7 @@ static void nmd_schedule(const BallastGen *g, Rng *r, BallastGenRow *w, int c, B
 static void gen_sight(const BallastGen *g, Rng *r, BallastGenRow *w)
 {
   book(g, r, L_RETAIL_DEP, w);
-  w->notional = round2(fmax(1000.0, lognorm(r, 125000, 0.9)));
+  w->notional = round2(fmax(1000.0, lognorm(r, 140000, 0.9)));
   w->rate     = coin(r, 0.7) ? 0.0 : round6(urange(r, 0.0001, 0.0025));
   nmd_schedule(g, r, w, 3, BALLAST_DCC_A365);
   w->xdn  = "P0D";
@@ -464,8 +497,8 @@ static void gen_savings(const BallastGen *g, Rng *r, BallastGenRow *w)
   static const double wn[3] = {0.7, 0.2, 0.1};
   static const char  *nn[3] = {"P0D", "P1M", "P3M"};
   book(g, r, L_RETAIL_DEP, w);
-  w->notional = round2(fmax(1000.0, lognorm(r, 160000, 0.9)));
-  w->rate     = round6(fmax(0.0, index_rate(g, BallastGenDiscountCurve[w->ccy], 0) - urange(r, 0.004, 0.014)));
+  w->notional = round2(fmax(1000.0, lognorm(r, 175000, 0.9)));
+  w->rate     = round6(fmax(0.0, index_rate(g, BallastGenDiscountCurve[w->ccy], 0) - urange(r, 0.002, 0.010)));
   nmd_schedule(g, r, w, coin(r, 0.6) ? 12 : 3, BALLAST_DCC_A365);
   w->xdn  = nn[pick(r, wn, 3)];
   w->cpty = "retail";
@@ -481,8 +514,8 @@ static void gen_corpdep(const BallastGen *g, Rng *r, BallastGenRow *w)
   static const char  *cn[4] = {"corporate", "sme", "financial", "pse"};
   book(g, r, L_CORP_DEP, w);
   int cp      = pick(r, wc, 4);
-  w->notional = round2(fmax(1000.0, lognorm(r, 210000, 1.05)));
-  w->rate     = round6(fmax(0.0, index_rate(g, BallastGenDiscountCurve[w->ccy], 0) - urange(r, 0.005, 0.02)));
+  w->notional = round2(fmax(1000.0, lognorm(r, 265000, 0.8)));
+  w->rate     = round6(fmax(0.0, index_rate(g, BallastGenDiscountCurve[w->ccy], 0) - urange(r, 0.003, 0.015)));
   nmd_schedule(g, r, w, 1, mm_dcc[w->ccy]);
   w->xdn  = "P0D";
   w->cpty = cn[cp];
@@ -522,8 +555,8 @@ static void gen_term_deposit(const BallastGen *g, Rng *r, BallastGenRow *w)
   BallastDate     tk;
   w->type = "PAM";
   w->role = "RPL";
-  if (coin(r, 0.90)) {
-    static const double wt[6] = {0.04, 0.08, 0.28, 0.27, 0.19, 0.14};
+  if (coin(r, 0.95)) {
+    static const double wt[6] = {0.02, 0.05, 0.20, 0.30, 0.23, 0.20};
     static const int    tm[6] = {3, 6, 12, 24, 36, 60};
     book(g, r, L_RETAIL_DEP, w);
     int term    = tm[pick(r, wt, 6)];
@@ -538,15 +571,15 @@ static void gen_term_deposit(const BallastGen *g, Rng *r, BallastGenRow *w)
     w->oper     = "false";
     w->seg      = "term_deposits";
   } else {
-    static const double wt[4] = {0.05, 0.25, 0.35, 0.35};
-    static const int    tm[4] = {1, 3, 6, 12};
+    static const double wt[5] = {0.02, 0.08, 0.25, 0.40, 0.25};
+    static const int    tm[5] = {1, 3, 6, 12, 24};
     static const double wc[3] = {0.45, 0.50, 0.05};
     static const char  *cn[3] = {"sme", "corporate", "financial"};
     book(g, r, L_CORP_DEP, w);
-    int term    = tm[pick(r, wt, 4)];
+    int term    = tm[pick(r, wt, 5)];
     dcc         = mm_dcc[w->ccy];
     w->cpty     = cn[pick(r, wc, 3)];
-    w->notional = roundto(fmin(5e8, fmax(10000.0, lognorm(r, 300000, 1.0))), 1000.0);
+    w->notional = roundto(fmin(5e8, fmax(10000.0, lognorm(r, 380000, 0.7))), 1000.0);
     tk          = term_placement(g, r, w, term);
     w->rate     = round6(fmax(0.0, vintage1(year_of(w->ied), w->ccy) + urange(r, -0.006, -0.001)));
     w->oper     = "false";
@@ -560,22 +593,22 @@ static void gen_wholesale(const BallastGen *g, Rng *r, BallastGenRow *w)
 {
   Sched s;
   book(g, r, L_WHOLESALE, w);
-  double u   = unif(r);
+  double u   = strat(w);
   int    sub = u < 0.56 ? 0 : u < 0.88 ? 1 : u < 0.92 ? 2 : 3; /* covered, senior, interbank term, central bank */
   if (sub == 3 && w->ccy != CCY_EUR) sub = 2;
   w->type = "PAM";
   w->role = "RPL";
   w->cpty = "financial";
   if (sub <= 1) {
-    static const double wcv[4] = {0.1, 0.25, 0.3, 0.35}, wsn[5] = {0.15, 0.25, 0.2, 0.25, 0.15};
-    static const int    ycv[4] = {3, 5, 7, 10}, ysn[5] = {2, 3, 4, 5, 7};
-    int                 years = sub == 0 ? ycv[pick(r, wcv, 4)] : ysn[pick(r, wsn, 5)];
+    static const double wcv[5] = {0.1, 0.2, 0.3, 0.3, 0.1}, wsn[5] = {0.15, 0.25, 0.2, 0.25, 0.15};
+    static const int    ycv[5] = {3, 5, 7, 10, 15}, ysn[5] = {2, 3, 4, 5, 7};
+    int                 years = sub == 0 ? ycv[pick_u(strat2(w, 0), wcv, 5)] : ysn[pick_u(strat2(w, 0), wsn, 5)];
     int                 flt   = sub == 1 && coin(r, 0.6);
     int                 c     = flt ? 3 : w->ccy == CCY_EUR ? 12 : 6;
     int                 m     = years * 12 / c;
-    sched_build(g, r, c, m, rint_below(r, m), &s);
+    sched_build(g, r, c, m, (int)(m * strat2(w, 1)), &s);
     BallastDayCount dcc = flt ? mm_dcc[w->ccy] : BALLAST_DCC_AA;
-    w->notional         = roundto(fmax(1e5, lognorm(r, sub == 0 ? 5.5e6 : 3e6, sub == 0 ? 0.5 : 0.6)), 1e5);
+    w->notional         = roundto(fmax(1e5, lognorm(r, sub == 0 ? 2.65e6 : 1.45e6, 0.35)), 1e5);
     if (flt) {
       int curve = BallastGenIndex3Curve[w->ccy];
       w->spread = round6(urange(r, 0.006, 0.015));
@@ -591,11 +624,11 @@ static void gen_wholesale(const BallastGen *g, Rng *r, BallastGenRow *w)
     w->ipcyc   = cycle_text(c);
     w->accrued = accrue(dcc, w->notional, w->rate, s.tk, g->as_of, s.md);
   } else if (sub == 2) {
-    static const double wt[4] = {0.25, 0.35, 0.25, 0.15};
+    static const double wt[4] = {0.10, 0.25, 0.35, 0.30};
     static const int    tm[4] = {1, 3, 6, 12};
     int                 term  = tm[pick(r, wt, 4)];
     BallastDayCount     dcc   = mm_dcc[w->ccy];
-    w->notional               = roundto(fmax(1e5, lognorm(r, 1.2e6, 0.8)), 1e5);
+    w->notional               = roundto(fmax(1e5, lognorm(r, 0.95e6, 0.5)), 1e5);
     BallastDate tk            = term_placement(g, r, w, term);
     w->rate                   = round6(fmax(0.0, index_rate(g, BallastGenDiscountCurve[w->ccy], term) + urange(r, 0.0, 0.003)));
     w->dcc                    = dcc_text(dcc);
@@ -603,7 +636,7 @@ static void gen_wholesale(const BallastGen *g, Rng *r, BallastGenRow *w)
   } else {
     sched_build(g, r, 3, 12, rint_below(r, 12), &s);
     w->cpty     = "central_bank";
-    w->notional = roundto(fmax(1e5, lognorm(r, 1.5e6, 0.5)), 1e5);
+    w->notional = roundto(fmax(1e5, lognorm(r, 1.0e6, 0.5)), 1e5);
     w->spread   = 0.0;
     w->rate     = round6(index_rate(g, CV_EUR_ESTR, 3));
     w->moc      = BallastGenCurves[CV_EUR_ESTR].id;
@@ -620,28 +653,31 @@ static void gen_wholesale(const BallastGen *g, Rng *r, BallastGenRow *w)
 
 static void gen_swap(const BallastGen *g, Rng *r, BallastGenRow *w)
 {
-  /* pay-fixed swaps hedge the fixed-rate mortgage book in duration buckets (most notional at 5-10
-   * years); receive-fixed swaps hedge the fixed-rate bonds issued (2-7 years) */
-  static const double wpay[8] = {0.04, 0.10, 0.22, 0.24, 0.26, 0.10, 0.04, 0.0};
+  /* pay-fixed swaps hedge the fixed-rate mortgage book, long and young (most notional at 7-15
+   * years, the elapsed share of the life u^2): more EVE hedge per euro of notional, whose floating
+   * leg is the NII sensitivity (docs/generator.md); receive-fixed swaps hedge the fixed-rate bonds
+   * issued (2-7 years) */
+  static const double wpay[8] = {0.0, 0.03, 0.10, 0.20, 0.35, 0.20, 0.12, 0.0};
   static const double wrec[8] = {0.20, 0.30, 0.30, 0.15, 0.05, 0.0, 0.0, 0.0};
   static const int    yrs[8]  = {2, 3, 5, 7, 10, 15, 20, 30};
   Sched               s;
   int                 curve, c;
   book(g, r, L_HEDGES, w);
   /* hedges are booked in the currency of the fixed-rate book they hedge (EUR and GBP mortgages;
-   * USD: mostly the fixed-rate USD issues, received fixed), whatever the booking entity */
-  double uc = unif(r);
+   * USD: 85 % receive fixed against the fixed-rate USD issues, the USD book being long
+   * liabilities), whatever the booking entity; currency, tenor and age stratified (strat) */
+  double uc = strat(w);
   w->ccy    = uc < 0.80 ? CCY_EUR : uc < 0.93 ? CCY_GBP : CCY_USD;
-  int pay   = coin(r, w->ccy == CCY_USD ? 0.6 : 0.92);
+  int pay   = coin(r, w->ccy == CCY_USD ? 0.15 : 0.92);
   if (w->ccy == CCY_EUR && coin(r, 0.7)) curve = CV_EUR_E6M, c = 6;
   else curve = BallastGenIndex3Curve[w->ccy], c = 3;
-  int years = yrs[pick(r, pay ? wpay : wrec, 8)];
+  int years = yrs[pick_u(strat2(w, 0), pay ? wpay : wrec, 8)];
   int m     = years * 12 / c;
-  sched_build(g, r, c, m, rint_below(r, m), &s);
+  sched_build(g, r, c, m, (int)(m * pow(strat2(w, 1), 2.0)), &s);
   BallastDayCount dcc = mm_dcc[w->ccy];
   w->type             = "SWPPV";
   w->role             = pay ? "PFL" : "RFL";
-  w->notional         = roundto(fmax(1e5, lognorm(r, 3.5e6, 0.6)), 1e5);
+  w->notional         = roundto(fmax(1e5, lognorm(r, 1.35e6, 0.35)), 1e5);
   w->rate             = round6(fmax(-0.005, vintage10(year_of(s.ied), w->ccy) + 0.0008 * (years - 10) + 0.001 * normal(r)));
   w->rate2            = round6(index_rate(g, curve, c));
   w->spread           = 0.0;

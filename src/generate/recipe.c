@@ -2,8 +2,8 @@
  * which shares, in which business lines and portfolios (BallastGenCreate).
  *
  * The shares below are those before issue 10; the current ones are BallastGenCategories (MTG 36.7,
- * CONS 18, CORP 11.35, BOND 0.5, CALL 0.3, CASH 0.22, SIGHT 9.9, SAV 7.6, CDEP 2.4, TD 11.15, WSF
- * 0.68, IRS 1.2 %) and docs/generator.md "How the proportions were chosen" gives the reasons.
+ * CONS 15.52, CORP 11.35, BOND 1.0, CALL 0.5, CASH 0.4, SIGHT 9.9, SAV 7.6, CDEP 2.4, TD 11.15, WSF
+ * 1.48, IRS 2.0 %) and docs/generator.md "How the proportions were chosen" gives the reasons.
  *
  * What it looks like (by number of contracts; amounts are means of lognormal draws, so a 1M-contract
  * book is a bank of about EUR 80 bn total assets; see docs/generator.md for the measured totals):
@@ -94,12 +94,12 @@ const BallastGenLineDef BallastGenLines[NLINES] = {
 
 /* Categories: exact shares of the contract count (basis points, sum 10000). */
 const BallastGenCategoryDef BallastGenCategories[NCAT] = {
-  {"MTG", "residential mortgages (ANN)", 3670},    {"CONS", "consumer loans (ANN)", 1800},
-  {"CORP", "SME and corporate loans (LAM/PAM)", 1135}, {"BOND", "bonds held (PAM)", 50},
-  {"CALL", "interbank call money (CLM)", 30},      {"CASH", "cash and central bank reserves (CSH)", 22},
+  {"MTG", "residential mortgages (ANN)", 3670},    {"CONS", "consumer loans (ANN)", 1552},
+  {"CORP", "SME and corporate loans (LAM/PAM)", 1135}, {"BOND", "bonds held (PAM)", 100},
+  {"CALL", "interbank call money (CLM)", 50},      {"CASH", "cash and central bank reserves (CSH)", 40},
   {"SIGHT", "retail sight deposits (UMP)", 990},  {"SAV", "retail savings deposits (UMP)", 760},
   {"CDEP", "corporate sight deposits (UMP)", 240}, {"TD", "term deposits (PAM RPL)", 1115},
-  {"WSF", "wholesale funding and issued bonds (PAM RPL)", 68}, {"IRS", "interest rate swaps (SWPPV)", 120},
+  {"WSF", "wholesale funding and issued bonds (PAM RPL)", 148}, {"IRS", "interest rate swaps (SWPPV)", 200},
 };
 
 
