@@ -751,7 +751,7 @@ static PetscErrorCode sort_and_filter(BallastSchedule ws, const BallastTerms *t,
 
   PetscFunctionBeginUser;
 
-  if (ws->legacy) qsort(ws->ev, (size_t)ws->n, sizeof(EngineEvent), cmp_event);
+  if (ws->legacy && ws->n > 1) qsort(ws->ev, (size_t)ws->n, sizeof(EngineEvent), cmp_event);
   else PetscCall(merge_runs(ws));
 
   if (!isnan(t->accruedInterest) && !ws->preIED) ws->ipac0 = ws->sign * t->accruedInterest;

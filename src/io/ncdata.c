@@ -114,7 +114,7 @@ static PetscErrorCode read_file(BallastNCFile *f, BallastNCData *d)
 
 PetscErrorCode BallastNCDataRead(const char *path, BallastNCData *d)
 {
-  BallastNCFile f = {path, NULL, -1, 0, 0};
+  BallastNCFile f = {path, NULL, -1, 0, 0, 0};
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(d, sizeof *d));
   PetscCall(PetscStrallocpy(path, &d->path));
@@ -172,7 +172,7 @@ PetscErrorCode BallastNCDataWrite(const BallastNCData *d, const char *path)
   char tmp[4096];
   PetscFunctionBeginUser;
   snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-  BallastNCFile  f    = {path, tmp, -1, 0, 1};
+  BallastNCFile  f    = {path, tmp, -1, 0, 1, 0};
   PetscErrorCode ierr = write_file(d, &f);
   if (ierr) {
     BallastNCDiscard(&f);

@@ -681,7 +681,7 @@ int RefProject(const BallastTerms *t, BallastDate horizon, const BallastSchedule
     }
     sd = e->calc;
     if (e->silent) continue;
-    BallastEvent out = {e->date, e->type, pay, Nt, Ipnr, Ipac, cur};
+    BallastEvent out = {e->date, e->type, pay, Nt, Ipnr, Ipac, cur, 0};
     sink(ctx, &out);
   }
   rc = 0;
