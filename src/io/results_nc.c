@@ -236,13 +236,12 @@ static PetscErrorCode check_finite(BallastResults r, char *msg, size_t mlen)
   for (PetscInt i = 0; i < r->nvar; i++) {
     const Var    *v = &r->vars[i];
     const double *x = (const double *)v->data;
-    PetscInt      len[4], act = -1;
+    PetscInt      len[4];
     if (v->kind != 0 || !v->count) continue;
     for (PetscInt k = 0; k < v->ndims; k++) {
       len[k] = 1;
       for (PetscInt m = 0; m < r->ndim; m++)
         if (!strcmp(r->dims[m].dim, v->dims[k])) len[k] = PetscMax(r->dims[m].n, 1);
-      if (!strcmp(v->dims[k], "action")) act = k;
     }
     for (size_t j = 0; j < v->count; j++) {
       if (isfinite(x[j])) continue;
@@ -252,8 +251,6 @@ static PetscErrorCode check_finite(BallastResults r, char *msg, size_t mlen)
         idx[k] = (PetscInt)(q % (size_t)len[k]);
         q /= (size_t)len[k];
       }
-      /* exemption removed when nii paths cover every action */
-      if (act >= 0 && idx[act] > 0 && (!strcmp(v->name, "nii_path") || !strcmp(v->name, "nii_path_constant") || !strcmp(v->name, "nii_path_runoff") || !strcmp(v->name, "balance_path"))) continue;
       if (undefined_ok(r, v, x[j])) continue;
       char where[256] = "";
       for (PetscInt k = 0; k < v->ndims; k++) snprintf(where + strlen(where), sizeof where - strlen(where), "%s%s=%" PetscInt_FMT, k ? ", " : "", v->dims[k], idx[k]);
