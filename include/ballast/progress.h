@@ -34,6 +34,7 @@ typedef struct {
   int       (*requested)(int64_t);
   int         sent_flag, stop, signo;
   double      t0, last, every;
+  double      scale; /* units shown divided by scale (default 1; e.g. bytes as MB: 1e6) */
   char        phase[32], unit[32];
 } BallastProgress;
 

@@ -16,6 +16,7 @@ PetscErrorCode BallastProgressBegin(MPI_Comm comm, const char *phase, const char
   PetscCall(PetscStrncpy(g->unit, unit, sizeof g->unit));
   g->t0 = g->last = MPI_Wtime();
   g->every        = BALLAST_PROGRESS_EVERY;
+  g->scale        = 1.0;
   {
     /* BALLAST_PROGRESS_EVERY=seconds in the environment overrides the interval (tests use 0: a
      * round at every poll, so that the rounds themselves are exercised) */
@@ -29,10 +30,10 @@ static PetscErrorCode report(BallastProgress *g)
 {
   PetscFunctionBeginUser;
   double el = MPI_Wtime() - g->t0;
-  if (g->rank == 0 && g->recv[2] < g->size && g->recv[1] > 0 && g->recv[0] < g->recv[1] && el > 0) {
+  if (g->rank == 0 && g->recv[2] < g->size && g->recv[0] > 0 && g->recv[0] < g->recv[1] && el > 0) { /* no line before a rate is known */
     double rate = (double)g->recv[0] / el;
-    PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "%s: %5.1f %% of %" PRId64 " %s (all ranks), %.0f %s/s, about %.0f s left\n", g->phase, 100.0 * (double)g->recv[0] / (double)g->recv[1], g->recv[1],
-                           g->unit, rate, g->unit, rate > 0 ? (double)(g->recv[1] - g->recv[0]) / rate : 0.0));
+    PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "%s: %5.1f %% of %.0f %s (all ranks), %.0f %s/s, about %.0f s left\n", g->phase, 100.0 * (double)g->recv[0] / (double)g->recv[1], (double)g->recv[1] / g->scale,
+                           g->unit, rate / g->scale, g->unit, rate > 0 ? (double)(g->recv[1] - g->recv[0]) / rate : 0.0));
   }
   PetscFunctionReturn(0);
 }

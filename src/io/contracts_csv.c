@@ -23,6 +23,7 @@
 #include <ballast/daycount.h>
 #include <ballast/engine.h>
 #include <ballast/io.h>
+#include <ballast/progress.h>
 #include <ballast/partition.h>
 #include <ctype.h>
 #include <inttypes.h>
@@ -93,77 +94,9 @@ static PetscErrorCode buf_reserve(Buf *b, size_t more)
   PetscFunctionReturn(0);
 }
 
-/* Load progress summed over the ranks (on stderr, rank 0): bytes parsed of the bytes to parse,
- * the rate and the time left, every PROGRESS_EVERY seconds. The same non-blocking pattern as the
- * projection's progress (src/projection/projection.c): a rank starts round r+1 when round r has
- * completed and PROGRESS_EVERY seconds have passed; when done it takes part in rounds until one in
- * which every rank is done. The rounds run on a duplicate of the loader's communicator, so they
- * never interleave with the loader's own collectives between files. */
-#define PROGRESS_EVERY 5.0
-typedef struct {
-  MPI_Comm    comm; /* MPI_COMM_NULL: off */
-  PetscMPIInt rank, size;
-  MPI_Request req;
-  int         active;
-  int64_t     send[3], recv[3];
-  double      t0, last;
-} LoadProgress;
-
-static void progress_report(LoadProgress *g)
-{
-  double el = MPI_Wtime() - g->t0;
-  if (g->rank == 0 && g->recv[2] < g->size && g->recv[1] > 0 && g->recv[0] < g->recv[1] && el > 0) {
-    double rate = (double)g->recv[0] / el;
-    fprintf(stderr, "load: %5.1f %% of %.0f MB (all ranks), %.0f MB/s, about %.0f s left\n", 100.0 * (double)g->recv[0] / (double)g->recv[1], (double)g->recv[1] / 1e6, rate / 1e6,
-            rate > 0 ? (double)(g->recv[1] - g->recv[0]) / rate : 0.0);
-    fflush(stderr);
-  }
-}
-
-static PetscErrorCode progress_poll(LoadProgress *g, int64_t done, int64_t total)
-{
-  int flag = 0;
-  PetscFunctionBeginUser;
-  if (g->comm == MPI_COMM_NULL) PetscFunctionReturn(0);
-  if (g->active) {
-    PetscCallMPI(MPI_Test(&g->req, &flag, MPI_STATUS_IGNORE));
-    if (!flag) PetscFunctionReturn(0);
-    g->active = 0;
-    progress_report(g);
-  }
-  double now = MPI_Wtime();
-  if (now - g->last < PROGRESS_EVERY) PetscFunctionReturn(0);
-  g->last    = now;
-  g->send[0] = done;
-  g->send[1] = total;
-  g->send[2] = 0;
-  PetscCallMPI(MPI_Iallreduce(g->send, g->recv, 3, MPI_INT64_T, MPI_SUM, g->comm, &g->req));
-  g->active = 1;
-  PetscFunctionReturn(0);
-}
-
-/* Collective on the progress communicator: this rank is done; rounds until every rank is. */
-static PetscErrorCode progress_finish(LoadProgress *g, int64_t done, int64_t total)
-{
-  PetscFunctionBeginUser;
-  if (g->comm == MPI_COMM_NULL) PetscFunctionReturn(0);
-  if (g->active) {
-    PetscCallMPI(MPI_Wait(&g->req, MPI_STATUS_IGNORE));
-    g->active = 0;
-    if (g->recv[2] != g->size) progress_report(g);
-  }
-  while (!(g->recv[2] == g->size)) {
-    g->send[0] = done;
-    g->send[1] = total;
-    g->send[2] = 1;
-    PetscCallMPI(MPI_Iallreduce(g->send, g->recv, 3, MPI_INT64_T, MPI_SUM, g->comm, &g->req));
-    PetscCallMPI(MPI_Wait(&g->req, MPI_STATUS_IGNORE));
-    if (g->recv[2] != g->size) progress_report(g);
-  }
-  PetscCallMPI(MPI_Comm_free(&g->comm));
-  PetscFunctionReturn(0);
-}
-
+/* Load progress summed over the ranks (include/ballast/progress.h): bytes parsed of the bytes to
+ * parse, shown in MB. The rounds run on a duplicate of the loader's communicator (prog_comm), so
+ * they never interleave with the loader's own collectives between files. */
 typedef struct {
   MPI_Comm           comm;
   PetscMPIInt        rank, size;
@@ -178,7 +111,8 @@ typedef struct {
   BallastDiag        warn;     /* warnings of this rank's lines (accrued interest), printed after the load */
   BallastTerms       tmpl;     /* BallastTermsInit once: copied for every row */
   BallastNames       segnames; /* the configuration's behaviour segment names */
-  LoadProgress       prog;
+  BallastProgress    prog;
+  MPI_Comm           prog_comm;
   int64_t            bytes_done, bytes_total; /* this rank's share of the data bytes of every file */
   double             t_parse;                 /* seconds in parse + validate (this rank) */
 } Loader;
@@ -657,7 +591,7 @@ static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Co
       size_t got = fread(blk + have, 1, BLOCK, fp);
       if (got < BLOCK) eof = PETSC_TRUE;
       have += got;
-      PetscCall(progress_poll(&L->prog, L->bytes_done + (pos - start), L->bytes_total));
+      PetscCall(BallastProgressPoll(&L->prog, L->bytes_done + (pos - start)));
     }
     if (!have) break;
     char  *line = blk + cur;
@@ -1151,16 +1085,15 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
         L.bytes_total += (int64_t)(sz * (L.rank + 1) / L.size - sz * L.rank / L.size);
       }
     }
-    L.prog.comm = MPI_COMM_NULL;
-    PetscCallMPI(MPI_Comm_dup(comm, &L.prog.comm));
-    L.prog.rank = L.rank;
-    L.prog.size = L.size;
-    L.prog.t0 = L.prog.last = MPI_Wtime();
+    PetscCallMPI(MPI_Comm_dup(comm, &L.prog_comm));
+    PetscCall(BallastProgressBegin(L.prog_comm, "load", "MB", L.bytes_total, &L.prog));
+    L.prog.scale = 1e6; /* bytes shown as MB */
   }
   double t_parse0 = MPI_Wtime();
   for (PetscInt f = 0; f < cfg->ncontract_files; f++) PetscCall(parse_file(&L, (uint16_t)f, cfg->contract_files[f]));
   L.t_parse = MPI_Wtime() - t_parse0;
-  PetscCall(progress_finish(&L.prog, L.bytes_total, L.bytes_total));
+  PetscCall(BallastProgressFinish(&L.prog, L.bytes_total));
+  PetscCallMPI(MPI_Comm_free(&L.prog_comm));
   if (getenv("BALLAST_LOAD_TIMING")) { /* scripts/bench-load: this rank's parse + validate rate */
     fprintf(stderr, "load-timing: rank %d parsed %" PRId64 " bytes in %.6f s: %.1f MB/s\n", (int)L.rank, L.bytes_done, L.t_parse, L.t_parse > 0 ? (double)L.bytes_done / L.t_parse / 1e6 : 0.0);
     fflush(stderr);
