@@ -586,10 +586,10 @@ PetscErrorCode BallastCmdRun(int argc, char **argv)
     PetscCall(PetscFree(ctx.cfg.output_dir));
     PetscCall(PetscStrallocpy(a.output, &ctx.cfg.output_dir));
   }
-  PetscCall(make_dir(ctx.comm, ctx.cfg.output_dir)); /* before any computation: a full or read-only disk fails now */
   PetscCall(BallastPlanningValidate(&ctx, PETSC_FALSE));
   char *scenarios_all = NULL;
-  if (a.set_n > 0) PetscCall(select_scenarios(&ctx, &a, &scenarios_all));
+  if (a.set_n > 0) PetscCall(select_scenarios(&ctx, &a, &scenarios_all)); /* may move the output to <dir>/part-K */
+  PetscCall(make_dir(ctx.comm, ctx.cfg.output_dir)); /* before any computation: a full or read-only disk fails now */
   /* management actions: added contracts loaded, touched contracts listed (before the control
    * totals and the segment map: new portfolios and segments join the run's tables) */
   BallastActionSet actions;
