@@ -256,6 +256,9 @@ PetscErrorCode BallastIRRBBRunCompute(BallastRunContext *ctx, BallastIRRBBRun *r
   /* the reduced partials (rank 0) move to run */
   run->eve   = eve.eve;
   run->evecf = eve.evecf;
+  eve.eve    = NULL;
+  eve.evecf  = NULL;
+  PetscCall(BallastEVEDestroy(&eve)); /* its per-day tables */
   run->nii          = nii.nii;
   run->margin_count = nii.margin_count;
   nii.nii           = NULL;
