@@ -260,10 +260,8 @@ void BallastPrepayFilterEvent(void *filter, const BallastEvent *ev);
  * forward at the as-of date passed through with the segment's beta) and the slotted events: each
  * slot repays on its date with the deposit rate's interest since the as-of date. Not collective. */
 double BallastDepositSlottingRate(const BallastProjContract *pc, BallastDate as_of, const BallastDFTable *df_base, const BallastDFTable *df);
-void   BallastDepositSlotting(const BallastProjContract *pc, BallastDate as_of, const double *amount, const BallastDate *date, PetscInt nslot, double rate,
-                              BallastEventTarget out);
-/* The same with the year fractions yf[j] from the as-of date to date[j] in the contract's day
- * count given (the same for every deposit of a segment: computed once). Not collective. */
+/* The slotted events, with the year fractions yf[j] from the as-of date to date[j] in the
+ * contract's day count given (the same for every deposit of a segment: computed once). */
 void BallastDepositSlottingYF(const BallastProjContract *pc, BallastDate as_of, const double *amount, const BallastDate *date, const double *yf, PetscInt nslot, double rate,
                               BallastEventTarget out);
 /* Whether a deposit's counterparty may hold core deposits (2024/857 Art 8: retail and

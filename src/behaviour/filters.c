@@ -110,29 +110,6 @@ double BallastDepositSlottingRate(const BallastProjContract *pc, BallastDate as_
   return BallastDepositRate(pc->seg, isnan(pc->t.nominalInterestRate) ? 0.0 : pc->t.nominalInterestRate, short0, shorts);
 }
 
-void BallastDepositSlotting(const BallastProjContract *pc, BallastDate as_of, const double *amount, const BallastDate *date, PetscInt nslot, double rate, BallastEventTarget out)
-{
-  const BallastTerms *t = &pc->t;
-  /* outstanding balance after each event, as the stream's notional */
-  double L = pc->sign * (isnan(t->notionalPrincipal) ? 0.0 : t->notionalPrincipal);
-  for (PetscInt j = 0; j < nslot; j++) {
-    BallastEvent ev = {0};
-    ev.date         = date[j];
-    ev.day          = (int32_t)(date[j] - as_of);
-    ev.type         = BALLAST_EV_IP;
-    ev.payoff       = amount[j] * rate * BallastYearFraction(t->dayCountConvention, as_of, date[j], BALLAST_DATE_NONE) + (j == 0 ? pc->a0 : 0.0);
-    ev.rate         = rate;
-    ev.currency     = t->currency;
-    ev.notional     = L;
-    out.event(out.ctx, &ev);
-    ev.type     = BALLAST_EV_MD;
-    ev.payoff   = amount[j];
-    ev.notional = L - amount[j];
-    out.event(out.ctx, &ev);
-    L = ev.notional;
-  }
-}
-
 void BallastDepositSlottingYF(const BallastProjContract *pc, BallastDate as_of, const double *amount, const BallastDate *date, const double *yf, PetscInt nslot, double rate,
                               BallastEventTarget out)
 {
