@@ -26,6 +26,9 @@ typedef struct {
 /* Collective: configuration, market data, contracts (all validated). */
 PetscErrorCode BallastRunSetup(MPI_Comm comm, const char *config_path, BallastRunContext *ctx);
 PetscErrorCode BallastRunTeardown(BallastRunContext *ctx);
+/* Collective: every contract of cs within run.max_events_per_contract, else BALLAST_ERR_INPUT on
+ * every rank naming each contract's file (cfg->contract_files) and line. */
+PetscErrorCode BallastRunCheckEventBound(MPI_Comm comm, const BallastConfig *cfg, BallastContracts cs);
 /* Collective: SHA-256 of every input file, hashed in parallel (file i on rank i mod size):
  * contracts, curves, fx, regime (in this order, first), then the user scenarios' curve files, the
  * behaviour histories of beh (may be NULL) and nextra further files (e.g. the contract files of

@@ -93,6 +93,13 @@ static PetscErrorCode check_added_files(BallastRunContext *ctx, BallastAction *a
   sub.ncontract_files = a->nadd;
   sub.contract_files  = a->add;
   PetscCall(BallastContractsLoad(ctx->comm, &sub, &ctx->market, &cs));
+  {
+    PetscErrorCode ierr = BallastRunCheckEventBound(ctx->comm, &sub, cs);
+    if (ierr) {
+      PetscCall(BallastContractsDestroy(&cs));
+      PetscCall(ierr);
+    }
+  }
   int64_t n = cs->n, dup = 0;
   /* contractIDs against the balance sheet: every rank checks its added rows against every rank's
    * balance-sheet IDs, one rank's IDs at a time (small: an action adds few contracts) */

@@ -54,8 +54,9 @@ static PetscErrorCode phase_done(MPI_Comm comm, const char *phase, double t0, in
 /* Collective. The bound on the work per contract (run.max_events_per_contract): each rank checks
  * its contracts' estimated schedules (BallastTermsEventEstimate, from cycles and term, before any
  * schedule is built); the ranks agree and every rank fails with BALLAST_ERR_INPUT, rank 0 listing
- * each contract with file and line. */
-static PetscErrorCode BallastRunCheckEventBound(MPI_Comm comm, const BallastConfig *cfg, BallastContracts cs)
+ * each contract with file and line. Also applied to the contract files that actions add
+ * (src/run/planning.c), with their own file names in cfg. */
+PetscErrorCode BallastRunCheckEventBound(MPI_Comm comm, const BallastConfig *cfg, BallastContracts cs)
 {
   BallastDiag d;
   PetscInt    tot;

@@ -11,10 +11,11 @@
 #   a daily interest cycle over three centuries is about 110,000 events (hand count: 2024-06-30 to
 #   2331-03-31 is 112,054 days, one event a day, plus the principal's quarterly cycle), an input
 #   error naming contract, file and line, found before any schedule is built; a bound of 500 stops
-#   the 25-year monthly annuity of line 2 (300 interest + 300 principal events);
+#   the 25-year monthly annuity of line 2 (300 interest + 300 principal events); the bound also
+#   covers the contract files an action adds (named with their own file and line);
 # and the calibration reports its progress (segments done / total over all ranks).
 source "$(dirname "$0")/tap.sh"
-plan 56
+plan 62
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fix="$BALLAST_SOURCE_DIR/tests/data/small"
@@ -40,6 +41,9 @@ mk tierneg;   sed -i 's/tier1 = 1.2e9/tier1 = -5/' "$work/tierneg/run.cfg"
 mk daily;     sed -i '3s/2031-03-31,8000000,0.0385,A360,2024-06-30,P3ML1/2331-03-31,8000000,0.0385,A360,2024-06-30,P1DL1/' "$work/daily/contracts.csv"
 mk bound500;  sed -i 's/^run = { name = "small";/run = { name = "small"; max_events_per_contract = 500;/' "$work/bound500/run.cfg"
 mk bound0;    sed -i 's/^run = { name = "small";/run = { name = "small"; max_events_per_contract = 0;/' "$work/bound0/run.cfg"
+# an action's added file is bound too (its own file and line): the daily contract, renamed
+mk actdaily;  { head -1 "$work/daily/contracts.csv"; sed -n '3s/^CORP-000042,/ACT-000042,/p' "$work/daily/contracts.csv"; } > "$work/actdaily/added.csv"
+echo 'actions = ( { name = "add_daily"; add = ["added.csv"]; } );' >> "$work/actdaily/run.cfg"
 mk raised;    cp "$work/daily/contracts.csv" "$work/raised/"; sed -i 's/^run = { name = "small";/run = { name = "small"; max_events_per_contract = 200000;/' "$work/raised/run.cfg"
 for np in 1 3; do
   case_ overflow $np 3 "contracts.csv:2:92: column 'nominalInterestRate': value '1e308': out of range"
@@ -49,6 +53,7 @@ for np in 1 3; do
   case_ tierneg $np 2 "run.cfg:9: capital amounts must not be negative"
   case_ daily $np 3 "contracts.csv:3: contract CORP-000042: its schedule would have about 114498 events (cycleOfInterestPayment over its term), more than run.max_events_per_contract = 100000"
   case_ bound500 $np 3 "contracts.csv:2: contract MTG-000001: its schedule would have about"
+  case_ actdaily $np 3 "added.csv:2: contract ACT-000042: its schedule would have about 114498 events (cycleOfInterestPayment over its term), more than run.max_events_per_contract = 100000"
   case_ bound0 $np 2 "run.cfg:3: run.max_events_per_contract = 0: must be at least 1"
 done
 timeout 120 "$BALLAST" validate "$work/raised/run.cfg" > /dev/null 2>&1
