@@ -43,12 +43,11 @@ PetscErrorCode BallastEVESetDiscount(BallastEVE *e, const BallastDFTable *df, co
   int         per_event = hook && *hook && strcmp(hook, "0") != 0;
   PetscInt    n         = BallastIRRBBNAct(&e->s) * e->s.nport * e->s.nccy;
   PetscFunctionBeginUser;
-  /* management actions: a slot's EVE is the balance sheet's plus the action's contracts (weights
-   * +-1), checked against the full run on the changed balance sheet to 1e-12 of each variable
-   * (tests/cli/t_actions.sh), about one unit in the last place of a portfolio's EVE for PV01: the
-   * tables' other order of additions is not within that, so runs with actions keep the value of
-   * every contract (docs/kernel.md) */
-  if (per_event || BallastIRRBBNAct(&e->s) > 1 || e->s.nscen < 1 || !df || !disc) PetscFunctionReturn(0);
+  /* management actions too: a slot's EVE is the balance sheet's plus the action's contracts
+   * (weights +-1) in the slot's own (action, portfolio) tables; tests/cli/t_actions.sh checks it
+   * against the full run on the changed balance sheet to 1e-12 of each variable, the differences
+   * of EVEs (PV01, deltas) to 1e-12 of the slot's |eve| (docs/kernel.md) */
+  if (per_event || e->s.nscen < 1 || !df || !disc) PetscFunctionReturn(0);
   e->df     = df;
   e->disc   = disc;
   e->tables = PETSC_TRUE;
