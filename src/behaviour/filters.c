@@ -54,6 +54,37 @@ void BallastPrepayFilterUseCheckpoints(BallastPrepayFilter *f, const BallastDate
   f->icp = 0;
 }
 
+void BallastPrepayCheckpointsYMD(const BallastDate cp[], PetscInt n, int ymd[])
+{
+  for (PetscInt m = 0; m < n; m++) BallastDateToYMD(cp[m], &ymd[3 * m], &ymd[3 * m + 1], &ymd[3 * m + 2]);
+}
+
+void BallastPrepayFilterUseCheckpointsYMD(BallastPrepayFilter *f, const BallastDate *cp, const int *ymd, PetscInt ncp)
+{
+  BallastPrepayFilterUseCheckpoints(f, cp, ncp);
+  if (f->cp) {
+    f->cp_ymd = ymd;
+    f->ymd_of = BALLAST_DATE_NONE;
+  }
+}
+
+/* The year fraction of the accrual from the last event to checkpoint c, as
+ * BallastYearFraction(dcc, last_date, c, BALLAST_DATE_NONE): for the 30E360 family with the
+ * checkpoint's year/month/day from the table and the last event's converted once per event. */
+static inline double checkpoint_yf(BallastPrepayFilter *o, BallastDate c)
+{
+  if (o->cp && o->cp_ymd && (o->dcc == BALLAST_DCC_30E360 || o->dcc == BALLAST_DCC_30E360ISDA || o->dcc == BALLAST_DCC_28E336)) {
+    if (c <= o->last_date) return 0.0;
+    if (o->ymd_of != o->last_date) {
+      BallastDateToYMD(o->last_date, &o->ly, &o->lm, &o->ld);
+      o->ymd_of = o->last_date;
+    }
+    const int *q = o->cp_ymd + 3 * o->icp;
+    return BallastYearFraction30(o->dcc, o->ly, o->lm, o->ld, q[0], q[1], q[2], 0);
+  }
+  return BallastYearFraction(o->dcc, o->last_date, c, BALLAST_DATE_NONE);
+}
+
 /* The checkpoint after o->checkpoint. */
 static inline BallastDate next_checkpoint(BallastPrepayFilter *o)
 {
@@ -69,7 +100,7 @@ static void flush(BallastPrepayFilter *o, BallastDate upto)
   while (o->checkpoint < upto && o->checkpoint < o->end) {
     BallastDate c = o->checkpoint;
     if (f > 0 && o->last_notional != 0.0) {
-      double       accrued = o->last_accrued + o->last_notional * o->last_rate * BallastYearFraction(o->dcc, o->last_date, c, BALLAST_DATE_NONE);
+      double       accrued = o->last_accrued + o->last_notional * o->last_rate * checkpoint_yf(o, c);
       BallastEvent pp      = {0};
       pp.date              = c;
       pp.type              = BALLAST_EV_PP;
@@ -100,6 +131,43 @@ void BallastPrepayFilterEvent(void *ctx, const BallastEvent *ev)
   o->last_rate     = ev->rate;
   o->last_accrued  = ev->accrued;
   o->next.event(o->next.ctx, &e);
+}
+
+void BallastPrepayFilterValue(BallastPrepayFilter *o, const BallastEvent *ev, PetscInt n, BallastValuer *val)
+{
+  /* BallastPrepayFilterEvent (flush, then the scaled event) into the driver's valuation, without
+   * the events: the same operations in the same order */
+  double f = o->f;
+  for (PetscInt i = 0; i < n; i++) {
+    BallastDate date = ev[i].date;
+    while (o->checkpoint < date && o->checkpoint < o->end) {
+      BallastDate c = o->checkpoint;
+      if (f > 0 && o->last_notional != 0.0) {
+        double accrued = o->last_accrued + o->last_notional * o->last_rate * checkpoint_yf(o, c);
+        double payoff  = f * o->S * (o->last_notional + accrued);
+        o->S *= 1.0 - f;
+        BallastValuerAdd(val, o->currency, c, payoff);
+      }
+      o->checkpoint = next_checkpoint(o);
+    }
+    double payoff = ev[i].payoff;
+    payoff *= o->S;
+    BallastValuerAdd(val, ev[i].currency, date, payoff);
+    o->last_date     = date;
+    o->last_notional = ev[i].notional;
+    o->last_rate     = ev[i].rate;
+    o->last_accrued  = ev[i].accrued;
+  }
+}
+
+void BallastDepositSlottingValue(const BallastProjContract *pc, const double *amount, const BallastDate *date, const double *yf, PetscInt nslot, double rate, BallastValuer *val)
+{
+  /* BallastDepositSlottingYF into the driver's valuation, without the events */
+  int32_t ccy = pc->t.currency;
+  for (PetscInt j = 0; j < nslot; j++) {
+    BallastValuerAdd(val, ccy, date[j], amount[j] * rate * yf[j] + (j == 0 ? pc->a0 : 0.0));
+    BallastValuerAdd(val, ccy, date[j], amount[j]);
+  }
 }
 
 double BallastDepositSlottingRate(const BallastProjContract *pc, BallastDate as_of, const BallastDFTable *df_base, const BallastDFTable *df)
