@@ -296,6 +296,30 @@ static inline void BallastValuerAdd(BallastValuer *f, int32_t currency, BallastD
  * events: the same value and event count as BallastPrepayFilterEvent of each event into the
  * driver's valuation, bitwise. Not collective. */
 void BallastPrepayFilterValue(BallastPrepayFilter *f, const BallastEvent *ev, PetscInt n, BallastValuer *val);
+/* The prepayment stream of a contract whose contractual stream is the same under every variant,
+ * prepared once per contract: the checkpoints with a PP event (a principal outstanding), with what
+ * the filter computes there that does not depend on the variant (the accrued interest since the
+ * last event, in the contract's day count), and for each contractual event the number of those
+ * checkpoints before it. Under a variant only the monthly fraction f changes: the survival factor
+ * S = (1 - f)^k by the filter's own running product, applied to the prepared stream. The events
+ * and values are bitwise those of BallastPrepayFilterEvent. The arrays are the caller's, grown
+ * as needed (BallastPrepayPlanDestroy frees them). */
+typedef struct {
+  PetscInt     n, cap;                 /* checkpoints with a PP event */
+  BallastDate *date;
+  double      *notional, *rate, *accrued, *base; /* base = notional + accrued (the filter's bracket) */
+  PetscInt    *before;                 /* [nev] PP checkpoints before contractual event i */
+  PetscInt     nev, evcap;
+} BallastPrepayPlan;
+/* From the filter f as set up (any variant: only f->f and f->annual depend on it) and the
+ * contractual events ev[0..n-1]. Not collective. */
+PetscErrorCode BallastPrepayPlanBuild(BallastPrepayPlan *plan, const BallastPrepayFilter *f, const BallastEvent *ev, PetscInt n);
+/* The filtered events under the variant of filter f (set up for it), into f->next. */
+void BallastPrepayPlanEvents(const BallastPrepayPlan *plan, const BallastPrepayFilter *f, const BallastEvent *ev, PetscInt n);
+/* Their value only (the driver's valuation, bitwise). */
+void BallastPrepayPlanValue(const BallastPrepayPlan *plan, const BallastPrepayFilter *f, const BallastEvent *ev, PetscInt n, BallastValuer *val);
+PetscErrorCode BallastPrepayPlanDestroy(BallastPrepayPlan *plan);
+
 /* The value of the slotted events of BallastDepositSlottingYF without making them (bitwise the
  * same value and event count). Not collective. */
 void BallastDepositSlottingValue(const BallastProjContract *pc, const double *amount, const BallastDate *date, const double *yf, PetscInt nslot, double rate, BallastValuer *val);

@@ -160,6 +160,115 @@ void BallastPrepayFilterValue(BallastPrepayFilter *o, const BallastEvent *ev, Pe
   }
 }
 
+PetscErrorCode BallastPrepayPlanBuild(BallastPrepayPlan *pl, const BallastPrepayFilter *f, const BallastEvent *ev, PetscInt n)
+{
+  BallastPrepayFilter o = *f; /* the walk moves the checkpoint */
+  PetscFunctionBeginUser;
+  if (n > pl->evcap) {
+    PetscCall(PetscFree(pl->before));
+    PetscCall(PetscMalloc1(n, &pl->before));
+    pl->evcap = n;
+  }
+  pl->n   = 0;
+  pl->nev = n;
+  for (PetscInt i = 0; i < n; i++) {
+    BallastDate date = ev[i].date;
+    /* flush without the survival: the checkpoints strictly before the event and the end */
+    while (o.checkpoint < date && o.checkpoint < o.end) {
+      BallastDate c = o.checkpoint;
+      if (o.last_notional != 0.0) {
+        if (pl->n == pl->cap) {
+          PetscInt     cap = pl->cap ? 2 * pl->cap : 512;
+          BallastDate *d;
+          double      *N, *r, *a, *b;
+          PetscCall(PetscMalloc5(cap, &d, cap, &N, cap, &r, cap, &a, cap, &b));
+          if (pl->n) {
+            PetscCall(PetscArraycpy(d, pl->date, pl->n));
+            PetscCall(PetscArraycpy(N, pl->notional, pl->n));
+            PetscCall(PetscArraycpy(r, pl->rate, pl->n));
+            PetscCall(PetscArraycpy(a, pl->accrued, pl->n));
+            PetscCall(PetscArraycpy(b, pl->base, pl->n));
+          }
+          PetscCall(PetscFree5(pl->date, pl->notional, pl->rate, pl->accrued, pl->base));
+          pl->date = d, pl->notional = N, pl->rate = r, pl->accrued = a, pl->base = b;
+          pl->cap = cap;
+        }
+        double accrued      = o.last_accrued + o.last_notional * o.last_rate * checkpoint_yf(&o, c);
+        pl->date[pl->n]     = c;
+        pl->notional[pl->n] = o.last_notional;
+        pl->rate[pl->n]     = o.last_rate;
+        pl->accrued[pl->n]  = accrued;
+        pl->base[pl->n]     = o.last_notional + accrued;
+        pl->n++;
+      }
+      o.checkpoint = next_checkpoint(&o);
+    }
+    pl->before[i]   = pl->n;
+    o.last_date     = date;
+    o.last_notional = ev[i].notional;
+    o.last_rate     = ev[i].rate;
+    o.last_accrued  = ev[i].accrued;
+  }
+  PetscFunctionReturn(0);
+}
+
+void BallastPrepayPlanEvents(const BallastPrepayPlan *pl, const BallastPrepayFilter *o, const BallastEvent *ev, PetscInt n)
+{
+  /* flush and BallastPrepayFilterEvent, operation for operation */
+  double   f = o->f, S = 1.0;
+  int      active = f > 0;
+  PetscInt j = 0;
+  for (PetscInt i = 0; i < n; i++) {
+    if (active)
+      for (; j < pl->before[i]; j++) {
+        BallastEvent pp = {0};
+        pp.date         = pl->date[j];
+        pp.type         = BALLAST_EV_PP;
+        pp.payoff       = f * S * pl->base[j];
+        S *= 1.0 - f;
+        pp.notional = S * pl->notional[j];
+        pp.rate     = pl->rate[j];
+        pp.accrued  = S * pl->accrued[j];
+        pp.currency = o->currency;
+        pp.day      = (int32_t)(pl->date[j] - o->as_of);
+        o->next.event(o->next.ctx, &pp);
+      }
+    BallastEvent e = ev[i];
+    e.payoff *= S;
+    e.notional *= S;
+    e.accrued *= S;
+    e.day = (int32_t)(ev[i].date - o->as_of);
+    o->next.event(o->next.ctx, &e);
+  }
+}
+
+void BallastPrepayPlanValue(const BallastPrepayPlan *pl, const BallastPrepayFilter *o, const BallastEvent *ev, PetscInt n, BallastValuer *val)
+{
+  double   f = o->f, S = 1.0;
+  int      active = f > 0;
+  PetscInt j = 0;
+  for (PetscInt i = 0; i < n; i++) {
+    if (active)
+      for (; j < pl->before[i]; j++) {
+        double payoff = f * S * pl->base[j];
+        S *= 1.0 - f;
+        BallastValuerAdd(val, o->currency, pl->date[j], payoff);
+      }
+    double payoff = ev[i].payoff;
+    payoff *= S;
+    BallastValuerAdd(val, ev[i].currency, ev[i].date, payoff);
+  }
+}
+
+PetscErrorCode BallastPrepayPlanDestroy(BallastPrepayPlan *pl)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree5(pl->date, pl->notional, pl->rate, pl->accrued, pl->base));
+  PetscCall(PetscFree(pl->before));
+  PetscCall(PetscMemzero(pl, sizeof *pl));
+  PetscFunctionReturn(0);
+}
+
 void BallastDepositSlottingValue(const BallastProjContract *pc, const double *amount, const BallastDate *date, const double *yf, PetscInt nslot, double rate, BallastValuer *val)
 {
   /* BallastDepositSlottingYF into the driver's valuation, without the events */

@@ -216,6 +216,7 @@ struct BallastProjection_s {
   BallastDate           *cp;         /* the prepayment filters' monthly checkpoints */
   PetscInt               ncp;
   int                   *cp_ymd;     /* [ncp][3] their year, month, day */
+  BallastPrepayPlan      pplan;      /* the prepared prepayment stream of the contract at hand */
   int                    beh_per_event; /* test hook BALLAST_BEHAVIOUR_PER_EVENT: behaviour as before round 2 */
   int64_t                serial, ncontracts, nevents, ninvariant;
   double                 seconds;
@@ -265,6 +266,7 @@ PetscErrorCode BallastProjectionDestroy(BallastProjection *proj)
   PetscCall(PetscFree(p->cache));
   PetscCall(PetscFree(p->cp));
   PetscCall(PetscFree(p->cp_ymd));
+  PetscCall(BallastPrepayPlanDestroy(&p->pplan));
   PetscCall(PetscFree(p->plan));
   PetscCall(PetscFree3(p->slot_amount, p->slot_date, p->slot_yf));
   free(p->buf.ev);
@@ -486,6 +488,7 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
    * consumer records it anyway */
   int prepay     = pc.behavioural == BALLAST_FILTER_PREPAYMENT || pc.behavioural == BALLAST_FILTER_EARLY_REDEMPTION;
   int buf_every  = invariant; /* the buffer holds the contractual stream of every variant */
+  int planned    = 0;         /* p->pplan is this contract's */
   if (prepay && !p->beh_per_event && !src->variant) {
     Observer      o = {&s->df[0], p->cache, 0};
     BallastMarket m = {(void *)&o, observe_forward, observe_fx};
@@ -568,7 +571,19 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
         break;
       }
       BallastPrepayFilterUseCheckpointsYMD(&pf, p->cp, p->cp_ymd, p->ncp);
-      int in_buf = buf_every || recorded == v;
+      if (buf_every) {
+        /* the same contractual stream under every variant: the checkpoints prepared once, the
+         * survival applied per variant */
+        if (!planned) PetscCall(BallastPrepayPlanBuild(&p->pplan, &pf, p->buf.ev, p->buf.n));
+        planned = 1;
+        if (value_only) {
+          BallastPrepayPlanValue(&p->pplan, &pf, p->buf.ev, p->buf.n, &val);
+          f.pv      = val.pv;
+          f.nevents = val.nevents;
+        } else BallastPrepayPlanEvents(&p->pplan, &pf, p->buf.ev, p->buf.n);
+        break;
+      }
+      int in_buf = recorded == v;
       if (value_only && !in_buf) {
         PetscCall(record(p, &pc, &m));
         recorded = v;
