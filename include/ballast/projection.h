@@ -320,9 +320,16 @@ void BallastPrepayPlanEvents(const BallastPrepayPlan *plan, const BallastPrepayF
 void BallastPrepayPlanValue(const BallastPrepayPlan *plan, const BallastPrepayFilter *f, const BallastEvent *ev, PetscInt n, BallastValuer *val);
 PetscErrorCode BallastPrepayPlanDestroy(BallastPrepayPlan *plan);
 
-/* The value of the slotted events of BallastDepositSlottingYF without making them (bitwise the
- * same value and event count). Not collective. */
-void BallastDepositSlottingValue(const BallastProjContract *pc, const double *amount, const BallastDate *date, const double *yf, PetscInt nslot, double rate, BallastValuer *val);
+/* The value of the slotted events of BallastDepositSlottingYF in closed form: the flows of the
+ * deposits of a segment are linear in (balance, balance x rate), so per (segment, eligibility, day
+ * count, discount curve) and variant four sums are taken once (BallastDepositSlottingSums: the
+ * discount factor and year fraction of the overnight slot, and over the tranches
+ * sum_j w_j/m_j sum_u DF and sum_j w_j/m_j sum_u yf DF on the slots' dates date[], yf[] of
+ * BallastDepositSlotContract) and a deposit costs O(1) per variant
+ * (BallastDepositSlottingValueSums, amount0 = its slot-0 amount). The same value as the events'
+ * up to the order of the additions (1e-15 relative). Not collective. */
+void   BallastDepositSlottingSums(const BallastBehSegment *s, int core, const BallastDate *date, const double *yf, const BallastDFTable *df, PetscInt kdisc, double sums[4]);
+double BallastDepositSlottingValueSums(const BallastProjContract *pc, int core, double amount0, double rate, const double sums[4]);
 /* The filter's input (a BallastEventSink). */
 void BallastPrepayFilterEvent(void *filter, const BallastEvent *ev);
 /* Deposit slotting: the deposit rate of the contract's segment under a variant (the one-month

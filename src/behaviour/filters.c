@@ -269,14 +269,37 @@ PetscErrorCode BallastPrepayPlanDestroy(BallastPrepayPlan *pl)
   PetscFunctionReturn(0);
 }
 
-void BallastDepositSlottingValue(const BallastProjContract *pc, const double *amount, const BallastDate *date, const double *yf, PetscInt nslot, double rate, BallastValuer *val)
+void BallastDepositSlottingSums(const BallastBehSegment *s, int core, const BallastDate *date, const double *yf, const BallastDFTable *df, PetscInt kdisc, double sums[4])
 {
-  /* BallastDepositSlottingYF into the driver's valuation, without the events */
-  int32_t ccy = pc->t.currency;
-  for (PetscInt j = 0; j < nslot; j++) {
-    BallastValuerAdd(val, ccy, date[j], amount[j] * rate * yf[j] + (j == 0 ? pc->a0 : 0.0));
-    BallastValuerAdd(val, ccy, date[j], amount[j]);
+  double T1 = 0, T2 = 0;
+  sums[0] = BallastDFTableGet(df, kdisc, date[0]);
+  sums[1] = yf[0];
+  if (core) {
+    PetscInt k = 1;
+    for (PetscInt j = 0; j < s->ntenor; j++) {
+      int    m  = s->tenor_months[j];
+      double s1 = 0, s2 = 0;
+      for (int u = 1; u <= m; u++, k++) {
+        double d = BallastDFTableGet(df, kdisc, date[k]);
+        s1 += d;
+        s2 += yf[k] * d;
+      }
+      T1 += s->weight[j] / m * s1;
+      T2 += s->weight[j] / m * s2;
+    }
   }
+  sums[2] = T1;
+  sums[3] = T2;
+}
+
+double BallastDepositSlottingValueSums(const BallastProjContract *pc, int core, double amount0, double rate, const double sums[4])
+{
+  /* slot 0: interest since the as-of date (with the accrued interest) and the amount; the core
+   * slices cr w_j / m_j at the tranches' dates: cr (sum DF + rate sum yf DF) */
+  double balance = pc->sign * pc->t.notionalPrincipal;
+  double cr      = core ? pc->seg->core_share * balance : 0.0;
+  double pv      = (amount0 * rate * sums[1] + pc->a0) * sums[0] + amount0 * sums[0];
+  return core ? pv + cr * (sums[2] + rate * sums[3]) : pv;
 }
 
 double BallastDepositSlottingRate(const BallastProjContract *pc, BallastDate as_of, const BallastDFTable *df_base, const BallastDFTable *df)

@@ -197,6 +197,18 @@ typedef struct {
  * filter steps by the calendar) */
 #define PREPAY_CHECKPOINTS 1200
 
+/* Deposit slotting in closed form under the value-only variants (behaviour round 2): the sums of
+ * BallastDepositSlottingSums per (segment, eligibility, day count, discount curve), per variant
+ * on first use; a few keys, replaced round robin. */
+#define SLOTSUMS 32
+typedef struct {
+  const BallastBehSegment *seg;
+  int                      core, dcc;
+  PetscInt                 kdisc;
+  double                  *sums; /* [nvar][4] */
+  char                    *done; /* [nvar] */
+} SlotSums;
+
 struct BallastProjection_s {
   BallastProjectionSetup s;
   PetscInt               nc;
@@ -217,6 +229,8 @@ struct BallastProjection_s {
   PetscInt               ncp;
   int                   *cp_ymd;     /* [ncp][3] their year, month, day */
   BallastPrepayPlan      pplan;      /* the prepared prepayment stream of the contract at hand */
+  SlotSums               slotsums[SLOTSUMS];
+  int                    nslotsums, slotsums_next;
   int                    beh_per_event; /* test hook BALLAST_BEHAVIOUR_PER_EVENT: behaviour as before round 2 */
   int64_t                serial, ncontracts, nevents, ninvariant;
   double                 seconds;
@@ -267,6 +281,7 @@ PetscErrorCode BallastProjectionDestroy(BallastProjection *proj)
   PetscCall(PetscFree(p->cp));
   PetscCall(PetscFree(p->cp_ymd));
   PetscCall(BallastPrepayPlanDestroy(&p->pplan));
+  for (int i = 0; i < p->nslotsums; i++) PetscCall(PetscFree2(p->slotsums[i].sums, p->slotsums[i].done));
   PetscCall(PetscFree(p->plan));
   PetscCall(PetscFree3(p->slot_amount, p->slot_date, p->slot_yf));
   free(p->buf.ev);
@@ -424,6 +439,34 @@ static PetscErrorCode slot_deposit(BallastProjection p, const BallastProjContrac
   PetscFunctionReturn(0);
 }
 
+/* The closed-form sums of the deposit slotting of pc under variant v (after slot_deposit of pc:
+ * p->slot_date and p->slot_yf are its segment's). */
+static PetscErrorCode slot_sums(BallastProjection p, const BallastProjContract *pc, PetscInt v, const BallastDFTable *df, const double **sums)
+{
+  int       core = BallastDepositCoreEligible(pc->alm), dcc = (int)pc->t.dayCountConvention;
+  SlotSums *e    = NULL;
+  PetscFunctionBeginUser;
+  for (int i = 0; i < p->nslotsums && !e; i++)
+    if (p->slotsums[i].seg == pc->seg && p->slotsums[i].core == core && p->slotsums[i].dcc == dcc && p->slotsums[i].kdisc == pc->kdisc) e = &p->slotsums[i];
+  if (!e) {
+    if (p->nslotsums < SLOTSUMS) {
+      e = &p->slotsums[p->nslotsums++];
+      PetscCall(PetscMalloc2(4 * p->s.nvar, &e->sums, p->s.nvar, &e->done));
+    } else e = &p->slotsums[p->slotsums_next++ % SLOTSUMS];
+    e->seg   = pc->seg;
+    e->core  = core;
+    e->dcc   = dcc;
+    e->kdisc = pc->kdisc;
+    PetscCall(PetscArrayzero(e->done, p->s.nvar));
+  }
+  if (!e->done[v]) {
+    BallastDepositSlottingSums(pc->seg, core, p->slot_date, p->slot_yf, df, pc->kdisc, e->sums + 4 * v);
+    e->done[v] = 1;
+  }
+  *sums = e->sums + 4 * v;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSource *src, PetscInt k)
 {
   const BallastProjectionSetup *s = &p->s;
@@ -554,10 +597,12 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
     switch (pc.behavioural) {
     case BALLAST_FILTER_FACE_VALUE: break; /* no event: the value is the face value */
     case BALLAST_FILTER_DEPOSIT_SLOTTING:
-      if (value_only) {
-        BallastDepositSlottingValue(&pc, p->slot_amount, p->slot_date, p->slot_yf, nslot, var.deposit_rate, &val);
-        f.pv      = val.pv;
-        f.nevents = val.nevents;
+      if (value_only && (pc.t.currency == pc.c || pc.t.currency < 0)) {
+        /* O(1) per deposit: the segment's sums under this variant */
+        const double *sums = NULL;
+        PetscCall(slot_sums(p, &pc, v, var.df, &sums));
+        f.pv      = BallastDepositSlottingValueSums(&pc, BallastDepositCoreEligible(pc.alm), p->slot_amount[0], var.deposit_rate, sums);
+        f.nevents = 2 * nslot;
       } else BallastDepositSlottingYF(&pc, s->as_of, p->slot_amount, p->slot_date, p->slot_yf, nslot, var.deposit_rate, out);
       break;
     case BALLAST_FILTER_PREPAYMENT:
