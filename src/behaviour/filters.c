@@ -269,6 +269,16 @@ PetscErrorCode BallastPrepayPlanDestroy(BallastPrepayPlan *pl)
   PetscFunctionReturn(0);
 }
 
+void BallastDepositSlottingValue(const BallastProjContract *pc, const double *amount, const BallastDate *date, const double *yf, PetscInt nslot, double rate, BallastValuer *val)
+{
+  /* BallastDepositSlottingYF into the driver's valuation, without the events */
+  int32_t ccy = pc->t.currency;
+  for (PetscInt j = 0; j < nslot; j++) {
+    BallastValuerAdd(val, ccy, date[j], amount[j] * rate * yf[j] + (j == 0 ? pc->a0 : 0.0));
+    BallastValuerAdd(val, ccy, date[j], amount[j]);
+  }
+}
+
 void BallastDepositSlottingSums(const BallastBehSegment *s, int core, const BallastDate *date, const double *yf, const BallastDFTable *df, PetscInt kdisc, double sums[4])
 {
   double T1 = 0, T2 = 0;

@@ -597,12 +597,17 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
     switch (pc.behavioural) {
     case BALLAST_FILTER_FACE_VALUE: break; /* no event: the value is the face value */
     case BALLAST_FILTER_DEPOSIT_SLOTTING:
-      if (value_only && (pc.t.currency == pc.c || pc.t.currency < 0)) {
-        /* O(1) per deposit: the segment's sums under this variant */
+      if (value_only && p->tables && (pc.t.currency == pc.c || pc.t.currency < 0)) {
+        /* O(1) per deposit: the segment's sums under this variant, where EVE takes tables (its
+         * value is held to 1e-12 relative: no management actions, docs/kernel.md) */
         const double *sums = NULL;
         PetscCall(slot_sums(p, &pc, v, var.df, &sums));
         f.pv      = BallastDepositSlottingValueSums(&pc, BallastDepositCoreEligible(pc.alm), p->slot_amount[0], var.deposit_rate, sums);
         f.nevents = 2 * nslot;
+      } else if (value_only) {
+        BallastDepositSlottingValue(&pc, p->slot_amount, p->slot_date, p->slot_yf, nslot, var.deposit_rate, &val);
+        f.pv      = val.pv;
+        f.nevents = val.nevents;
       } else BallastDepositSlottingYF(&pc, s->as_of, p->slot_amount, p->slot_date, p->slot_yf, nslot, var.deposit_rate, out);
       break;
     case BALLAST_FILTER_PREPAYMENT:
