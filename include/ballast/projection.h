@@ -326,13 +326,13 @@ PetscErrorCode BallastPrepayPlanDestroy(BallastPrepayPlan *plan);
  * discount factor and year fraction of the overnight slot, and over the tranches
  * sum_j w_j/m_j sum_u DF and sum_j w_j/m_j sum_u yf DF on the slots' dates date[], yf[] of
  * BallastDepositSlotContract) and a deposit costs O(1) per variant
- * (BallastDepositSlottingValueSums, amount0 = its slot-0 amount). The same value as the events'
+ * (BallastDepositSlottingValueSums: balance and amount0 = its slot-0 amount as slotted). The same value as the events'
  * up to the order of the additions (1e-15 relative). Not collective. */
 /* The value of the slotted events of BallastDepositSlottingYF without making them (bitwise the
  * same value and event count): where the closed form is not wanted. Not collective. */
 void BallastDepositSlottingValue(const BallastProjContract *pc, const double *amount, const BallastDate *date, const double *yf, PetscInt nslot, double rate, BallastValuer *val);
 void   BallastDepositSlottingSums(const BallastBehSegment *s, int core, const BallastDate *date, const double *yf, const BallastDFTable *df, PetscInt kdisc, double sums[4]);
-double BallastDepositSlottingValueSums(const BallastProjContract *pc, int core, double amount0, double rate, const double sums[4]);
+double BallastDepositSlottingValueSums(const BallastProjContract *pc, int core, double balance, double amount0, double rate, const double sums[4]);
 /* The filter's input (a BallastEventSink). */
 void BallastPrepayFilterEvent(void *filter, const BallastEvent *ev);
 /* Deposit slotting: the deposit rate of the contract's segment under a variant (the one-month

@@ -302,12 +302,12 @@ void BallastDepositSlottingSums(const BallastBehSegment *s, int core, const Ball
   sums[3] = T2;
 }
 
-double BallastDepositSlottingValueSums(const BallastProjContract *pc, int core, double amount0, double rate, const double sums[4])
+double BallastDepositSlottingValueSums(const BallastProjContract *pc, int core, double balance, double amount0, double rate, const double sums[4])
 {
   /* slot 0: interest since the as-of date (with the accrued interest) and the amount; the core
-   * slices cr w_j / m_j at the tranches' dates: cr (sum DF + rate sum yf DF) */
-  double balance = pc->sign * pc->t.notionalPrincipal;
-  double cr      = core ? pc->seg->core_share * balance : 0.0;
+   * slices cr w_j / m_j at the tranches' dates: cr (sum DF + rate sum yf DF), balance as slotted
+   * (BallastDepositSlotAmounts) */
+  double cr = core ? pc->seg->core_share * balance : 0.0;
   double pv      = (amount0 * rate * sums[1] + pc->a0) * sums[0] + amount0 * sums[0];
   return core ? pv + cr * (sums[2] + rate * sums[3]) : pv;
 }

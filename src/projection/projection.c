@@ -507,6 +507,7 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
   }
   PetscInt nslot = 0;
   if (pc.behavioural == BALLAST_FILTER_DEPOSIT_SLOTTING) PetscCall(slot_deposit(p, &pc, &nslot));
+  double slot_balance = pc.sign * pc.t.notionalPrincipal; /* the balance slot_deposit slotted (before any per-variant terms) */
   int replaced = pc.behavioural == BALLAST_FILTER_DEPOSIT_SLOTTING || pc.behavioural == BALLAST_FILTER_FACE_VALUE;
   int beh_label = BALLAST_LABEL(BALLAST_STREAM_BEHAVIOURAL, pc.behavioural == BALLAST_FILTER_CONTRACTUAL ? pc.contractual : pc.behavioural);
   /* the behavioural stream is the contractual one (no filter), or there is none (face value) */
@@ -602,7 +603,7 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
          * value is held to 1e-12 relative: no management actions, docs/kernel.md) */
         const double *sums = NULL;
         PetscCall(slot_sums(p, &pc, v, var.df, &sums));
-        f.pv      = BallastDepositSlottingValueSums(&pc, BallastDepositCoreEligible(pc.alm), p->slot_amount[0], var.deposit_rate, sums);
+        f.pv      = BallastDepositSlottingValueSums(&pc, BallastDepositCoreEligible(pc.alm), slot_balance, p->slot_amount[0], var.deposit_rate, sums);
         f.nevents = 2 * nslot;
       } else if (value_only) {
         BallastDepositSlottingValue(&pc, p->slot_amount, p->slot_date, p->slot_yf, nslot, var.deposit_rate, &val);
