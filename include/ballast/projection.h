@@ -243,6 +243,11 @@ typedef struct {
   double             last_notional, last_rate, last_accrued; /* contractual state after the last event */
   BallastDayCount    dcc;
   int32_t            currency;
+  /* the checkpoints' year, month and day ([ncp][3], with cp; NULL: converted per checkpoint) and
+   * those of last_date, converted once per contractual event (ymd_of: the date they are of) */
+  const int         *cp_ymd;
+  BallastDate        ymd_of;
+  int                ly, lm, ld;
 } BallastPrepayFilter;
 /* Set up the filter of contract pc (PREPAYMENT or EARLY_REDEMPTION) under variant table df with
  * the variant's behaviour scalar. Not collective. */
@@ -254,6 +259,80 @@ void BallastPrepayCheckpoints(BallastDate as_of, PetscInt n, BallastDate cp[]);
 /* Let the filter take its checkpoints from the run's table (cp of BallastPrepayCheckpoints with
  * the filter's as_of); beyond it, by the calendar. Not collective. */
 void BallastPrepayFilterUseCheckpoints(BallastPrepayFilter *f, const BallastDate *cp, PetscInt ncp);
+/* The same with the checkpoints' year/month/day (ymd[3 m + 0..2] of cp[m], BallastPrepayCheckpointsYMD):
+ * the 30E360-family year fractions at the checkpoints convert only the last event's date (once per
+ * event), the result bitwise the same. Not collective. */
+void BallastPrepayCheckpointsYMD(const BallastDate cp[], PetscInt n, int ymd[]);
+void BallastPrepayFilterUseCheckpointsYMD(BallastPrepayFilter *f, const BallastDate *cp, const int *ymd, PetscInt ncp);
+
+/* The valuation of a stream where no consumer takes its events (the driver's, operation for
+ * operation: an event's payoff discounted on the contract's curve at its date, a leg in another
+ * currency on that currency's curve converted at spot), for the behavioural filters' value-only
+ * paths below. */
+typedef struct {
+  double                pv;
+  int64_t               nevents;
+  const BallastDFTable *df;
+  PetscInt              kdisc;
+  int32_t               ccy;
+  BallastDate           as_of;
+  const PetscInt       *disc_curve;
+  const double         *fx;
+} BallastValuer;
+static inline void BallastValuerAdd(BallastValuer *f, int32_t currency, BallastDate date, double payoff)
+{
+  f->nevents++;
+  if (date > f->as_of && payoff != 0.0) {
+    if (currency == f->ccy || currency < 0) f->pv += payoff * BallastDFTableGet(f->df, f->kdisc, date);
+    else {
+      PetscInt kd = f->disc_curve[currency];
+      double   fx = f->fx[currency] / f->fx[f->ccy];
+      f->pv += payoff * fx * BallastDFTableGet(f->df, kd >= 0 ? kd : f->kdisc, date);
+    }
+  }
+}
+/* The value of the prepayment/early-redemption stream of the contractual events ev[0..n-1] (the
+ * contract's contractual stream under the variant of the filter's setup) without making the
+ * events: the same value and event count as BallastPrepayFilterEvent of each event into the
+ * driver's valuation, bitwise. Not collective. */
+void BallastPrepayFilterValue(BallastPrepayFilter *f, const BallastEvent *ev, PetscInt n, BallastValuer *val);
+/* The prepayment stream of a contract whose contractual stream is the same under every variant,
+ * prepared once per contract: the checkpoints with a PP event (a principal outstanding), with what
+ * the filter computes there that does not depend on the variant (the accrued interest since the
+ * last event, in the contract's day count), and for each contractual event the number of those
+ * checkpoints before it. Under a variant only the monthly fraction f changes: the survival factor
+ * S = (1 - f)^k by the filter's own running product, applied to the prepared stream. The events
+ * and values are bitwise those of BallastPrepayFilterEvent. The arrays are the caller's, grown
+ * as needed (BallastPrepayPlanDestroy frees them). */
+typedef struct {
+  PetscInt     n, cap;                 /* checkpoints with a PP event */
+  BallastDate *date;
+  double      *notional, *rate, *accrued, *base; /* base = notional + accrued (the filter's bracket) */
+  PetscInt    *before;                 /* [nev] PP checkpoints before contractual event i */
+  PetscInt     nev, evcap;
+} BallastPrepayPlan;
+/* From the filter f as set up (any variant: only f->f and f->annual depend on it) and the
+ * contractual events ev[0..n-1]. Not collective. */
+PetscErrorCode BallastPrepayPlanBuild(BallastPrepayPlan *plan, const BallastPrepayFilter *f, const BallastEvent *ev, PetscInt n);
+/* The filtered events under the variant of filter f (set up for it), into f->next. */
+void BallastPrepayPlanEvents(const BallastPrepayPlan *plan, const BallastPrepayFilter *f, const BallastEvent *ev, PetscInt n);
+/* Their value only (the driver's valuation, bitwise). */
+void BallastPrepayPlanValue(const BallastPrepayPlan *plan, const BallastPrepayFilter *f, const BallastEvent *ev, PetscInt n, BallastValuer *val);
+PetscErrorCode BallastPrepayPlanDestroy(BallastPrepayPlan *plan);
+
+/* The value of the slotted events of BallastDepositSlottingYF in closed form: the flows of the
+ * deposits of a segment are linear in (balance, balance x rate), so per (segment, eligibility, day
+ * count, discount curve) and variant four sums are taken once (BallastDepositSlottingSums: the
+ * discount factor and year fraction of the overnight slot, and over the tranches
+ * sum_j w_j/m_j sum_u DF and sum_j w_j/m_j sum_u yf DF on the slots' dates date[], yf[] of
+ * BallastDepositSlotContract) and a deposit costs O(1) per variant
+ * (BallastDepositSlottingValueSums: balance and amount0 = its slot-0 amount as slotted). The same value as the events'
+ * up to the order of the additions (1e-15 relative). Not collective. */
+/* The value of the slotted events of BallastDepositSlottingYF without making them (bitwise the
+ * same value and event count): where the closed form is not wanted. Not collective. */
+void BallastDepositSlottingValue(const BallastProjContract *pc, const double *amount, const BallastDate *date, const double *yf, PetscInt nslot, double rate, BallastValuer *val);
+void   BallastDepositSlottingSums(const BallastBehSegment *s, int core, const BallastDate *date, const double *yf, const BallastDFTable *df, PetscInt kdisc, double sums[4]);
+double BallastDepositSlottingValueSums(const BallastProjContract *pc, int core, double balance, double amount0, double rate, const double sums[4]);
 /* The filter's input (a BallastEventSink). */
 void BallastPrepayFilterEvent(void *filter, const BallastEvent *ev);
 /* Deposit slotting: the deposit rate of the contract's segment under a variant (the one-month

@@ -54,6 +54,37 @@ void BallastPrepayFilterUseCheckpoints(BallastPrepayFilter *f, const BallastDate
   f->icp = 0;
 }
 
+void BallastPrepayCheckpointsYMD(const BallastDate cp[], PetscInt n, int ymd[])
+{
+  for (PetscInt m = 0; m < n; m++) BallastDateToYMD(cp[m], &ymd[3 * m], &ymd[3 * m + 1], &ymd[3 * m + 2]);
+}
+
+void BallastPrepayFilterUseCheckpointsYMD(BallastPrepayFilter *f, const BallastDate *cp, const int *ymd, PetscInt ncp)
+{
+  BallastPrepayFilterUseCheckpoints(f, cp, ncp);
+  if (f->cp) {
+    f->cp_ymd = ymd;
+    f->ymd_of = BALLAST_DATE_NONE;
+  }
+}
+
+/* The year fraction of the accrual from the last event to checkpoint c, as
+ * BallastYearFraction(dcc, last_date, c, BALLAST_DATE_NONE): for the 30E360 family with the
+ * checkpoint's year/month/day from the table and the last event's converted once per event. */
+static inline double checkpoint_yf(BallastPrepayFilter *o, BallastDate c)
+{
+  if (o->cp && o->cp_ymd && (o->dcc == BALLAST_DCC_30E360 || o->dcc == BALLAST_DCC_30E360ISDA || o->dcc == BALLAST_DCC_28E336)) {
+    if (c <= o->last_date) return 0.0;
+    if (o->ymd_of != o->last_date) {
+      BallastDateToYMD(o->last_date, &o->ly, &o->lm, &o->ld);
+      o->ymd_of = o->last_date;
+    }
+    const int *q = o->cp_ymd + 3 * o->icp;
+    return BallastYearFraction30(o->dcc, o->ly, o->lm, o->ld, q[0], q[1], q[2], 0);
+  }
+  return BallastYearFraction(o->dcc, o->last_date, c, BALLAST_DATE_NONE);
+}
+
 /* The checkpoint after o->checkpoint. */
 static inline BallastDate next_checkpoint(BallastPrepayFilter *o)
 {
@@ -69,7 +100,7 @@ static void flush(BallastPrepayFilter *o, BallastDate upto)
   while (o->checkpoint < upto && o->checkpoint < o->end) {
     BallastDate c = o->checkpoint;
     if (f > 0 && o->last_notional != 0.0) {
-      double       accrued = o->last_accrued + o->last_notional * o->last_rate * BallastYearFraction(o->dcc, o->last_date, c, BALLAST_DATE_NONE);
+      double       accrued = o->last_accrued + o->last_notional * o->last_rate * checkpoint_yf(o, c);
       BallastEvent pp      = {0};
       pp.date              = c;
       pp.type              = BALLAST_EV_PP;
@@ -100,6 +131,185 @@ void BallastPrepayFilterEvent(void *ctx, const BallastEvent *ev)
   o->last_rate     = ev->rate;
   o->last_accrued  = ev->accrued;
   o->next.event(o->next.ctx, &e);
+}
+
+void BallastPrepayFilterValue(BallastPrepayFilter *o, const BallastEvent *ev, PetscInt n, BallastValuer *val)
+{
+  /* BallastPrepayFilterEvent (flush, then the scaled event) into the driver's valuation, without
+   * the events: the same operations in the same order */
+  double f = o->f;
+  for (PetscInt i = 0; i < n; i++) {
+    BallastDate date = ev[i].date;
+    while (o->checkpoint < date && o->checkpoint < o->end) {
+      BallastDate c = o->checkpoint;
+      if (f > 0 && o->last_notional != 0.0) {
+        double accrued = o->last_accrued + o->last_notional * o->last_rate * checkpoint_yf(o, c);
+        double payoff  = f * o->S * (o->last_notional + accrued);
+        o->S *= 1.0 - f;
+        BallastValuerAdd(val, o->currency, c, payoff);
+      }
+      o->checkpoint = next_checkpoint(o);
+    }
+    double payoff = ev[i].payoff;
+    payoff *= o->S;
+    BallastValuerAdd(val, ev[i].currency, date, payoff);
+    o->last_date     = date;
+    o->last_notional = ev[i].notional;
+    o->last_rate     = ev[i].rate;
+    o->last_accrued  = ev[i].accrued;
+  }
+}
+
+PetscErrorCode BallastPrepayPlanBuild(BallastPrepayPlan *pl, const BallastPrepayFilter *f, const BallastEvent *ev, PetscInt n)
+{
+  BallastPrepayFilter o = *f; /* the walk moves the checkpoint */
+  PetscFunctionBeginUser;
+  if (n > pl->evcap) {
+    PetscCall(PetscFree(pl->before));
+    PetscCall(PetscMalloc1(n, &pl->before));
+    pl->evcap = n;
+  }
+  pl->n   = 0;
+  pl->nev = n;
+  for (PetscInt i = 0; i < n; i++) {
+    BallastDate date = ev[i].date;
+    /* flush without the survival: the checkpoints strictly before the event and the end */
+    while (o.checkpoint < date && o.checkpoint < o.end) {
+      BallastDate c = o.checkpoint;
+      if (o.last_notional != 0.0) {
+        if (pl->n == pl->cap) {
+          PetscInt     cap = pl->cap ? 2 * pl->cap : 512;
+          BallastDate *d;
+          double      *N, *r, *a, *b;
+          PetscCall(PetscMalloc5(cap, &d, cap, &N, cap, &r, cap, &a, cap, &b));
+          if (pl->n) {
+            PetscCall(PetscArraycpy(d, pl->date, pl->n));
+            PetscCall(PetscArraycpy(N, pl->notional, pl->n));
+            PetscCall(PetscArraycpy(r, pl->rate, pl->n));
+            PetscCall(PetscArraycpy(a, pl->accrued, pl->n));
+            PetscCall(PetscArraycpy(b, pl->base, pl->n));
+          }
+          PetscCall(PetscFree5(pl->date, pl->notional, pl->rate, pl->accrued, pl->base));
+          pl->date = d, pl->notional = N, pl->rate = r, pl->accrued = a, pl->base = b;
+          pl->cap = cap;
+        }
+        double accrued      = o.last_accrued + o.last_notional * o.last_rate * checkpoint_yf(&o, c);
+        pl->date[pl->n]     = c;
+        pl->notional[pl->n] = o.last_notional;
+        pl->rate[pl->n]     = o.last_rate;
+        pl->accrued[pl->n]  = accrued;
+        pl->base[pl->n]     = o.last_notional + accrued;
+        pl->n++;
+      }
+      o.checkpoint = next_checkpoint(&o);
+    }
+    pl->before[i]   = pl->n;
+    o.last_date     = date;
+    o.last_notional = ev[i].notional;
+    o.last_rate     = ev[i].rate;
+    o.last_accrued  = ev[i].accrued;
+  }
+  PetscFunctionReturn(0);
+}
+
+void BallastPrepayPlanEvents(const BallastPrepayPlan *pl, const BallastPrepayFilter *o, const BallastEvent *ev, PetscInt n)
+{
+  /* flush and BallastPrepayFilterEvent, operation for operation */
+  double   f = o->f, S = 1.0;
+  int      active = f > 0;
+  PetscInt j = 0;
+  for (PetscInt i = 0; i < n; i++) {
+    if (active)
+      for (; j < pl->before[i]; j++) {
+        BallastEvent pp = {0};
+        pp.date         = pl->date[j];
+        pp.type         = BALLAST_EV_PP;
+        pp.payoff       = f * S * pl->base[j];
+        S *= 1.0 - f;
+        pp.notional = S * pl->notional[j];
+        pp.rate     = pl->rate[j];
+        pp.accrued  = S * pl->accrued[j];
+        pp.currency = o->currency;
+        pp.day      = (int32_t)(pl->date[j] - o->as_of);
+        o->next.event(o->next.ctx, &pp);
+      }
+    BallastEvent e = ev[i];
+    e.payoff *= S;
+    e.notional *= S;
+    e.accrued *= S;
+    e.day = (int32_t)(ev[i].date - o->as_of);
+    o->next.event(o->next.ctx, &e);
+  }
+}
+
+void BallastPrepayPlanValue(const BallastPrepayPlan *pl, const BallastPrepayFilter *o, const BallastEvent *ev, PetscInt n, BallastValuer *val)
+{
+  double   f = o->f, S = 1.0;
+  int      active = f > 0;
+  PetscInt j = 0;
+  for (PetscInt i = 0; i < n; i++) {
+    if (active)
+      for (; j < pl->before[i]; j++) {
+        double payoff = f * S * pl->base[j];
+        S *= 1.0 - f;
+        BallastValuerAdd(val, o->currency, pl->date[j], payoff);
+      }
+    double payoff = ev[i].payoff;
+    payoff *= S;
+    BallastValuerAdd(val, ev[i].currency, ev[i].date, payoff);
+  }
+}
+
+PetscErrorCode BallastPrepayPlanDestroy(BallastPrepayPlan *pl)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree5(pl->date, pl->notional, pl->rate, pl->accrued, pl->base));
+  PetscCall(PetscFree(pl->before));
+  PetscCall(PetscMemzero(pl, sizeof *pl));
+  PetscFunctionReturn(0);
+}
+
+void BallastDepositSlottingValue(const BallastProjContract *pc, const double *amount, const BallastDate *date, const double *yf, PetscInt nslot, double rate, BallastValuer *val)
+{
+  /* BallastDepositSlottingYF into the driver's valuation, without the events */
+  int32_t ccy = pc->t.currency;
+  for (PetscInt j = 0; j < nslot; j++) {
+    BallastValuerAdd(val, ccy, date[j], amount[j] * rate * yf[j] + (j == 0 ? pc->a0 : 0.0));
+    BallastValuerAdd(val, ccy, date[j], amount[j]);
+  }
+}
+
+void BallastDepositSlottingSums(const BallastBehSegment *s, int core, const BallastDate *date, const double *yf, const BallastDFTable *df, PetscInt kdisc, double sums[4])
+{
+  double T1 = 0, T2 = 0;
+  sums[0] = BallastDFTableGet(df, kdisc, date[0]);
+  sums[1] = yf[0];
+  if (core) {
+    PetscInt k = 1;
+    for (PetscInt j = 0; j < s->ntenor; j++) {
+      int    m  = s->tenor_months[j];
+      double s1 = 0, s2 = 0;
+      for (int u = 1; u <= m; u++, k++) {
+        double d = BallastDFTableGet(df, kdisc, date[k]);
+        s1 += d;
+        s2 += yf[k] * d;
+      }
+      T1 += s->weight[j] / m * s1;
+      T2 += s->weight[j] / m * s2;
+    }
+  }
+  sums[2] = T1;
+  sums[3] = T2;
+}
+
+double BallastDepositSlottingValueSums(const BallastProjContract *pc, int core, double balance, double amount0, double rate, const double sums[4])
+{
+  /* slot 0: interest since the as-of date (with the accrued interest) and the amount; the core
+   * slices cr w_j / m_j at the tranches' dates: cr (sum DF + rate sum yf DF), balance as slotted
+   * (BallastDepositSlotAmounts) */
+  double cr = core ? pc->seg->core_share * balance : 0.0;
+  double pv      = (amount0 * rate * sums[1] + pc->a0) * sums[0] + amount0 * sums[0];
+  return core ? pv + cr * (sums[2] + rate * sums[3]) : pv;
 }
 
 double BallastDepositSlottingRate(const BallastProjContract *pc, BallastDate as_of, const BallastDFTable *df_base, const BallastDFTable *df)

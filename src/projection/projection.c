@@ -197,6 +197,18 @@ typedef struct {
  * filter steps by the calendar) */
 #define PREPAY_CHECKPOINTS 1200
 
+/* Deposit slotting in closed form under the value-only variants (behaviour round 2): the sums of
+ * BallastDepositSlottingSums per (segment, eligibility, day count, discount curve), per variant
+ * on first use; a few keys, replaced round robin. */
+#define SLOTSUMS 32
+typedef struct {
+  const BallastBehSegment *seg;
+  int                      core, dcc;
+  PetscInt                 kdisc;
+  double                  *sums; /* [nvar][4] */
+  char                    *done; /* [nvar] */
+} SlotSums;
+
 struct BallastProjection_s {
   BallastProjectionSetup s;
   PetscInt               nc;
@@ -215,6 +227,11 @@ struct BallastProjection_s {
   PetscInt               portfolio;  /* portfolio of the last contract (-1: none) */
   BallastDate           *cp;         /* the prepayment filters' monthly checkpoints */
   PetscInt               ncp;
+  int                   *cp_ymd;     /* [ncp][3] their year, month, day */
+  BallastPrepayPlan      pplan;      /* the prepared prepayment stream of the contract at hand */
+  SlotSums               slotsums[SLOTSUMS];
+  int                    nslotsums, slotsums_next;
+  int                    beh_per_event; /* test hook BALLAST_BEHAVIOUR_PER_EVENT: behaviour as before round 2 */
   int64_t                serial, ncontracts, nevents, ninvariant;
   double                 seconds;
   /* checkpoint and resume (BallastProjectionSetCheckpoint) */
@@ -242,6 +259,14 @@ PetscErrorCode BallastProjectionCreate(const BallastProjectionSetup *s, BallastP
   p->ncp       = PREPAY_CHECKPOINTS;
   PetscCall(PetscMalloc1(p->ncp, &p->cp));
   BallastPrepayCheckpoints(s->as_of, p->ncp, p->cp);
+  PetscCall(PetscMalloc1(3 * p->ncp, &p->cp_ymd));
+  BallastPrepayCheckpointsYMD(p->cp, p->ncp, p->cp_ymd);
+  {
+    /* test hook (tests/mpi/t_behaviour_equiv.sh): the behavioural streams projected and valued event
+     * by event under every variant, as before (docs/kernel.md "Behaviour, round 2") */
+    const char *hook = getenv("BALLAST_BEHAVIOUR_PER_EVENT");
+    p->beh_per_event = hook && *hook && strcmp(hook, "0") != 0;
+  }
   *proj = p;
   PetscFunctionReturn(0);
 }
@@ -254,6 +279,9 @@ PetscErrorCode BallastProjectionDestroy(BallastProjection *proj)
   PetscCall(BallastScheduleDestroy(&p->ws));
   PetscCall(PetscFree(p->cache));
   PetscCall(PetscFree(p->cp));
+  PetscCall(PetscFree(p->cp_ymd));
+  PetscCall(BallastPrepayPlanDestroy(&p->pplan));
+  for (int i = 0; i < p->nslotsums; i++) PetscCall(PetscFree2(p->slotsums[i].sums, p->slotsums[i].done));
   PetscCall(PetscFree(p->plan));
   PetscCall(PetscFree3(p->slot_amount, p->slot_date, p->slot_yf));
   free(p->buf.ev);
@@ -411,6 +439,34 @@ static PetscErrorCode slot_deposit(BallastProjection p, const BallastProjContrac
   PetscFunctionReturn(0);
 }
 
+/* The closed-form sums of the deposit slotting of pc under variant v (after slot_deposit of pc:
+ * p->slot_date and p->slot_yf are its segment's). */
+static PetscErrorCode slot_sums(BallastProjection p, const BallastProjContract *pc, PetscInt v, const BallastDFTable *df, const double **sums)
+{
+  int       core = BallastDepositCoreEligible(pc->alm), dcc = (int)pc->t.dayCountConvention;
+  SlotSums *e    = NULL;
+  PetscFunctionBeginUser;
+  for (int i = 0; i < p->nslotsums && !e; i++)
+    if (p->slotsums[i].seg == pc->seg && p->slotsums[i].core == core && p->slotsums[i].dcc == dcc && p->slotsums[i].kdisc == pc->kdisc) e = &p->slotsums[i];
+  if (!e) {
+    if (p->nslotsums < SLOTSUMS) {
+      e = &p->slotsums[p->nslotsums++];
+      PetscCall(PetscMalloc2(4 * p->s.nvar, &e->sums, p->s.nvar, &e->done));
+    } else e = &p->slotsums[p->slotsums_next++ % SLOTSUMS];
+    e->seg   = pc->seg;
+    e->core  = core;
+    e->dcc   = dcc;
+    e->kdisc = pc->kdisc;
+    PetscCall(PetscArrayzero(e->done, p->s.nvar));
+  }
+  if (!e->done[v]) {
+    BallastDepositSlottingSums(pc->seg, core, p->slot_date, p->slot_yf, df, pc->kdisc, e->sums + 4 * v);
+    e->done[v] = 1;
+  }
+  *sums = e->sums + 4 * v;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSource *src, PetscInt k)
 {
   const BallastProjectionSetup *s = &p->s;
@@ -451,6 +507,7 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
   }
   PetscInt nslot = 0;
   if (pc.behavioural == BALLAST_FILTER_DEPOSIT_SLOTTING) PetscCall(slot_deposit(p, &pc, &nslot));
+  double slot_balance = pc.sign * pc.t.notionalPrincipal; /* the balance slot_deposit slotted (before any per-variant terms) */
   int replaced = pc.behavioural == BALLAST_FILTER_DEPOSIT_SLOTTING || pc.behavioural == BALLAST_FILTER_FACE_VALUE;
   int beh_label = BALLAST_LABEL(BALLAST_STREAM_BEHAVIOURAL, pc.behavioural == BALLAST_FILTER_CONTRACTUAL ? pc.contractual : pc.behavioural);
   /* the behavioural stream is the contractual one (no filter), or there is none (face value) */
@@ -469,6 +526,20 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
     invariant = o.nobs == 0 && !p->buf.foreign;
   }
   if (invariant) p->ninvariant++;
+  /* Prepayment and early redemption (behaviour round 2): the contractual stream recorded once
+   * where it observed no market (then it is the same under every variant: the filter replays it
+   * per variant instead of a numeric pass), and per variant where it did and a contractual
+   * consumer records it anyway */
+  int prepay     = pc.behavioural == BALLAST_FILTER_PREPAYMENT || pc.behavioural == BALLAST_FILTER_EARLY_REDEMPTION;
+  int buf_every  = invariant; /* the buffer holds the contractual stream of every variant */
+  int planned    = 0;         /* p->pplan is this contract's */
+  if (prepay && !p->beh_per_event && !src->variant) {
+    Observer      o = {&s->df[0], p->cache, 0};
+    BallastMarket m = {(void *)&o, observe_forward, observe_fx};
+    PetscCall(record(p, &pc, &m));
+    recorded  = 0;
+    buf_every = o.nobs == 0 && !p->buf.foreign;
+  }
   int64_t nbeh_invariant = beh_is_con ? (int64_t)p->buf.n : 0;
   for (PetscInt v = 0; v < s->nvar; v++) {
     const VariantPlan *pl = &p->plan[v];
@@ -506,7 +577,7 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
     f.fx            = s->fx;
     f.nevents       = 0;
     /* the contractual stream of this variant, once, where a stream needs it */
-    if ((pl->ncon[replaced] || beh_is_con) && !(invariant || recorded == v)) {
+    if ((pl->ncon[replaced] || beh_is_con) && !(buf_every || recorded == v)) {
       PetscCall(record(p, &pc, &m));
       recorded = v;
     }
@@ -520,16 +591,62 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
     f.value = 1;
     f.pv    = var.has_spot ? var.spot : 0.0;
     BallastEventTarget out = {fanout_event, &f};
+    /* behaviour round 2: no consumer takes the behavioural events of this variant (the PV01 and
+     * key-rate variants: EVE's value only): valued without making the events, bitwise the same */
+    int           value_only = !p->beh_per_event && f.n == 0;
+    BallastValuer val        = {f.pv, 0, var.df, pc.kdisc, (int32_t)pc.c, s->as_of, s->disc_curve, s->fx};
     switch (pc.behavioural) {
     case BALLAST_FILTER_FACE_VALUE: break; /* no event: the value is the face value */
-    case BALLAST_FILTER_DEPOSIT_SLOTTING: BallastDepositSlottingYF(&pc, s->as_of, p->slot_amount, p->slot_date, p->slot_yf, nslot, var.deposit_rate, out); break;
+    case BALLAST_FILTER_DEPOSIT_SLOTTING:
+      if (value_only && p->tables && (pc.t.currency == pc.c || pc.t.currency < 0)) {
+        /* O(1) per deposit: the segment's sums under this variant, where EVE takes tables (its
+         * value is held to 1e-12 relative: no management actions, docs/kernel.md) */
+        const double *sums = NULL;
+        PetscCall(slot_sums(p, &pc, v, var.df, &sums));
+        f.pv      = BallastDepositSlottingValueSums(&pc, BallastDepositCoreEligible(pc.alm), slot_balance, p->slot_amount[0], var.deposit_rate, sums);
+        f.nevents = 2 * nslot;
+      } else if (value_only) {
+        BallastDepositSlottingValue(&pc, p->slot_amount, p->slot_date, p->slot_yf, nslot, var.deposit_rate, &val);
+        f.pv      = val.pv;
+        f.nevents = val.nevents;
+      } else BallastDepositSlottingYF(&pc, s->as_of, p->slot_amount, p->slot_date, p->slot_yf, nslot, var.deposit_rate, out);
+      break;
     case BALLAST_FILTER_PREPAYMENT:
     case BALLAST_FILTER_EARLY_REDEMPTION: {
       BallastPrepayFilter pf;
       double scalar = pc.behavioural == BALLAST_FILTER_PREPAYMENT ? (s->prepay_scalar ? s->prepay_scalar[v] : 1.0) : (s->td_scalar ? s->td_scalar[v] : 1.0);
       BallastPrepayFilterSetup(&pf, &pc, s->as_of, s->horizon, var.df, scalar, out);
-      BallastPrepayFilterUseCheckpoints(&pf, p->cp, p->ncp);
-      PetscCall(BallastProject(p->ws, &pc.t, &m, BallastPrepayFilterEvent, &pf));
+      if (p->beh_per_event) {
+        BallastPrepayFilterUseCheckpoints(&pf, p->cp, p->ncp);
+        PetscCall(BallastProject(p->ws, &pc.t, &m, BallastPrepayFilterEvent, &pf));
+        break;
+      }
+      BallastPrepayFilterUseCheckpointsYMD(&pf, p->cp, p->cp_ymd, p->ncp);
+      if (buf_every) {
+        /* the same contractual stream under every variant: the checkpoints prepared once, the
+         * survival applied per variant */
+        if (!planned) PetscCall(BallastPrepayPlanBuild(&p->pplan, &pf, p->buf.ev, p->buf.n));
+        planned = 1;
+        if (value_only) {
+          BallastPrepayPlanValue(&p->pplan, &pf, p->buf.ev, p->buf.n, &val);
+          f.pv      = val.pv;
+          f.nevents = val.nevents;
+        } else BallastPrepayPlanEvents(&p->pplan, &pf, p->buf.ev, p->buf.n);
+        break;
+      }
+      int in_buf = recorded == v;
+      if (value_only && !in_buf) {
+        PetscCall(record(p, &pc, &m));
+        recorded = v;
+        in_buf   = 1;
+      }
+      if (value_only) {
+        BallastPrepayFilterValue(&pf, p->buf.ev, p->buf.n, &val);
+        f.pv      = val.pv;
+        f.nevents = val.nevents;
+      } else if (in_buf) {
+        for (PetscInt i = 0; i < p->buf.n; i++) BallastPrepayFilterEvent(&pf, &p->buf.ev[i]);
+      } else PetscCall(BallastProject(p->ws, &pc.t, &m, BallastPrepayFilterEvent, &pf));
     } break;
     default:
       if (!var.has_pv) f.value = 0, f.nevents = p->buf.n;
