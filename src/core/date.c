@@ -1,11 +1,14 @@
 #include <ballast/date.h>
 #include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 /* Civil-from-days and days-from-civil: Howard Hinnant's public-domain algorithms, exact for the
  * whole int32 range used here. */
-BallastDate BallastDateFromYMD(int y, int m, int d)
+/* The arithmetic (the definition; the tables below are filled from it). */
+static BallastDate from_ymd(int y, int m, int d)
 {
   y -= m <= 2;
   const int      era = (y >= 0 ? y : y - 399) / 400;
@@ -15,7 +18,7 @@ BallastDate BallastDateFromYMD(int y, int m, int d)
   return (BallastDate)(era * 146097 + (int)doe - 719468);
 }
 
-void BallastDateToYMD(BallastDate t, int *y, int *m, int *d)
+static void to_ymd(BallastDate t, int *y, int *m, int *d)
 {
   int            z   = t + 719468;
   const int      era = (z >= 0 ? z : z - 146096) / 146097;
@@ -29,6 +32,63 @@ void BallastDateToYMD(BallastDate t, int *y, int *m, int *d)
   *y = yy + (mm <= 2);
   *m = (int)mm;
   *d = (int)dd;
+}
+
+/* Day-to-date and month-start tables for 1900-01-01 .. 2299-12-31 (issue 14 item 2: the schedule
+ * build, NII roll dates and the behavioural checkpoints convert dates millions of times): filled
+ * once from the arithmetic above, so they return exactly what it returns; dates outside the range
+ * take the arithmetic. 146,097 packed dates (584 KiB) and 4,800 month starts. */
+#define TAB_Y0 1900
+#define TAB_NY 400
+static uint32_t    *ymd_tab;   /* [day - tab_d0]: y << 9 | m << 5 | d */
+static BallastDate *mstart_tab; /* [(y - TAB_Y0) * 12 + m - 1]: the first day of the month */
+static BallastDate  tab_d0, tab_n;
+static int          tab_state; /* 0: not built, 1: built, -1: no memory (arithmetic only) */
+
+static int tables(void)
+{
+  if (tab_state) return tab_state > 0;
+  tab_d0     = from_ymd(TAB_Y0, 1, 1);
+  tab_n      = from_ymd(TAB_Y0 + TAB_NY, 1, 1) - tab_d0;
+  ymd_tab    = (uint32_t *)malloc((size_t)tab_n * sizeof *ymd_tab);
+  mstart_tab = (BallastDate *)malloc((size_t)TAB_NY * 12 * sizeof *mstart_tab);
+  if (!ymd_tab || !mstart_tab) {
+    free(ymd_tab);
+    free(mstart_tab);
+    tab_state = -1;
+    return 0;
+  }
+  for (BallastDate i = 0; i < tab_n; i++) {
+    int y, m, d;
+    to_ymd(tab_d0 + i, &y, &m, &d);
+    ymd_tab[i] = (uint32_t)y << 9 | (uint32_t)m << 5 | (uint32_t)d;
+  }
+  for (int k = 0; k < TAB_NY * 12; k++) mstart_tab[k] = from_ymd(TAB_Y0 + k / 12, k % 12 + 1, 1);
+  tab_state = 1;
+  return 1;
+}
+
+BallastDate BallastDateFromYMD(int y, int m, int d)
+{
+  /* d - 1 days after the first of the month: the arithmetic is linear in d for any d */
+  if ((unsigned)(y - TAB_Y0) < TAB_NY && m >= 1 && m <= 12 && tables()) return mstart_tab[(y - TAB_Y0) * 12 + m - 1] + (d - 1);
+  return from_ymd(y, m, d);
+}
+
+void BallastDateToYMD(BallastDate t, int *y, int *m, int *d)
+{
+  if ((uint32_t)t - (uint32_t)tab_d0 < (uint32_t)tab_n && tab_state > 0) {
+    uint32_t v = ymd_tab[(uint32_t)t - (uint32_t)tab_d0];
+    *y         = (int)(v >> 9);
+    *m         = (int)(v >> 5 & 15);
+    *d         = (int)(v & 31);
+    return;
+  }
+  if (!tab_state && tables()) {
+    BallastDateToYMD(t, y, m, d);
+    return;
+  }
+  to_ymd(t, y, m, d);
 }
 
 int BallastIsLeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
