@@ -103,6 +103,17 @@ typedef struct {
   PetscInt       nmemo, cmemo;
   BallastParKey *memo_key;
   double        *memo_rate;
+  /* the replacement instruments' schedules, shared by the variants (a par rate of another variant
+   * for the same instrument and month solves on the same schedule): direct-mapped on the key
+   * without its variant */
+  struct BallastNIISched {
+    BallastSchedule ws;
+    BallastParKey   key; /* v = 0 */
+    int32_t         role, ccy;
+    BallastDate     start;
+    int             valid;
+  } *psched;
+  int psched_off; /* test hook BALLAST_NII_OWN_SCHEDULE: a schedule per par rate */
   PetscErrorCode err; /* first failure inside event() (reported by end()) */
   /* path mode (BallastNIISetPath): the same constant balance sheet month by month to the path
    * horizon, path[(((s nact + a) nport + p) nmonths + m) nccy + c], every interest amount spread

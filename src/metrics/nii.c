@@ -17,10 +17,13 @@
 #include "reduce.h"
 #include <ballast/checkpoint.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* months tabulated from the as-of date (100 years; beyond, by the calendar) */
 #define NII_MONTHS 1201
+/* replacement-instrument schedules kept (a power of 2) */
+#define NII_PSCHED 64
 
 PetscErrorCode BallastNIICreate(const BallastIRRBBSetup *s, BallastNII *n)
 {
@@ -30,6 +33,11 @@ PetscErrorCode BallastNIICreate(const BallastIRRBBSetup *s, BallastNII *n)
   PetscCall(PetscCalloc1(s->nscen * BallastIRRBBNAct(s) * s->nport * s->nccy + 1, &n->nii));
   PetscCall(PetscCalloc1(s->nport + 1, &n->margin_count));
   n->nmtab = NII_MONTHS;
+  {
+    /* test hook (tests/cli/t_kernel_round2.sh): every par rate on a schedule of its own, as before */
+    const char *hook = getenv("BALLAST_NII_OWN_SCHEDULE");
+    n->psched_off    = hook && *hook && strcmp(hook, "0") != 0;
+  }
   PetscCall(PetscMalloc1(n->nmtab, &n->mtab));
   for (PetscInt m = 0; m < n->nmtab; m++) n->mtab[m] = BallastDateAddMonths(s->as_of, (int)m);
   PetscFunctionReturn(0);
@@ -90,6 +98,8 @@ PetscErrorCode BallastNIIDestroy(BallastNII *n)
   PetscCall(PetscFree(n->nii));
   PetscCall(PetscFree(n->margin_count));
   PetscCall(PetscFree2(n->memo_key, n->memo_rate));
+  for (PetscInt i = 0; n->psched && i < NII_PSCHED; i++) PetscCall(BallastScheduleDestroy(&n->psched[i].ws));
+  PetscCall(PetscFree(n->psched));
   PetscCall(BallastOvernightRollDestroy(&n->overnight));
   PetscFunctionReturn(0);
 }
@@ -147,7 +157,26 @@ PetscErrorCode BallastNIIParRate(BallastNII *n, const BallastParKey *key, const 
   BallastTerms w = *u;
   w.initialExchangeDate = start;
   w.maturityDate        = start + key->term;
-  PetscCall(BallastParRate(&w, start, df, key->kdisc, NULL, rate));
+  if (w.contractType == BALLAST_CT_SWPPV || n->psched_off) PetscCall(BallastParRate(&w, start, df, key->kdisc, NULL, rate));
+  else {
+    /* the instrument's schedule: built by the first variant that needs it, solved on by the others */
+    struct BallastNIISched *sc;
+    BallastParKey           sk = *key;
+    sk.v                       = 0;
+    if (!n->psched) PetscCall(PetscCalloc1(NII_PSCHED, &n->psched));
+    sc          = &n->psched[key_hash(&sk) & (NII_PSCHED - 1)];
+    PetscBool b = !(sc->valid && sc->start == start && sc->role == (int32_t)w.contractRole && sc->ccy == (int32_t)w.currency && !memcmp(&sc->key, &sk, sizeof sk));
+    if (!sc->ws) PetscCall(BallastScheduleCreate(&sc->ws));
+    if (b) {
+      sc->valid = 0;
+      sc->key   = sk;
+      sc->start = start;
+      sc->role  = (int32_t)w.contractRole;
+      sc->ccy   = (int32_t)w.currency;
+    }
+    PetscCall(BallastParRateOnSchedule(sc->ws, b, &w, start, df, key->kdisc, rate));
+    sc->valid = 1;
+  }
   n->memo_key[j]  = *key;
   n->memo_rate[j] = *rate;
   n->nmemo++;
