@@ -37,53 +37,50 @@ static void to_ymd(BallastDate t, int *y, int *m, int *d)
 /* Day-to-date and month-start tables for 1900-01-01 .. 2299-12-31 (issue 14 item 2: the schedule
  * build, NII roll dates and the behavioural checkpoints convert dates millions of times): filled
  * once from the arithmetic above, so they return exactly what it returns; dates outside the range
- * take the arithmetic. 146,097 packed dates (584 KiB) and 4,800 month starts. */
+ * take the arithmetic. 146,097 packed dates (584 KiB) and 4,800 month starts. The lookups are
+ * inline (include/ballast/date.h). */
 #define TAB_Y0 1900
 #define TAB_NY 400
-static uint32_t    *ymd_tab;   /* [day - tab_d0]: y << 9 | m << 5 | d */
-static BallastDate *mstart_tab; /* [(y - TAB_Y0) * 12 + m - 1]: the first day of the month */
-static BallastDate  tab_d0, tab_n;
-static int          tab_state; /* 0: not built, 1: built, -1: no memory (arithmetic only) */
+const uint32_t    *BallastDateYMDTable_;
+const BallastDate *BallastDateMonthTable_;
+BallastDate        BallastDateTable0_;
+uint32_t           BallastDateTableN_;
+static int         tab_state; /* 0: not built, 1: built, -1: no memory (arithmetic only) */
 
 static int tables(void)
 {
   if (tab_state) return tab_state > 0;
-  tab_d0     = from_ymd(TAB_Y0, 1, 1);
-  tab_n      = from_ymd(TAB_Y0 + TAB_NY, 1, 1) - tab_d0;
-  ymd_tab    = (uint32_t *)malloc((size_t)tab_n * sizeof *ymd_tab);
-  mstart_tab = (BallastDate *)malloc((size_t)TAB_NY * 12 * sizeof *mstart_tab);
-  if (!ymd_tab || !mstart_tab) {
-    free(ymd_tab);
-    free(mstart_tab);
+  BallastDate  d0 = from_ymd(TAB_Y0, 1, 1), n = from_ymd(TAB_Y0 + TAB_NY, 1, 1) - d0;
+  uint32_t    *ymd = (uint32_t *)malloc((size_t)n * sizeof *ymd);
+  BallastDate *ms  = (BallastDate *)malloc((size_t)TAB_NY * 12 * sizeof *ms);
+  if (!ymd || !ms) {
+    free(ymd);
+    free(ms);
     tab_state = -1;
     return 0;
   }
-  for (BallastDate i = 0; i < tab_n; i++) {
+  for (BallastDate i = 0; i < n; i++) {
     int y, m, d;
-    to_ymd(tab_d0 + i, &y, &m, &d);
-    ymd_tab[i] = (uint32_t)y << 9 | (uint32_t)m << 5 | (uint32_t)d;
+    to_ymd(d0 + i, &y, &m, &d);
+    ymd[i] = (uint32_t)y << 9 | (uint32_t)m << 5 | (uint32_t)d;
   }
-  for (int k = 0; k < TAB_NY * 12; k++) mstart_tab[k] = from_ymd(TAB_Y0 + k / 12, k % 12 + 1, 1);
-  tab_state = 1;
+  for (int k = 0; k < TAB_NY * 12; k++) ms[k] = from_ymd(TAB_Y0 + k / 12, k % 12 + 1, 1);
+  BallastDateYMDTable_   = ymd;
+  BallastDateMonthTable_ = ms;
+  BallastDateTable0_     = d0;
+  BallastDateTableN_     = (uint32_t)n;
+  tab_state              = 1;
   return 1;
 }
 
-BallastDate BallastDateFromYMD(int y, int m, int d)
+BallastDate BallastDateFromYMDSlow(int y, int m, int d)
 {
-  /* d - 1 days after the first of the month: the arithmetic is linear in d for any d */
-  if ((unsigned)(y - TAB_Y0) < TAB_NY && m >= 1 && m <= 12 && tables()) return mstart_tab[(y - TAB_Y0) * 12 + m - 1] + (d - 1);
+  if (!tab_state && tables()) return BallastDateFromYMD(y, m, d);
   return from_ymd(y, m, d);
 }
 
-void BallastDateToYMD(BallastDate t, int *y, int *m, int *d)
+void BallastDateToYMDSlow(BallastDate t, int *y, int *m, int *d)
 {
-  if ((uint32_t)t - (uint32_t)tab_d0 < (uint32_t)tab_n && tab_state > 0) {
-    uint32_t v = ymd_tab[(uint32_t)t - (uint32_t)tab_d0];
-    *y         = (int)(v >> 9);
-    *m         = (int)(v >> 5 & 15);
-    *d         = (int)(v & 31);
-    return;
-  }
   if (!tab_state && tables()) {
     BallastDateToYMD(t, y, m, d);
     return;
