@@ -114,6 +114,19 @@ typedef struct {
     int             valid;
   } *psched;
   int psched_off; /* test hook BALLAST_NII_OWN_SCHEDULE: a schedule per par rate */
+  /* a scenario-invariant contract (the same events under every scenario): its additions to the
+   * interest and its replacements recorded under its first scenario, replayed in the same order
+   * under the others (replace() at each scenario's rates) instead of walking the events again */
+  struct BallastNIIOp {
+    double      x;       /* an amount added to nii_c, or the principal replaced */
+    BallastDate d;       /* the replacement date */
+    int         replace;
+  } *ops;
+  PetscInt nops, cops;
+  int64_t  inv_serial;  /* the contract whose ops are recorded */
+  int      inv_rec, inv_skip, inv_ok, inv_err, inv_ad_seen;
+  double   inv_accrued_H;
+  int      inv_off;     /* test hook BALLAST_NII_PER_EVENT: every scenario walks the events */
   PetscErrorCode err; /* first failure inside event() (reported by end()) */
   /* path mode (BallastNIISetPath): the same constant balance sheet month by month to the path
    * horizon, path[(((s nact + a) nport + p) nmonths + m) nccy + c], every interest amount spread

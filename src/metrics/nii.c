@@ -37,6 +37,8 @@ PetscErrorCode BallastNIICreate(const BallastIRRBBSetup *s, BallastNII *n)
     /* test hook (tests/cli/t_kernel_round2.sh): every par rate on a schedule of its own, as before */
     const char *hook = getenv("BALLAST_NII_OWN_SCHEDULE");
     n->psched_off    = hook && *hook && strcmp(hook, "0") != 0;
+    hook             = getenv("BALLAST_NII_PER_EVENT"); /* every scenario walks the events, as before */
+    n->inv_off       = hook && *hook && strcmp(hook, "0") != 0;
   }
   PetscCall(PetscMalloc1(n->nmtab, &n->mtab));
   for (PetscInt m = 0; m < n->nmtab; m++) n->mtab[m] = BallastDateAddMonths(s->as_of, (int)m);
@@ -100,6 +102,7 @@ PetscErrorCode BallastNIIDestroy(BallastNII *n)
   PetscCall(PetscFree2(n->memo_key, n->memo_rate));
   for (PetscInt i = 0; n->psched && i < NII_PSCHED; i++) PetscCall(BallastScheduleDestroy(&n->psched[i].ws));
   PetscCall(PetscFree(n->psched));
+  free(n->ops);
   PetscCall(BallastOvernightRollDestroy(&n->overnight));
   PetscFunctionReturn(0);
 }
@@ -361,7 +364,38 @@ static PetscErrorCode nii_begin(void *ctx, const BallastProjContract *pc, const 
     k->prev_int   = k->s.as_of;
   }
   k->last_notional = pc->sign * (isnan(pc->t.notionalPrincipal) ? 0.0 : pc->t.notionalPrincipal);
+  /* an invariant contract: its events are the same under every scenario (the driver replays one
+   * recording): the first scenario records the ops, the others replay them */
+  k->inv_rec = k->inv_skip = 0;
+  if (var->invariant && k->active && !k->nmonths && !k->inv_off) {
+    if (var->v > 0 && k->inv_serial == pc->serial && k->inv_ok) k->inv_skip = 1;
+    else {
+      k->inv_rec    = 1;
+      k->inv_serial = pc->serial;
+      k->inv_ok     = 0;
+      k->inv_err    = 0;
+      k->nops       = 0;
+    }
+  }
   PetscFunctionReturn(0);
+}
+
+/* Record an op of an invariant contract's first scenario. */
+static inline void rec_op(BallastNII *k, double x, BallastDate d, int repl)
+{
+  if (!k->inv_rec) return;
+  if (k->nops == k->cops) {
+    PetscInt             c  = k->cops ? 2 * k->cops : 64;
+    struct BallastNIIOp *op = (struct BallastNIIOp *)realloc(k->ops, (size_t)c * sizeof *op);
+    if (!op) {
+      k->inv_err = 1; /* the other scenarios walk the events */
+      k->inv_rec = 0;
+      return;
+    }
+    k->ops  = op;
+    k->cops = c;
+  }
+  k->ops[k->nops++] = (struct BallastNIIOp){x, d, repl};
 }
 
 static void nii_event(void *ctx, const BallastEvent *ev, int label)
@@ -369,6 +403,7 @@ static void nii_event(void *ctx, const BallastEvent *ev, int label)
   BallastNII *k = (BallastNII *)ctx;
   BallastDate d = ev->date, H = k->s.nii_end;
   (void)label;
+  if (k->inv_skip) return; /* replayed from the ops in end() */
   if (d <= k->s.as_of) {
     k->last_notional = ev->notional; /* keep the state in step (statusDate before the as-of date) */
     return;
@@ -391,11 +426,21 @@ static void nii_event(void *ctx, const BallastEvent *ev, int label)
    * horizon end comes after it on that date and then holds 0) */
   if (k->active && !k->slotted && d <= H) {
     double prin = (ev->type == BALLAST_EV_MD && k->md_split) ? k->last_notional - ev->notional : ev->payoff;
-    if (ev->type == BALLAST_EV_IP || ev->type == BALLAST_EV_IPFX || ev->type == BALLAST_EV_IPFL) k->nii_c += ev->payoff;
-    else if (ev->type == BALLAST_EV_IPCI) k->nii_c += ev->notional - k->last_notional;
-    else if (BallastEventIsPrincipal(ev->type)) {
-      k->nii_c += ev->payoff - prin; /* interest paid with the principal */
-      if (prin != 0.0 && d < H) replace(k, prin, d);
+    if (ev->type == BALLAST_EV_IP || ev->type == BALLAST_EV_IPFX || ev->type == BALLAST_EV_IPFL) {
+      k->nii_c += ev->payoff;
+      rec_op(k, ev->payoff, d, 0);
+    } else if (ev->type == BALLAST_EV_IPCI) {
+      double x = ev->notional - k->last_notional;
+      k->nii_c += x;
+      rec_op(k, x, d, 0);
+    } else if (BallastEventIsPrincipal(ev->type)) {
+      double x = ev->payoff - prin;
+      k->nii_c += x; /* interest paid with the principal */
+      rec_op(k, x, d, 0);
+      if (prin != 0.0 && d < H) {
+        replace(k, prin, d);
+        rec_op(k, prin, d, 1);
+      }
     } else if (d == H && ev->type == BALLAST_EV_AD) {
       k->accrued_H = ev->accrued;
       k->ad_seen   = 1;
@@ -434,6 +479,19 @@ static PetscErrorCode nii_end(void *ctx, const BallastProjContract *pc, const Ba
     PetscFunctionReturn(0);
   }
   if (!k->active) PetscFunctionReturn(0);
+  if (k->inv_skip) { /* the first scenario's ops, in their order, at this scenario's rates */
+    for (PetscInt i = 0; i < k->nops && !k->err; i++) {
+      if (k->ops[i].replace) replace(k, k->ops[i].x, k->ops[i].d);
+      else k->nii_c += k->ops[i].x;
+    }
+    PetscCall(k->err);
+    k->accrued_H = k->inv_accrued_H;
+    k->ad_seen   = k->inv_ad_seen;
+  } else if (k->inv_rec) {
+    k->inv_ok        = !k->inv_err;
+    k->inv_accrued_H = k->accrued_H;
+    k->inv_ad_seen   = k->ad_seen;
+  }
   /* constant balance sheet of a slotted deposit: the balance stays, paying the deposit rate */
   if (k->nmonths) {
     if (k->slotted) spread(k, pc->sign * pc->t.notionalPrincipal * var->deposit_rate * BallastYearFraction(pc->t.dayCountConvention, s->as_of, s->nii_end, BALLAST_DATE_NONE), s->as_of, s->nii_end);

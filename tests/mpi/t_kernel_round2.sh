@@ -5,7 +5,10 @@
 #    replayed (before: the value-only variants, PV01 and key rates, are valued as the numeric pass
 #    streams);
 #  - BALLAST_NII_OWN_SCHEDULE=1: every NII replacement par rate on a schedule built for it (before:
-#    one schedule per instrument and month, shared by the variants).
+#    one schedule per instrument and month, shared by the variants);
+#  - BALLAST_NII_PER_EVENT=1: NII walks the events of a scenario-invariant contract under every
+#    scenario (before: its interest and replacements recorded under the first, replayed under the
+#    others).
 # The liquidity ladder's bucket table and the date tables are filled from the search and the
 # arithmetic they replace (tests/unit/t_date_tables.c checks the dates over 800 years).
 # A generated bank (fixed, floating, swaps, behaviour) and config/example.cfg run both ways:
@@ -21,7 +24,7 @@ ok $? "generate a 3,000-contract bank with behaviour"
 run() { # name np hooks args...
   local name=$1 np=$2 hook=$3
   shift 3
-  BALLAST_FLOATING_REPLAY=$hook BALLAST_NII_OWN_SCHEDULE=$hook timeout 600 "$MPIRUN" -np $np "$BALLAST" run "$@" --output "$work/$name" > "$work/$name.log" 2>&1
+  BALLAST_FLOATING_REPLAY=$hook BALLAST_NII_OWN_SCHEDULE=$hook BALLAST_NII_PER_EVENT=$hook timeout 600 "$MPIRUN" -np $np "$BALLAST" run "$@" --output "$work/$name" > "$work/$name.log" 2>&1
   local rc=$?
   [ $rc -eq 0 ] || sed 's/^/# /' "$work/$name.log" | tail -5
   is 0 "$rc" "run $name ($np rank(s), hooks $hook)"
