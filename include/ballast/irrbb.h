@@ -135,6 +135,8 @@ typedef struct {
   BallastDate *mend;
   BallastDate *mtab;  /* as_of + m months, m = 0 .. nmtab-1 (the replacement months, once per run) */
   PetscInt     nmtab;
+  int16_t     *mday;  /* [nmday]: the replacement month of day as_of + i (month_of by table) */
+  PetscInt     nmday;
   double      *path, *row_path, pending_a0, path_w;
   BallastDate  last_int, prev_int; /* last interest date, start of its period */
   /* the contract being projected (replacement business is scenario-invariant, cached per contract) */

@@ -25,6 +25,8 @@
 /* replacement-instrument schedules kept (a power of 2) */
 #define NII_PSCHED 64
 
+static int month_search(const BallastNII *k, BallastDate d, BallastDate *end);
+
 PetscErrorCode BallastNIICreate(const BallastIRRBBSetup *s, BallastNII *n)
 {
   PetscFunctionBeginUser;
@@ -42,6 +44,13 @@ PetscErrorCode BallastNIICreate(const BallastIRRBBSetup *s, BallastNII *n)
   }
   PetscCall(PetscMalloc1(n->nmtab, &n->mtab));
   for (PetscInt m = 0; m < n->nmtab; m++) n->mtab[m] = BallastDateAddMonths(s->as_of, (int)m);
+  /* the replacement month of each day to the table's end (int16: at most 1200) */
+  n->nmday = n->mtab[n->nmtab - 1] - s->as_of + 1;
+  PetscCall(PetscMalloc1(n->nmday, &n->mday));
+  for (PetscInt i = 0; i < n->nmday; i++) {
+    BallastDate e;
+    n->mday[i] = (int16_t)month_search(n, s->as_of + (BallastDate)i, &e);
+  }
   PetscFunctionReturn(0);
 }
 
@@ -97,6 +106,7 @@ PetscErrorCode BallastNIIDestroy(BallastNII *n)
   PetscCall(PetscFree(n->path));
   PetscCall(PetscFree(n->mend));
   PetscCall(PetscFree(n->mtab));
+  PetscCall(PetscFree(n->mday));
   PetscCall(PetscFree(n->nii));
   PetscCall(PetscFree(n->margin_count));
   PetscCall(PetscFree2(n->memo_key, n->memo_rate));
@@ -188,7 +198,7 @@ PetscErrorCode BallastNIIParRate(BallastNII *n, const BallastParKey *key, const 
 
 /* Month m (1, 2, ...) of the months from the as-of date holding date d (metrics.md "Months": month m
  * ends, inclusive, on as_of + m months), and its end date. */
-static int month_of(const BallastNII *k, BallastDate d, BallastDate *end)
+static int month_search(const BallastNII *k, BallastDate d, BallastDate *end)
 {
   BallastDate as_of = k->s.as_of;
   int         m     = (int)((d - as_of) / 31); /* a lower bound */
@@ -203,6 +213,18 @@ static int month_of(const BallastNII *k, BallastDate d, BallastDate *end)
   while (m > 1 && BallastDateAddMonths(as_of, m - 1) >= d) m--;
   *end = BallastDateAddMonths(as_of, m);
   return m;
+}
+
+/* The same by the day's table (filled from month_search once per run): no search per replacement. */
+static inline int month_of(const BallastNII *k, BallastDate d, BallastDate *end)
+{
+  BallastDate i = d - k->s.as_of;
+  if (i >= 0 && i < k->nmday) {
+    int m = k->mday[i];
+    *end  = k->mtab[m];
+    return m;
+  }
+  return month_search(k, d, end);
 }
 
 static inline BallastDate roll(const BallastNII *k, BallastDate d) { return k->repl_cycle.n > 0 ? BallastCycleAdd(d, k->repl_cycle, 1) : d + k->repl_days; }
