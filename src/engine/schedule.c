@@ -254,14 +254,23 @@ static PetscErrorCode schedule(BallastSchedule ws, BallastDate s, BallastCycle c
     const int idx0 = y0 * 12 + (m0 - 1);
     if (T != BALLAST_DATE_NONE && T > s) PetscCall(grow_tmp(ws, ws->ntmp + (PetscInt)((T - s) / (28 * months)) + 3));
     while (x < T) {
-      PetscCall(grow_tmp(ws, ws->ntmp + 2));
+      if (ws->ntmp + 2 > ws->captmp) PetscCall(grow_tmp(ws, ws->ntmp + 2));
       ws->tmp[ws->ntmp++] = x;
       ncyc++;
       int idx = idx0 + months * (int)k++;
       int y   = idx >= 0 ? idx / 12 : -((-idx + 11) / 12);
       int m   = idx - y * 12 + 1;
-      int dim = BallastDaysInMonth(y, m);
-      x       = BallastDateFromYMD(y, m, eom || d0 > dim ? dim : d0);
+      /* the month's first day and length from the month table (include/ballast/date.h) where it has
+       * the month and the next, else the calendar functions: the same dates */
+      unsigned mi = (unsigned)(y - 1900) * 12u + (unsigned)(m - 1);
+      if ((unsigned)(y - 1900) < 400u && mi + 1 < 4800u && BallastDateTableN_) {
+        BallastDate first = BallastDateMonthTable_[mi];
+        int         dim   = (int)(BallastDateMonthTable_[mi + 1] - first);
+        x                 = first + ((eom || d0 > dim ? dim : d0) - 1);
+      } else {
+        int dim = BallastDaysInMonth(y, m);
+        x       = BallastDateFromYMD(y, m, eom || d0 > dim ? dim : d0);
+      }
     }
   } else {
     while (x < T) {
