@@ -263,14 +263,14 @@ PetscErrorCode BallastProjectionCreate(const BallastProjectionSetup *s, BallastP
   PetscCall(PetscNew(&p->cache));
   for (int i = 0; i < ENDCACHE; i++) p->cache->d[i] = BALLAST_DATE_NONE;
   p->portfolio = -1;
-  p->slot_seg  = NULL;
-  p->ncp       = PREPAY_CHECKPOINTS;
-  PetscCall(PetscMalloc1(p->ncp, &p->cp));
-  BallastPrepayCheckpoints(s->as_of, p->ncp, p->cp);
   {
     const char *hook   = getenv("BALLAST_FLOATING_REPLAY"); /* tests/mpi/t_kernel_round2.sh */
     p->floating_replay = hook && *hook && strcmp(hook, "0") != 0;
   }
+  p->slot_seg  = NULL;
+  p->ncp       = PREPAY_CHECKPOINTS;
+  PetscCall(PetscMalloc1(p->ncp, &p->cp));
+  BallastPrepayCheckpoints(s->as_of, p->ncp, p->cp);
   *proj = p;
   PetscFunctionReturn(0);
 }
@@ -534,12 +534,27 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
     f.disc_curve    = s->disc_curve;
     f.fx            = s->fx;
     f.nevents       = 0;
-    /* kernel round 2: a variant that no consumer takes events of (the PV01 and key-rate variants:
-     * EVE's value only) of a contract whose stream depends on it (floating rate): its numeric pass
-     * valued as it streams, without the buffer and the replay (the same value, bitwise) */
-    int direct = beh_is_con && !invariant && recorded != v && !pl->ncon[replaced] && !pl->nbeh[replaced] && !p->floating_replay;
+    if (beh_is_con && !invariant && recorded != v && !pl->ncon[replaced] && !pl->nbeh[replaced] && !p->floating_replay) {
+      /* kernel round 2: a variant that no consumer takes events of (the PV01 and key-rate
+       * variants: EVE's value only) of a contract whose stream depends on it (floating rate): its
+       * numeric pass valued as it streams, without the buffer and the replay (the same value,
+       * bitwise) */
+      f.n     = 0;
+      f.value = 1;
+      f.pv    = var.has_spot ? var.spot : 0.0;
+      PetscCall(contractual_stream(p, &pc, &m, (BallastEventTarget){fanout_event, &f}));
+      var.pv      = f.pv;
+      var.nevents = f.nevents;
+      p->nevents += f.nevents;
+      for (int j = 0; j < pl->nbeg; j++) {
+        const BallastConsumer *c = &p->c[pl->beg[j]];
+        if (c->end) PetscCall(c->end(c->ctx, &pc, &var));
+      }
+      continue;
+    }
+
     /* the contractual stream of this variant, once, where a stream needs it */
-    if ((pl->ncon[replaced] || beh_is_con) && !(invariant || recorded == v) && !direct) {
+    if ((pl->ncon[replaced] || beh_is_con) && !(invariant || recorded == v)) {
       PetscCall(record(p, &pc, &m));
       recorded = v;
     }
@@ -565,10 +580,6 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
       PetscCall(BallastProject(p->ws, &pc.t, &m, BallastPrepayFilterEvent, &pf));
     } break;
     default:
-      if (direct) {
-        PetscCall(contractual_stream(p, &pc, &m, out));
-        break;
-      }
       if (!var.has_pv) f.value = 0, f.nevents = p->buf.n;
       replay(&p->buf, &f);
     }
