@@ -8,8 +8,36 @@
 typedef int32_t BallastDate;
 #define BALLAST_DATE_NONE INT32_MIN /* "not set" */
 
-BallastDate BallastDateFromYMD(int y, int m, int d);
-void        BallastDateToYMD(BallastDate t, int *y, int *m, int *d);
+/* Day number from year, month, day and back. Inline lookups in tables of 1900-01-01 .. 2299-12-31
+ * filled on first use from the arithmetic (src/core/date.c: Howard Hinnant's algorithms), which
+ * every other date takes: the same results, without the divisions in the hot loops (schedule
+ * build, 30E360 year fractions, NII roll dates, behavioural checkpoints). */
+BallastDate BallastDateFromYMDSlow(int y, int m, int d);
+void        BallastDateToYMDSlow(BallastDate t, int *y, int *m, int *d);
+extern const uint32_t    *BallastDateYMDTable_;   /* [t - BallastDateTable0_]: y << 9 | m << 5 | d (internal) */
+extern const BallastDate *BallastDateMonthTable_; /* [(y - 1900) * 12 + m - 1]: the month's first day (internal) */
+extern BallastDate        BallastDateTable0_;
+extern uint32_t           BallastDateTableN_; /* 0 until the tables are filled */
+
+static inline BallastDate BallastDateFromYMD(int y, int m, int d)
+{
+  /* the arithmetic is linear in d for any d: the month's first day plus d - 1 */
+  if ((unsigned)(y - 1900) < 400u && (unsigned)(m - 1) < 12u && BallastDateTableN_) return BallastDateMonthTable_[(y - 1900) * 12 + m - 1] + (d - 1);
+  return BallastDateFromYMDSlow(y, m, d);
+}
+
+static inline void BallastDateToYMD(BallastDate t, int *y, int *m, int *d)
+{
+  uint32_t i = (uint32_t)t - (uint32_t)BallastDateTable0_;
+  if (i < BallastDateTableN_) {
+    uint32_t v = BallastDateYMDTable_[i];
+    *y         = (int)(v >> 9);
+    *m         = (int)(v >> 5 & 15);
+    *d         = (int)(v & 31);
+    return;
+  }
+  BallastDateToYMDSlow(t, y, m, d);
+}
 int         BallastIsLeapYear(int y);
 int         BallastDaysInMonth(int y, int m);
 /* 0 = Monday ... 6 = Sunday */

@@ -103,6 +103,30 @@ typedef struct {
   PetscInt       nmemo, cmemo;
   BallastParKey *memo_key;
   double        *memo_rate;
+  /* the replacement instruments' schedules, shared by the variants (a par rate of another variant
+   * for the same instrument and month solves on the same schedule): direct-mapped on the key
+   * without its variant */
+  struct BallastNIISched {
+    BallastSchedule ws;
+    BallastParKey   key; /* v = 0 */
+    int32_t         role, ccy;
+    BallastDate     start;
+    int             valid;
+  } *psched;
+  int psched_off; /* test hook BALLAST_NII_OWN_SCHEDULE: a schedule per par rate */
+  /* a scenario-invariant contract (the same events under every scenario): its additions to the
+   * interest and its replacements recorded under its first scenario, replayed in the same order
+   * under the others (replace() at each scenario's rates) instead of walking the events again */
+  struct BallastNIIOp {
+    double      x;       /* an amount added to nii_c, or the principal replaced */
+    BallastDate d;       /* the replacement date */
+    int         replace;
+  } *ops;
+  PetscInt nops, cops;
+  int64_t  inv_serial;  /* the contract whose ops are recorded */
+  int      inv_rec, inv_skip, inv_ok, inv_err, inv_ad_seen;
+  double   inv_accrued_H;
+  int      inv_off;     /* test hook BALLAST_NII_PER_EVENT: every scenario walks the events */
   PetscErrorCode err; /* first failure inside event() (reported by end()) */
   /* path mode (BallastNIISetPath): the same constant balance sheet month by month to the path
    * horizon, path[(((s nact + a) nport + p) nmonths + m) nccy + c], every interest amount spread
@@ -111,6 +135,8 @@ typedef struct {
   BallastDate *mend;
   BallastDate *mtab;  /* as_of + m months, m = 0 .. nmtab-1 (the replacement months, once per run) */
   PetscInt     nmtab;
+  int16_t     *mday;  /* [nmday]: the replacement month of day as_of + i (month_of by table) */
+  PetscInt     nmday;
   double      *path, *row_path, pending_a0, path_w;
   BallastDate  last_int, prev_int; /* last interest date, start of its period */
   /* the contract being projected (replacement business is scenario-invariant, cached per contract) */

@@ -210,6 +210,7 @@ typedef struct {
   BallastLiquiditySetup         s;
   PetscInt                      nb;         /* ladder buckets, "beyond" included */
   PetscInt                      H;          /* survival horizon (days): the ladder's last finite bucket end */
+  int32_t                      *bucket_of_day; /* [H + 1]: the ladder bucket of day d (a day after H: bucket nbucket) */
   PetscInt                      nw;         /* doubles per portfolio block */
   PetscInt                      off[16];    /* offsets of the blocks' parts (liquidity.c) */
   PetscInt                      nact;       /* action slots (>= 1) */

@@ -22,4 +22,11 @@
  * steps. Not collective. */
 PetscErrorCode BallastParRate(const BallastTerms *t, BallastDate start, const BallastDFTable *df, PetscInt kdisc, const BallastMarket *m, double *rate);
 
+/* The same for a contract other than a swap, on a schedule workspace the caller keeps: with build
+ * true the instrument's schedule is built into ws first; with build false ws holds the schedule
+ * that a call with the same terms t and start built (the schedule does not depend on df: NII
+ * replacement shares it between the variants, src/metrics/nii.c). Identical to BallastParRate.
+ * Not collective. */
+PetscErrorCode BallastParRateOnSchedule(BallastSchedule ws, PetscBool build, const BallastTerms *t, BallastDate start, const BallastDFTable *df, PetscInt kdisc, double *rate);
+
 #endif

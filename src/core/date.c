@@ -1,11 +1,14 @@
 #include <ballast/date.h>
 #include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 /* Civil-from-days and days-from-civil: Howard Hinnant's public-domain algorithms, exact for the
  * whole int32 range used here. */
-BallastDate BallastDateFromYMD(int y, int m, int d)
+/* The arithmetic (the definition; the tables below are filled from it). */
+static BallastDate from_ymd(int y, int m, int d)
 {
   y -= m <= 2;
   const int      era = (y >= 0 ? y : y - 399) / 400;
@@ -15,7 +18,7 @@ BallastDate BallastDateFromYMD(int y, int m, int d)
   return (BallastDate)(era * 146097 + (int)doe - 719468);
 }
 
-void BallastDateToYMD(BallastDate t, int *y, int *m, int *d)
+static void to_ymd(BallastDate t, int *y, int *m, int *d)
 {
   int            z   = t + 719468;
   const int      era = (z >= 0 ? z : z - 146096) / 146097;
@@ -29,6 +32,60 @@ void BallastDateToYMD(BallastDate t, int *y, int *m, int *d)
   *y = yy + (mm <= 2);
   *m = (int)mm;
   *d = (int)dd;
+}
+
+/* Day-to-date and month-start tables for 1900-01-01 .. 2299-12-31 (issue 14 item 2: the schedule
+ * build, NII roll dates and the behavioural checkpoints convert dates millions of times): filled
+ * once from the arithmetic above, so they return exactly what it returns; dates outside the range
+ * take the arithmetic. 146,097 packed dates (584 KiB) and 4,800 month starts. The lookups are
+ * inline (include/ballast/date.h). */
+#define TAB_Y0 1900
+#define TAB_NY 400
+const uint32_t    *BallastDateYMDTable_;
+const BallastDate *BallastDateMonthTable_;
+BallastDate        BallastDateTable0_;
+uint32_t           BallastDateTableN_;
+static int         tab_state; /* 0: not built, 1: built, -1: no memory (arithmetic only) */
+
+static int tables(void)
+{
+  if (tab_state) return tab_state > 0;
+  BallastDate  d0 = from_ymd(TAB_Y0, 1, 1), n = from_ymd(TAB_Y0 + TAB_NY, 1, 1) - d0;
+  uint32_t    *ymd = (uint32_t *)malloc((size_t)n * sizeof *ymd);
+  BallastDate *ms  = (BallastDate *)malloc((size_t)TAB_NY * 12 * sizeof *ms);
+  if (!ymd || !ms) {
+    free(ymd);
+    free(ms);
+    tab_state = -1;
+    return 0;
+  }
+  for (BallastDate i = 0; i < n; i++) {
+    int y, m, d;
+    to_ymd(d0 + i, &y, &m, &d);
+    ymd[i] = (uint32_t)y << 9 | (uint32_t)m << 5 | (uint32_t)d;
+  }
+  for (int k = 0; k < TAB_NY * 12; k++) ms[k] = from_ymd(TAB_Y0 + k / 12, k % 12 + 1, 1);
+  BallastDateYMDTable_   = ymd;
+  BallastDateMonthTable_ = ms;
+  BallastDateTable0_     = d0;
+  BallastDateTableN_     = (uint32_t)n;
+  tab_state              = 1;
+  return 1;
+}
+
+BallastDate BallastDateFromYMDSlow(int y, int m, int d)
+{
+  if (!tab_state && tables()) return BallastDateFromYMD(y, m, d);
+  return from_ymd(y, m, d);
+}
+
+void BallastDateToYMDSlow(BallastDate t, int *y, int *m, int *d)
+{
+  if (!tab_state && tables()) {
+    BallastDateToYMD(t, y, m, d);
+    return;
+  }
+  to_ymd(t, y, m, d);
 }
 
 int BallastIsLeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }

@@ -254,14 +254,23 @@ static PetscErrorCode schedule(BallastSchedule ws, BallastDate s, BallastCycle c
     const int idx0 = y0 * 12 + (m0 - 1);
     if (T != BALLAST_DATE_NONE && T > s) PetscCall(grow_tmp(ws, ws->ntmp + (PetscInt)((T - s) / (28 * months)) + 3));
     while (x < T) {
-      PetscCall(grow_tmp(ws, ws->ntmp + 2));
+      if (ws->ntmp + 2 > ws->captmp) PetscCall(grow_tmp(ws, ws->ntmp + 2));
       ws->tmp[ws->ntmp++] = x;
       ncyc++;
       int idx = idx0 + months * (int)k++;
       int y   = idx >= 0 ? idx / 12 : -((-idx + 11) / 12);
       int m   = idx - y * 12 + 1;
-      int dim = BallastDaysInMonth(y, m);
-      x       = BallastDateFromYMD(y, m, eom || d0 > dim ? dim : d0);
+      /* the month's first day and length from the month table (include/ballast/date.h) where it has
+       * the month and the next, else the calendar functions: the same dates */
+      unsigned mi = (unsigned)(y - 1900) * 12u + (unsigned)(m - 1);
+      if ((unsigned)(y - 1900) < 400u && mi + 1 < 4800u && BallastDateTableN_) {
+        BallastDate first = BallastDateMonthTable_[mi];
+        int         dim   = (int)(BallastDateMonthTable_[mi + 1] - first);
+        x                 = first + ((eom || d0 > dim ? dim : d0) - 1);
+      } else {
+        int dim = BallastDaysInMonth(y, m);
+        x       = BallastDateFromYMD(y, m, eom || d0 > dim ? dim : d0);
+      }
     }
   } else {
     while (x < T) {
@@ -320,10 +329,24 @@ static PetscErrorCode add_event(BallastSchedule ws, const Shift *sh, BallastDate
   PetscFunctionReturn(0);
 }
 
+/* The cycle dates in tmp as events: add_event_at for each, the room made and the priority found
+ * once for the stream. */
 static PetscErrorCode add_tmp(BallastSchedule ws, const Shift *sh, int type, int flags)
 {
+  const PetscInt nt   = ws->ntmp;
+  const int8_t   prio = (int8_t)BallastEngineEventPriority(type);
   PetscFunctionBeginUser;
-  for (PetscInt i = 0; i < ws->ntmp; i++) PetscCall(add_event_at(ws, sh, ws->tmp[i], type, flags, i == ws->ntmp - 1 && ws->tmp_end));
+  PetscCall(grow_events(ws, ws->n + nt));
+  for (PetscInt i = 0; i < nt; i++) {
+    EngineEvent *e = &ws->ev[ws->n++];
+    e->date        = shift_calc(ws, sh, ws->tmp[i], &e->calc, i == nt - 1 && ws->tmp_end);
+    e->type        = (int8_t)type;
+    e->prio        = prio;
+    e->flags       = (uint8_t)flags;
+    e->ann         = -1;
+    e->yf          = 0;
+    e->yfa         = 0;
+  }
   PetscFunctionReturn(0);
 }
 
@@ -356,14 +379,18 @@ static PetscErrorCode merge_runs(BallastSchedule ws)
   PetscFunctionBeginUser;
   if (n < 2) PetscFunctionReturn(0);
   bound[nr++] = 0;
-  for (PetscInt i = 1; i < n; i++)
-    if (ev_key(&a[i]) < ev_key(&a[i - 1])) {
+  uint64_t kprev = ev_key(&a[0]);
+  for (PetscInt i = 1; i < n; i++) {
+    uint64_t k = ev_key(&a[i]), kp = kprev; /* each key once */
+    kprev      = k;
+    if (k < kp) {
       if (nr == MAXRUNS) { /* many unordered streams (observed events in any order): sort them */
         qsort(ws->ev, (size_t)ws->n, sizeof(EngineEvent), cmp_event);
         PetscFunctionReturn(0);
       }
       bound[nr++] = i;
     }
+  }
   if (nr == 1) PetscFunctionReturn(0);
   bound[nr] = n;
   PetscCall(grow_merge(ws, n));

@@ -134,12 +134,15 @@ static inline int64_t *din(BallastLiquidity *acc, int i) { return acc->dayc + (1
 static inline int64_t *drel(BallastLiquidity *acc, int l) { return acc->dayc + (1 + BALLAST_LIQ_IN_COUNT + l) * (acc->H + 1); }
 static inline PetscInt nday_total(const BallastLiquidity *acc) { return (1 + BALLAST_LIQ_IN_COUNT + BALLAST_LIQ_NLEVEL) * (acc->H + 1); }
 
-static PetscInt bucket_of(const BallastLiquidityParams *lp, PetscInt d)
+static PetscInt bucket_search(const BallastLiquidityParams *lp, PetscInt d)
 {
   for (PetscInt b = 0; b < lp->nbucket; b++)
     if (d <= lp->bucket_end[b]) return b;
   return lp->nbucket;
 }
+
+/* The ladder bucket of day d (> 0) by the table (no search per event). */
+static inline PetscInt bucket_of(const BallastLiquidity *acc, PetscInt d) { return d <= acc->H ? (PetscInt)acc->bucket_of_day[d] : acc->lp->nbucket; }
 
 PetscErrorCode BallastLiquidityCreate(const BallastLiquidityParams *lp, const BallastLiquiditySetup *s, BallastLiquidity *acc)
 {
@@ -151,6 +154,8 @@ PetscErrorCode BallastLiquidityCreate(const BallastLiquidityParams *lp, const Ba
   acc->s  = *s;
   acc->nb = lp->nbucket + 1;
   acc->H  = lp->bucket_end[lp->nbucket - 1];
+  PetscCall(PetscMalloc1(acc->H + 1, &acc->bucket_of_day));
+  for (PetscInt d = 0; d <= acc->H; d++) acc->bucket_of_day[d] = (int32_t)bucket_search(lp, d);
   PetscInt B = acc->nb, size[O_END] = {C * B, C * B, C * B, C * BALLAST_LIQ_IN_COUNT * B, C * BALLAST_LIQ_DEP_COUNT, C * BALLAST_LIQ_FAC_COUNT, C * KL, C, KL, N_COUNT, BALLAST_LIQ_NLEVEL};
   for (int k = 0; k < O_END; k++) {
     acc->off[k] = acc->nw;
@@ -176,6 +181,7 @@ PetscErrorCode BallastLiquidityDestroy(BallastLiquidity *acc)
   PetscFunctionBeginUser;
   PetscCall(PetscFree(acc->acc));
   PetscCall(PetscFree(acc->day));
+  PetscCall(PetscFree(acc->bucket_of_day));
   for (PetscInt a = 0; a < acc->nact && acc->mact; a++) {
     BallastLiquidityMetrics *m = BallastLiquidityGetMetrics(acc, a);
     PetscCall(PetscFree3(m->inflow, m->outflow, m->gap_cum));
@@ -239,10 +245,9 @@ PetscErrorCode BallastLiquidityContractBegin(BallastLiquidity *acc, BallastContr
 /* One event into the contractual views (ladder, NSFR residual maturity, LCR horizon) and/or the
  * stressed ladder (docs/liquidity.md, "Which stream each quantity takes"). */
 enum { VIEW_CONTRACTUAL = 1, VIEW_STRESSED = 2 };
-static void sink(BallastLiquidity *acc, const BallastEvent *ev, int views)
+static void sink(BallastLiquidity *acc, const BallastEvent *ev, PetscInt d, int views)
 {
   const BallastLiquidityParams *lp = acc->lp;
-  PetscInt                     d   = ev->date - acc->s.as_of;
   double                       x   = ev->payoff;
   if (!acc->cur.on || d <= 0 || x == 0.0 || !isfinite(x)) return;
   int32_t c = ev->currency;
@@ -254,7 +259,7 @@ static void sink(BallastLiquidity *acc, const BallastEvent *ev, int views)
   }
   acc->cur.ccy[k]          = c;
   const BallastLiqClass *cl = &acc->cur.cl;
-  PetscInt               p = acc->cur.p, B = acc->nb, b = bucket_of(lp, d);
+  PetscInt               p = acc->cur.p, B = acc->nb, b = bucket_of(acc, d);
   double                 fx = acc->s.fx[c], w = acc->cur.w;
   /* contractual ladder: every flow (weighted: a management action's old version counts -1) */
   if (views & VIEW_CONTRACTUAL) {
@@ -291,7 +296,11 @@ static void sink(BallastLiquidity *acc, const BallastEvent *ev, int views)
   }
 }
 
-void BallastLiquiditySink(void *ctx, const BallastEvent *ev) { sink((BallastLiquidity *)ctx, ev, VIEW_CONTRACTUAL | VIEW_STRESSED); }
+void BallastLiquiditySink(void *ctx, const BallastEvent *ev)
+{
+  BallastLiquidity *acc = (BallastLiquidity *)ctx;
+  sink(acc, ev, ev->date - acc->s.as_of, VIEW_CONTRACTUAL | VIEW_STRESSED);
+}
 
 PetscErrorCode BallastLiquidityContractEnd(BallastLiquidity *acc, double pv_base)
 {
@@ -451,8 +460,9 @@ static PetscErrorCode liq_begin(void *ctx, const BallastProjContract *pc, const 
 static void liq_event(void *ctx, const BallastEvent *ev, int label)
 {
   BallastLiquidity *acc = (BallastLiquidity *)ctx;
-  if (BALLAST_LABEL_STREAM(label) == BALLAST_STREAM_CONTRACTUAL) sink(acc, ev, VIEW_CONTRACTUAL | (acc->cur.stress_behavioural ? 0 : VIEW_STRESSED));
-  else if (acc->cur.stress_behavioural) sink(acc, ev, VIEW_STRESSED);
+  /* the driver's events carry their day (BallastEvent.day): no date arithmetic here */
+  if (BALLAST_LABEL_STREAM(label) == BALLAST_STREAM_CONTRACTUAL) sink(acc, ev, ev->day, VIEW_CONTRACTUAL | (acc->cur.stress_behavioural ? 0 : VIEW_STRESSED));
+  else if (acc->cur.stress_behavioural) sink(acc, ev, ev->day, VIEW_STRESSED);
 }
 
 static PetscErrorCode liq_end(void *ctx, const BallastProjContract *pc, const BallastProjVariant *var)

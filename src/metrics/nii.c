@@ -17,10 +17,15 @@
 #include "reduce.h"
 #include <ballast/checkpoint.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* months tabulated from the as-of date (100 years; beyond, by the calendar) */
 #define NII_MONTHS 1201
+/* replacement-instrument schedules kept (a power of 2) */
+#define NII_PSCHED 64
+
+static int month_search(const BallastNII *k, BallastDate d, BallastDate *end);
 
 PetscErrorCode BallastNIICreate(const BallastIRRBBSetup *s, BallastNII *n)
 {
@@ -30,8 +35,22 @@ PetscErrorCode BallastNIICreate(const BallastIRRBBSetup *s, BallastNII *n)
   PetscCall(PetscCalloc1(s->nscen * BallastIRRBBNAct(s) * s->nport * s->nccy + 1, &n->nii));
   PetscCall(PetscCalloc1(s->nport + 1, &n->margin_count));
   n->nmtab = NII_MONTHS;
+  {
+    /* test hook (tests/cli/t_kernel_round2.sh): every par rate on a schedule of its own, as before */
+    const char *hook = getenv("BALLAST_NII_OWN_SCHEDULE");
+    n->psched_off    = hook && *hook && strcmp(hook, "0") != 0;
+    hook             = getenv("BALLAST_NII_PER_EVENT"); /* every scenario walks the events, as before */
+    n->inv_off       = hook && *hook && strcmp(hook, "0") != 0;
+  }
   PetscCall(PetscMalloc1(n->nmtab, &n->mtab));
   for (PetscInt m = 0; m < n->nmtab; m++) n->mtab[m] = BallastDateAddMonths(s->as_of, (int)m);
+  /* the replacement month of each day to the table's end (int16: at most 1200) */
+  n->nmday = n->mtab[n->nmtab - 1] - s->as_of + 1;
+  PetscCall(PetscMalloc1(n->nmday, &n->mday));
+  for (PetscInt i = 0; i < n->nmday; i++) {
+    BallastDate e;
+    n->mday[i] = (int16_t)month_search(n, s->as_of + (BallastDate)i, &e);
+  }
   PetscFunctionReturn(0);
 }
 
@@ -87,9 +106,13 @@ PetscErrorCode BallastNIIDestroy(BallastNII *n)
   PetscCall(PetscFree(n->path));
   PetscCall(PetscFree(n->mend));
   PetscCall(PetscFree(n->mtab));
+  PetscCall(PetscFree(n->mday));
   PetscCall(PetscFree(n->nii));
   PetscCall(PetscFree(n->margin_count));
   PetscCall(PetscFree2(n->memo_key, n->memo_rate));
+  for (PetscInt i = 0; n->psched && i < NII_PSCHED; i++) PetscCall(BallastScheduleDestroy(&n->psched[i].ws));
+  PetscCall(PetscFree(n->psched));
+  free(n->ops);
   PetscCall(BallastOvernightRollDestroy(&n->overnight));
   PetscFunctionReturn(0);
 }
@@ -147,7 +170,26 @@ PetscErrorCode BallastNIIParRate(BallastNII *n, const BallastParKey *key, const 
   BallastTerms w = *u;
   w.initialExchangeDate = start;
   w.maturityDate        = start + key->term;
-  PetscCall(BallastParRate(&w, start, df, key->kdisc, NULL, rate));
+  if (w.contractType == BALLAST_CT_SWPPV || n->psched_off) PetscCall(BallastParRate(&w, start, df, key->kdisc, NULL, rate));
+  else {
+    /* the instrument's schedule: built by the first variant that needs it, solved on by the others */
+    struct BallastNIISched *sc;
+    BallastParKey           sk = *key;
+    sk.v                       = 0;
+    if (!n->psched) PetscCall(PetscCalloc1(NII_PSCHED, &n->psched));
+    sc          = &n->psched[key_hash(&sk) & (NII_PSCHED - 1)];
+    PetscBool b = !(sc->valid && sc->start == start && sc->role == (int32_t)w.contractRole && sc->ccy == (int32_t)w.currency && !memcmp(&sc->key, &sk, sizeof sk));
+    if (!sc->ws) PetscCall(BallastScheduleCreate(&sc->ws));
+    if (b) {
+      sc->valid = 0;
+      sc->key   = sk;
+      sc->start = start;
+      sc->role  = (int32_t)w.contractRole;
+      sc->ccy   = (int32_t)w.currency;
+    }
+    PetscCall(BallastParRateOnSchedule(sc->ws, b, &w, start, df, key->kdisc, rate));
+    sc->valid = 1;
+  }
   n->memo_key[j]  = *key;
   n->memo_rate[j] = *rate;
   n->nmemo++;
@@ -156,7 +198,7 @@ PetscErrorCode BallastNIIParRate(BallastNII *n, const BallastParKey *key, const 
 
 /* Month m (1, 2, ...) of the months from the as-of date holding date d (metrics.md "Months": month m
  * ends, inclusive, on as_of + m months), and its end date. */
-static int month_of(const BallastNII *k, BallastDate d, BallastDate *end)
+static int month_search(const BallastNII *k, BallastDate d, BallastDate *end)
 {
   BallastDate as_of = k->s.as_of;
   int         m     = (int)((d - as_of) / 31); /* a lower bound */
@@ -171,6 +213,18 @@ static int month_of(const BallastNII *k, BallastDate d, BallastDate *end)
   while (m > 1 && BallastDateAddMonths(as_of, m - 1) >= d) m--;
   *end = BallastDateAddMonths(as_of, m);
   return m;
+}
+
+/* The same by the day's table (filled from month_search once per run): no search per replacement. */
+static inline int month_of(const BallastNII *k, BallastDate d, BallastDate *end)
+{
+  BallastDate i = d - k->s.as_of;
+  if (i >= 0 && i < k->nmday) {
+    int m = k->mday[i];
+    *end  = k->mtab[m];
+    return m;
+  }
+  return month_search(k, d, end);
 }
 
 static inline BallastDate roll(const BallastNII *k, BallastDate d) { return k->repl_cycle.n > 0 ? BallastCycleAdd(d, k->repl_cycle, 1) : d + k->repl_days; }
@@ -332,7 +386,38 @@ static PetscErrorCode nii_begin(void *ctx, const BallastProjContract *pc, const 
     k->prev_int   = k->s.as_of;
   }
   k->last_notional = pc->sign * (isnan(pc->t.notionalPrincipal) ? 0.0 : pc->t.notionalPrincipal);
+  /* an invariant contract: its events are the same under every scenario (the driver replays one
+   * recording): the first scenario records the ops, the others replay them */
+  k->inv_rec = k->inv_skip = 0;
+  if (var->invariant && k->active && !k->nmonths && !k->inv_off) {
+    if (var->v > 0 && k->inv_serial == pc->serial && k->inv_ok) k->inv_skip = 1;
+    else {
+      k->inv_rec    = 1;
+      k->inv_serial = pc->serial;
+      k->inv_ok     = 0;
+      k->inv_err    = 0;
+      k->nops       = 0;
+    }
+  }
   PetscFunctionReturn(0);
+}
+
+/* Record an op of an invariant contract's first scenario. */
+static inline void rec_op(BallastNII *k, double x, BallastDate d, int repl)
+{
+  if (!k->inv_rec) return;
+  if (k->nops == k->cops) {
+    PetscInt             c  = k->cops ? 2 * k->cops : 64;
+    struct BallastNIIOp *op = (struct BallastNIIOp *)realloc(k->ops, (size_t)c * sizeof *op);
+    if (!op) {
+      k->inv_err = 1; /* the other scenarios walk the events */
+      k->inv_rec = 0;
+      return;
+    }
+    k->ops  = op;
+    k->cops = c;
+  }
+  k->ops[k->nops++] = (struct BallastNIIOp){x, d, repl};
 }
 
 static void nii_event(void *ctx, const BallastEvent *ev, int label)
@@ -340,6 +425,7 @@ static void nii_event(void *ctx, const BallastEvent *ev, int label)
   BallastNII *k = (BallastNII *)ctx;
   BallastDate d = ev->date, H = k->s.nii_end;
   (void)label;
+  if (k->inv_skip) return; /* replayed from the ops in end() */
   if (d <= k->s.as_of) {
     k->last_notional = ev->notional; /* keep the state in step (statusDate before the as-of date) */
     return;
@@ -362,11 +448,21 @@ static void nii_event(void *ctx, const BallastEvent *ev, int label)
    * horizon end comes after it on that date and then holds 0) */
   if (k->active && !k->slotted && d <= H) {
     double prin = (ev->type == BALLAST_EV_MD && k->md_split) ? k->last_notional - ev->notional : ev->payoff;
-    if (ev->type == BALLAST_EV_IP || ev->type == BALLAST_EV_IPFX || ev->type == BALLAST_EV_IPFL) k->nii_c += ev->payoff;
-    else if (ev->type == BALLAST_EV_IPCI) k->nii_c += ev->notional - k->last_notional;
-    else if (BallastEventIsPrincipal(ev->type)) {
-      k->nii_c += ev->payoff - prin; /* interest paid with the principal */
-      if (prin != 0.0 && d < H) replace(k, prin, d);
+    if (ev->type == BALLAST_EV_IP || ev->type == BALLAST_EV_IPFX || ev->type == BALLAST_EV_IPFL) {
+      k->nii_c += ev->payoff;
+      rec_op(k, ev->payoff, d, 0);
+    } else if (ev->type == BALLAST_EV_IPCI) {
+      double x = ev->notional - k->last_notional;
+      k->nii_c += x;
+      rec_op(k, x, d, 0);
+    } else if (BallastEventIsPrincipal(ev->type)) {
+      double x = ev->payoff - prin;
+      k->nii_c += x; /* interest paid with the principal */
+      rec_op(k, x, d, 0);
+      if (prin != 0.0 && d < H) {
+        replace(k, prin, d);
+        rec_op(k, prin, d, 1);
+      }
     } else if (d == H && ev->type == BALLAST_EV_AD) {
       k->accrued_H = ev->accrued;
       k->ad_seen   = 1;
@@ -405,6 +501,19 @@ static PetscErrorCode nii_end(void *ctx, const BallastProjContract *pc, const Ba
     PetscFunctionReturn(0);
   }
   if (!k->active) PetscFunctionReturn(0);
+  if (k->inv_skip) { /* the first scenario's ops, in their order, at this scenario's rates */
+    for (PetscInt i = 0; i < k->nops && !k->err; i++) {
+      if (k->ops[i].replace) replace(k, k->ops[i].x, k->ops[i].d);
+      else k->nii_c += k->ops[i].x;
+    }
+    PetscCall(k->err);
+    k->accrued_H = k->inv_accrued_H;
+    k->ad_seen   = k->inv_ad_seen;
+  } else if (k->inv_rec) {
+    k->inv_ok        = !k->inv_err;
+    k->inv_accrued_H = k->accrued_H;
+    k->inv_ad_seen   = k->ad_seen;
+  }
   /* constant balance sheet of a slotted deposit: the balance stays, paying the deposit rate */
   if (k->nmonths) {
     if (k->slotted) spread(k, pc->sign * pc->t.notionalPrincipal * var->deposit_rate * BallastYearFraction(pc->t.dayCountConvention, s->as_of, s->nii_end, BALLAST_DATE_NONE), s->as_of, s->nii_end);

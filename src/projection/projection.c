@@ -125,20 +125,26 @@ typedef struct {
   int64_t               nevents;
 } Fanout;
 
+/* The valuation of one event (behavioural stream): its payoff discounted, added to *pv. */
+static inline void fanout_value(const Fanout *f, const BallastEvent *ev, double *pv)
+{
+  if (ev->date > f->as_of && ev->payoff != 0.0) {
+    if (ev->currency == f->ccy || ev->currency < 0) *pv += ev->payoff * BallastDFTableGet(f->df, f->kdisc, ev->date);
+    else {
+      /* a leg in another currency (FXOUT): discounted on that currency's curve, converted at spot */
+      PetscInt kd = f->disc_curve[ev->currency];
+      double   fx = f->fx[ev->currency] / f->fx[f->ccy];
+      *pv += ev->payoff * fx * BallastDFTableGet(f->df, kd >= 0 ? kd : f->kdisc, ev->date);
+    }
+  }
+}
+
 static void fanout_event(void *ctx, const BallastEvent *ev)
 {
   Fanout *f = (Fanout *)ctx;
   if (f->value) {
     f->nevents++;
-    if (ev->date > f->as_of && ev->payoff != 0.0) {
-      if (ev->currency == f->ccy || ev->currency < 0) f->pv += ev->payoff * BallastDFTableGet(f->df, f->kdisc, ev->date);
-      else {
-        /* a leg in another currency (FXOUT): discounted on that currency's curve, converted at spot */
-        PetscInt kd = f->disc_curve[ev->currency];
-        double   fx = f->fx[ev->currency] / f->fx[f->ccy];
-        f->pv += ev->payoff * fx * BallastDFTableGet(f->df, kd >= 0 ? kd : f->kdisc, ev->date);
-      }
-    }
+    fanout_value(f, ev, &f->pv);
   }
   for (int j = 0; j < f->n; j++) f->fn[j](f->ctx[j], ev, f->label);
 }
@@ -174,9 +180,27 @@ static void buf_event(void *ctx, const BallastEvent *ev)
   if (ev->currency >= 0 && ev->currency != b->ccy) b->foreign = 1;
 }
 
+/* fanout_event over the buffer, with the fan-out's fields in locals (the consumers cannot see the
+ * fan-out: the value is summed in the same order, bitwise the same as event by event) */
 static void replay(const EventBuf *b, Fanout *f)
 {
-  for (PetscInt i = 0; i < b->n; i++) fanout_event(f, &b->ev[i]);
+  const BallastEvent *ev = b->ev, *end = b->ev + b->n;
+  const int           n = f->n, label = f->label;
+  EventFn             fn[BALLAST_PROJ_MAXCONSUMER];
+  void               *cx[BALLAST_PROJ_MAXCONSUMER];
+  for (int j = 0; j < n; j++) fn[j] = f->fn[j], cx[j] = f->ctx[j];
+  if (f->value) {
+    double pv = f->pv;
+    for (; ev < end; ev++) {
+      fanout_value(f, ev, &pv);
+      for (int j = 0; j < n; j++) fn[j](cx[j], ev, label);
+    }
+    f->pv = pv;
+    f->nevents += b->n;
+    return;
+  }
+  for (; ev < end; ev++)
+    for (int j = 0; j < n; j++) fn[j](cx[j], ev, label);
 }
 
 /* Consumers taking a variant, by stream: [replaced] = 0 normally, 1 where the behavioural stream
@@ -233,6 +257,7 @@ struct BallastProjection_s {
   int                    nslotsums, slotsums_next;
   int                    beh_per_event; /* test hook BALLAST_BEHAVIOUR_PER_EVENT: behaviour as before round 2 */
   int64_t                serial, ncontracts, nevents, ninvariant;
+  int                    floating_replay; /* test hook BALLAST_FLOATING_REPLAY: every variant's stream recorded and replayed (before round 2) */
   double                 seconds;
   /* checkpoint and resume (BallastProjectionSetCheckpoint) */
   PetscInt               nport;
@@ -255,6 +280,10 @@ PetscErrorCode BallastProjectionCreate(const BallastProjectionSetup *s, BallastP
   PetscCall(PetscNew(&p->cache));
   for (int i = 0; i < ENDCACHE; i++) p->cache->d[i] = BALLAST_DATE_NONE;
   p->portfolio = -1;
+  {
+    const char *hook   = getenv("BALLAST_FLOATING_REPLAY"); /* tests/mpi/t_kernel_round2.sh */
+    p->floating_replay = hook && *hook && strcmp(hook, "0") != 0;
+  }
   p->slot_seg  = NULL;
   p->ncp       = PREPAY_CHECKPOINTS;
   PetscCall(PetscMalloc1(p->ncp, &p->cp));
@@ -576,6 +605,25 @@ PetscErrorCode BallastProjectionContract(BallastProjection p, const BallastSourc
     f.disc_curve    = s->disc_curve;
     f.fx            = s->fx;
     f.nevents       = 0;
+    if (beh_is_con && !invariant && recorded != v && !pl->ncon[replaced] && !pl->nbeh[replaced] && !p->floating_replay) {
+      /* kernel round 2: a variant that no consumer takes events of (the PV01 and key-rate
+       * variants: EVE's value only) of a contract whose stream depends on it (floating rate): its
+       * numeric pass valued as it streams, without the buffer and the replay (the same value,
+       * bitwise) */
+      f.n     = 0;
+      f.value = 1;
+      f.pv    = var.has_spot ? var.spot : 0.0;
+      PetscCall(contractual_stream(p, &pc, &m, (BallastEventTarget){fanout_event, &f}));
+      var.pv      = f.pv;
+      var.nevents = f.nevents;
+      p->nevents += f.nevents;
+      for (int j = 0; j < pl->nbeg; j++) {
+        const BallastConsumer *c = &p->c[pl->beg[j]];
+        if (c->end) PetscCall(c->end(c->ctx, &pc, &var));
+      }
+      continue;
+    }
+
     /* the contractual stream of this variant, once, where a stream needs it */
     if ((pl->ncon[replaced] || beh_is_con) && !(buf_every || recorded == v)) {
       PetscCall(record(p, &pc, &m));
