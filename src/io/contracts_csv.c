@@ -203,7 +203,25 @@ static PetscErrorCode check_accrued(Loader *L, const char *path, int64_t ln, con
     smax       = 31 * mo;
   }
   }
-  if (anchor <= t->statusDate) { /* forward from the anchor: the last cycle date on or before the status date */
+  if (c.unit != 'D' && c.unit != 'W') {
+    /* a cycle of months: the step count from the month distance, the same date as the bisection
+     * below (each step moves the month index by mo, so only the day decides between k and k -/+ 1) */
+    int64_t mo = smin / 28;
+    int     ya, ma, da, ys, ms, ds;
+    BallastDateToYMD(anchor, &ya, &ma, &da);
+    BallastDateToYMD(t->statusDate, &ys, &ms, &ds);
+    if (anchor <= t->statusDate) {
+      int64_t     k = ((int64_t)ys * 12 + ms - ((int64_t)ya * 12 + ma)) / mo;
+      BallastDate d = BallastCycleAdd(anchor, c, (int)k);
+      if (d > t->statusDate) d = BallastCycleAdd(anchor, c, (int)(k - 1));
+      last = d;
+    } else {
+      int64_t     M = (int64_t)ya * 12 + ma - ((int64_t)ys * 12 + ms), j = (M + mo - 1) / mo;
+      BallastDate d = BallastCycleAdd(anchor, c, -(int)j);
+      if (d > t->statusDate) d = BallastCycleAdd(anchor, c, -(int)(j + 1));
+      if (d <= t->statusDate && d > last) last = d;
+    }
+  } else if (anchor <= t->statusDate) { /* forward from the anchor: the last cycle date on or before the status date */
     int64_t diff = t->statusDate - anchor;
     int64_t lo = diff / smax - 1, hi = diff / smin + 2; /* invariant: CycleAdd(lo) <= statusDate < CycleAdd(hi) */
     if (lo < 0) lo = 0;
@@ -473,7 +491,7 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
         if (op == OP_DATE && !BallastDateParseN(v, l, &d)) {
           memcpy(p, &d, 4);
         } else if (op != OP_CACHED || BallastTermsSetTrimmed(&t, L->scratch, c->term, v, l, err, sizeof err) != BALLAST_TERM_OK) goto slow;
-        if (l < CACHE_TEXT) { /* (a date column remembers its last value only: dates vary) */
+        if (l < CACHE_TEXT && (op == OP_CACHED || !c->nc)) { /* (a date column remembers its first value only: dates vary) */
           int k = 0;
           if (op == OP_CACHED) {
             k        = c->cnext;
