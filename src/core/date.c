@@ -101,15 +101,16 @@ int BallastDateParse(const char *s, BallastDate *t)
 #define DAYTAB_N 400
 static const int dim_tab[2][12]  = {{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}, {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}};
 static const int cum_days[2][12] = {{0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334}, {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335}};
-static const BallastDate *year_start(void)
+static BallastDate   year_tab[DAYTAB_N];
+static unsigned char leap_tab[DAYTAB_N];
+static int           year_tab_done; /* (filled the same by any thread that races here) */
+static void          year_tab_fill(void)
 {
-  static BallastDate tab[DAYTAB_N];
-  static int         done; /* (filled the same by any thread that races here) */
-  if (!done) {
-    for (int i = 0; i < DAYTAB_N; i++) tab[i] = BallastDateFromYMD(DAYTAB_Y0 + i, 1, 1);
-    done = 1;
+  for (int i = 0; i < DAYTAB_N; i++) {
+    year_tab[i] = BallastDateFromYMD(DAYTAB_Y0 + i, 1, 1);
+    leap_tab[i] = (unsigned char)BallastIsLeapYear(DAYTAB_Y0 + i);
   }
-  return tab;
+  year_tab_done = 1;
 }
 
 int BallastDateParseN(const char *s, size_t len, BallastDate *t)
@@ -122,9 +123,10 @@ int BallastDateParseN(const char *s, size_t len, BallastDate *t)
       int y = (int)(d0 * 1000 + d1 * 100 + d2 * 10 + d3), m = (int)(m0 * 10 + m1), d = (int)(a0 * 10 + a1);
       if (m < 1 || m > 12 || d < 1) return -1;
       if (y >= DAYTAB_Y0 && y < DAYTAB_Y0 + DAYTAB_N) { /* the day number from a table of years (the same as BallastDateFromYMD) */
-        int leap = BallastIsLeapYear(y);
+        if (!year_tab_done) year_tab_fill();
+        int leap = leap_tab[y - DAYTAB_Y0];
         if (d > dim_tab[leap][m - 1]) return -1;
-        *t = (BallastDate)(year_start()[y - DAYTAB_Y0] + cum_days[leap][m - 1] + d - 1);
+        *t = (BallastDate)(year_tab[y - DAYTAB_Y0] + cum_days[leap][m - 1] + d - 1);
         return 0;
       }
       if (d > BallastDaysInMonth(y, m)) return -1;

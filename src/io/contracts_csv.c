@@ -41,13 +41,13 @@
 #define ROUND_BYTES (64u << 20) /* most bytes one rank sends in one exchange round */
 
 #define CACHE_N 8     /* values remembered per column */
-#define CACHE_TEXT 24 /* longest value remembered */
+#define CACHE_TEXT 32 /* longest value remembered + 1 */
 
-/* a[0..l) == b[0..l) for l <= 24, reading only inside both */
+/* a[0..l) == b[0..l) for l < 32, reading only inside both */
 static inline int eq_short(const char *a, const char *b, size_t l)
 {
   if (l >= 8) {
-    uint64_t x0, y0, x1, y1, x2 = 0, y2 = 0;
+    uint64_t x0, y0, x1, y1, x2 = 0, y2 = 0, x3 = 0, y3 = 0;
     memcpy(&x0, a, 8);
     memcpy(&y0, b, 8);
     memcpy(&x1, a + l - 8, 8);
@@ -56,7 +56,11 @@ static inline int eq_short(const char *a, const char *b, size_t l)
       memcpy(&x2, a + 8, 8);
       memcpy(&y2, b + 8, 8);
     }
-    return ((x0 ^ y0) | (x1 ^ y1) | (x2 ^ y2)) == 0;
+    if (l > 24) {
+      memcpy(&x3, a + 16, 8);
+      memcpy(&y3, b + 16, 8);
+    }
+    return ((x0 ^ y0) | (x1 ^ y1) | (x2 ^ y2) | (x3 ^ y3)) == 0;
   }
   if (l >= 4) {
     uint32_t x0, y0, x1, y1;
@@ -100,10 +104,41 @@ enum { OP_SKIP, OP_ALM, OP_UNSUPPORTED, OP_DATE, OP_NUMBER, OP_CACHED };
 /* Per file, for the row parser: the column of each row-level rule's role, and the market lookups
  * of the scratch names (currency -> FX currency id, market object code -> curve), by scratch id. */
 typedef struct {
+  int      len; /* -1 empty */
+  char     text[CACHE_TEXT];
+  int32_t  val;
+} NameSlot;
+#define NAMECACHE_N 256
+typedef struct {
   int      col_of_role[8];
   int32_t *ccy_of, *curve_of; /* INT32_MIN: not looked up yet */
   int32_t  nmap;
+  /* the portfolio id (pf_intern) and the behaviour segment check of a text, in a table by a hash
+   * of its length and last bytes (a text of one slot is replaced by the next that maps there) */
+  NameSlot *pf_slot, *seg_slot;
 } RowCtx;
+
+static inline unsigned name_slot(const char *v, size_t l)
+{
+  uint32_t x = 0;
+  if (l >= 4) memcpy(&x, v + l - 4, 4);
+  else
+    for (size_t i = 0; i < l; i++) x = x << 8 | (unsigned char)v[i];
+  return ((x ^ (uint32_t)l) * 2654435761u) >> 24; /* 0..255 */
+}
+static inline NameSlot *name_find(NameSlot *tab, const char *v, size_t l)
+{
+  NameSlot *e = &tab[name_slot(v, l)];
+  return l < CACHE_TEXT && e->len == (int)l && eq_short(v, e->text, l) ? e : NULL;
+}
+static inline void name_put(NameSlot *tab, const char *v, size_t l, int32_t val)
+{
+  if (l >= CACHE_TEXT) return;
+  NameSlot *e = &tab[name_slot(v, l)];
+  memcpy(e->text, v, l);
+  e->len = (int)l;
+  e->val = val;
+}
 
 /* The columns the row-level rules point at, resolved once per file (read_header). */
 enum { ROLE_CURRENCY, ROLE_MOC_RATE_RESET, ROLE_MATURITY, ROLE_NOTIONAL, ROLE_STATUS, ROLE_ROLE, ROLE_ACCRUED, ROLE_TYPE, ROLE_COUNT };
@@ -429,7 +464,7 @@ static PetscErrorCode rowctx_reserve(RowCtx *R, int32_t k)
 static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int64_t ln, char *line, size_t len, Column *cols, int ncols, RowCtx *R)
 {
   char        *f[MAXCOLS], err[256];
-  int          cp[MAXCOLS], ecol;
+  int          ecol;
   BallastTerms t;
   BallastAlm   a;
   const char  *id = "", *pf = "", *ent = "", *seg = "";
@@ -440,7 +475,9 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
 
   PetscFunctionBeginUser;
   int fl[MAXCOLS];
-  int n = BallastCSVSplitN(line, len, f, fl, cp, MAXCOLS, &ecol);
+  int n = BallastCSVSplitN(line, len, f, fl, NULL, MAXCOLS, &ecol);
+  /* the 1-based column where field i starts (its first character, the opening quote if quoted) */
+#define CP(i) ((int)(f[i] - line) + 1)
   if (n < 0) {
     ERR(L, "%s:%" PRId64 ":%d: malformed quoting (a quoted field must end with a quote followed by a comma or the end of the line)", path, ln, ecol);
     PetscFunctionReturn(0);
@@ -506,11 +543,11 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
       }
     slow:
       if (c->term == -2) {
-        ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%.*s%s': this ACTUS term is not supported by Ballast; leave it empty", path, ln, cp[i], c->name, SHOWN(v, l));
+        ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%.*s%s': this ACTUS term is not supported by Ballast; leave it empty", path, ln, CP(i), c->name, SHOWN(v, l));
         continue;
       }
       if (BallastTermsSetTrimmed(&t, L->scratch, c->term, v, l, err, sizeof err) != BALLAST_TERM_OK)
-        ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%.*s%s': %s", path, ln, cp[i], c->name, SHOWN(v, l), err);
+        ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%.*s%s': %s", path, ln, CP(i), c->name, SHOWN(v, l), err);
       continue;
     }
     int k;
@@ -519,12 +556,12 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     case BALLAST_FILL_ID:
       id  = v;
       lid = l;
-      if (!v[0]) ERR(L, "%s:%" PRId64 ":%d: column 'contractID': empty; every contract needs an identifier", path, ln, cp[i]);
+      if (!v[0]) ERR(L, "%s:%" PRId64 ":%d: column 'contractID': empty; every contract needs an identifier", path, ln, CP(i));
       break;
     case BALLAST_FILL_PORTFOLIO:
       pf  = v;
       lpf = l;
-      if (!v[0]) ERR(L, "%s:%" PRId64 ":%d: column 'portfolio': empty; every contract belongs to a portfolio", path, ln, cp[i]);
+      if (!v[0]) ERR(L, "%s:%" PRId64 ":%d: column 'portfolio': empty; every contract belongs to a portfolio", path, ln, CP(i));
       break;
     case BALLAST_FILL_ENTITY:
       ent  = v;
@@ -533,39 +570,39 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     case BALLAST_FILL_SEGMENT:
       seg     = v;
       lseg    = l;
-      seg_col = cp[i];
+      seg_col = CP(i);
       break;
     case BALLAST_FILL_COUNTERPARTY:
-      if (v[0] && (k = lookup(cpty_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'counterpartyType': value '%s': expected one of retail, sme, corporate, financial, sovereign, central_bank, pse, mdb, other", path, ln, cp[i], v);
+      if (v[0] && (k = lookup(cpty_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'counterpartyType': value '%s': expected one of retail, sme, corporate, financial, sovereign, central_bank, pse, mdb, other", path, ln, CP(i), v);
       else if (v[0]) a.counterpartyType = (uint8_t)k;
       break;
     case BALLAST_FILL_STABILITY:
-      if (v[0] && (k = lookup(stab_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'depositStability': value '%s': expected stable or less_stable", path, ln, cp[i], v);
+      if (v[0] && (k = lookup(stab_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'depositStability': value '%s': expected stable or less_stable", path, ln, CP(i), v);
       else if (v[0]) a.depositStability = (uint8_t)k;
       break;
     case BALLAST_FILL_OPERATIONAL:
-      if (v[0] && parse_bool(v, &a.operational)) ERR(L, "%s:%" PRId64 ":%d: column 'operational': value '%s': expected true or false", path, ln, cp[i], v);
+      if (v[0] && parse_bool(v, &a.operational)) ERR(L, "%s:%" PRId64 ":%d: column 'operational': value '%s': expected true or false", path, ln, CP(i), v);
       break;
     case BALLAST_FILL_INSURED:
-      if (v[0] && parse_bool(v, &a.insured)) ERR(L, "%s:%" PRId64 ":%d: column 'insured': value '%s': expected true or false", path, ln, cp[i], v);
+      if (v[0] && parse_bool(v, &a.insured)) ERR(L, "%s:%" PRId64 ":%d: column 'insured': value '%s': expected true or false", path, ln, CP(i), v);
       break;
     case BALLAST_FILL_HQLA:
-      if ((k = lookup(hqla_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'hqlaLevel': value '%s': expected 1, 2A, 2B_RMBS, 2B or empty", path, ln, cp[i], v);
+      if ((k = lookup(hqla_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'hqlaLevel': value '%s': expected 1, 2A, 2B_RMBS, 2B or empty", path, ln, CP(i), v);
       else a.hqlaLevel = (uint8_t)k;
       break;
     case BALLAST_FILL_ENCUMBERED:
-      if (v[0] && BallastDateParse(v, &a.encumberedUntil)) ERR(L, "%s:%" PRId64 ":%d: column 'encumberedUntil': value '%s': expected a date YYYY-MM-DD", path, ln, cp[i], v);
+      if (v[0] && BallastDateParse(v, &a.encumberedUntil)) ERR(L, "%s:%" PRId64 ":%d: column 'encumberedUntil': value '%s': expected a date YYYY-MM-DD", path, ln, CP(i), v);
       break;
     case BALLAST_FILL_RISK_WEIGHT:
       if (v[0] && (BallastParseDouble(v, &a.riskWeight) || a.riskWeight < 0 || a.riskWeight > 12.5))
-        ERR(L, "%s:%" PRId64 ":%d: column 'riskWeight': value '%s': expected a decimal risk weight (0.35 = 35 %%) between 0 and 12.5", path, ln, cp[i], v);
+        ERR(L, "%s:%" PRId64 ":%d: column 'riskWeight': value '%s': expected a decimal risk weight (0.35 = 35 %%) between 0 and 12.5", path, ln, CP(i), v);
       break;
     case BALLAST_FILL_UNDRAWN:
       if (v[0] && (BallastParseDouble(v, &a.undrawnCommitment) || a.undrawnCommitment < 0))
-        ERR(L, "%s:%" PRId64 ":%d: column 'undrawnCommitment': value '%s': expected a non-negative amount", path, ln, cp[i], v);
+        ERR(L, "%s:%" PRId64 ":%d: column 'undrawnCommitment': value '%s': expected a non-negative amount", path, ln, CP(i), v);
       break;
     case BALLAST_FILL_FACILITY:
-      if (v[0] && (k = lookup(fac_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'facilityType': value '%s': expected credit or liquidity", path, ln, cp[i], v);
+      if (v[0] && (k = lookup(fac_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'facilityType': value '%s': expected credit or liquidity", path, ln, CP(i), v);
       else if (v[0]) a.facilityType = (uint8_t)k;
       break;
     }
@@ -574,7 +611,7 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     /* Row-level rules (the cell parsed; is the contract meaningful?). */
     const BallastConfig *cfg = L->cfg;
     int                  ct  = (int)t.contractType;
-#define COLPOS(k) (col_of_term[k] >= 0 ? cp[col_of_term[k]] : 1)
+#define COLPOS(k) (col_of_term[k] >= 0 ? CP(col_of_term[k]) : 1)
     if (ct == BALLAST_CT_COUNT) ERR(L, "%s:%" PRId64 ":%d: column 'contractType': empty; expected one of PAM, ANN, LAM, NAM, CLM, UMP, SWPPV, CSH, STK, FXOUT", path, ln, COLPOS(7));
     if (t.contractRole == BALLAST_ROLE_COUNT) ERR(L, "%s:%" PRId64 ":%d: column 'contractRole': empty; expected RPA or RPL (RFL or PFL for swaps)", path, ln, COLPOS(5));
     else if (ct == BALLAST_CT_SWPPV) {
@@ -638,7 +675,10 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     /* a behaviour segment the configuration does not define is an input error, also for a
      * contractual run or validate: the input is wrong either way (docs/decisions.md) */
     if (seg[0]) {
-      if (BallastNamesFind(L->segnames, seg) < 0)
+      NameSlot *e = name_find(R->seg_slot, seg, lseg);
+      int32_t   k = e ? e->val : BallastNamesFind(L->segnames, seg);
+      if (!e) name_put(R->seg_slot, seg, lseg, k);
+      if (k < 0)
         ERR(L, "%s:%" PRId64 ":%d: column 'behaviourSegment': value '%s': no behaviour segment of that name in %s%s", path, ln, seg_col, seg, cfg->path ? cfg->path : "the configuration",
             cfg->nsegment_names ? "" : " (it configures none)");
     }
@@ -658,11 +698,19 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     }
   }
   if (L->diag.n != nerr0) PetscFunctionReturn(0);
+#undef CP
   PetscCall(check_accrued(L, path, ln, id, &t));
 
   /* Stage the record. */
-  int32_t pid;
-  PetscCall(pf_intern(L, pf, &pid));
+  int32_t   pid;
+  NameSlot *pe = name_find(R->pf_slot, pf, lpf);
+  if (pe) {
+    pid = pe->val;
+    L->pf_count[pid]++; /* (what pf_intern counts) */
+  } else {
+    PetscCall(pf_intern(L, pf, &pid));
+    name_put(R->pf_slot, pf, lpf, pid);
+  }
   L->pf_cost[pid] += BallastWorkEstimate(&t, seg[0] != 0);
   a.portfolio       = pid; /* local id; remapped to the global index before sending */
   size_t sz = sizeof(Rec) + lid + lpf + lent + lseg; /* (the lengths from the split, after trimming) */
@@ -714,6 +762,8 @@ static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Co
   RowCtx R;
   PetscCall(PetscMemzero(&R, sizeof R));
   for (int k = 0; k < 8; k++) R.col_of_role[k] = -1;
+  PetscCall(PetscMalloc2(NAMECACHE_N, &R.pf_slot, NAMECACHE_N, &R.seg_slot));
+  for (int k = 0; k < NAMECACHE_N; k++) R.pf_slot[k].len = R.seg_slot[k].len = -1;
   for (int i = 0; i < ncols; i++)
     if (cols[i].role >= 0) R.col_of_role[cols[i].role] = i;
   long data = fsize - hdr_end;
@@ -804,6 +854,7 @@ static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Co
   PetscCall(PetscFree(blk));
   PetscCall(PetscFree(R.ccy_of));
   PetscCall(PetscFree(R.curve_of));
+  PetscCall(PetscFree2(R.pf_slot, R.seg_slot));
   *colsp   = cols;
   *nlinesp = nlines;
   *rec0p   = rec0;
