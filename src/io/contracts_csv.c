@@ -205,6 +205,8 @@ typedef struct {
   MPI_Comm           prog_comm;
   int64_t            bytes_done, bytes_total; /* this rank's share of the data bytes of every file */
   double             t_parse;                 /* seconds in parse + validate (this rank) */
+  BallastDate        ymd_date;                /* check_accrued: the status date last split into ymd */
+  int                ymd[3];
 } Loader;
 
 /* The accrued-interest check of a mid-life fixed-rate contract with an interest cycle
@@ -214,6 +216,16 @@ typedef struct {
  * initialExchangeDate) to the status date. A warning, printed by the rank that parsed the line
  * (at most BALLAST_ACCRUED_WARN_PRINT per rank), counted in the run's summary. */
 #define BALLAST_ACCRUED_WARN_PRINT 20
+/* BallastDateAddMonths(BallastDateFromYMD(y, m, d), n) from the date's year, month and day (the
+ * same arithmetic, src/core/date.c), i.e. BallastCycleAdd of a cycle of months */
+static BallastDate add_months_ymd(int y, int m, int d, int n)
+{
+  int idx = y * 12 + (m - 1) + n;
+  y       = idx >= 0 ? idx / 12 : -((-idx + 11) / 12);
+  m       = idx - y * 12 + 1;
+  int dim = BallastDaysInMonth(y, m);
+  return BallastDateFromYMD(y, m, d > dim ? dim : d);
+}
 static PetscErrorCode check_accrued(Loader *L, const char *path, int64_t ln, const char *id, const BallastTerms *t)
 {
   int ct = (int)t->contractType;
@@ -244,16 +256,21 @@ static PetscErrorCode check_accrued(Loader *L, const char *path, int64_t ln, con
     int64_t mo = smin / 28;
     int     ya, ma, da, ys, ms, ds;
     BallastDateToYMD(anchor, &ya, &ma, &da);
-    BallastDateToYMD(t->statusDate, &ys, &ms, &ds);
+    if (t->statusDate != L->ymd_date) { /* (the status date repeats from row to row) */
+      BallastDateToYMD(t->statusDate, &L->ymd[0], &L->ymd[1], &L->ymd[2]);
+      L->ymd_date = t->statusDate;
+    }
+    ys = L->ymd[0], ms = L->ymd[1], ds = L->ymd[2];
+    (void)ds;
     if (anchor <= t->statusDate) {
       int64_t     k = ((int64_t)ys * 12 + ms - ((int64_t)ya * 12 + ma)) / mo;
-      BallastDate d = BallastCycleAdd(anchor, c, (int)k);
-      if (d > t->statusDate) d = BallastCycleAdd(anchor, c, (int)(k - 1));
+      BallastDate d = add_months_ymd(ya, ma, da, (int)(mo * k));
+      if (d > t->statusDate) d = add_months_ymd(ya, ma, da, (int)(mo * (k - 1)));
       last = d;
     } else {
       int64_t     M = (int64_t)ya * 12 + ma - ((int64_t)ys * 12 + ms), j = (M + mo - 1) / mo;
-      BallastDate d = BallastCycleAdd(anchor, c, -(int)j);
-      if (d > t->statusDate) d = BallastCycleAdd(anchor, c, -(int)(j + 1));
+      BallastDate d = add_months_ymd(ya, ma, da, -(int)(mo * j));
+      if (d > t->statusDate) d = add_months_ymd(ya, ma, da, -(int)(mo * (j + 1)));
       if (d <= t->statusDate && d > last) last = d;
     }
   } else if (anchor <= t->statusDate) { /* forward from the anchor: the last cycle date on or before the status date */
@@ -1279,8 +1296,9 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&L, sizeof L));
-  L.comm = comm;
-  L.cfg  = cfg;
+  L.comm     = comm;
+  L.ymd_date = BALLAST_DATE_NONE;
+  L.cfg      = cfg;
   L.m    = m;
   PetscCallMPI(MPI_Comm_rank(comm, &L.rank));
   PetscCallMPI(MPI_Comm_size(comm, &L.size));
