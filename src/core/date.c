@@ -118,8 +118,8 @@ int BallastDateParseN(const char *s, size_t len, BallastDate *t)
   if (len == 10 && s[4] == '-' && s[7] == '-') {
     unsigned d0 = (unsigned)(unsigned char)s[0] - '0', d1 = (unsigned)(unsigned char)s[1] - '0', d2 = (unsigned)(unsigned char)s[2] - '0', d3 = (unsigned)(unsigned char)s[3] - '0';
     unsigned m0 = (unsigned)(unsigned char)s[5] - '0', m1 = (unsigned)(unsigned char)s[6] - '0', a0 = (unsigned)(unsigned char)s[8] - '0', a1 = (unsigned)(unsigned char)s[9] - '0';
-    /* every one a digit: x + 6 <= 15 exactly for x <= 9 (a non-digit below '0' wraps to a large value) */
-    if (((d0 + 6) | (d1 + 6) | (d2 + 6) | (d3 + 6) | (m0 + 6) | (m1 + 6) | (a0 + 6) | (a1 + 6)) <= 15) {
+    /* every one a digit (a non-digit below '0' wraps to a large unsigned value) */
+    if (!((d0 > 9) | (d1 > 9) | (d2 > 9) | (d3 > 9) | (m0 > 9) | (m1 > 9) | (a0 > 9) | (a1 > 9))) {
       int y = (int)(d0 * 1000 + d1 * 100 + d2 * 10 + d3), m = (int)(m0 * 10 + m1), d = (int)(a0 * 10 + a1);
       if (m < 1 || m > 12 || d < 1) return -1;
       if (y >= DAYTAB_Y0 && y < DAYTAB_Y0 + DAYTAB_N) { /* the day number from a table of years (the same as BallastDateFromYMD) */
