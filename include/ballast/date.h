@@ -3,6 +3,7 @@
 #ifndef BALLAST_DATE_H
 #define BALLAST_DATE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef int32_t BallastDate;
@@ -50,6 +51,9 @@ int         BallastDateIsEndOfMonth(BallastDate t);
  * consumed (leading/trailing blanks allowed). Returns 0 on success, -1 if malformed or not a real
  * calendar date. */
 int BallastDateParse(const char *s, BallastDate *t);
+/* The same for s[0..len) with s[len] == 0 (a CSV cell): "YYYY-MM-DD" by fixed-width digit
+ * arithmetic, anything else through BallastDateParse; the same result and status. */
+int BallastDateParseN(const char *s, size_t len, BallastDate *t);
 /* Write "YYYY-MM-DD" (11 bytes with NUL). */
 void BallastDateFormat(BallastDate t, char buf[11]);
 

@@ -17,6 +17,13 @@
 int BallastCSVSplit(char *line, char **fields, int *colpos, int maxfields, int *errcol);
 /* The same with lens[i] (optional) the length of field i after unquoting. Not collective. */
 int BallastCSVSplitLen(char *line, char **fields, int *lens, int *colpos, int maxfields, int *errcol);
+/* The same for a line of known length (line[len] == 0; a NUL before len ends the line as in the
+ * others): the loader's hot path, a vectorised structural scan (SSE2 where the compiler targets
+ * it). BallastCSVSplitNScalar is the portable scan with the same results (tests/unit/t_csv_simd.c
+ * compares them); BallastCSVSplitIsSIMD says which one BallastCSVSplitN is. Not collective. */
+int BallastCSVSplitN(char *line, size_t len, char **fields, int *lens, int *colpos, int maxfields, int *errcol);
+int BallastCSVSplitNScalar(char *line, size_t len, char **fields, int *lens, int *colpos, int maxfields, int *errcol);
+int BallastCSVSplitIsSIMD(void);
 
 /* Collective. Reads curves and FX (rank 0 reads, all parse the same bytes), checks them against
  * the configuration (discount curves exist with the right currency, the reporting currency has

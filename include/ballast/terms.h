@@ -114,6 +114,12 @@ BallastTermStatus BallastTermsSetIndex(BallastTerms *t, BallastNames names, int 
  * cells). Numbers are read whole (any length) and checked against the term's bound (docs/loading.md). */
 BallastTermStatus BallastTermsSetTrimmed(BallastTerms *t, BallastNames names, int index, const char *value, size_t len, char *err, size_t errlen);
 
+/* What term `index` (BallastTermsLookup >= 0) holds, for a loader that picks a parser per column
+ * once per file: its kind, its byte offset in BallastTerms and, for numbers, the largest accepted
+ * magnitude. Enumerations, dates, cycles and names are 4 bytes at that offset. Not collective. */
+typedef enum { BALLAST_TERMKIND_ENUM, BALLAST_TERMKIND_DATE, BALLAST_TERMKIND_CYCLE, BALLAST_TERMKIND_NUMBER, BALLAST_TERMKIND_NAME, BALLAST_TERMKIND_IGNORE } BallastTermKind;
+BallastTermKind BallastTermsDescribe(int index, size_t *offset, double *bound);
+
 /* Enumeration text <-> value helpers (return -1 if the text is not a valid value). */
 int         BallastContractTypeParse(const char *s);
 const char *BallastContractTypeName(BallastContractType ct);

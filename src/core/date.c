@@ -153,6 +153,47 @@ int BallastDateParse(const char *s, BallastDate *t)
   return 0;
 }
 
+/* BallastDateParseN's table: the day number of January 1 of each year from 1900 to 2299. */
+#define DAYTAB_Y0 1900
+#define DAYTAB_N 400
+static const int dim_tab[2][12]  = {{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}, {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}};
+static const int cum_days[2][12] = {{0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334}, {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335}};
+static BallastDate   year_tab[DAYTAB_N];
+static unsigned char leap_tab[DAYTAB_N];
+static int           year_tab_done; /* (filled the same by any thread that races here) */
+static void          year_tab_fill(void)
+{
+  for (int i = 0; i < DAYTAB_N; i++) {
+    year_tab[i] = BallastDateFromYMD(DAYTAB_Y0 + i, 1, 1);
+    leap_tab[i] = (unsigned char)BallastIsLeapYear(DAYTAB_Y0 + i);
+  }
+  year_tab_done = 1;
+}
+
+int BallastDateParseN(const char *s, size_t len, BallastDate *t)
+{
+  if (len == 10 && s[4] == '-' && s[7] == '-') {
+    unsigned d0 = (unsigned)(unsigned char)s[0] - '0', d1 = (unsigned)(unsigned char)s[1] - '0', d2 = (unsigned)(unsigned char)s[2] - '0', d3 = (unsigned)(unsigned char)s[3] - '0';
+    unsigned m0 = (unsigned)(unsigned char)s[5] - '0', m1 = (unsigned)(unsigned char)s[6] - '0', a0 = (unsigned)(unsigned char)s[8] - '0', a1 = (unsigned)(unsigned char)s[9] - '0';
+    /* every one a digit (a non-digit below '0' wraps to a large unsigned value) */
+    if (!((d0 > 9) | (d1 > 9) | (d2 > 9) | (d3 > 9) | (m0 > 9) | (m1 > 9) | (a0 > 9) | (a1 > 9))) {
+      int y = (int)(d0 * 1000 + d1 * 100 + d2 * 10 + d3), m = (int)(m0 * 10 + m1), d = (int)(a0 * 10 + a1);
+      if (m < 1 || m > 12 || d < 1) return -1;
+      if (y >= DAYTAB_Y0 && y < DAYTAB_Y0 + DAYTAB_N) { /* the day number from a table of years (the same as BallastDateFromYMD) */
+        if (!year_tab_done) year_tab_fill();
+        int leap = leap_tab[y - DAYTAB_Y0];
+        if (d > dim_tab[leap][m - 1]) return -1;
+        *t = (BallastDate)(year_tab[y - DAYTAB_Y0] + cum_days[leap][m - 1] + d - 1);
+        return 0;
+      }
+      if (d > BallastDaysInMonth(y, m)) return -1;
+      *t = BallastDateFromYMD(y, m, d);
+      return 0;
+    }
+  }
+  return BallastDateParse(s, t);
+}
+
 void BallastDateFormat(BallastDate t, char buf[11])
 {
   int y, m, d;

@@ -106,6 +106,28 @@ int BallastParseNumber(const char *s, size_t len, double *v)
 {
   const char *p = s, *e = s + len;
   if (!len) return -1;
+  /* Fastest path, the common cell: [+-]digits[.digits] with at most 15 digits in all. The same
+   * integer m and decimal count as the fast path below (which accepts a superset), so the same
+   * double. */
+  if (len <= 17) {
+    const char *q   = s;
+    int         neg = 0;
+    uint64_t    m   = 0;
+    if (*q == '-' || *q == '+') neg = *q++ == '-';
+    const char *d0 = q;
+    while (q < e && (unsigned)(unsigned char)*q - '0' <= 9) m = m * 10 + (uint64_t)((unsigned char)*q++ - '0');
+    int ni = (int)(q - d0), nf = 0;
+    if (q < e && *q == '.') {
+      const char *f0 = ++q;
+      while (q < e && (unsigned)(unsigned char)*q - '0' <= 9) m = m * 10 + (uint64_t)((unsigned char)*q++ - '0');
+      nf = (int)(q - f0);
+    }
+    if (q == e && ni + nf >= 1 && ni + nf <= 15) {
+      double x = (double)m / pow10_exact[nf];
+      *v       = neg ? -x : x;
+      return 0;
+    }
+  }
   /* Fast path, exact: [+-]digits[.digits] with at most 15 significant digits and at most 22
    * decimals. The digits form an integer m < 10^15 < 2^53 (exact), 10^k is exact for k <= 22,
    * and one IEEE division is correctly rounded, so m / 10^k is the correctly rounded value of
@@ -368,6 +390,21 @@ int BallastTermsLookup(const char *name)
   for (int i = 0; unsupported[i]; i++)
     if (!strcmp(unsupported[i], name)) return -2;
   return -1;
+}
+
+BallastTermKind BallastTermsDescribe(int index, size_t *offset, double *bound)
+{
+  const TermDef *def = &terms[index];
+  *offset            = def->off;
+  *bound             = def->bound;
+  switch (def->kind) {
+  case K_ENUM: return BALLAST_TERMKIND_ENUM;
+  case K_DATE: return BALLAST_TERMKIND_DATE;
+  case K_CYCLE: return BALLAST_TERMKIND_CYCLE;
+  case K_DOUBLE: return BALLAST_TERMKIND_NUMBER;
+  case K_NAME: return BALLAST_TERMKIND_NAME;
+  default: return BALLAST_TERMKIND_IGNORE;
+  }
 }
 
 BallastTermStatus BallastTermsSet(BallastTerms *t, BallastNames names, const char *name, const char *value, char *err, size_t errlen)

@@ -40,6 +40,41 @@
 #define BALLAST_TEXT_FIELD_MAX 65534 /* longest contractID, portfolio, legalEntity, behaviourSegment */
 #define ROUND_BYTES (64u << 20) /* most bytes one rank sends in one exchange round */
 
+#define CACHE_N 8     /* values remembered per column */
+#define CACHE_TEXT 32 /* longest value remembered + 1 */
+
+/* a[0..l) == b[0..l) for l < 32, reading only inside both */
+static inline int eq_short(const char *a, const char *b, size_t l)
+{
+  if (l >= 8) {
+    uint64_t x0, y0, x1, y1, x2 = 0, y2 = 0, x3 = 0, y3 = 0;
+    memcpy(&x0, a, 8);
+    memcpy(&y0, b, 8);
+    memcpy(&x1, a + l - 8, 8);
+    memcpy(&y1, b + l - 8, 8);
+    if (l > 16) {
+      memcpy(&x2, a + 8, 8);
+      memcpy(&y2, b + 8, 8);
+    }
+    if (l > 24) {
+      memcpy(&x3, a + 16, 8);
+      memcpy(&y3, b + 16, 8);
+    }
+    return ((x0 ^ y0) | (x1 ^ y1) | (x2 ^ y2) | (x3 ^ y3)) == 0;
+  }
+  if (l >= 4) {
+    uint32_t x0, y0, x1, y1;
+    memcpy(&x0, a, 4);
+    memcpy(&y0, b, 4);
+    memcpy(&x1, a + l - 4, 4);
+    memcpy(&y1, b + l - 4, 4);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  for (size_t i = 0; i < l; i++)
+    if (a[i] != b[i]) return 0;
+  return 1;
+}
+
 /* A header column resolved through the contract column table (include/ballast/columns.h). */
 typedef struct {
   int               id;   /* BallastColumnId; -1 for a user tag or an ACTUS term Ballast does not model */
@@ -48,7 +83,62 @@ typedef struct {
   PetscBool         tag;  /* x_...: carried by the user, ignored */
   int               role; /* index into parse_row's col_of_term (the row-level rules' columns), -1 none */
   char              name[96];
+  /* the cell parser, chosen once per file (read_header): OP_SKIP for a user tag or an ignored
+   * term, OP_DATE/OP_NUMBER/OP_CACHED for a modelled term (a term field of 4 bytes at `off`, or
+   * a double bounded by `bound`), OP_UNSUPPORTED for an unmodelled ACTUS term, OP_ALM for the
+   * other columns (by `fill`) */
+  int    op;
+  size_t off;
+  double bound;
+  /* OP_CACHED and OP_DATE: the last values parsed in this column and their 4 bytes in the terms
+   * (an enumeration, cycle, name id or a status date repeats from row to row) */
+  int nc, cnext;
+  struct {
+    int           len;
+    char          text[CACHE_TEXT];
+    unsigned char val[4];
+  } cache[CACHE_N];
 } Column;
+enum { OP_SKIP, OP_ALM, OP_UNSUPPORTED, OP_DATE, OP_NUMBER, OP_CACHED };
+
+/* Per file, for the row parser: the column of each row-level rule's role, and the market lookups
+ * of the scratch names (currency -> FX currency id, market object code -> curve), by scratch id. */
+typedef struct {
+  int      len; /* -1 empty */
+  char     text[CACHE_TEXT];
+  int32_t  val;
+} NameSlot;
+#define NAMECACHE_N 256
+typedef struct {
+  int      col_of_role[8];
+  int32_t *ccy_of, *curve_of; /* INT32_MIN: not looked up yet */
+  int32_t  nmap;
+  /* the portfolio id (pf_intern) and the behaviour segment check of a text, in a table by a hash
+   * of its length and last bytes (a text of one slot is replaced by the next that maps there) */
+  NameSlot *pf_slot, *seg_slot;
+} RowCtx;
+
+static inline unsigned name_slot(const char *v, size_t l)
+{
+  uint32_t x = 0;
+  if (l >= 4) memcpy(&x, v + l - 4, 4);
+  else
+    for (size_t i = 0; i < l; i++) x = x << 8 | (unsigned char)v[i];
+  return ((x ^ (uint32_t)l) * 2654435761u) >> 24; /* 0..255 */
+}
+static inline NameSlot *name_find(NameSlot *tab, const char *v, size_t l)
+{
+  NameSlot *e = &tab[name_slot(v, l)];
+  return l < CACHE_TEXT && e->len == (int)l && eq_short(v, e->text, l) ? e : NULL;
+}
+static inline void name_put(NameSlot *tab, const char *v, size_t l, int32_t val)
+{
+  if (l >= CACHE_TEXT) return;
+  NameSlot *e = &tab[name_slot(v, l)];
+  memcpy(e->text, v, l);
+  e->len = (int)l;
+  e->val = val;
+}
 
 /* The columns the row-level rules point at, resolved once per file (read_header). */
 enum { ROLE_CURRENCY, ROLE_MOC_RATE_RESET, ROLE_MATURITY, ROLE_NOTIONAL, ROLE_STATUS, ROLE_ROLE, ROLE_ACCRUED, ROLE_TYPE, ROLE_COUNT };
@@ -115,6 +205,8 @@ typedef struct {
   MPI_Comm           prog_comm;
   int64_t            bytes_done, bytes_total; /* this rank's share of the data bytes of every file */
   double             t_parse;                 /* seconds in parse + validate (this rank) */
+  BallastDate        ymd_date;                /* check_accrued: the status date last split into ymd */
+  int                ymd[3];
 } Loader;
 
 /* The accrued-interest check of a mid-life fixed-rate contract with an interest cycle
@@ -124,6 +216,16 @@ typedef struct {
  * initialExchangeDate) to the status date. A warning, printed by the rank that parsed the line
  * (at most BALLAST_ACCRUED_WARN_PRINT per rank), counted in the run's summary. */
 #define BALLAST_ACCRUED_WARN_PRINT 20
+/* BallastDateAddMonths(BallastDateFromYMD(y, m, d), n) from the date's year, month and day (the
+ * same arithmetic, src/core/date.c), i.e. BallastCycleAdd of a cycle of months */
+static BallastDate add_months_ymd(int y, int m, int d, int n)
+{
+  int idx = y * 12 + (m - 1) + n;
+  y       = idx >= 0 ? idx / 12 : -((-idx + 11) / 12);
+  m       = idx - y * 12 + 1;
+  int dim = BallastDaysInMonth(y, m);
+  return BallastDateFromYMD(y, m, d > dim ? dim : d);
+}
 static PetscErrorCode check_accrued(Loader *L, const char *path, int64_t ln, const char *id, const BallastTerms *t)
 {
   int ct = (int)t->contractType;
@@ -148,7 +250,30 @@ static PetscErrorCode check_accrued(Loader *L, const char *path, int64_t ln, con
     smax       = 31 * mo;
   }
   }
-  if (anchor <= t->statusDate) { /* forward from the anchor: the last cycle date on or before the status date */
+  if (c.unit != 'D' && c.unit != 'W') {
+    /* a cycle of months: the step count from the month distance, the same date as the bisection
+     * below (each step moves the month index by mo, so only the day decides between k and k -/+ 1) */
+    int64_t mo = smin / 28;
+    int     ya, ma, da, ys, ms, ds;
+    BallastDateToYMD(anchor, &ya, &ma, &da);
+    if (t->statusDate != L->ymd_date) { /* (the status date repeats from row to row) */
+      BallastDateToYMD(t->statusDate, &L->ymd[0], &L->ymd[1], &L->ymd[2]);
+      L->ymd_date = t->statusDate;
+    }
+    ys = L->ymd[0], ms = L->ymd[1], ds = L->ymd[2];
+    (void)ds;
+    if (anchor <= t->statusDate) {
+      int64_t     k = ((int64_t)ys * 12 + ms - ((int64_t)ya * 12 + ma)) / mo;
+      BallastDate d = add_months_ymd(ya, ma, da, (int)(mo * k));
+      if (d > t->statusDate) d = add_months_ymd(ya, ma, da, (int)(mo * (k - 1)));
+      last = d;
+    } else {
+      int64_t     M = (int64_t)ya * 12 + ma - ((int64_t)ys * 12 + ms), j = (M + mo - 1) / mo;
+      BallastDate d = add_months_ymd(ya, ma, da, -(int)(mo * j));
+      if (d > t->statusDate) d = add_months_ymd(ya, ma, da, -(int)(mo * (j + 1)));
+      if (d <= t->statusDate && d > last) last = d;
+    }
+  } else if (anchor <= t->statusDate) { /* forward from the anchor: the last cycle date on or before the status date */
     int64_t diff = t->statusDate - anchor;
     int64_t lo = diff / smax - 1, hi = diff / smin + 2; /* invariant: CycleAdd(lo) <= statusDate < CycleAdd(hi) */
     if (lo < 0) lo = 0;
@@ -208,6 +333,19 @@ static const char *const stab_names[] = {"less_stable", "stable", NULL};
 static const char *const hqla_names[] = {"", "1", "2A", "2B_RMBS", "2B", NULL};
 static const char *const fac_names[]  = {"credit", "liquidity", NULL};
 
+/* The cell parser of a term column (Column.op). */
+static int column_op(Column *c)
+{
+  if (c->term == -2) return OP_UNSUPPORTED;
+  if (c->term < 0) return OP_SKIP;
+  switch (BallastTermsDescribe(c->term, &c->off, &c->bound)) {
+  case BALLAST_TERMKIND_DATE: return OP_DATE;
+  case BALLAST_TERMKIND_NUMBER: return OP_NUMBER;
+  case BALLAST_TERMKIND_IGNORE: return OP_SKIP;
+  default: return OP_CACHED;
+  }
+}
+
 /* Header of file f: every rank reads the first line itself (it is small). */
 static PetscErrorCode read_header(Loader *L, const char *path, Column **cols, int *ncols, long *hdr_end, long *fsize, PetscBool *fail)
 {
@@ -261,10 +399,13 @@ static PetscErrorCode read_header(Loader *L, const char *path, Column **cols, in
         ERR(L, "%s:1:%d: column '%s' appears twice", path, cp[i], f[i]);
         *fail = PETSC_TRUE;
       }
-    c->id = BallastColumnsFind(f[i]);
+    c->id   = BallastColumnsFind(f[i]);
+    c->nc   = c->cnext = 0;
+    c->op   = OP_SKIP;
     if (c->id >= 0) {
       c->fill = BallastColumnsGet((BallastColumnId)c->id)->fill;
       if (c->fill == BALLAST_FILL_TERM) c->term = BallastTermsLookup(f[i]);
+      c->op   = c->fill == BALLAST_FILL_TERM ? column_op(c) : OP_ALM;
       c->role = column_role(c->id);
       has_id |= c->id == BALLAST_COLUMN_CONTRACT_ID;
       has_pf |= c->id == BALLAST_COLUMN_PORTFOLIO;
@@ -282,6 +423,7 @@ static PetscErrorCode read_header(Loader *L, const char *path, Column **cols, in
     }
     c->fill = BALLAST_FILL_TERM;
     c->term = t;
+    c->op   = column_op(c);
   }
   if (!has_id) { ERR(L, "%s:1:1: missing required column 'contractID'", path); *fail = PETSC_TRUE; }
   if (!has_pf) { ERR(L, "%s:1:1: missing required column 'portfolio'", path); *fail = PETSC_TRUE; }
@@ -317,21 +459,42 @@ static int type_has_interest(int ct)
          ct == BALLAST_CT_SWPPV;
 }
 
-/* Parse, validate and stage one data line. */
-static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int64_t ln, char *line, const Column *cols, int ncols)
+/* Blanks trimmed around an unquoted value: ' ' and '\t' in front, also '\r' behind. */
+static const unsigned char blank_front[256] = {[' '] = 1, ['\t'] = 1};
+static const unsigned char blank_back[256]  = {[' '] = 1, ['\t'] = 1, ['\r'] = 1};
+
+/* The market lookups of scratch name id k (RowCtx), grown on demand. */
+static PetscErrorCode rowctx_reserve(RowCtx *R, int32_t k)
+{
+  PetscFunctionBeginUser;
+  if (k < R->nmap) PetscFunctionReturn(0);
+  int32_t n = R->nmap ? R->nmap : 16;
+  while (n <= k) n *= 2;
+  PetscCall(PetscRealloc(sizeof(int32_t) * (size_t)n, &R->ccy_of));
+  PetscCall(PetscRealloc(sizeof(int32_t) * (size_t)n, &R->curve_of));
+  for (int32_t i = R->nmap; i < n; i++) R->ccy_of[i] = R->curve_of[i] = INT32_MIN;
+  R->nmap = n;
+  PetscFunctionReturn(0);
+}
+
+/* Parse, validate and stage one data line (line[len] == 0). */
+static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int64_t ln, char *line, size_t len, Column *cols, int ncols, RowCtx *R)
 {
   char        *f[MAXCOLS], err[256];
-  int          cp[MAXCOLS], ecol;
+  int          ecol;
   BallastTerms t;
   BallastAlm   a;
   const char  *id = "", *pf = "", *ent = "", *seg = "";
+  size_t       lid = 0, lpf = 0, lent = 0, lseg = 0;
   int          seg_col = 1;
   PetscInt     nerr0 = L->diag.n;
-  int          col_of_term[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
+  const int   *col_of_term = R->col_of_role;
 
   PetscFunctionBeginUser;
   int fl[MAXCOLS];
-  int n = BallastCSVSplitLen(line, f, fl, cp, MAXCOLS, &ecol);
+  int n = BallastCSVSplitN(line, len, f, fl, NULL, MAXCOLS, &ecol);
+  /* the 1-based column where field i starts (its first character, the opening quote if quoted) */
+#define CP(i) ((int)(f[i] - line) + 1)
   if (n < 0) {
     ERR(L, "%s:%" PRId64 ":%d: malformed quoting (a quoted field must end with a quote followed by a comma or the end of the line)", path, ln, ecol);
     PetscFunctionReturn(0);
@@ -348,71 +511,115 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
   a.encumberedUntil  = BALLAST_DATE_NONE;
   a.riskWeight       = NAN;
   for (int i = 0; i < n; i++) {
-    const Column *c = &cols[i];
-    char         *v = f[i];
-    if (c->tag) continue;
-    /* trim blanks around unquoted values */
+    Column *c  = &cols[i];
+    int     op = c->op;
+    if (op == OP_SKIP) continue;
+    char  *v = f[i];
     size_t l = (size_t)fl[i];
-    if (l && (*v == ' ' || *v == '\t')) {
-      while (*v == ' ' || *v == '\t') v++, l--;
+    if (l) { /* trim blanks around unquoted values */
+      if (blank_front[(unsigned char)*v])
+        while (blank_front[(unsigned char)*v]) v++, l--;
+      while (l && blank_back[(unsigned char)v[l - 1]]) v[--l] = 0;
     }
-    while (l && (v[l - 1] == ' ' || v[l - 1] == '\t' || v[l - 1] == '\r')) v[--l] = 0;
-    int k;
-    if (c->role >= 0) col_of_term[c->role] = i;
-    switch (c->fill) {
-    case BALLAST_FILL_TERM:
-      if (!l) break; /* empty: the term keeps its default */
+    if (op != OP_ALM) {
+      if (!l) continue; /* empty: the term keeps its default */
+      char *p = (char *)&t + c->off;
+      if (op == OP_NUMBER) { /* the common cell: parsed here, any failure again below for its message */
+        double x;
+        if (!BallastParseNumber(v, l, &x) && fabs(x) <= c->bound) {
+          memcpy(p, &x, sizeof x);
+          continue;
+        }
+      } else if (op != OP_UNSUPPORTED) {
+        int hit = -1;
+        for (int k = 0; k < c->nc; k++) /* a value an earlier row of this file set in this column */
+          if (c->cache[k].len == (int)l && eq_short(v, c->cache[k].text, l)) {
+            hit = k;
+            break;
+          }
+        if (hit >= 0) {
+          memcpy(p, c->cache[hit].val, 4);
+          continue;
+        }
+        BallastDate d;
+        if (op == OP_DATE && !BallastDateParseN(v, l, &d)) {
+          memcpy(p, &d, 4);
+        } else if (op != OP_CACHED || BallastTermsSetTrimmed(&t, L->scratch, c->term, v, l, err, sizeof err) != BALLAST_TERM_OK) goto slow;
+        if (l < CACHE_TEXT && (op == OP_CACHED || !c->nc)) { /* (a date column remembers its first value only: dates vary) */
+          int k = 0;
+          if (op == OP_CACHED) {
+            k        = c->cnext;
+            c->cnext = (k + 1) % CACHE_N;
+            if (c->nc < CACHE_N) c->nc++;
+          } else c->nc = 1;
+          memcpy(c->cache[k].text, v, l);
+          memcpy(c->cache[k].val, p, 4);
+          c->cache[k].len = (int)l;
+        }
+        continue;
+      }
+    slow:
       if (c->term == -2) {
-        ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%.*s%s': this ACTUS term is not supported by Ballast; leave it empty", path, ln, cp[i], c->name, SHOWN(v, l));
-        break;
+        ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%.*s%s': this ACTUS term is not supported by Ballast; leave it empty", path, ln, CP(i), c->name, SHOWN(v, l));
+        continue;
       }
       if (BallastTermsSetTrimmed(&t, L->scratch, c->term, v, l, err, sizeof err) != BALLAST_TERM_OK)
-        ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%.*s%s': %s", path, ln, cp[i], c->name, SHOWN(v, l), err);
-      break;
+        ERR(L, "%s:%" PRId64 ":%d: column '%s': value '%.*s%s': %s", path, ln, CP(i), c->name, SHOWN(v, l), err);
+      continue;
+    }
+    int k;
+    switch (c->fill) {
+    case BALLAST_FILL_TERM: break; /* (not reached: OP_ALM is every other fill) */
     case BALLAST_FILL_ID:
-      id = v;
-      if (!v[0]) ERR(L, "%s:%" PRId64 ":%d: column 'contractID': empty; every contract needs an identifier", path, ln, cp[i]);
+      id  = v;
+      lid = l;
+      if (!v[0]) ERR(L, "%s:%" PRId64 ":%d: column 'contractID': empty; every contract needs an identifier", path, ln, CP(i));
       break;
     case BALLAST_FILL_PORTFOLIO:
-      pf = v;
-      if (!v[0]) ERR(L, "%s:%" PRId64 ":%d: column 'portfolio': empty; every contract belongs to a portfolio", path, ln, cp[i]);
+      pf  = v;
+      lpf = l;
+      if (!v[0]) ERR(L, "%s:%" PRId64 ":%d: column 'portfolio': empty; every contract belongs to a portfolio", path, ln, CP(i));
       break;
-    case BALLAST_FILL_ENTITY: ent = v; break;
+    case BALLAST_FILL_ENTITY:
+      ent  = v;
+      lent = l;
+      break;
     case BALLAST_FILL_SEGMENT:
       seg     = v;
-      seg_col = cp[i];
+      lseg    = l;
+      seg_col = CP(i);
       break;
     case BALLAST_FILL_COUNTERPARTY:
-      if (v[0] && (k = lookup(cpty_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'counterpartyType': value '%s': expected one of retail, sme, corporate, financial, sovereign, central_bank, pse, mdb, other", path, ln, cp[i], v);
+      if (v[0] && (k = lookup(cpty_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'counterpartyType': value '%s': expected one of retail, sme, corporate, financial, sovereign, central_bank, pse, mdb, other", path, ln, CP(i), v);
       else if (v[0]) a.counterpartyType = (uint8_t)k;
       break;
     case BALLAST_FILL_STABILITY:
-      if (v[0] && (k = lookup(stab_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'depositStability': value '%s': expected stable or less_stable", path, ln, cp[i], v);
+      if (v[0] && (k = lookup(stab_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'depositStability': value '%s': expected stable or less_stable", path, ln, CP(i), v);
       else if (v[0]) a.depositStability = (uint8_t)k;
       break;
     case BALLAST_FILL_OPERATIONAL:
-      if (v[0] && parse_bool(v, &a.operational)) ERR(L, "%s:%" PRId64 ":%d: column 'operational': value '%s': expected true or false", path, ln, cp[i], v);
+      if (v[0] && parse_bool(v, &a.operational)) ERR(L, "%s:%" PRId64 ":%d: column 'operational': value '%s': expected true or false", path, ln, CP(i), v);
       break;
     case BALLAST_FILL_INSURED:
-      if (v[0] && parse_bool(v, &a.insured)) ERR(L, "%s:%" PRId64 ":%d: column 'insured': value '%s': expected true or false", path, ln, cp[i], v);
+      if (v[0] && parse_bool(v, &a.insured)) ERR(L, "%s:%" PRId64 ":%d: column 'insured': value '%s': expected true or false", path, ln, CP(i), v);
       break;
     case BALLAST_FILL_HQLA:
-      if ((k = lookup(hqla_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'hqlaLevel': value '%s': expected 1, 2A, 2B_RMBS, 2B or empty", path, ln, cp[i], v);
+      if ((k = lookup(hqla_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'hqlaLevel': value '%s': expected 1, 2A, 2B_RMBS, 2B or empty", path, ln, CP(i), v);
       else a.hqlaLevel = (uint8_t)k;
       break;
     case BALLAST_FILL_ENCUMBERED:
-      if (v[0] && BallastDateParse(v, &a.encumberedUntil)) ERR(L, "%s:%" PRId64 ":%d: column 'encumberedUntil': value '%s': expected a date YYYY-MM-DD", path, ln, cp[i], v);
+      if (v[0] && BallastDateParse(v, &a.encumberedUntil)) ERR(L, "%s:%" PRId64 ":%d: column 'encumberedUntil': value '%s': expected a date YYYY-MM-DD", path, ln, CP(i), v);
       break;
     case BALLAST_FILL_RISK_WEIGHT:
       if (v[0] && (BallastParseDouble(v, &a.riskWeight) || a.riskWeight < 0 || a.riskWeight > 12.5))
-        ERR(L, "%s:%" PRId64 ":%d: column 'riskWeight': value '%s': expected a decimal risk weight (0.35 = 35 %%) between 0 and 12.5", path, ln, cp[i], v);
+        ERR(L, "%s:%" PRId64 ":%d: column 'riskWeight': value '%s': expected a decimal risk weight (0.35 = 35 %%) between 0 and 12.5", path, ln, CP(i), v);
       break;
     case BALLAST_FILL_UNDRAWN:
       if (v[0] && (BallastParseDouble(v, &a.undrawnCommitment) || a.undrawnCommitment < 0))
-        ERR(L, "%s:%" PRId64 ":%d: column 'undrawnCommitment': value '%s': expected a non-negative amount", path, ln, cp[i], v);
+        ERR(L, "%s:%" PRId64 ":%d: column 'undrawnCommitment': value '%s': expected a non-negative amount", path, ln, CP(i), v);
       break;
     case BALLAST_FILL_FACILITY:
-      if (v[0] && (k = lookup(fac_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'facilityType': value '%s': expected credit or liquidity", path, ln, cp[i], v);
+      if (v[0] && (k = lookup(fac_names, v)) < 0) ERR(L, "%s:%" PRId64 ":%d: column 'facilityType': value '%s': expected credit or liquidity", path, ln, CP(i), v);
       else if (v[0]) a.facilityType = (uint8_t)k;
       break;
     }
@@ -421,7 +628,7 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     /* Row-level rules (the cell parsed; is the contract meaningful?). */
     const BallastConfig *cfg = L->cfg;
     int                  ct  = (int)t.contractType;
-#define COLPOS(k) (col_of_term[k] >= 0 ? cp[col_of_term[k]] : 1)
+#define COLPOS(k) (col_of_term[k] >= 0 ? CP(col_of_term[k]) : 1)
     if (ct == BALLAST_CT_COUNT) ERR(L, "%s:%" PRId64 ":%d: column 'contractType': empty; expected one of PAM, ANN, LAM, NAM, CLM, UMP, SWPPV, CSH, STK, FXOUT", path, ln, COLPOS(7));
     if (t.contractRole == BALLAST_ROLE_COUNT) ERR(L, "%s:%" PRId64 ":%d: column 'contractRole': empty; expected RPA or RPL (RFL or PFL for swaps)", path, ln, COLPOS(5));
     else if (ct == BALLAST_CT_SWPPV) {
@@ -433,7 +640,9 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     if (t.currency < 0) ERR(L, "%s:%" PRId64 ":%d: column 'currency': empty; every contract has a currency", path, ln, COLPOS(0));
     else {
       const char *ccy = BallastNamesGet(L->scratch, t.currency);
-      int32_t     mid = BallastNamesFind(L->m->currencies, ccy);
+      PetscCall(rowctx_reserve(R, t.currency));
+      if (R->ccy_of[t.currency] == INT32_MIN) R->ccy_of[t.currency] = BallastNamesFind(L->m->currencies, ccy);
+      int32_t mid = R->ccy_of[t.currency];
       if (mid < 0 || mid >= L->m->nfx || isnan(L->m->fx[mid])) {
         ERR(L, "%s:%" PRId64 ":%d: column 'currency': value '%s': no FX rate for this currency in %s", path, ln, COLPOS(0), ccy, cfg->fx);
         t.currency = -1;
@@ -442,7 +651,9 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     /* floating rate: the reset curve exists */
     if (t.marketObjectCodeOfRateReset >= 0) {
       const char *moc = BallastNamesGet(L->scratch, t.marketObjectCodeOfRateReset);
-      PetscInt    k   = BallastMarketFindCurve(L->m, moc);
+      PetscCall(rowctx_reserve(R, t.marketObjectCodeOfRateReset));
+      if (R->curve_of[t.marketObjectCodeOfRateReset] == INT32_MIN) R->curve_of[t.marketObjectCodeOfRateReset] = (int32_t)BallastMarketFindCurve(L->m, moc);
+      PetscInt k = R->curve_of[t.marketObjectCodeOfRateReset];
       if (k < 0) ERR(L, "%s:%" PRId64 ":%d: column 'marketObjectCodeOfRateReset': value '%s': no curve of that curveID in %s", path, ln, COLPOS(1), moc, cfg->curves);
       t.marketObjectCodeOfRateReset = (int32_t)k;
     } else if (t.cycleOfRateReset.n > 0)
@@ -481,7 +692,10 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     /* a behaviour segment the configuration does not define is an input error, also for a
      * contractual run or validate: the input is wrong either way (docs/decisions.md) */
     if (seg[0]) {
-      if (BallastNamesFind(L->segnames, seg) < 0)
+      NameSlot *e = name_find(R->seg_slot, seg, lseg);
+      int32_t   k = e ? e->val : BallastNamesFind(L->segnames, seg);
+      if (!e) name_put(R->seg_slot, seg, lseg, k);
+      if (k < 0)
         ERR(L, "%s:%" PRId64 ":%d: column 'behaviourSegment': value '%s': no behaviour segment of that name in %s%s", path, ln, seg_col, seg, cfg->path ? cfg->path : "the configuration",
             cfg->nsegment_names ? "" : " (it configures none)");
     }
@@ -494,21 +708,29 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     /* text fields are stored with 16-bit lengths: longer ones are an input error (and a text
      * field that long is no identifier anyway) */
     const char *txt[4] = {id, pf, ent, seg}, *nm[4] = {"contractID", "portfolio", "legalEntity", "behaviourSegment"};
+    size_t      tl[4]  = {lid, lpf, lent, lseg};
     for (int k = 0; k < 4; k++) {
-      size_t l = strlen(txt[k]);
+      size_t l = tl[k];
       if (l > BALLAST_TEXT_FIELD_MAX) ERR(L, "%s:%" PRId64 ":1: column '%s': value '%.*s...': %zu characters, longer than the limit of %d", path, ln, nm[k], 40, txt[k], l, BALLAST_TEXT_FIELD_MAX);
     }
   }
   if (L->diag.n != nerr0) PetscFunctionReturn(0);
+#undef CP
   PetscCall(check_accrued(L, path, ln, id, &t));
 
   /* Stage the record. */
-  int32_t pid;
-  PetscCall(pf_intern(L, pf, &pid));
+  int32_t   pid;
+  NameSlot *pe = name_find(R->pf_slot, pf, lpf);
+  if (pe) {
+    pid = pe->val;
+    L->pf_count[pid]++; /* (what pf_intern counts) */
+  } else {
+    PetscCall(pf_intern(L, pf, &pid));
+    name_put(R->pf_slot, pf, lpf, pid);
+  }
   L->pf_cost[pid] += BallastWorkEstimate(&t, seg[0] != 0);
   a.portfolio       = pid; /* local id; remapped to the global index before sending */
-  size_t lid = strlen(id), lpf = strlen(pf), lent = strlen(ent), lseg = strlen(seg);
-  size_t sz  = sizeof(Rec) + lid + lpf + lent + lseg;
+  size_t sz = sizeof(Rec) + lid + lpf + lent + lseg; /* (the lengths from the split, after trimming) */
   sz         = (sz + 7) & ~(size_t)7;
   PetscCall(buf_reserve(&L->staged, sz));
   Rec *r = (Rec *)(L->staged.data + L->staged.len);
@@ -554,6 +776,13 @@ static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Co
     PetscCall(PetscFree(cols));
     PetscFunctionReturn(0);
   }
+  RowCtx R;
+  PetscCall(PetscMemzero(&R, sizeof R));
+  for (int k = 0; k < 8; k++) R.col_of_role[k] = -1;
+  PetscCall(PetscMalloc2(NAMECACHE_N, &R.pf_slot, NAMECACHE_N, &R.seg_slot));
+  for (int k = 0; k < NAMECACHE_N; k++) R.pf_slot[k].len = R.seg_slot[k].len = -1;
+  for (int i = 0; i < ncols; i++)
+    if (cols[i].role >= 0) R.col_of_role[cols[i].role] = i;
   long data = fsize - hdr_end;
   long a    = hdr_end + (long)(((__int128)data * L->rank) / L->size);
   long b    = hdr_end + (long)(((__int128)data * (L->rank + 1)) / L->size);
@@ -629,10 +858,10 @@ static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Co
       *nl = 0;
     }
     nlines++;
-    if (ll && line[ll - 1] == '\r') line[ll - 1] = 0;
-    /* line number is fixed up below: use the rank-local line index for now (negative marker) */
-    if (line[0]) PetscCall(parse_row(L, path, fidx, -nlines, line, cols, ncols));
     size_t used = nl ? ll + 1 : ll;
+    if (ll && line[ll - 1] == '\r') line[--ll] = 0;
+    /* line number is fixed up below: use the rank-local line index for now (negative marker) */
+    if (line[0]) PetscCall(parse_row(L, path, fidx, -nlines, line, ll, cols, ncols, &R));
     pos += (long)used;
     cur += used;
     have -= used;
@@ -640,6 +869,9 @@ static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Co
   fclose(fp);
   L->bytes_done += pos - start;
   PetscCall(PetscFree(blk));
+  PetscCall(PetscFree(R.ccy_of));
+  PetscCall(PetscFree(R.curve_of));
+  PetscCall(PetscFree2(R.pf_slot, R.seg_slot));
   *colsp   = cols;
   *nlinesp = nlines;
   *rec0p   = rec0;
@@ -1064,8 +1296,9 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&L, sizeof L));
-  L.comm = comm;
-  L.cfg  = cfg;
+  L.comm     = comm;
+  L.ymd_date = BALLAST_DATE_NONE;
+  L.cfg      = cfg;
   L.m    = m;
   PetscCallMPI(MPI_Comm_rank(comm, &L.rank));
   PetscCallMPI(MPI_Comm_size(comm, &L.size));
