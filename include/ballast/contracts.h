@@ -104,10 +104,16 @@ PetscErrorCode BallastContractsDestroy(BallastContracts *cs);
 PetscErrorCode BallastContractsAppend(BallastContracts cs, const BallastTerms *t, const BallastAlm *a, const char *id, uint16_t file, int64_t line);
 /* Make room for n contracts and id_bytes of contractID text, exactly (Not collective). */
 PetscErrorCode BallastContractsReserve(BallastContracts cs, PetscInt n, size_t id_bytes);
+/* Write row i of a store reserved for at least i + 1 rows, in any order (n becomes at least
+ * i + 1; the loader fills every row of 0..n-1 this way, placed per portfolio) (Not collective). */
+PetscErrorCode BallastContractsPut(BallastContracts cs, PetscInt i, const BallastTerms *t, const BallastAlm *a, const char *id, uint16_t file, int64_t line);
+/* Make room for nvals sparse values in all, exactly (Not collective). */
+PetscErrorCode BallastContractsReserveSparse(BallastContracts cs, size_t nvals);
 /* Fill a BallastTerms from row i (Not collective). */
 void BallastContractsGetTerms(BallastContracts cs, PetscInt i, BallastTerms *t);
 static inline const char *BallastContractsID(BallastContracts cs, PetscInt i) { return cs->id_pool + cs->id_off[i]; }
-/* Sort rows by (portfolio, file, line) (Not collective). */
+/* Sort rows by (portfolio, file, line) (Not collective). Rows already grouped by portfolio are
+ * sorted within each portfolio only, with temporaries of the portfolio's size. */
 PetscErrorCode BallastContractsSort(BallastContracts cs);
 /* Storage per contract in the arrays (excluding the contractID text and the sparse values, 8 bytes
  * per set sparse term: BallastContractsBytesSparse). */
