@@ -161,6 +161,101 @@ size_t BallastContractsBytesPerContract(void)
   return b + sizeof(BallastAlm) + sizeof(uint16_t) + sizeof(int64_t) + sizeof(int64_t);
 }
 
+/* The compact encoding of one contract (include/ballast/contracts.h). */
+size_t BallastContractsEncode(char *p, const BallastTerms *t, const BallastAlm *a, const BallastTerms *d)
+{
+  char    *q = p + 8;
+  uint32_t xm = 0, m = 0, k = 0;
+#define X(f) *q++ = (char)(uint8_t)t->f;
+  BALLAST_SOA_ENUMS(X)
+#undef X
+  *q++ = (char)a->counterpartyType;
+  *q++ = (char)a->depositStability;
+  *q++ = (char)a->operational;
+  *q++ = (char)a->insured;
+  *q++ = (char)a->hqlaLevel;
+  *q++ = (char)a->facilityType;
+  memcpy(q, &t->notionalPrincipal, 8);
+  q += 8;
+#define X(f) \
+  if (memcmp(&t->f, &d->f, sizeof t->f)) { m |= 1u << k; memcpy(q, &t->f, sizeof t->f); q += sizeof t->f; } \
+  k++;
+  BALLAST_SOA_DATES(X) BALLAST_SOA_IDS(X) BALLAST_SOA_CYCLES(X)
+#undef X
+  if (a->encumberedUntil != BALLAST_DATE_NONE) { m |= 1u << k; memcpy(q, &a->encumberedUntil, 4); q += 4; }
+  k++;
+  {
+    double nan = NAN, zero = 0;
+    if (memcmp(&a->riskWeight, &nan, 8)) { m |= 1u << k; memcpy(q, &a->riskWeight, 8); q += 8; }
+    k++;
+    if (memcmp(&a->undrawnCommitment, &zero, 8)) { m |= 1u << k; memcpy(q, &a->undrawnCommitment, 8); q += 8; }
+    k++;
+  }
+  k = 0;
+#define X(f) if (!isnan(t->f)) { xm |= 1u << k; memcpy(q, &t->f, 8); q += 8; } k++;
+  BALLAST_SOA_SPARSE(X)
+#undef X
+  memcpy(p, &xm, 4);
+  memcpy(p + 4, &m, 4);
+  return (size_t)(q - p);
+}
+
+size_t BallastContractsDecode(const char *p, BallastTerms *t, BallastAlm *a, const BallastTerms *d)
+{
+  const char *q = p + 8;
+  uint32_t    xm, m, k = 0;
+  memcpy(&xm, p, 4);
+  memcpy(&m, p + 4, 4);
+  *t = *d;
+  memset(a, 0, sizeof *a);
+#define X(f) t->f = (__typeof__(t->f))(uint8_t)*q++;
+  BALLAST_SOA_ENUMS(X)
+#undef X
+  a->counterpartyType = (uint8_t)*q++;
+  a->depositStability = (uint8_t)*q++;
+  a->operational      = (uint8_t)*q++;
+  a->insured          = (uint8_t)*q++;
+  a->hqlaLevel        = (uint8_t)*q++;
+  a->facilityType     = (uint8_t)*q++;
+  memcpy(&t->notionalPrincipal, q, 8);
+  q += 8;
+#define X(f) \
+  if ((m >> k) & 1u) { memcpy(&t->f, q, sizeof t->f); q += sizeof t->f; } \
+  k++;
+  BALLAST_SOA_DATES(X) BALLAST_SOA_IDS(X) BALLAST_SOA_CYCLES(X)
+#undef X
+  a->encumberedUntil = BALLAST_DATE_NONE;
+  if ((m >> k++) & 1u) { memcpy(&a->encumberedUntil, q, 4); q += 4; }
+  a->riskWeight = NAN;
+  if ((m >> k++) & 1u) { memcpy(&a->riskWeight, q, 8); q += 8; }
+  a->undrawnCommitment = 0;
+  if ((m >> k++) & 1u) { memcpy(&a->undrawnCommitment, q, 8); q += 8; }
+  k = 0;
+#define X(f) if ((xm >> k) & 1u) { memcpy(&t->f, q, 8); q += 8; } else t->f = NAN; k++;
+  BALLAST_SOA_SPARSE(X)
+#undef X
+  return (size_t)(q - p);
+}
+
+
+size_t BallastContractsEncodedSize(const char *p)
+{
+  uint32_t xm, m;
+  memcpy(&xm, p, 4);
+  memcpy(&m, p + 4, 4);
+  const int n4 = BALLAST_CONTRACTS_NDATE + BALLAST_CONTRACTS_NID + BALLAST_CONTRACTS_NCYC + 1; /* 4-byte values: dates, ids, cycles, encumberedUntil */
+  _Static_assert(sizeof(BallastCycle) == 4 && sizeof(BallastDate) == 4, "4-byte dates and cycles");
+  _Static_assert(BALLAST_CONTRACTS_NDATE + BALLAST_CONTRACTS_NID + BALLAST_CONTRACTS_NCYC + 3 <= 32, "one 32-bit mask");
+  return 8 + BALLAST_CONTRACTS_NENUM + 6 + 8 + 4 * (size_t)__builtin_popcount(m & ((1u << n4) - 1)) + 8 * (size_t)__builtin_popcount(m >> n4) + 8 * (size_t)__builtin_popcount(xm);
+}
+
+uint32_t BallastContractsEncodedSparse(const char *p)
+{
+  uint32_t xm;
+  memcpy(&xm, p, 4);
+  return (uint32_t)__builtin_popcount(xm);
+}
+
 static BallastContracts sort_cs;
 static int cmp_rows(const void *a, const void *b)
 {

@@ -81,115 +81,13 @@ typedef struct {
   int32_t  portfolio; /* this rank's portfolio id while parsing, the global index from the exchange on */
   int64_t  line;
 } Rec;
-/* encoded terms: uint32 sparse mask, uint32 mask of the rest (bits: the dates of
- * BALLAST_SOA_DATES, then the ids, then the cycles, then encumberedUntil, riskWeight,
- * undrawnCommitment), the enumerations (one byte each), the six ALM bytes, the notional, the values
- * of the set bits in that order, the sparse values */
-#define REC_NDATE (0 BALLAST_SOA_DATES(REC_ONE))
-#define REC_NID (0 BALLAST_SOA_IDS(REC_ONE))
-#define REC_NCYC (0 BALLAST_SOA_CYCLES(REC_ONE))
-#define REC_ONE(f) + 1
-#define REC_ENC_MAX (8 + (0 BALLAST_SOA_ENUMS(REC_ONE)) + 6 + 8 + 4 * (REC_NDATE + REC_NID + REC_NCYC) + 4 + 16 + 8 * 32)
-
-/* Encode terms and ALM extras into p (at most REC_ENC_MAX bytes), relative to the template d;
- * returns the bytes written. */
-static size_t rec_encode(char *p, const BallastTerms *t, const BallastAlm *a, const BallastTerms *d)
-{
-  char    *q = p + 8;
-  uint32_t xm = 0, m = 0, k = 0;
-#define X(f) *q++ = (char)(uint8_t)t->f;
-  BALLAST_SOA_ENUMS(X)
-#undef X
-  *q++ = (char)a->counterpartyType;
-  *q++ = (char)a->depositStability;
-  *q++ = (char)a->operational;
-  *q++ = (char)a->insured;
-  *q++ = (char)a->hqlaLevel;
-  *q++ = (char)a->facilityType;
-  memcpy(q, &t->notionalPrincipal, 8);
-  q += 8;
-#define X(f) \
-  if (memcmp(&t->f, &d->f, sizeof t->f)) { m |= 1u << k; memcpy(q, &t->f, sizeof t->f); q += sizeof t->f; } \
-  k++;
-  BALLAST_SOA_DATES(X) BALLAST_SOA_IDS(X) BALLAST_SOA_CYCLES(X)
-#undef X
-  if (a->encumberedUntil != BALLAST_DATE_NONE) { m |= 1u << k; memcpy(q, &a->encumberedUntil, 4); q += 4; }
-  k++;
-  {
-    double nan = NAN, zero = 0;
-    if (memcmp(&a->riskWeight, &nan, 8)) { m |= 1u << k; memcpy(q, &a->riskWeight, 8); q += 8; }
-    k++;
-    if (memcmp(&a->undrawnCommitment, &zero, 8)) { m |= 1u << k; memcpy(q, &a->undrawnCommitment, 8); q += 8; }
-    k++;
-  }
-  k = 0;
-#define X(f) if (!isnan(t->f)) { xm |= 1u << k; memcpy(q, &t->f, 8); q += 8; } k++;
-  BALLAST_SOA_SPARSE(X)
-#undef X
-  memcpy(p, &xm, 4);
-  memcpy(p + 4, &m, 4);
-  return (size_t)(q - p);
-}
-
-/* Decode what rec_encode wrote: t starts from the template d (a copy), a from zero; the caller
- * sets the ALM ids (portfolio, entity, segment). Returns the bytes read. */
-static size_t rec_decode(const char *p, BallastTerms *t, BallastAlm *a, const BallastTerms *d)
-{
-  const char *q = p + 8;
-  uint32_t    xm, m, k = 0;
-  memcpy(&xm, p, 4);
-  memcpy(&m, p + 4, 4);
-  *t = *d;
-  PetscMemzero(a, sizeof *a);
-#define X(f) t->f = (__typeof__(t->f))(uint8_t)*q++;
-  BALLAST_SOA_ENUMS(X)
-#undef X
-  a->counterpartyType = (uint8_t)*q++;
-  a->depositStability = (uint8_t)*q++;
-  a->operational      = (uint8_t)*q++;
-  a->insured          = (uint8_t)*q++;
-  a->hqlaLevel        = (uint8_t)*q++;
-  a->facilityType     = (uint8_t)*q++;
-  memcpy(&t->notionalPrincipal, q, 8);
-  q += 8;
-#define X(f) \
-  if ((m >> k) & 1u) { memcpy(&t->f, q, sizeof t->f); q += sizeof t->f; } \
-  k++;
-  BALLAST_SOA_DATES(X) BALLAST_SOA_IDS(X) BALLAST_SOA_CYCLES(X)
-#undef X
-  a->encumberedUntil = BALLAST_DATE_NONE;
-  if ((m >> k++) & 1u) { memcpy(&a->encumberedUntil, q, 4); q += 4; }
-  a->riskWeight = NAN;
-  if ((m >> k++) & 1u) { memcpy(&a->riskWeight, q, 8); q += 8; }
-  a->undrawnCommitment = 0;
-  if ((m >> k++) & 1u) { memcpy(&a->undrawnCommitment, q, 8); q += 8; }
-  k = 0;
-#define X(f) if ((xm >> k) & 1u) { memcpy(&t->f, q, 8); q += 8; } else t->f = NAN; k++;
-  BALLAST_SOA_SPARSE(X)
-#undef X
-  return (size_t)(q - p);
-}
-
-/* Bytes of the encoded terms of a record (from its masks). */
-static size_t rec_enc_len(const Rec *r)
-{
-  uint32_t xm, m;
-  memcpy(&xm, r + 1, 4);
-  memcpy(&m, (const char *)(r + 1) + 4, 4);
-  const int n4 = REC_NDATE + REC_NID + REC_NCYC + 1; /* 4-byte values: the dates, ids, cycles and encumberedUntil */
-  _Static_assert(sizeof(BallastCycle) == 4 && sizeof(BallastDate) == 4, "4-byte dates and cycles");
-  return 8 + (0 BALLAST_SOA_ENUMS(REC_ONE)) + 6 + 8 + 4 * (size_t)__builtin_popcount(m & ((1u << n4) - 1)) + 8 * (size_t)__builtin_popcount(m >> n4) + 8 * (size_t)__builtin_popcount(xm);
-}
+/* the terms follow the header in the store's compact encoding (BallastContractsEncode) */
+static size_t rec_enc_len(const Rec *r) { return BallastContractsEncodedSize((const char *)(r + 1)); }
 
 /* The record's text: contractID, then entity, then segment. */
 static const char *rec_text(const Rec *r) { return (const char *)(r + 1) + rec_enc_len(r); }
 
-static uint32_t rec_nsparse(const Rec *r)
-{
-  uint32_t xm;
-  memcpy(&xm, r + 1, 4);
-  return (uint32_t)__builtin_popcount(xm);
-}
+static uint32_t rec_nsparse(const Rec *r) { return BallastContractsEncodedSparse((const char *)(r + 1)); }
 
 /* The staging: records in chunks mapped from the system one by one and returned (munmap) as soon
  * as the exchange has sent them, so that the staging shrinks while the store fills. */
@@ -700,11 +598,11 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
   PetscCall(pf_intern(L, pf, &pid));
   L->pf_cost[pid] += BallastWorkEstimate(&t, seg[0] != 0);
   size_t lid = strlen(id), lent = strlen(ent), lseg = strlen(seg);
-  size_t cap = (sizeof(Rec) + REC_ENC_MAX + lid + lent + lseg + 7) & ~(size_t)7;
+  size_t cap = (sizeof(Rec) + BALLAST_CONTRACTS_ENCODED_MAX + lid + lent + lseg + 7) & ~(size_t)7;
   char  *p = NULL;
   PetscCall(stage_reserve(&L->staged, cap, &p));
   Rec   *r   = (Rec *)p;
-  size_t enc = rec_encode((char *)(r + 1), &t, &a, &L->tmpl);
+  size_t enc = BallastContractsEncode((char *)(r + 1), &t, &a, &L->tmpl);
   size_t sz  = (sizeof(Rec) + enc + lid + lent + lseg + 7) & ~(size_t)7;
   r->file      = fidx;
   r->len_id    = (uint16_t)lid;
@@ -1134,6 +1032,13 @@ static PetscErrorCode exchange_staged(MPI_Comm comm, int size, Stage *S, const i
   size_t   scap = 0, rcap = 0;
   StagePos pos  = {0, 0};
   PetscFunctionBeginUser;
+  if (size == 1) { /* one rank: every record is its own, taken from the staging in place, chunk by chunk */
+    for (int c = 0; c < S->nc; c++) {
+      if (S->c[c].len) PetscCall(take(ctx, S->c[c].data, S->c[c].len));
+      PetscCall(chunk_free(&S->c[c]));
+    }
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscMalloc2(size, &bytes, size, &fill));
   PetscCall(PetscMalloc4(size, &scount, size, &sdispl, size, &rcount, size, &rdispl));
   for (;;) {
@@ -1222,7 +1127,7 @@ static PetscErrorCode take_records(void *ctx, const char *data, size_t len)
   PetscFunctionBeginUser;
   for (size_t off = 0; off < len;) {
     const Rec  *r = (const Rec *)(data + off);
-    const char *s = (const char *)(r + 1) + rec_decode((const char *)(r + 1), &t, &a, T->tmpl);
+    const char *s = (const char *)(r + 1) + BallastContractsDecode((const char *)(r + 1), &t, &a, T->tmpl);
     memcpy(T->id, s, r->len_id);
     T->id[r->len_id] = 0;
     a.portfolio      = r->portfolio;
@@ -1299,6 +1204,9 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   PetscCallMPI(MPI_Comm_free(&L.prog_comm));
   if (getenv("BALLAST_LOAD_TIMING")) { /* scripts/bench-load: this rank's parse + validate rate */
     fprintf(stderr, "load-timing: rank %d parsed %" PRId64 " bytes in %.6f s: %.1f MB/s\n", (int)L.rank, L.bytes_done, L.t_parse, L.t_parse > 0 ? (double)L.bytes_done / L.t_parse / 1e6 : 0.0);
+    size_t sb = 0;
+    for (int c = 0; c < L.staged.nc; c++) sb += L.staged.c[c].len;
+    fprintf(stderr, "load-timing: rank %d staged %zu contracts in %zu bytes (%.1f bytes per contract)\n", (int)L.rank, L.staged.nrec, sb, L.staged.nrec ? (double)sb / (double)L.staged.nrec : 0.0);
     fflush(stderr);
   }
 
