@@ -902,16 +902,84 @@ static int cmp_idrec(const void *a, const void *b)
 
 static PetscErrorCode exchange(MPI_Comm comm, int size, Buf *out /* size bufs */, Buf *in);
 
+static int cmp_u64(const void *a, const void *b)
+{
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Candidates for duplicate contractIDs (docs/loading.md, "Memory"): the 64-bit hash of every id
+ * goes to rank hash % size (8 bytes per contract each way), which sorts them; the hashes seen more
+ * than once, gathered on every rank (sorted), are the only ids check_duplicates compares in full:
+ * the ids of a duplicate share its hash, and distinct ids of one hash are told apart there. */
+static PetscErrorCode duplicate_hashes(Loader *L, uint64_t **dup, PetscInt *ndup)
+{
+  int       size = L->size, *scount, *sdispl, *rcount, *rdispl, *fill;
+  uint64_t *sbuf, *rbuf, *mine = NULL;
+  size_t    nmine = 0, capm = 0, rtot = 0;
+  StagePos  p0 = {0, 0};
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc5(size, &scount, size, &sdispl, size, &rcount, size, &rdispl, size, &fill));
+  STAGE_FOR(&L->staged, p0, r) scount[hash_str(rec_text(r), r->len_id) % (uint64_t)size]++;
+  for (int q = 1; q < size; q++) sdispl[q] = sdispl[q - 1] + scount[q - 1];
+  PetscCall(PetscArraycpy(fill, sdispl, size));
+  PetscCall(PetscMalloc1(L->staged.nrec + 1, &sbuf));
+  STAGE_FOR(&L->staged, p0, r) {
+    uint64_t h = hash_str(rec_text(r), r->len_id);
+    sbuf[fill[h % (uint64_t)size]++] = h;
+  }
+  PetscCallMPI(MPI_Alltoall(scount, 1, MPI_INT, rcount, 1, MPI_INT, L->comm));
+  for (int q = 0; q < size; q++) {
+    rdispl[q] = (int)rtot;
+    rtot += (size_t)rcount[q];
+  }
+  PetscCall(PetscMalloc1(rtot + 1, &rbuf));
+  PetscCallMPI(MPI_Alltoallv(sbuf, scount, sdispl, MPI_UINT64_T, rbuf, rcount, rdispl, MPI_UINT64_T, L->comm));
+  PetscCall(PetscFree(sbuf));
+  if (rtot > 1) qsort(rbuf, rtot, sizeof *rbuf, cmp_u64);
+  for (size_t i = 1; i < rtot; i++)
+    if (rbuf[i] == rbuf[i - 1] && (!nmine || mine[nmine - 1] != rbuf[i])) {
+      if (nmine == capm) {
+        capm = capm ? 2 * capm : 64;
+        PetscCall(PetscRealloc(sizeof(uint64_t) * capm, &mine));
+      }
+      mine[nmine++] = rbuf[i];
+    }
+  PetscCall(PetscFree(rbuf));
+  {
+    int n = (int)nmine, tot = 0;
+    PetscCallMPI(MPI_Allgather(&n, 1, MPI_INT, rcount, 1, MPI_INT, L->comm));
+    for (int q = 0; q < size; q++) {
+      rdispl[q] = tot;
+      tot += rcount[q];
+    }
+    PetscCall(PetscMalloc1(tot + 1, dup));
+    PetscCallMPI(MPI_Allgatherv(mine, n, MPI_UINT64_T, *dup, rcount, rdispl, MPI_UINT64_T, L->comm));
+    if (tot > 1) qsort(*dup, (size_t)tot, sizeof **dup, cmp_u64);
+    *ndup = tot;
+  }
+  PetscCall(PetscFree(mine));
+  PetscCall(PetscFree5(scount, sdispl, rcount, rdispl, fill));
+  PetscFunctionReturn(0);
+}
+
+/* Duplicate contractIDs in full, among the candidates of duplicate_hashes: each candidate id with
+ * its position goes to rank hash(id) % size, which sorts and compares them. */
 static PetscErrorCode check_duplicates(Loader *L)
 {
-  Buf *out;
-  Buf  in = {0};
+  Buf      *out;
+  Buf       in = {0};
+  uint64_t *dup;
+  PetscInt  ndup;
   PetscFunctionBeginUser;
+  PetscCall(duplicate_hashes(L, &dup, &ndup));
   PetscCall(PetscCalloc1(L->size, &out));
   StagePos p0 = {0, 0};
   STAGE_FOR(&L->staged, p0, r) {
-    const char *id  = rec_text(r);
-    int         dst = (int)(hash_str(id, r->len_id) % (uint64_t)L->size);
+    const char *id = rec_text(r);
+    uint64_t    h  = hash_str(id, r->len_id);
+    if (!ndup || !bsearch(&h, dup, (size_t)ndup, sizeof h, cmp_u64)) continue;
+    int    dst = (int)(h % (uint64_t)L->size);
     size_t      sz  = (sizeof(IdRec) + r->len_id + 7) & ~(size_t)7;
     PetscCall(buf_reserve(&out[dst], sz));
     IdRec *d = (IdRec *)(out[dst].data + out[dst].len);
@@ -951,6 +1019,7 @@ static PetscErrorCode check_duplicates(Loader *L)
   for (int r = 0; r < L->size; r++) PetscCall(PetscFree(out[r].data));
   PetscCall(PetscFree(out));
   PetscCall(PetscFree(in.data));
+  PetscCall(PetscFree(dup));
   PetscFunctionReturn(0);
 }
 
