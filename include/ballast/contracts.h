@@ -104,16 +104,43 @@ PetscErrorCode BallastContractsDestroy(BallastContracts *cs);
 PetscErrorCode BallastContractsAppend(BallastContracts cs, const BallastTerms *t, const BallastAlm *a, const char *id, uint16_t file, int64_t line);
 /* Make room for n contracts and id_bytes of contractID text, exactly (Not collective). */
 PetscErrorCode BallastContractsReserve(BallastContracts cs, PetscInt n, size_t id_bytes);
+/* Write row i of a store reserved for at least i + 1 rows, in any order (n becomes at least
+ * i + 1; the loader fills every row of 0..n-1 this way, placed per portfolio) (Not collective). */
+PetscErrorCode BallastContractsPut(BallastContracts cs, PetscInt i, const BallastTerms *t, const BallastAlm *a, const char *id, uint16_t file, int64_t line);
+/* Make room for nvals sparse values in all, exactly (Not collective). */
+PetscErrorCode BallastContractsReserveSparse(BallastContracts cs, size_t nvals);
 /* Fill a BallastTerms from row i (Not collective). */
 void BallastContractsGetTerms(BallastContracts cs, PetscInt i, BallastTerms *t);
 static inline const char *BallastContractsID(BallastContracts cs, PetscInt i) { return cs->id_pool + cs->id_off[i]; }
-/* Sort rows by (portfolio, file, line) (Not collective). */
+/* Sort rows by (portfolio, file, line) (Not collective). Rows already grouped by portfolio are
+ * sorted within each portfolio only, with temporaries of the portfolio's size. */
 PetscErrorCode BallastContractsSort(BallastContracts cs);
 /* Storage per contract in the arrays (excluding the contractID text and the sparse values, 8 bytes
  * per set sparse term: BallastContractsBytesSparse). */
 size_t BallastContractsBytesPerContract(void);
 /* Bytes of sparse values held (Not collective). */
 size_t BallastContractsBytesSparse(BallastContracts cs);
+
+/* The compact encoding of one contract's stored terms and ALM attributes (the loader stages
+ * parsed rows in it; docs/loading.md, "Memory"): a uint32 mask of the sparse doubles set, a uint32
+ * mask of the rest (the dates of BALLAST_SOA_DATES, then the ids, the cycles, encumberedUntil,
+ * riskWeight, undrawnCommitment: set where they differ from the defaults), the enumerations and
+ * the six ALM bytes (one byte each), the notional, the values of the set bits in that order, the
+ * sparse values; unaligned, at most BALLAST_CONTRACTS_ENCODED_MAX bytes. Encode relative to the
+ * defaults d (BallastTermsInit, the same when decoding): decoding gives back every stored term
+ * and attribute bit for bit (a NaN sparse term as NAN), the ALM ids (portfolio, entity, segment)
+ * zero: the caller's. Each returns the bytes written / read (Not collective). */
+#define BALLAST_CONTRACTS_ONE_(f) +1
+#define BALLAST_CONTRACTS_NENUM (0 BALLAST_SOA_ENUMS(BALLAST_CONTRACTS_ONE_))
+#define BALLAST_CONTRACTS_NDATE (0 BALLAST_SOA_DATES(BALLAST_CONTRACTS_ONE_))
+#define BALLAST_CONTRACTS_NID (0 BALLAST_SOA_IDS(BALLAST_CONTRACTS_ONE_))
+#define BALLAST_CONTRACTS_NCYC (0 BALLAST_SOA_CYCLES(BALLAST_CONTRACTS_ONE_))
+#define BALLAST_CONTRACTS_ENCODED_MAX (8 + BALLAST_CONTRACTS_NENUM + 6 + 8 + 4 * (BALLAST_CONTRACTS_NDATE + BALLAST_CONTRACTS_NID + BALLAST_CONTRACTS_NCYC + 1) + 16 + 8 * 32)
+size_t   BallastContractsEncode(char *p, const BallastTerms *t, const BallastAlm *a, const BallastTerms *d);
+size_t   BallastContractsDecode(const char *p, BallastTerms *t, BallastAlm *a, const BallastTerms *d);
+/* Bytes of an encoding, and its number of sparse values, from its masks. */
+size_t   BallastContractsEncodedSize(const char *p);
+uint32_t BallastContractsEncodedSparse(const char *p);
 
 const char *BallastCounterpartyName(int c);
 const char *BallastHQLAName(int h);

@@ -52,11 +52,21 @@ PetscErrorCode BallastContractsReserve(BallastContracts cs, PetscInt n, size_t i
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode BallastContractsAppend(BallastContracts cs, const BallastTerms *t, const BallastAlm *a, const char *id, uint16_t file, int64_t line)
+PetscErrorCode BallastContractsReserveSparse(BallastContracts cs, size_t nvals)
 {
   PetscFunctionBeginUser;
-  PetscCall(reserve(cs, cs->n + 1));
-  PetscInt i = cs->n++;
+  if (nvals > cs->xcap) {
+    PetscCall(PetscRealloc(sizeof(double) * nvals, &cs->xval));
+    cs->xcap = nvals;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Write row i (reserved: i < cap); the row's sparse values and contractID text are appended to
+ * the pools, wherever the row is (xstart and id_off point into them). */
+static PetscErrorCode put_row(BallastContracts cs, PetscInt i, const BallastTerms *t, const BallastAlm *a, const char *id, uint16_t file, int64_t line)
+{
+  PetscFunctionBeginUser;
 #define X(f) cs->f[i] = (uint8_t)t->f;
   BALLAST_SOA_ENUMS(X)
 #undef X
@@ -97,6 +107,24 @@ PetscErrorCode BallastContractsAppend(BallastContracts cs, const BallastTerms *t
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode BallastContractsAppend(BallastContracts cs, const BallastTerms *t, const BallastAlm *a, const char *id, uint16_t file, int64_t line)
+{
+  PetscFunctionBeginUser;
+  PetscCall(reserve(cs, cs->n + 1));
+  PetscCall(put_row(cs, cs->n, t, a, id, file, line));
+  cs->n++;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastContractsPut(BallastContracts cs, PetscInt i, const BallastTerms *t, const BallastAlm *a, const char *id, uint16_t file, int64_t line)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(i >= 0 && i < cs->cap, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "row %" PetscInt_FMT " outside the %" PetscInt_FMT " reserved", i, cs->cap);
+  PetscCall(put_row(cs, i, t, a, id, file, line));
+  if (i >= cs->n) cs->n = i + 1;
+  PetscFunctionReturn(0);
+}
+
 void BallastContractsGetTerms(BallastContracts cs, PetscInt i, BallastTerms *t)
 {
 #define X(f) t->f = cs->f[i];
@@ -133,6 +161,101 @@ size_t BallastContractsBytesPerContract(void)
   return b + sizeof(BallastAlm) + sizeof(uint16_t) + sizeof(int64_t) + sizeof(int64_t);
 }
 
+/* The compact encoding of one contract (include/ballast/contracts.h). */
+size_t BallastContractsEncode(char *p, const BallastTerms *t, const BallastAlm *a, const BallastTerms *d)
+{
+  char    *q = p + 8;
+  uint32_t xm = 0, m = 0, k = 0;
+#define X(f) *q++ = (char)(uint8_t)t->f;
+  BALLAST_SOA_ENUMS(X)
+#undef X
+  *q++ = (char)a->counterpartyType;
+  *q++ = (char)a->depositStability;
+  *q++ = (char)a->operational;
+  *q++ = (char)a->insured;
+  *q++ = (char)a->hqlaLevel;
+  *q++ = (char)a->facilityType;
+  memcpy(q, &t->notionalPrincipal, 8);
+  q += 8;
+#define X(f) \
+  if (memcmp(&t->f, &d->f, sizeof t->f)) { m |= 1u << k; memcpy(q, &t->f, sizeof t->f); q += sizeof t->f; } \
+  k++;
+  BALLAST_SOA_DATES(X) BALLAST_SOA_IDS(X) BALLAST_SOA_CYCLES(X)
+#undef X
+  if (a->encumberedUntil != BALLAST_DATE_NONE) { m |= 1u << k; memcpy(q, &a->encumberedUntil, 4); q += 4; }
+  k++;
+  {
+    double nan = NAN, zero = 0;
+    if (memcmp(&a->riskWeight, &nan, 8)) { m |= 1u << k; memcpy(q, &a->riskWeight, 8); q += 8; }
+    k++;
+    if (memcmp(&a->undrawnCommitment, &zero, 8)) { m |= 1u << k; memcpy(q, &a->undrawnCommitment, 8); q += 8; }
+    k++;
+  }
+  k = 0;
+#define X(f) if (!isnan(t->f)) { xm |= 1u << k; memcpy(q, &t->f, 8); q += 8; } k++;
+  BALLAST_SOA_SPARSE(X)
+#undef X
+  memcpy(p, &xm, 4);
+  memcpy(p + 4, &m, 4);
+  return (size_t)(q - p);
+}
+
+size_t BallastContractsDecode(const char *p, BallastTerms *t, BallastAlm *a, const BallastTerms *d)
+{
+  const char *q = p + 8;
+  uint32_t    xm, m, k = 0;
+  memcpy(&xm, p, 4);
+  memcpy(&m, p + 4, 4);
+  *t = *d;
+  memset(a, 0, sizeof *a);
+#define X(f) t->f = (__typeof__(t->f))(uint8_t)*q++;
+  BALLAST_SOA_ENUMS(X)
+#undef X
+  a->counterpartyType = (uint8_t)*q++;
+  a->depositStability = (uint8_t)*q++;
+  a->operational      = (uint8_t)*q++;
+  a->insured          = (uint8_t)*q++;
+  a->hqlaLevel        = (uint8_t)*q++;
+  a->facilityType     = (uint8_t)*q++;
+  memcpy(&t->notionalPrincipal, q, 8);
+  q += 8;
+#define X(f) \
+  if ((m >> k) & 1u) { memcpy(&t->f, q, sizeof t->f); q += sizeof t->f; } \
+  k++;
+  BALLAST_SOA_DATES(X) BALLAST_SOA_IDS(X) BALLAST_SOA_CYCLES(X)
+#undef X
+  a->encumberedUntil = BALLAST_DATE_NONE;
+  if ((m >> k++) & 1u) { memcpy(&a->encumberedUntil, q, 4); q += 4; }
+  a->riskWeight = NAN;
+  if ((m >> k++) & 1u) { memcpy(&a->riskWeight, q, 8); q += 8; }
+  a->undrawnCommitment = 0;
+  if ((m >> k++) & 1u) { memcpy(&a->undrawnCommitment, q, 8); q += 8; }
+  k = 0;
+#define X(f) if ((xm >> k) & 1u) { memcpy(&t->f, q, 8); q += 8; } else t->f = NAN; k++;
+  BALLAST_SOA_SPARSE(X)
+#undef X
+  return (size_t)(q - p);
+}
+
+
+size_t BallastContractsEncodedSize(const char *p)
+{
+  uint32_t xm, m;
+  memcpy(&xm, p, 4);
+  memcpy(&m, p + 4, 4);
+  const int n4 = BALLAST_CONTRACTS_NDATE + BALLAST_CONTRACTS_NID + BALLAST_CONTRACTS_NCYC + 1; /* 4-byte values: dates, ids, cycles, encumberedUntil */
+  _Static_assert(sizeof(BallastCycle) == 4 && sizeof(BallastDate) == 4, "4-byte dates and cycles");
+  _Static_assert(BALLAST_CONTRACTS_NDATE + BALLAST_CONTRACTS_NID + BALLAST_CONTRACTS_NCYC + 3 <= 32, "one 32-bit mask");
+  return 8 + BALLAST_CONTRACTS_NENUM + 6 + 8 + 4 * (size_t)__builtin_popcount(m & ((1u << n4) - 1)) + 8 * (size_t)__builtin_popcount(m >> n4) + 8 * (size_t)__builtin_popcount(xm);
+}
+
+uint32_t BallastContractsEncodedSparse(const char *p)
+{
+  uint32_t xm;
+  memcpy(&xm, p, 4);
+  return (uint32_t)__builtin_popcount(xm);
+}
+
 static BallastContracts sort_cs;
 static int cmp_rows(const void *a, const void *b)
 {
@@ -144,48 +267,20 @@ static int cmp_rows(const void *a, const void *b)
   return 0;
 }
 
-/* Apply permutation perm (new row k = old row perm[k]) to one array. */
-#define PERMUTE(arr, T)                                      \
-  do {                                                       \
-    T *tmp_;                                                 \
-    PetscCall(PetscMalloc1(cs->n, &tmp_));                   \
-    for (PetscInt k = 0; k < cs->n; k++) tmp_[k] = (arr)[perm[k]]; \
-    PetscCall(PetscArraycpy((arr), tmp_, cs->n));            \
-    PetscCall(PetscFree(tmp_));                              \
+/* Apply permutation perm to rows [b, b + m) of one array: new row b + k = old row perm[k]
+ * (absolute indices within the range); a temporary of the range's size. */
+#define PERMUTE(arr, T)                                                \
+  do {                                                                 \
+    T *tmp_;                                                           \
+    PetscCall(PetscMalloc1(m, &tmp_));                                 \
+    for (PetscInt k = 0; k < m; k++) tmp_[k] = (arr)[perm[k]];         \
+    PetscCall(PetscArraycpy((arr) + b, tmp_, m));                      \
+    PetscCall(PetscFree(tmp_));                                        \
   } while (0)
 
-PetscErrorCode BallastContractsSort(BallastContracts cs)
+static PetscErrorCode permute_rows(BallastContracts cs, PetscInt b, PetscInt m, const PetscInt *perm)
 {
-  PetscInt *perm;
   PetscFunctionBeginUser;
-  if (cs->n < 2) PetscFunctionReturn(0);
-  PetscCall(PetscMalloc1(cs->n, &perm));
-  sort_cs = cs;
-  {
-    /* a stable counting sort by portfolio (rows arrive in file order per sending rank, so a
-     * portfolio's rows are usually in (file, line) order already), then each portfolio's run is
-     * checked and sorted by (file, line) only where it is not */
-    int32_t pmax = -1, pmin = INT32_MAX;
-    for (PetscInt k = 0; k < cs->n; k++) {
-      if (cs->alm[k].portfolio > pmax) pmax = cs->alm[k].portfolio;
-      if (cs->alm[k].portfolio < pmin) pmin = cs->alm[k].portfolio;
-    }
-    PetscInt *start, np = (PetscInt)pmax - pmin + 1;
-    PetscCall(PetscCalloc1(np + 1, &start));
-    for (PetscInt k = 0; k < cs->n; k++) start[cs->alm[k].portfolio - pmin + 1]++;
-    for (PetscInt q = 0; q < np; q++) start[q + 1] += start[q];
-    for (PetscInt k = 0; k < cs->n; k++) perm[start[cs->alm[k].portfolio - pmin]++] = k;
-    /* start[q] is now the end of portfolio q's run */
-    for (PetscInt q = 0, b = 0; q < np; b = start[q++]) {
-      PetscInt e = start[q];
-      for (PetscInt k = b + 1; k < e; k++)
-        if (cmp_rows(&perm[k - 1], &perm[k]) > 0) {
-          qsort(perm + b, (size_t)(e - b), sizeof(PetscInt), cmp_rows);
-          break;
-        }
-    }
-    PetscCall(PetscFree(start));
-  }
 #define X(f) PERMUTE(cs->f, uint8_t);
   BALLAST_SOA_ENUMS(X)
 #undef X
@@ -207,7 +302,73 @@ PetscErrorCode BallastContractsSort(BallastContracts cs)
   PERMUTE(cs->file, uint16_t);
   PERMUTE(cs->line, int64_t);
   PERMUTE(cs->id_off, int64_t);
-  PetscCall(PetscFree(perm));
+  PetscFunctionReturn(0);
+}
+
+/* Sort the rows [b, e) of one portfolio by (file, line) where they are not in that order already;
+ * temporaries of the run's size only. */
+static PetscErrorCode sort_run(BallastContracts cs, PetscInt b, PetscInt e)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt k = b + 1; k < e; k++) {
+    PetscInt x = k - 1, y = k;
+    if (cmp_rows(&x, &y) > 0) {
+      PetscInt *perm, m = e - b;
+      PetscCall(PetscMalloc1(m, &perm));
+      for (PetscInt j = 0; j < m; j++) perm[j] = b + j;
+      sort_cs = cs;
+      qsort(perm, (size_t)m, sizeof(PetscInt), cmp_rows);
+      PetscCall(permute_rows(cs, b, m, perm));
+      PetscCall(PetscFree(perm));
+      break;
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BallastContractsSort(BallastContracts cs)
+{
+  PetscFunctionBeginUser;
+  if (cs->n < 2) PetscFunctionReturn(0);
+  sort_cs = cs;
+  PetscBool grouped = PETSC_TRUE;
+  for (PetscInt k = 1; k < cs->n && grouped; k++) grouped = cs->alm[k - 1].portfolio <= cs->alm[k].portfolio ? PETSC_TRUE : PETSC_FALSE;
+  if (grouped) {
+    /* rows placed per portfolio already (the loader fills the store so): each portfolio's run is
+     * checked and sorted by (file, line) only where it is not, with temporaries of its size */
+    for (PetscInt b = 0, e; b < cs->n; b = e) {
+      for (e = b + 1; e < cs->n && cs->alm[e].portfolio == cs->alm[b].portfolio; e++) {}
+      PetscCall(sort_run(cs, b, e));
+    }
+  } else {
+    /* a stable counting sort by portfolio (rows arrive in file order per sending rank, so a
+     * portfolio's rows are usually in (file, line) order already), then each portfolio's run is
+     * checked and sorted by (file, line) only where it is not */
+    PetscInt *perm, b = 0, m = cs->n;
+    PetscCall(PetscMalloc1(cs->n, &perm));
+    int32_t pmax = -1, pmin = INT32_MAX;
+    for (PetscInt k = 0; k < cs->n; k++) {
+      if (cs->alm[k].portfolio > pmax) pmax = cs->alm[k].portfolio;
+      if (cs->alm[k].portfolio < pmin) pmin = cs->alm[k].portfolio;
+    }
+    PetscInt *start, np = (PetscInt)pmax - pmin + 1;
+    PetscCall(PetscCalloc1(np + 1, &start));
+    for (PetscInt k = 0; k < cs->n; k++) start[cs->alm[k].portfolio - pmin + 1]++;
+    for (PetscInt q = 0; q < np; q++) start[q + 1] += start[q];
+    for (PetscInt k = 0; k < cs->n; k++) perm[start[cs->alm[k].portfolio - pmin]++] = k;
+    /* start[q] is now the end of portfolio q's run */
+    for (PetscInt q = 0, rb = 0; q < np; rb = start[q++]) {
+      PetscInt re = start[q];
+      for (PetscInt k = rb + 1; k < re; k++)
+        if (cmp_rows(&perm[k - 1], &perm[k]) > 0) {
+          qsort(perm + rb, (size_t)(re - rb), sizeof(PetscInt), cmp_rows);
+          break;
+        }
+    }
+    PetscCall(PetscFree(start));
+    PetscCall(permute_rows(cs, b, m, perm));
+    PetscCall(PetscFree(perm));
+  }
   if (cs->xcap > cs->xlen) { /* the sorted store is final: no doubling slack in the pool */
     PetscCall(PetscRealloc(sizeof(double) * (cs->xlen ? cs->xlen : 1), &cs->xval));
     cs->xcap = cs->xlen ? cs->xlen : 1;

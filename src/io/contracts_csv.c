@@ -19,6 +19,7 @@
  * unterminated quote. */
 #define _FILE_OFFSET_BITS 64
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include <ballast/columns.h>
 #include <ballast/daycount.h>
 #include <ballast/engine.h>
@@ -32,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #define MAXCOLS 256
@@ -157,15 +159,104 @@ static int column_role(int id)
   }
 }
 
-/* A staged contract: fixed part followed by the text of id, portfolio, entity, segment. */
+/* A staged contract (docs/loading.md, "Memory"): a fixed header, then the terms in the store's
+ * compact encoding (enumerations as bytes; dates, text ids, cycles and the ALM extras only where
+ * they differ from the defaults, behind a bit mask; the sparse double terms behind their mask as in
+ * the store), then the text of id, entity and segment (the portfolio is its id). About 130 bytes on
+ * the generated bank, against 420 for a whole BallastTerms with its text. */
 typedef struct {
-  BallastTerms t;
-  BallastAlm   a;
-  int64_t      line;
-  uint16_t     file;
-  uint16_t     len_id, len_pf, len_ent, len_seg;
-  uint32_t     size; /* whole record, padded to 8 bytes */
+  uint32_t size;      /* whole record, padded to 8 bytes */
+  uint16_t file;
+  uint16_t len_id, len_ent, len_seg;
+  int32_t  portfolio; /* this rank's portfolio id while parsing, the global index from the exchange on */
+  int64_t  line;
 } Rec;
+/* the terms follow the header in the store's compact encoding (BallastContractsEncode) */
+static size_t rec_enc_len(const Rec *r) { return BallastContractsEncodedSize((const char *)(r + 1)); }
+
+/* The record's text: contractID, then entity, then segment. */
+static const char *rec_text(const Rec *r) { return (const char *)(r + 1) + rec_enc_len(r); }
+
+static uint32_t rec_nsparse(const Rec *r) { return BallastContractsEncodedSparse((const char *)(r + 1)); }
+
+/* The staging: records in chunks mapped from the system one by one and returned (munmap) as soon
+ * as the exchange has sent them, so that the staging shrinks while the store fills. */
+#define STAGE_CHUNK (8u << 20)
+typedef struct {
+  char  *data;
+  size_t len, cap;
+} Chunk;
+typedef struct {
+  Chunk *c;
+  int    nc, ccap;
+  size_t nrec;
+} Stage;
+typedef struct {
+  int    c;
+  size_t off;
+} StagePos;
+
+static StagePos stage_end(const Stage *S) { StagePos p = {S->nc ? S->nc - 1 : 0, S->nc ? S->c[S->nc - 1].len : 0}; return p; }
+
+static PetscErrorCode chunk_free(Chunk *c)
+{
+  PetscFunctionBeginUser;
+  if (c->data) PetscCheck(munmap(c->data, c->cap) == 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "munmap failed");
+  c->data = NULL;
+  c->len = c->cap = 0;
+  PetscFunctionReturn(0);
+}
+
+/* Room for one record of sz bytes at the end of the staging; returns where it goes. */
+static PetscErrorCode stage_reserve(Stage *S, size_t sz, char **at)
+{
+  PetscFunctionBeginUser;
+  if (!S->nc || S->c[S->nc - 1].len + sz > S->c[S->nc - 1].cap) {
+    if (S->nc == S->ccap) {
+      int cap = S->ccap ? 2 * S->ccap : 64;
+      PetscCall(PetscRealloc(sizeof(Chunk) * (size_t)cap, &S->c));
+      S->ccap = cap;
+    }
+    size_t cap = sz > STAGE_CHUNK ? (sz + 4095) & ~(size_t)4095 : STAGE_CHUNK;
+    void  *m   = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    PetscCheck(m != MAP_FAILED, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory staging the contracts");
+    S->c[S->nc].data = (char *)m;
+    S->c[S->nc].len  = 0;
+    S->c[S->nc].cap  = cap;
+    S->nc++;
+  }
+  *at = S->c[S->nc - 1].data + S->c[S->nc - 1].len;
+  PetscFunctionReturn(0);
+}
+
+/* Drop the records from p on (their chunks returned). */
+static PetscErrorCode stage_truncate(Stage *S, StagePos p)
+{
+  PetscFunctionBeginUser;
+  for (int c = p.c; c < S->nc; c++)
+    for (size_t off = c == p.c ? p.off : 0; off < S->c[c].len; off += ((Rec *)(S->c[c].data + off))->size) S->nrec--;
+  if (!S->nc) PetscFunctionReturn(0);
+  for (int c = p.c + 1; c < S->nc; c++) PetscCall(chunk_free(&S->c[c]));
+  S->nc = p.c + 1;
+  S->c[p.c].len = p.off;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode stage_destroy(Stage *S)
+{
+  PetscFunctionBeginUser;
+  for (int c = 0; c < S->nc; c++) PetscCall(chunk_free(&S->c[c]));
+  PetscCall(PetscFree(S->c));
+  S->nc = S->ccap = 0;
+  S->nrec = 0;
+  PetscFunctionReturn(0);
+}
+
+/* Walk the records from position P on: R is a Rec * */
+#define STAGE_FOR(S, P, R)                                                                          \
+  for (int c_ = (P).c; c_ < (S)->nc; c_++)                                                          \
+    for (size_t o_ = c_ == (P).c ? (P).off : 0; o_ < (S)->c[c_].len; o_ += ((Rec *)((S)->c[c_].data + o_))->size) \
+      for (Rec *R = (Rec *)((S)->c[c_].data + o_), *once_ = R; once_; once_ = NULL)
 
 typedef struct {
   char  *data;
@@ -193,7 +284,7 @@ typedef struct {
   const BallastConfig *cfg;
   const BallastMarketData *m;
   BallastDiag        diag;
-  Buf                staged;
+  Stage              staged;
   BallastNames       pf_local; /* portfolio names seen by this rank */
   int64_t           *pf_count, *pf_cost;
   PetscInt           pf_cap;
@@ -729,28 +820,26 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
     name_put(R->pf_slot, pf, lpf, pid);
   }
   L->pf_cost[pid] += BallastWorkEstimate(&t, seg[0] != 0);
-  a.portfolio       = pid; /* local id; remapped to the global index before sending */
-  size_t sz = sizeof(Rec) + lid + lpf + lent + lseg; /* (the lengths from the split, after trimming) */
-  sz         = (sz + 7) & ~(size_t)7;
-  PetscCall(buf_reserve(&L->staged, sz));
-  Rec *r = (Rec *)(L->staged.data + L->staged.len);
-  PetscCall(PetscMemzero((char *)r + sz - 8, 8)); /* the padding (t and a are copies of zeroed templates: their own padding is zero) */
-  PetscCall(PetscMemzero(&r->line, sizeof *r - offsetof(Rec, line)));
-  r->t       = t;
-  r->a       = a;
-  r->line    = ln;
-  r->file    = fidx;
-  r->len_id  = (uint16_t)lid;
-  r->len_pf  = (uint16_t)lpf;
-  r->len_ent = (uint16_t)lent;
-  r->len_seg = (uint16_t)lseg;
-  r->size    = (uint32_t)sz;
-  char *s    = (char *)(r + 1);
+  /* lid, lent, lseg: the lengths from the split, after trimming */
+  size_t cap = (sizeof(Rec) + BALLAST_CONTRACTS_ENCODED_MAX + lid + lent + lseg + 7) & ~(size_t)7;
+  char  *p = NULL;
+  PetscCall(stage_reserve(&L->staged, cap, &p));
+  Rec   *r   = (Rec *)p;
+  size_t enc = BallastContractsEncode((char *)(r + 1), &t, &a, &L->tmpl);
+  size_t sz  = (sizeof(Rec) + enc + lid + lent + lseg + 7) & ~(size_t)7;
+  r->file      = fidx;
+  r->len_id    = (uint16_t)lid;
+  r->len_ent   = (uint16_t)lent;
+  r->len_seg   = (uint16_t)lseg;
+  r->portfolio = pid; /* local id; remapped to the global index before sending */
+  r->line      = ln;
+  r->size      = (uint32_t)sz;
+  char *s      = (char *)(r + 1) + enc;
   memcpy(s, id, lid);
-  memcpy(s + lid, pf, lpf);
-  memcpy(s + lid + lpf, ent, lent);
-  memcpy(s + lid + lpf + lent, seg, lseg);
-  L->staged.len += sz;
+  memcpy(s + lid, ent, lent);
+  memcpy(s + lid + lent, seg, lseg);
+  memset(s + lid + lent + lseg, 0, sz - (sizeof(Rec) + enc + lid + lent + lseg)); /* the padding */
+  L->staged.c[L->staged.nc - 1].len += sz;
   L->staged.nrec++;
   PetscFunctionReturn(0);
 }
@@ -759,7 +848,7 @@ static PetscErrorCode parse_row(Loader *L, const char *path, uint16_t fidx, int6
  * seen, records staged from offset *rec0 and messages from *diag0 on carry rank-local line
  * numbers (negative) that parse_file fixes up. *cols is NULL when the header failed (its messages
  * are then from *diag0 on). */
-static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Column **colsp, int64_t *nlinesp, size_t *rec0p, size_t *diag0p)
+static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Column **colsp, int64_t *nlinesp, StagePos *rec0p, size_t *diag0p)
 {
   Column   *cols = NULL;
   int       ncols;
@@ -769,7 +858,7 @@ static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Co
   PetscFunctionBeginUser;
   *colsp   = NULL;
   *nlinesp = 0;
-  *rec0p   = L->staged.len;
+  *rec0p   = stage_end(&L->staged);
   *diag0p  = (size_t)L->diag.n;
   PetscCall(read_header(L, path, &cols, &ncols, &hdr_end, &fsize, &fail));
   if (fail) {
@@ -804,7 +893,7 @@ static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Co
   /* count lines this rank owns, then scan for the line number of the first one; a second read
    * is avoided by counting during the parse and fixing up line numbers of staged records after */
   PetscCall(PetscMalloc1(BLOCK + MAXLINE + 1, &blk));
-  size_t   rec0 = L->staged.len;
+  StagePos rec0 = stage_end(&L->staged);
   size_t   diag0 = (size_t)L->diag.n;
   int64_t  nlines = 0;
   long     pos    = start;
@@ -885,8 +974,9 @@ static PetscErrorCode parse_range(Loader *L, uint16_t fidx, const char *path, Co
 static PetscErrorCode parse_file(Loader *L, uint16_t fidx, const char *path)
 {
   Column *cols = NULL;
-  int64_t nlines;
-  size_t  rec0, diag0;
+  int64_t  nlines;
+  StagePos rec0;
+  size_t   diag0;
   PetscFunctionBeginUser;
   PetscCall(BallastAgreeError(L->comm, parse_range(L, fidx, path, &cols, &nlines, &rec0, &diag0), NULL));
   {
@@ -899,8 +989,7 @@ static PetscErrorCode parse_file(Loader *L, uint16_t fidx, const char *path)
       if (cols || (all[1] && L->rank)) {
         for (PetscInt i = (PetscInt)diag0; i < PetscMin(L->diag.n, L->diag.limit); i++) PetscCall(PetscFree(L->diag.msg[i]));
         L->diag.n = (PetscInt)diag0;
-        for (size_t off = rec0; off < L->staged.len; off += ((Rec *)(L->staged.data + off))->size) L->staged.nrec--;
-        L->staged.len = rec0;
+        PetscCall(stage_truncate(&L->staged, rec0));
       }
       PetscCall(PetscFree(cols));
       PetscFunctionReturn(0);
@@ -911,10 +1000,8 @@ static PetscErrorCode parse_file(Loader *L, uint16_t fidx, const char *path)
   PetscCallMPI(MPI_Exscan(&nlines, &before, 1, MPI_INT64_T, MPI_SUM, L->comm));
   if (L->rank == 0) before = 0;
   int64_t first = 2 + before;
-  for (size_t off = rec0; off < L->staged.len;) {
-    Rec *r = (Rec *)(L->staged.data + off);
+  STAGE_FOR(&L->staged, rec0, r) {
     if (r->file == fidx && r->line < 0) r->line = first + (-r->line) - 1;
-    off += r->size;
   }
   /* messages were written with the local index: rewrite "path:-k:" to the real number (errors
    * of this file from diag0 on; warnings: any of this file still unrewritten) */
@@ -1048,16 +1135,84 @@ static int cmp_idrec(const void *a, const void *b)
 
 static PetscErrorCode exchange(MPI_Comm comm, int size, Buf *out /* size bufs */, Buf *in);
 
+static int cmp_u64(const void *a, const void *b)
+{
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Candidates for duplicate contractIDs (docs/loading.md, "Memory"): the 64-bit hash of every id
+ * goes to rank hash % size (8 bytes per contract each way), which sorts them; the hashes seen more
+ * than once, gathered on every rank (sorted), are the only ids check_duplicates compares in full:
+ * the ids of a duplicate share its hash, and distinct ids of one hash are told apart there. */
+static PetscErrorCode duplicate_hashes(Loader *L, uint64_t **dup, PetscInt *ndup)
+{
+  int       size = L->size, *scount, *sdispl, *rcount, *rdispl, *fill;
+  uint64_t *sbuf, *rbuf, *mine = NULL;
+  size_t    nmine = 0, capm = 0, rtot = 0;
+  StagePos  p0 = {0, 0};
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc5(size, &scount, size, &sdispl, size, &rcount, size, &rdispl, size, &fill));
+  STAGE_FOR(&L->staged, p0, r) scount[hash_str(rec_text(r), r->len_id) % (uint64_t)size]++;
+  for (int q = 1; q < size; q++) sdispl[q] = sdispl[q - 1] + scount[q - 1];
+  PetscCall(PetscArraycpy(fill, sdispl, size));
+  PetscCall(PetscMalloc1(L->staged.nrec + 1, &sbuf));
+  STAGE_FOR(&L->staged, p0, r) {
+    uint64_t h = hash_str(rec_text(r), r->len_id);
+    sbuf[fill[h % (uint64_t)size]++] = h;
+  }
+  PetscCallMPI(MPI_Alltoall(scount, 1, MPI_INT, rcount, 1, MPI_INT, L->comm));
+  for (int q = 0; q < size; q++) {
+    rdispl[q] = (int)rtot;
+    rtot += (size_t)rcount[q];
+  }
+  PetscCall(PetscMalloc1(rtot + 1, &rbuf));
+  PetscCallMPI(MPI_Alltoallv(sbuf, scount, sdispl, MPI_UINT64_T, rbuf, rcount, rdispl, MPI_UINT64_T, L->comm));
+  PetscCall(PetscFree(sbuf));
+  if (rtot > 1) qsort(rbuf, rtot, sizeof *rbuf, cmp_u64);
+  for (size_t i = 1; i < rtot; i++)
+    if (rbuf[i] == rbuf[i - 1] && (!nmine || mine[nmine - 1] != rbuf[i])) {
+      if (nmine == capm) {
+        capm = capm ? 2 * capm : 64;
+        PetscCall(PetscRealloc(sizeof(uint64_t) * capm, &mine));
+      }
+      mine[nmine++] = rbuf[i];
+    }
+  PetscCall(PetscFree(rbuf));
+  {
+    int n = (int)nmine, tot = 0;
+    PetscCallMPI(MPI_Allgather(&n, 1, MPI_INT, rcount, 1, MPI_INT, L->comm));
+    for (int q = 0; q < size; q++) {
+      rdispl[q] = tot;
+      tot += rcount[q];
+    }
+    PetscCall(PetscMalloc1(tot + 1, dup));
+    PetscCallMPI(MPI_Allgatherv(mine, n, MPI_UINT64_T, *dup, rcount, rdispl, MPI_UINT64_T, L->comm));
+    if (tot > 1) qsort(*dup, (size_t)tot, sizeof **dup, cmp_u64);
+    *ndup = tot;
+  }
+  PetscCall(PetscFree(mine));
+  PetscCall(PetscFree5(scount, sdispl, rcount, rdispl, fill));
+  PetscFunctionReturn(0);
+}
+
+/* Duplicate contractIDs in full, among the candidates of duplicate_hashes: each candidate id with
+ * its position goes to rank hash(id) % size, which sorts and compares them. */
 static PetscErrorCode check_duplicates(Loader *L)
 {
-  Buf *out;
-  Buf  in = {0};
+  Buf      *out;
+  Buf       in = {0};
+  uint64_t *dup;
+  PetscInt  ndup;
   PetscFunctionBeginUser;
+  PetscCall(duplicate_hashes(L, &dup, &ndup));
   PetscCall(PetscCalloc1(L->size, &out));
-  for (size_t off = 0; off < L->staged.len;) {
-    Rec        *r   = (Rec *)(L->staged.data + off);
-    const char *id  = (const char *)(r + 1);
-    int         dst = (int)(hash_str(id, r->len_id) % (uint64_t)L->size);
+  StagePos p0 = {0, 0};
+  STAGE_FOR(&L->staged, p0, r) {
+    const char *id = rec_text(r);
+    uint64_t    h  = hash_str(id, r->len_id);
+    if (!ndup || !bsearch(&h, dup, (size_t)ndup, sizeof h, cmp_u64)) continue;
+    int    dst = (int)(h % (uint64_t)L->size);
     size_t      sz  = (sizeof(IdRec) + r->len_id + 7) & ~(size_t)7;
     PetscCall(buf_reserve(&out[dst], sz));
     IdRec *d = (IdRec *)(out[dst].data + out[dst].len);
@@ -1069,7 +1224,6 @@ static PetscErrorCode check_duplicates(Loader *L)
     memcpy(d + 1, id, r->len_id);
     out[dst].len += sz;
     out[dst].nrec++;
-    off += r->size;
   }
   PetscCall(exchange(L->comm, L->size, out, &in));
   size_t n = 0, *idx;
@@ -1098,6 +1252,7 @@ static PetscErrorCode check_duplicates(Loader *L)
   for (int r = 0; r < L->size; r++) PetscCall(PetscFree(out[r].data));
   PetscCall(PetscFree(out));
   PetscCall(PetscFree(in.data));
+  PetscCall(PetscFree(dup));
   PetscFunctionReturn(0);
 }
 
@@ -1163,44 +1318,50 @@ static PetscErrorCode exchange(MPI_Comm comm, int size, Buf *out, Buf *in)
   PetscFunctionReturn(0);
 }
 
-/* The records' exchange, streamed on both sides (docs/loading.md, "Memory"): the sender sends
- * straight from its staged buffer (per destination, the offsets of its records in staged order;
- * no copy of the staged records per destination), the receiver hands every round's bytes (whole
- * records, in rank order) to take() and reuses one round buffer, so neither side holds a second
- * copy of everything. Rounds as in exchange(): at most ROUND_BYTES from one rank per round, the
- * same number of rounds on every rank, so the arrival order is the same as exchange()'s. */
+/* The records' exchange, streamed on both sides (docs/loading.md, "Memory"), in staging order:
+ * in each round every rank sends its next staged records, at most ROUND_BYTES / size bytes in all
+ * (whole records, at least one), grouped by destination, and returns the staging chunks it has
+ * passed to the system; the receiver hands each round's bytes (whole records, in rank order) to
+ * take() and reuses one round buffer. So the staging shrinks while the store fills, no side holds
+ * a second copy of everything, and a receiver gets at most ROUND_BYTES (plus one record per rank)
+ * in a round whatever the number of ranks. All ranks run the same number of rounds. */
 typedef PetscErrorCode (*TakeFn)(void *ctx, const char *data, size_t len);
-static PetscErrorCode exchange_stream(MPI_Comm comm, int size, const char *base, size_t *const *offs, const size_t *nofs, TakeFn take, void *ctx)
+static PetscErrorCode exchange_staged(MPI_Comm comm, int size, Stage *S, const int *owner, TakeFn take, void *ctx)
 {
-  size_t *next;
-  int    *scount, *sdispl, *rcount, *rdispl;
-  char   *sbuf = NULL, *rbuf = NULL;
-  size_t  scap = 0, rcap = 0;
+  size_t  *bytes, *fill;
+  int     *scount, *sdispl, *rcount, *rdispl;
+  char    *sbuf = NULL, *rbuf = NULL;
+  size_t   scap = 0, rcap = 0;
+  StagePos pos  = {0, 0};
   PetscFunctionBeginUser;
-  PetscCall(PetscCalloc1(size, &next));
+  if (size == 1) { /* one rank: every record is its own, taken from the staging in place, chunk by chunk */
+    for (int c = 0; c < S->nc; c++) {
+      if (S->c[c].len) PetscCall(take(ctx, S->c[c].data, S->c[c].len));
+      PetscCall(chunk_free(&S->c[c]));
+    }
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscMalloc2(size, &bytes, size, &fill));
   PetscCall(PetscMalloc4(size, &scount, size, &sdispl, size, &rcount, size, &rdispl));
   for (;;) {
-    size_t budget = ROUND_BYTES / (size_t)size, total = 0;
-    size_t *end;
-    PetscCall(PetscMalloc1(size, &end));
-    for (int r = 0; r < size; r++) {
-      size_t k = next[r], bytes = 0;
-      while (k < nofs[r]) {
-        size_t sz = ((const Rec *)(base + offs[r][k]))->size;
-        if (k > next[r] && bytes + sz > budget) break;
-        bytes += sz;
-        k++;
+    size_t   budget = ROUND_BYTES / (size_t)size, total = 0;
+    StagePos e      = pos;
+    PetscCall(PetscArrayzero(bytes, size));
+    while (e.c < S->nc) {
+      if (e.off >= S->c[e.c].len) {
+        e.c++;
+        e.off = 0;
+        continue;
       }
-      end[r]    = k;
-      scount[r] = (int)bytes;
-      total += bytes;
+      const Rec *r = (const Rec *)(S->c[e.c].data + e.off);
+      if (total && total + r->size > budget) break;
+      total += r->size;
+      bytes[owner[r->portfolio]] += r->size;
+      e.off += r->size;
     }
     long long more = (long long)total, any;
     PetscCallMPI(MPI_Allreduce(&more, &any, 1, MPI_LONG_LONG, MPI_SUM, comm));
-    if (!any) {
-      PetscCall(PetscFree(end));
-      break;
-    }
+    if (!any) break;
     if (total + 1 > scap) {
       PetscCall(PetscFree(sbuf));
       scap = total + 1;
@@ -1209,14 +1370,22 @@ static PetscErrorCode exchange_stream(MPI_Comm comm, int size, const char *base,
     size_t o = 0;
     for (int r = 0; r < size; r++) {
       sdispl[r] = (int)o;
-      for (size_t k = next[r]; k < end[r]; k++) {
-        const Rec *rec = (const Rec *)(base + offs[r][k]);
-        memcpy(sbuf + o, rec, rec->size);
-        o += rec->size;
-      }
-      next[r] = end[r];
+      scount[r] = (int)bytes[r];
+      fill[r]   = o;
+      o += bytes[r];
     }
-    PetscCall(PetscFree(end));
+    for (StagePos q = pos; q.c < e.c || (q.c == e.c && q.off < e.off);) {
+      if (q.off >= S->c[q.c].len) {
+        q.c++;
+        q.off = 0;
+        continue;
+      }
+      const Rec *r   = (const Rec *)(S->c[q.c].data + q.off);
+      int        dst = owner[r->portfolio];
+      memcpy(sbuf + fill[dst], r, r->size);
+      fill[dst] += r->size;
+      q.off += r->size;
+    }
     PetscCallMPI(MPI_Alltoall(scount, 1, MPI_INT, rcount, 1, MPI_INT, comm));
     size_t rtot = 0;
     for (int r = 0; r < size; r++) {
@@ -1230,42 +1399,52 @@ static PetscErrorCode exchange_stream(MPI_Comm comm, int size, const char *base,
     }
     PetscCallMPI(MPI_Alltoallv(sbuf, scount, sdispl, MPI_BYTE, rbuf, rcount, rdispl, MPI_BYTE, comm));
     PetscCall(take(ctx, rbuf, rtot));
+    for (int c = pos.c; c < e.c; c++) PetscCall(chunk_free(&S->c[c])); /* sent: back to the system */
+    pos = e;
   }
   PetscCall(PetscFree(sbuf));
   PetscCall(PetscFree(rbuf));
-  PetscCall(PetscFree(next));
+  PetscCall(PetscFree2(bytes, fill));
   PetscCall(PetscFree4(scount, sdispl, rcount, rdispl));
   PetscFunctionReturn(0);
 }
 
-/* take() of the records' exchange: append each received record to the contract store. */
+/* take() of the records' exchange: decode each received record and put it in the store at its
+ * portfolio's next row (the store is laid out per portfolio from the exchanged counts, so no
+ * sort of the whole store follows). */
 typedef struct {
-  BallastContracts cs;
-  char            *id, *txt; /* 65536 bytes each */
+  BallastContracts    cs;
+  const BallastTerms *tmpl;
+  int64_t            *next; /* per global portfolio: its next row in the store */
+  int64_t             nput;
+  char               *id, *txt; /* 65536 bytes each */
 } Taker;
 
 static PetscErrorCode take_records(void *ctx, const char *data, size_t len)
 {
   Taker           *T  = (Taker *)ctx;
   BallastContracts cs = T->cs;
+  BallastTerms     t;
+  BallastAlm       a;
   PetscFunctionBeginUser;
   for (size_t off = 0; off < len;) {
     const Rec  *r = (const Rec *)(data + off);
-    const char *s = (const char *)(r + 1);
+    const char *s = (const char *)(r + 1) + BallastContractsDecode((const char *)(r + 1), &t, &a, T->tmpl);
     memcpy(T->id, s, r->len_id);
     T->id[r->len_id] = 0;
-    BallastAlm a     = r->a;
+    a.portfolio      = r->portfolio;
     if (r->len_ent) {
-      memcpy(T->txt, s + r->len_id + r->len_pf, r->len_ent);
+      memcpy(T->txt, s + r->len_id, r->len_ent);
       T->txt[r->len_ent] = 0;
       a.legalEntity      = BallastNamesIntern(cs->entities, T->txt);
     } else a.legalEntity = -1;
     if (r->len_seg) {
-      memcpy(T->txt, s + r->len_id + r->len_pf + r->len_ent, r->len_seg);
+      memcpy(T->txt, s + r->len_id + r->len_ent, r->len_seg);
       T->txt[r->len_seg] = 0;
       a.behaviourSegment = BallastNamesIntern(cs->segments, T->txt);
     } else a.behaviourSegment = -1;
-    PetscCall(BallastContractsAppend(cs, &r->t, &a, T->id, r->file, r->line));
+    PetscCall(BallastContractsPut(cs, (PetscInt)T->next[r->portfolio]++, &t, &a, T->id, r->file, r->line));
+    T->nput++;
     off += r->size;
   }
   PetscFunctionReturn(0);
@@ -1277,8 +1456,7 @@ static PetscErrorCode loader_destroy(Loader *L)
   PetscFunctionBeginUser;
   PetscCall(BallastDiagFree(&L->diag));
   PetscCall(BallastDiagFree(&L->warn));
-  PetscCall(PetscFree(L->staged.data));
-  L->staged.len = L->staged.cap = 0;
+  PetscCall(stage_destroy(&L->staged));
   PetscCall(PetscFree(L->pf_count));
   PetscCall(PetscFree(L->pf_cost));
   BallastNamesDestroy(&L->pf_local);
@@ -1329,13 +1507,12 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   PetscCallMPI(MPI_Comm_free(&L.prog_comm));
   if (getenv("BALLAST_LOAD_TIMING")) { /* scripts/bench-load: this rank's parse + validate rate */
     fprintf(stderr, "load-timing: rank %d parsed %" PRId64 " bytes in %.6f s: %.1f MB/s\n", (int)L.rank, L.bytes_done, L.t_parse, L.t_parse > 0 ? (double)L.bytes_done / L.t_parse / 1e6 : 0.0);
+    size_t sb = 0;
+    for (int c = 0; c < L.staged.nc; c++) sb += L.staged.c[c].len;
+    fprintf(stderr, "load-timing: rank %d staged %zu contracts in %zu bytes (%.1f bytes per contract)\n", (int)L.rank, L.staged.nrec, sb, L.staged.nrec ? (double)sb / (double)L.staged.nrec : 0.0);
     fflush(stderr);
   }
 
-  if (L.staged.cap > L.staged.len + 1) { /* give back the doubling slack */
-    PetscCall(PetscRealloc(L.staged.len + 1, &L.staged.data));
-    L.staged.cap = L.staged.len + 1;
-  }
   PetscCall(BallastContractsCreate(&cs));
   /* the duplicate check is meaningful only on rows that parsed; it runs on every rank anyway so
    * that all ranks take part in the same collectives */
@@ -1357,48 +1534,46 @@ PetscErrorCode BallastContractsLoad(MPI_Comm comm, const BallastConfig *cfg, con
   }
   PetscCall(combine_portfolios(&L, cs, &l2g));
 
-  /* route each staged record to its portfolio's owner: per destination the offsets of its
-   * records (staged order), the counts first so that the store is reserved exactly */
+  /* route each staged record to its portfolio's owner: the counts first (records, contractID
+   * bytes, sparse values per destination) so that the store is reserved exactly and laid out per
+   * portfolio before anything arrives */
   {
-    size_t   *nofs, **offs;
     long long *cnt_s, *cnt_r;
-    PetscCall(PetscCalloc1(L.size, &nofs));
-    PetscCall(PetscCalloc1(L.size, &offs));
-    PetscCall(PetscCalloc2(2 * L.size, &cnt_s, 2 * L.size, &cnt_r));
-    for (size_t off = 0; off < L.staged.len;) {
-      Rec *r         = (Rec *)(L.staged.data + off);
-      r->a.portfolio = l2g[r->a.portfolio];
-      int dst        = cs->portfolio_owner[r->a.portfolio];
-      nofs[dst]++;
-      cnt_s[2 * dst] += 1;
-      cnt_s[2 * dst + 1] += r->len_id + 1;
-      off += r->size;
+    int64_t   *next;
+    StagePos   p0 = {0, 0};
+    PetscCall(PetscCalloc2(3 * L.size, &cnt_s, 3 * L.size, &cnt_r));
+    STAGE_FOR(&L.staged, p0, r) {
+      r->portfolio = l2g[r->portfolio];
+      int dst      = cs->portfolio_owner[r->portfolio];
+      cnt_s[3 * dst] += 1;
+      cnt_s[3 * dst + 1] += r->len_id + 1;
+      cnt_s[3 * dst + 2] += rec_nsparse(r);
     }
-    for (int r = 0; r < L.size; r++) PetscCall(PetscMalloc1(nofs[r] + 1, &offs[r]));
-    PetscCall(PetscArrayzero(nofs, L.size));
-    for (size_t off = 0; off < L.staged.len;) {
-      Rec *r   = (Rec *)(L.staged.data + off);
-      int  dst = cs->portfolio_owner[r->a.portfolio];
-      offs[dst][nofs[dst]++] = off;
-      off += r->size;
-    }
-    PetscCallMPI(MPI_Alltoall(cnt_s, 2, MPI_LONG_LONG, cnt_r, 2, MPI_LONG_LONG, comm));
-    long long nrec = 0, idb = 0;
+    PetscCallMPI(MPI_Alltoall(cnt_s, 3, MPI_LONG_LONG, cnt_r, 3, MPI_LONG_LONG, comm));
+    long long nrec = 0, idb = 0, nsp = 0;
     for (int r = 0; r < L.size; r++) {
-      nrec += cnt_r[2 * r];
-      idb += cnt_r[2 * r + 1];
+      nrec += cnt_r[3 * r];
+      idb += cnt_r[3 * r + 1];
+      nsp += cnt_r[3 * r + 2];
     }
     PetscCall(BallastContractsReserve(cs, (PetscInt)nrec, (size_t)idb + 1));
-    Taker T = {cs, NULL, NULL};
+    PetscCall(BallastContractsReserveSparse(cs, (size_t)nsp + 1));
+    PetscCall(PetscMalloc1(cs->nportfolios + 1, &next));
+    int64_t row = 0;
+    for (PetscInt q = 0; q < cs->nportfolios; q++) {
+      next[q] = row;
+      if (cs->portfolio_owner[q] == L.rank) row += cs->portfolio_count[q];
+    }
+    PetscCheck(row == nrec, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the owned portfolios' %" PRId64 " contracts are not the %lld to receive", row, nrec);
+    Taker T = {cs, &L.tmpl, next, 0, NULL, NULL};
     PetscCall(PetscMalloc2(65536, &T.id, 65536, &T.txt));
-    PetscCall(exchange_stream(comm, L.size, L.staged.data, offs, nofs, take_records, &T));
+    PetscCall(exchange_staged(comm, L.size, &L.staged, cs->portfolio_owner, take_records, &T));
+    PetscCheck(T.nput == nrec, PETSC_COMM_SELF, PETSC_ERR_PLIB, "received %" PRId64 " contracts, expected %lld", T.nput, nrec);
+    cs->n = (PetscInt)nrec;
     PetscCall(PetscFree2(T.id, T.txt));
-    for (int r = 0; r < L.size; r++) PetscCall(PetscFree(offs[r]));
-    PetscCall(PetscFree(offs));
-    PetscCall(PetscFree(nofs));
+    PetscCall(PetscFree(next));
     PetscCall(PetscFree2(cnt_s, cnt_r));
-    PetscCall(PetscFree(L.staged.data));
-    L.staged.len = L.staged.cap = 0;
+    PetscCall(stage_destroy(&L.staged));
   }
   PetscCall(BallastContractsSort(cs));
 

@@ -390,7 +390,16 @@ PetscErrorCode BallastCmdValidate(int argc, char **argv)
   PetscCall(BallastRunControlTotals(&ctx, &notional, &count));
   PetscCall(PetscPrintf(ctx.comm, "%s: valid. %" PRId64 " contracts in %" PetscInt_FMT " portfolios, %" PetscInt_FMT " curves, %" PetscInt_FMT " currencies; %d rank%s\n", a.config, total,
                         ctx.contracts->nportfolios, ctx.market.ncurves, ctx.market.nfx, ctx.size, ctx.size > 1 ? "s" : ""));
-  PetscCall(PetscPrintf(ctx.comm, "contract storage: %zu bytes per contract plus its contractID text\n", BallastContractsBytesPerContract()));
+  {
+    /* the store's bytes over all ranks: the arrays, the sparse double terms set, the contractID text */
+    double mine[2] = {(double)BallastContractsBytesSparse(ctx.contracts), (double)ctx.contracts->id_len}, all[2];
+    PetscCallMPI(MPI_Allreduce(mine, all, 2, MPI_DOUBLE, MPI_SUM, ctx.comm));
+    size_t arr = BallastContractsBytesPerContract();
+    double n   = total > 0 ? (double)total : 1;
+    PetscCallMPI(MPI_Bcast(&n, 1, MPI_DOUBLE, 0, ctx.comm));
+    PetscCall(PetscPrintf(ctx.comm, "contract storage: %.0f bytes per contract (%zu in the arrays, %.0f of sparse terms, %.0f of contractID text)\n", (double)arr + (all[0] + all[1]) / n, arr, all[0] / n,
+                          all[1] / n));
+  }
   PetscCall(print_totals(&ctx, notional, count, PETSC_TRUE));
   PetscCall(print_notes(&ctx, PETSC_FALSE));
   PetscCall(PetscFree(notional));
