@@ -51,9 +51,10 @@ PetscErrorCode      BallastCashFlowsFileDestroy(BallastCashFlowsFile *f);
 /* The columnar contract store (src/io/contracts_store.c, docs/store.md).
  * Write: collective; the loaded contracts of ctx (BallastRunSetup) and the hashes of their CSV
  * files (ctx->input_sha[0 .. ncontract_files), BallastRunHashInputs) into the NetCDF-4 file
- * `path` (under path.tmp, renamed when complete); software names the converting ballast; *bytes
+ * `path` (under path.tmp, renamed when complete); software names the converting ballast; deflate:
+ * per-contract variables chunked and deflated (smaller, slower to read; else contiguous); *bytes
  * (may be NULL) the file's size. */
-PetscErrorCode BallastContractsStoreWrite(BallastRunContext *ctx, const char *path, const char *software, int64_t *bytes);
+PetscErrorCode BallastContractsStoreWrite(BallastRunContext *ctx, const char *path, const char *software, PetscBool deflate, int64_t *bytes);
 /* Not collective: 1 = HDF5 (NetCDF-4) magic, 2 = NetCDF classic magic, 0 = neither (text). */
 int BallastContractsStoreSniff(const char *path);
 /* Collective (rank 0 looks, broadcast): *kind = 1 when input.contracts is one HDF5 file (a store),

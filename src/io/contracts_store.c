@@ -27,6 +27,7 @@
 
 #define STORE_KIND    "ballast contract store"
 #define STORE_VERSION 1
+#define RBLOCK 4096 /* contracts decoded at a time when reading */
 
 /* ---- the columns ------------------------------------------------------------------------- */
 enum { K_ENUM, K_CCY, K_CURVE, K_RAWID, K_DATE, K_CYCLE, K_DOUBLE, K_AU8, K_ADATE, K_ADOUBLE, K_ENT, K_SEG };
@@ -214,6 +215,23 @@ static PetscErrorCode def_1(BallastNCFile *f, const char *name, nc_type t, int d
   PetscFunctionReturn(0);
 }
 
+/* A per-contract variable (or the contractID text): chunked along its one dimension, deflated
+ * (level 1, shuffle); written collectively. */
+static int store_deflate; /* BallastContractsStoreWrite's `deflate` while defining */
+static PetscErrorCode def_c(BallastNCFile *f, const char *name, nc_type t, int dim, size_t dimlen, size_t chunk, const char *long_name, int *var)
+{
+  size_t ch = dimlen < chunk ? dimlen : chunk;
+  PetscFunctionBeginUser;
+  PetscCall(def_1(f, name, t, dim, long_name, var));
+  if (!store_deflate) PetscFunctionReturn(0); /* contiguous: a slab is read with one copy */
+  BallastCallNC(f, name, nc_def_var_chunking(f->ncid, *var, NC_CHUNKED, &ch));
+  BallastCallNC(f, name, nc_def_var_deflate(f->ncid, *var, 0, 1, 1));
+  PetscFunctionReturn(0);
+}
+#define CHUNK    16384  /* contracts per chunk */
+#define CHUNK_ID 262144 /* bytes of contractID text per chunk */
+#define PIECE    131072 /* contracts per collective write round */
+
 static PetscErrorCode put_count(BallastNCFile *f, int var, const char *name, PetscInt n)
 {
   long long v = (long long)n;
@@ -251,7 +269,7 @@ static PetscErrorCode define(WInfo *W, BallastNCFile *f, WIds *v, const char *so
   BallastCallNC(f, "sha256_len", nc_def_dim(nc, "sha256_len", 64, &v->dsha));
   for (int c = 0; c < NCOLS; c++) {
     const Col *C = &cols[c];
-    PetscCall(def_1(f, C->name, col_type(C->kind), v->dcon, NULL, &v->vcol[c]));
+    PetscCall(def_c(f, C->name, col_type(C->kind), v->dcon, DIMLEN(W->total), CHUNK, NULL, &v->vcol[c]));
     const char *enc = NULL;
     switch (C->kind) {
     case K_ENUM:
@@ -270,10 +288,10 @@ static PetscErrorCode define(WInfo *W, BallastNCFile *f, WIds *v, const char *so
     PetscCall(BallastNCPutText(f, v->vcol[c], C->name, "ballast_encoding", enc));
     if (C->codes) PetscCall(BallastNCPutText(f, v->vcol[c], C->name, "codes", C->codes));
   }
-  PetscCall(def_1(f, "source_file_index", NC_USHORT, v->dcon, "index into source_file_name: the CSV the contract was read from", &v->vfile));
-  PetscCall(def_1(f, "source_line", NC_INT64, v->dcon, "line of the contract in its source file (the header is line 1)", &v->vline));
-  PetscCall(def_1(f, "contract_id_offset", NC_INT64, v->dcon, "offset of the contract's contractID in contract_id_text (NUL-terminated)", &v->vidoff));
-  PetscCall(def_1(f, "contract_id_text", NC_CHAR, v->did, "contractIDs, NUL-terminated, in contract order", &v->vidtxt));
+  PetscCall(def_c(f, "source_file_index", NC_USHORT, v->dcon, DIMLEN(W->total), CHUNK, "index into source_file_name: the CSV the contract was read from", &v->vfile));
+  PetscCall(def_c(f, "source_line", NC_INT64, v->dcon, DIMLEN(W->total), CHUNK, "line of the contract in its source file (the header is line 1)", &v->vline));
+  PetscCall(def_c(f, "contract_id_offset", NC_INT64, v->dcon, DIMLEN(W->total), CHUNK, "offset of the contract's contractID in contract_id_text (NUL-terminated)", &v->vidoff));
+  PetscCall(def_c(f, "contract_id_text", NC_CHAR, v->did, DIMLEN(W->idbytes), CHUNK_ID, "contractIDs, NUL-terminated, in contract order", &v->vidtxt));
   PetscCall(def_text(f, "portfolio_name", v->dpf, v->dpflen, "portfolio (sorted; the index is alm.nc's portfolio index)", &v->vpfname));
   PetscCall(put_count(f, v->vpfname, "portfolio_name", W->np));
   PetscCall(def_1(f, "portfolio_offset", NC_INT64, v->dpf, "first contract of the portfolio", &v->vpfoff));
@@ -319,8 +337,10 @@ static PetscErrorCode define(WInfo *W, BallastNCFile *f, WIds *v, const char *so
     PetscCall(PetscFree(all));
   }
   BallastCallNC(f, NULL, nc_enddef(nc));
-  for (int c = 0; c < NCOLS; c++) BallastCallNC(f, cols[c].name, nc_var_par_access(nc, v->vcol[c], NC_INDEPENDENT));
-  int rest[] = {v->vfile, v->vline, v->vidoff, v->vidtxt, v->vpfname, v->vpfoff, v->vpfcnt, v->vpfidoff, v->vpfidlen, v->vpfcost, v->vpfcostc, v->vpfnot, v->vccy, v->vcur, v->vent, v->vseg, v->vfname, v->vfsha};
+  for (int c = 0; c < NCOLS; c++) BallastCallNC(f, cols[c].name, nc_var_par_access(nc, v->vcol[c], NC_COLLECTIVE));
+  int coll[] = {v->vfile, v->vline, v->vidoff, v->vidtxt};
+  for (size_t k = 0; k < sizeof coll / sizeof coll[0]; k++) BallastCallNC(f, NULL, nc_var_par_access(nc, coll[k], NC_COLLECTIVE));
+  int rest[] = {v->vpfname, v->vpfoff, v->vpfcnt, v->vpfidoff, v->vpfidlen, v->vpfcost, v->vpfcostc, v->vpfnot, v->vccy, v->vcur, v->vent, v->vseg, v->vfname, v->vfsha};
   for (size_t k = 0; k < sizeof rest / sizeof rest[0]; k++) BallastCallNC(f, NULL, nc_var_par_access(nc, rest[k], NC_INDEPENDENT));
   PetscFunctionReturn(0);
 }
@@ -338,112 +358,152 @@ static PetscErrorCode put_dict(BallastNCFile *f, int var, const char *name, Pets
   PetscFunctionReturn(0);
 }
 
-/* Not collective (independent access). */
-static PetscErrorCode write_data(WInfo *W, BallastNCFile *f, const WIds *v)
+/* Rank 0 (independent access): the dictionaries and the per-portfolio variables. */
+static PetscErrorCode write_head(WInfo *W, BallastNCFile *f, const WIds *v)
 {
   BallastRunContext *ctx = W->ctx;
   BallastContracts   cs  = ctx->contracts;
   int                nc  = f->ncid;
-  int32_t           *entmap, *segmap;
   PetscFunctionBeginUser;
-  if (ctx->rank == 0) {
-    PetscCall(put_dict(f, v->vpfname, "portfolio_name", W->np, cs->portfolio_names, W->lpf));
-    PetscCall(put_dict(f, v->vccy, "currency_code", W->nccy, W->ccy, W->lccy));
-    PetscCall(put_dict(f, v->vcur, "curve_id", W->ncur, W->cur, W->lcur));
-    PetscCall(put_dict(f, v->vent, "legal_entity_name", W->nent, W->ent, W->lent));
-    PetscCall(put_dict(f, v->vseg, "behaviour_segment_name", W->nseg, W->seg, W->lseg));
-    PetscCall(put_dict(f, v->vfname, "source_file_name", W->nfile, ctx->cfg.contract_files, W->lfile));
-    if (W->nfile) {
-      char *sha;
-      PetscCall(PetscMalloc1((size_t)W->nfile * 64 + 1, &sha));
-      for (PetscInt i = 0; i < W->nfile; i++) memcpy(sha + 64 * i, ctx->input_sha[i], 64);
-      size_t st[2] = {0, 0}, ct[2] = {(size_t)W->nfile, 64};
-      BallastCallNC(f, "source_file_sha256", nc_put_vara_text(nc, v->vfsha, st, ct, sha));
-      PetscCall(PetscFree(sha));
-    }
-    if (W->np) {
-      size_t st = 0, ct = (size_t)W->np;
-      BallastCallNC(f, "portfolio_offset", nc_put_vara_longlong(nc, v->vpfoff, &st, &ct, (const long long *)W->pf_off));
-      BallastCallNC(f, "portfolio_count", nc_put_vara_longlong(nc, v->vpfcnt, &st, &ct, (const long long *)cs->portfolio_count));
-      BallastCallNC(f, "portfolio_id_offset", nc_put_vara_longlong(nc, v->vpfidoff, &st, &ct, (const long long *)W->pf_idoff));
-      BallastCallNC(f, "portfolio_id_bytes", nc_put_vara_longlong(nc, v->vpfidlen, &st, &ct, (const long long *)W->pf_idlen));
-      BallastCallNC(f, "portfolio_work", nc_put_vara_longlong(nc, v->vpfcost, &st, &ct, (const long long *)W->cost));
-      BallastCallNC(f, "portfolio_work_contractual", nc_put_vara_longlong(nc, v->vpfcostc, &st, &ct, (const long long *)W->costc));
-      BallastCallNC(f, "portfolio_notional", nc_put_vara_double(nc, v->vpfnot, &st, &ct, W->notional));
-    }
+  if (ctx->rank != 0) PetscFunctionReturn(0);
+  PetscCall(put_dict(f, v->vpfname, "portfolio_name", W->np, cs->portfolio_names, W->lpf));
+  PetscCall(put_dict(f, v->vccy, "currency_code", W->nccy, W->ccy, W->lccy));
+  PetscCall(put_dict(f, v->vcur, "curve_id", W->ncur, W->cur, W->lcur));
+  PetscCall(put_dict(f, v->vent, "legal_entity_name", W->nent, W->ent, W->lent));
+  PetscCall(put_dict(f, v->vseg, "behaviour_segment_name", W->nseg, W->seg, W->lseg));
+  PetscCall(put_dict(f, v->vfname, "source_file_name", W->nfile, ctx->cfg.contract_files, W->lfile));
+  if (W->nfile) {
+    char *sha;
+    PetscCall(PetscMalloc1((size_t)W->nfile * 64 + 1, &sha));
+    for (PetscInt i = 0; i < W->nfile; i++) memcpy(sha + 64 * i, ctx->input_sha[i], 64);
+    size_t st[2] = {0, 0}, ct[2] = {(size_t)W->nfile, 64};
+    BallastCallNC(f, "source_file_sha256", nc_put_vara_text(nc, v->vfsha, st, ct, sha));
+    PetscCall(PetscFree(sha));
   }
-  /* local entity / segment ids to the global dictionaries */
+  if (W->np) {
+    size_t st = 0, ct = (size_t)W->np;
+    BallastCallNC(f, "portfolio_offset", nc_put_vara_longlong(nc, v->vpfoff, &st, &ct, (const long long *)W->pf_off));
+    BallastCallNC(f, "portfolio_count", nc_put_vara_longlong(nc, v->vpfcnt, &st, &ct, (const long long *)cs->portfolio_count));
+    BallastCallNC(f, "portfolio_id_offset", nc_put_vara_longlong(nc, v->vpfidoff, &st, &ct, (const long long *)W->pf_idoff));
+    BallastCallNC(f, "portfolio_id_bytes", nc_put_vara_longlong(nc, v->vpfidlen, &st, &ct, (const long long *)W->pf_idlen));
+    BallastCallNC(f, "portfolio_work", nc_put_vara_longlong(nc, v->vpfcost, &st, &ct, (const long long *)W->cost));
+    BallastCallNC(f, "portfolio_work_contractual", nc_put_vara_longlong(nc, v->vpfcostc, &st, &ct, (const long long *)W->costc));
+    BallastCallNC(f, "portfolio_notional", nc_put_vara_double(nc, v->vpfnot, &st, &ct, W->notional));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* One piece of this rank's rows: rows [i0, i0 + m) of the store, at contract `start` and
+ * contractID byte `ts` of the file (m = 0: an empty share of the collective round). Collective. */
+static PetscErrorCode write_piece(WInfo *W, BallastNCFile *f, const WIds *v, const int32_t *entmap, const int32_t *segmap, PetscInt i0, size_t m, size_t start, size_t ts, char *buf)
+{
+  BallastContracts cs = W->ctx->contracts;
+  int              nc = f->ncid;
+  PetscFunctionBeginUser;
+  for (int c = 0; c < NCOLS; c++) {
+    const Col *C = &cols[c];
+    for (size_t k = 0; k < m; k++) {
+      BallastTerms      t;
+      PetscInt          i = i0 + (PetscInt)k;
+      const BallastAlm *a = &cs->alm[i];
+      if (C->kind <= K_DOUBLE) BallastContractsGetTerms(cs, i, &t);
+      const char *tp = (const char *)&t, *ap = (const char *)a;
+      switch (C->kind) {
+      case K_ENUM: {
+        int e;
+        memcpy(&e, tp + C->off, sizeof e);
+        ((uint8_t *)buf)[k] = (uint8_t)e;
+      } break;
+      case K_CCY:
+      case K_CURVE:
+      case K_RAWID:
+      case K_DATE: memcpy((int32_t *)buf + k, tp + C->off, 4); break;
+      case K_CYCLE: {
+        BallastCycle cy;
+        memcpy(&cy, tp + C->off, sizeof cy);
+        ((int32_t *)buf)[k] = cycle_pack(cy);
+      } break;
+      case K_DOUBLE: memcpy((double *)buf + k, tp + C->off, 8); break;
+      case K_AU8: ((uint8_t *)buf)[k] = *(const uint8_t *)(ap + C->off); break;
+      case K_ADATE: memcpy((int32_t *)buf + k, ap + C->off, 4); break;
+      case K_ADOUBLE: memcpy((double *)buf + k, ap + C->off, 8); break;
+      case K_ENT: ((int32_t *)buf)[k] = a->legalEntity >= 0 ? entmap[a->legalEntity] : -1; break;
+      case K_SEG: ((int32_t *)buf)[k] = a->behaviourSegment >= 0 ? segmap[a->behaviourSegment] : -1; break;
+      }
+    }
+    BallastCallNC(f, C->name, nc_put_vara(nc, v->vcol[c], &start, &m, buf));
+  }
+  for (size_t k = 0; k < m; k++) ((unsigned short *)buf)[k] = cs->file[i0 + (PetscInt)k];
+  BallastCallNC(f, "source_file_index", nc_put_vara_ushort(nc, v->vfile, &start, &m, (unsigned short *)buf));
+  for (size_t k = 0; k < m; k++) ((long long *)buf)[k] = (long long)cs->line[i0 + (PetscInt)k];
+  BallastCallNC(f, "source_line", nc_put_vara_longlong(nc, v->vline, &start, &m, (long long *)buf));
+  long long *off = (long long *)buf;
+  char      *txt = buf + m * 8;
+  size_t     o   = 0;
+  for (size_t k = 0; k < m; k++) {
+    const char *id = BallastContractsID(cs, i0 + (PetscInt)k);
+    size_t      l  = strlen(id) + 1;
+    off[k]         = (long long)(ts + o);
+    memcpy(txt + o, id, l);
+    o += l;
+  }
+  BallastCallNC(f, "contract_id_offset", nc_put_vara_longlong(nc, v->vidoff, &start, &m, off));
+  BallastCallNC(f, "contract_id_text", nc_put_vara_text(nc, v->vidtxt, &ts, &o, txt));
+  PetscFunctionReturn(0);
+}
+
+/* Collective: the rows in rounds; in each round every rank writes its next piece (at most PIECE
+ * rows of one run of consecutive portfolios) or an empty one; agreed after every round. */
+static PetscErrorCode write_rows(WInfo *W, BallastNCFile *f, const WIds *v, PetscErrorCode *agreed)
+{
+  BallastRunContext *ctx = W->ctx;
+  BallastContracts   cs  = ctx->contracts;
+  int32_t           *entmap, *segmap;
+  char              *buf;
+  size_t             idmax = 1;
+  PetscFunctionBeginUser;
   PetscCall(PetscMalloc2(BallastNamesCount(cs->entities) + 1, &entmap, BallastNamesCount(cs->segments) + 1, &segmap));
   for (int32_t k = 0; k < BallastNamesCount(cs->entities); k++) entmap[k] = find_sorted(W->ent, W->nent, BallastNamesGet(cs->entities, k));
   for (int32_t k = 0; k < BallastNamesCount(cs->segments); k++) segmap[k] = find_sorted(W->seg, W->nseg, BallastNamesGet(cs->segments, k));
-  /* slabs: runs of rows whose portfolios are consecutive indices (rows are sorted by portfolio) */
+  /* pieces: [i, i + m) at (start, ts) */
+  PetscInt npiece = 0, cap = 16;
+  int64_t *pc;
+  PetscCall(PetscMalloc1(4 * cap, &pc));
   for (PetscInt i0 = 0; i0 < cs->n;) {
     PetscInt p0 = cs->alm[i0].portfolio, i1 = i0, p = p0;
     while (i1 < cs->n && (cs->alm[i1].portfolio == p || cs->alm[i1].portfolio == p + 1)) p = cs->alm[i1++].portfolio;
-    size_t m = (size_t)(i1 - i0), start = (size_t)W->pf_off[p0];
-    char  *buf;
-    size_t idb = 0;
-    for (PetscInt i = i0; i < i1; i++) idb += strlen(BallastContractsID(cs, i)) + 1;
-    PetscCall(PetscMalloc1(m * 8 + idb + 1, &buf));
-    for (int c = 0; c < NCOLS; c++) {
-      const Col *C = &cols[c];
-      for (size_t k = 0; k < m; k++) {
-        BallastTerms t;
-        PetscInt     i = i0 + (PetscInt)k;
-        const BallastAlm *a = &cs->alm[i];
-        if (C->kind <= K_DOUBLE) BallastContractsGetTerms(cs, i, &t);
-        const char *tp = (const char *)&t, *ap = (const char *)a;
-        switch (C->kind) {
-        case K_ENUM: {
-          int e;
-          memcpy(&e, tp + C->off, sizeof e);
-          ((uint8_t *)buf)[k] = (uint8_t)e;
-        } break;
-        case K_CCY:
-        case K_CURVE:
-        case K_RAWID:
-        case K_DATE: memcpy((int32_t *)buf + k, tp + C->off, 4); break;
-        case K_CYCLE: {
-          BallastCycle cy;
-          memcpy(&cy, tp + C->off, sizeof cy);
-          ((int32_t *)buf)[k] = cycle_pack(cy);
-        } break;
-        case K_DOUBLE: memcpy((double *)buf + k, tp + C->off, 8); break;
-        case K_AU8: ((uint8_t *)buf)[k] = *(const uint8_t *)(ap + C->off); break;
-        case K_ADATE: memcpy((int32_t *)buf + k, ap + C->off, 4); break;
-        case K_ADOUBLE: memcpy((double *)buf + k, ap + C->off, 8); break;
-        case K_ENT: ((int32_t *)buf)[k] = a->legalEntity >= 0 ? entmap[a->legalEntity] : -1; break;
-        case K_SEG: ((int32_t *)buf)[k] = a->behaviourSegment >= 0 ? segmap[a->behaviourSegment] : -1; break;
-        }
+    int64_t ts = W->pf_idoff[p0];
+    for (PetscInt a = i0; a < i1; a += PIECE) {
+      PetscInt e = PetscMin(i1, a + PIECE);
+      size_t   b = 0;
+      for (PetscInt i = a; i < e; i++) b += strlen(BallastContractsID(cs, i)) + 1;
+      if (npiece == cap) {
+        cap *= 2;
+        PetscCall(PetscRealloc(sizeof(int64_t) * 4 * (size_t)cap, &pc));
       }
-      BallastCallNC(f, C->name, nc_put_vara(nc, v->vcol[c], &start, &m, buf));
+      pc[4 * npiece] = a, pc[4 * npiece + 1] = e - a, pc[4 * npiece + 2] = W->pf_off[p0] + (a - i0), pc[4 * npiece + 3] = ts;
+      npiece++;
+      ts += (int64_t)b;
+      if (b > idmax) idmax = b;
     }
-    for (size_t k = 0; k < m; k++) ((unsigned short *)buf)[k] = cs->file[i0 + (PetscInt)k];
-    BallastCallNC(f, "source_file_index", nc_put_vara_ushort(nc, v->vfile, &start, &m, (unsigned short *)buf));
-    for (size_t k = 0; k < m; k++) ((long long *)buf)[k] = (long long)cs->line[i0 + (PetscInt)k];
-    BallastCallNC(f, "source_line", nc_put_vara_longlong(nc, v->vline, &start, &m, (long long *)buf));
-    {
-      long long *off = (long long *)buf;
-      char      *txt = buf + m * 8;
-      size_t     o   = 0, ts = (size_t)W->pf_idoff[p0];
-      for (size_t k = 0; k < m; k++) {
-        const char *id = BallastContractsID(cs, i0 + (PetscInt)k);
-        size_t      l  = strlen(id) + 1;
-        off[k]         = (long long)(ts + o);
-        memcpy(txt + o, id, l);
-        o += l;
-      }
-      BallastCallNC(f, "contract_id_offset", nc_put_vara_longlong(nc, v->vidoff, &start, &m, off));
-      BallastCallNC(f, "contract_id_text", nc_put_vara_text(nc, v->vidtxt, &ts, &o, txt));
-    }
-    PetscCall(PetscFree(buf));
     i0 = i1;
   }
+  int64_t mine = npiece, R;
+  PetscCallMPI(MPI_Allreduce(&mine, &R, 1, MPI_INT64_T, MPI_MAX, ctx->comm));
+  PetscCall(PetscMalloc1((size_t)PIECE * 8 + idmax + 1, &buf));
+  for (int64_t r = 0; r < R && !*agreed; r++) {
+    PetscErrorCode ierr;
+    if (r < npiece) ierr = write_piece(W, f, v, entmap, segmap, (PetscInt)pc[4 * r], (size_t)pc[4 * r + 1], (size_t)pc[4 * r + 2], (size_t)pc[4 * r + 3], buf);
+    else ierr = write_piece(W, f, v, entmap, segmap, 0, 0, 0, 0, buf);
+    *agreed = BallastAgreeError(ctx->comm, ierr, NULL);
+  }
+  PetscCall(PetscFree(buf));
+  PetscCall(PetscFree(pc));
   PetscCall(PetscFree2(entmap, segmap));
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode BallastContractsStoreWrite(BallastRunContext *ctx, const char *path, const char *software, int64_t *bytes)
+PetscErrorCode BallastContractsStoreWrite(BallastRunContext *ctx, const char *path, const char *software, PetscBool deflate, int64_t *bytes)
 {
   BallastContracts cs = ctx->contracts;
   WInfo            W;
@@ -512,12 +572,14 @@ PetscErrorCode BallastContractsStoreWrite(BallastRunContext *ctx, const char *pa
   PetscCall(BallastNCSpaceCheck(ctx->comm, path, need));
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
   BallastNCFile  f      = {path, tmp, -1, 0, ctx->rank == 0, 1};
+  store_deflate         = deflate ? 1 : 0;
   PetscErrorCode ierr   = define(&W, &f, &v, software);
   PetscErrorCode agreed = BallastAgreeError(ctx->comm, ierr, NULL);
   if (!agreed) {
-    ierr   = write_data(&W, &f, &v);
+    ierr   = write_head(&W, &f, &v);
     agreed = BallastAgreeError(ctx->comm, ierr, NULL);
   }
+  if (!agreed) PetscCall(write_rows(&W, &f, &v, &agreed));
   if (agreed) {
     BallastNCDiscard(&f);
     PetscCall(agreed);
@@ -810,6 +872,17 @@ static PetscErrorCode read_local(MPI_Comm comm, const char *path, BallastConfig 
     for (PetscInt j = 0; j < cfg->nsegment_names; j++)
       if (!strcmp(cfg->segment_names[j], seg[k])) segok[k] = 1;
   }
+  /* decoding: a block of RBLOCK contracts at a time, the code counts once */
+  BallastTerms *T, tmpl;
+  BallastAlm   *A;
+  int           ncode[NCOLS];
+  int32_t      *entid, *segid;
+  BallastTermsInit(&tmpl);
+  for (int c = 0; c < NCOLS; c++) ncode[c] = cols[c].codes ? ncodes(cols[c].codes) : 0;
+  PetscCall(PetscMalloc2(RBLOCK, &T, RBLOCK, &A));
+  PetscCall(PetscMalloc2(nent + 1, &entid, nseg + 1, &segid));
+  for (PetscInt k = 0; k < nent; k++) entid[k] = -1;
+  for (PetscInt k = 0; k < nseg; k++) segid[k] = -1;
   /* this rank's contracts and contractID bytes */
   int64_t nmine = 0, idmine = 0;
   for (PetscInt p = 0; p < np; p++)
@@ -841,72 +914,106 @@ static PetscErrorCode read_local(MPI_Comm comm, const char *path, BallastConfig 
     PetscInt p = p0;
     int64_t  pend = off[p0] + cnt[p0];
     double   sum  = 0;
-    for (size_t k = 0; k < mcnt; k++) {
-      while ((int64_t)(start + k) >= pend) {
-        /* the portfolio is complete: its control total (bitwise, same order as at conversion) */
-        if (memcmp(&sum, &pnot[p], sizeof sum) && !(sum == 0 && pnot[p] == 0)) BAD("%s: damaged store: the notionalPrincipal of portfolio %s does not add up to its control total", path, cs->portfolio_names[p]);
-        sum = 0;
-        p++;
-        pend = off[p] + cnt[p];
+    for (size_t b0 = 0; b0 < mcnt; b0 += RBLOCK) {
+      size_t nb = mcnt - b0 < RBLOCK ? mcnt - b0 : RBLOCK;
+      /* decode column by column into the block's terms (the switch out of the inner loops) */
+      for (size_t k = 0; k < nb; k++) {
+        T[k] = tmpl;
+        PetscCall(PetscMemzero(&A[k], sizeof A[k]));
       }
-      BallastTerms t;
-      BallastAlm   a;
-      BallastTermsInit(&t);
-      PetscCall(PetscMemzero(&a, sizeof a));
-      a.portfolio = (int32_t)p;
-      char *tp = (char *)&t, *ap = (char *)&a;
       for (int c = 0; c < NCOLS; c++) {
-        const Col *C = &cols[c];
-        int32_t    iv;
+        const Col *C  = &cols[c];
+        const char *src = colbuf[c] + b0 * col_size(C->kind);
         switch (C->kind) {
         case K_ENUM:
-        case K_AU8: {
-          int e = ((uint8_t *)colbuf[c])[k];
-          if (e > ncodes(C->codes)) BAD("%s: damaged store: variable %s: value %d out of range at contract %zu", path, C->name, e, start + k);
-          if (C->kind == K_ENUM) memcpy(tp + C->off, &e, sizeof e);
-          else *(uint8_t *)(ap + C->off) = (uint8_t)e;
-        } break;
-        case K_CCY:
-        case K_CURVE:
-          iv = ((int32_t *)colbuf[c])[k];
-          if (iv >= 0) {
-            PetscInt  nd = C->kind == K_CCY ? nccy : ncur;
-            int32_t  *mp = C->kind == K_CCY ? ccymap : curmap;
-            if (iv >= nd) BAD("%s: damaged store: variable %s: index %d out of range at contract %zu", path, C->name, iv, start + k);
-            if (mp[iv] == -2) {
-              const char *id0 = ido[k] - (long long)ts >= 0 && (size_t)(ido[k] - (long long)ts) < tl ? txt + (ido[k] - (long long)ts) : "?";
-              if (C->kind == K_CCY) BAD("%s: contract %s: column '%s': value '%s': no FX rate for this currency in %s (the store was converted with other market data)", path, id0, C->name, ccy[iv], cfg->fx);
-              BAD("%s: contract %s: column '%s': value '%s': no curve of that curveID in %s (the store was converted with other market data)", path, id0, C->name, cur[iv], cfg->curves);
-            }
-            iv = mp[iv];
-          } else if (iv != -1) BAD("%s: damaged store: variable %s: index %d out of range at contract %zu", path, C->name, iv, start + k);
-          memcpy(tp + C->off, &iv, 4);
+          for (size_t k = 0; k < nb; k++) {
+            int e = ((const uint8_t *)src)[k];
+            if (e > ncode[c]) BAD("%s: damaged store: variable %s: value %d out of range at contract %zu", path, C->name, e, start + b0 + k);
+            memcpy((char *)&T[k] + C->off, &e, sizeof e);
+          }
           break;
-        case K_RAWID:
-        case K_DATE: memcpy(tp + C->off, (int32_t *)colbuf[c] + k, 4); break;
-        case K_CYCLE: {
-          BallastCycle cy = cycle_unpack(((int32_t *)colbuf[c])[k]);
-          memcpy(tp + C->off, &cy, sizeof cy);
+        case K_AU8:
+          for (size_t k = 0; k < nb; k++) {
+            int e = ((const uint8_t *)src)[k];
+            if (e > ncode[c]) BAD("%s: damaged store: variable %s: value %d out of range at contract %zu", path, C->name, e, start + b0 + k);
+            *((uint8_t *)&A[k] + C->off) = (uint8_t)e;
+          }
+          break;
+        case K_CCY:
+        case K_CURVE: {
+          PetscInt       nd = C->kind == K_CCY ? nccy : ncur;
+          const int32_t *mp = C->kind == K_CCY ? ccymap : curmap;
+          for (size_t k = 0; k < nb; k++) {
+            int32_t iv;
+            memcpy(&iv, src + 4 * k, 4);
+            if (iv >= 0) {
+              if (iv >= nd) BAD("%s: damaged store: variable %s: index %d out of range at contract %zu", path, C->name, iv, start + b0 + k);
+              if (mp[iv] == -2) {
+                long long   io  = ido[b0 + k] - (long long)ts;
+                const char *id0 = io >= 0 && (size_t)io < tl ? txt + io : "?";
+                if (C->kind == K_CCY) BAD("%s: contract %s: column '%s': value '%s': no FX rate for this currency in %s (the store was converted with other market data)", path, id0, C->name, ccy[iv], cfg->fx);
+                BAD("%s: contract %s: column '%s': value '%s': no curve of that curveID in %s (the store was converted with other market data)", path, id0, C->name, cur[iv], cfg->curves);
+              }
+              iv = mp[iv];
+            } else if (iv != -1) BAD("%s: damaged store: variable %s: index %d out of range at contract %zu", path, C->name, iv, start + b0 + k);
+            memcpy((char *)&T[k] + C->off, &iv, 4);
+          }
         } break;
-        case K_DOUBLE: memcpy(tp + C->off, (double *)colbuf[c] + k, 8); break;
-        case K_ADATE: memcpy(ap + C->off, (int32_t *)colbuf[c] + k, 4); break;
-        case K_ADOUBLE: memcpy(ap + C->off, (double *)colbuf[c] + k, 8); break;
+        case K_RAWID:
+        case K_DATE:
+          for (size_t k = 0; k < nb; k++) memcpy((char *)&T[k] + C->off, src + 4 * k, 4);
+          break;
+        case K_CYCLE:
+          for (size_t k = 0; k < nb; k++) {
+            int32_t iv;
+            memcpy(&iv, src + 4 * k, 4);
+            BallastCycle cy = cycle_unpack(iv);
+            memcpy((char *)&T[k] + C->off, &cy, sizeof cy);
+          }
+          break;
+        case K_DOUBLE:
+          for (size_t k = 0; k < nb; k++) memcpy((char *)&T[k] + C->off, src + 8 * k, 8);
+          break;
+        case K_ADATE:
+          for (size_t k = 0; k < nb; k++) memcpy((char *)&A[k] + C->off, src + 4 * k, 4);
+          break;
+        case K_ADOUBLE:
+          for (size_t k = 0; k < nb; k++) memcpy((char *)&A[k] + C->off, src + 8 * k, 8);
+          break;
         case K_ENT:
         case K_SEG:
-          iv = ((int32_t *)colbuf[c])[k];
-          if (iv < -1 || iv >= (C->kind == K_ENT ? nent : nseg)) BAD("%s: damaged store: variable %s: index %d out of range at contract %zu", path, C->name, iv, start + k);
-          if (C->kind == K_SEG && iv >= 0 && !segok[iv])
-            BAD("%s: column 'behaviourSegment': value '%s': no behaviour segment of that name in %s%s", path, seg[iv], cfg->path ? cfg->path : "the configuration", cfg->nsegment_names ? "" : " (it configures none)");
-          if (iv >= 0) iv = BallastNamesIntern(C->kind == K_ENT ? cs->entities : cs->segments, C->kind == K_ENT ? ent[iv] : seg[iv]);
-          if (C->kind == K_ENT) a.legalEntity = iv;
-          else a.behaviourSegment = iv;
+          for (size_t k = 0; k < nb; k++) {
+            int32_t iv;
+            memcpy(&iv, src + 4 * k, 4);
+            if (iv < -1 || iv >= (C->kind == K_ENT ? nent : nseg)) BAD("%s: damaged store: variable %s: index %d out of range at contract %zu", path, C->name, iv, start + b0 + k);
+            if (C->kind == K_SEG && iv >= 0 && !segok[iv])
+              BAD("%s: column 'behaviourSegment': value '%s': no behaviour segment of that name in %s%s", path, seg[iv], cfg->path ? cfg->path : "the configuration", cfg->nsegment_names ? "" : " (it configures none)");
+            if (iv >= 0) {
+              int32_t *memo = C->kind == K_ENT ? entid : segid; /* dictionary index -> this rank's name id */
+              if (memo[iv] < 0) memo[iv] = BallastNamesIntern(C->kind == K_ENT ? cs->entities : cs->segments, C->kind == K_ENT ? ent[iv] : seg[iv]);
+              iv = memo[iv];
+            }
+            if (C->kind == K_ENT) A[k].legalEntity = iv;
+            else A[k].behaviourSegment = iv;
+          }
           break;
         }
       }
-      if (!isnan(t.notionalPrincipal)) sum += t.notionalPrincipal;
-      long long io = ido[k] - (long long)ts;
-      if (io < 0 || (size_t)io >= tl || fidx[k] >= nf || line[k] < 2) BAD("%s: damaged store: contract %zu: contractID offset, source file or line out of range", path, start + k);
-      PetscCall(BallastContractsAppend(cs, &t, &a, txt + io, fidx[k], (int64_t)line[k]));
+      for (size_t k = 0; k < nb; k++) {
+        size_t j = b0 + k;
+        while ((int64_t)(start + j) >= pend) {
+          /* the portfolio is complete: its control total (bitwise, same order as at conversion) */
+          if (memcmp(&sum, &pnot[p], sizeof sum) && !(sum == 0 && pnot[p] == 0)) BAD("%s: damaged store: the notionalPrincipal of portfolio %s does not add up to its control total", path, cs->portfolio_names[p]);
+          sum = 0;
+          p++;
+          pend = off[p] + cnt[p];
+        }
+        A[k].portfolio = (int32_t)p;
+        if (!isnan(T[k].notionalPrincipal)) sum += T[k].notionalPrincipal;
+        long long io = ido[j] - (long long)ts;
+        if (io < 0 || (size_t)io >= tl || fidx[j] >= nf || line[j] < 2) BAD("%s: damaged store: contract %zu: contractID offset, source file or line out of range", path, start + j);
+        PetscCall(BallastContractsAppend(cs, &T[k], &A[k], txt + io, fidx[j], (int64_t)line[j]));
+      }
     }
     if (memcmp(&sum, &pnot[p], sizeof sum) && !(sum == 0 && pnot[p] == 0)) BAD("%s: damaged store: the notionalPrincipal of portfolio %s does not add up to its control total", path, cs->portfolio_names[p]);
     for (int c = 0; c < NCOLS; c++) PetscCall(PetscFree(colbuf[c]));
@@ -914,6 +1021,8 @@ static PetscErrorCode read_local(MPI_Comm comm, const char *path, BallastConfig 
     p0 = p1;
   }
   RNC(nc_close(F.ncid), "nc_close");
+  PetscCall(PetscFree2(T, A));
+  PetscCall(PetscFree2(entid, segid));
   *orig = fnames;
   cfg->ncontract_files = nf; /* (the caller replaces the file list by the store's) */
   free_list(nccy, ccy);

@@ -19,6 +19,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -108,8 +109,13 @@ PetscErrorCode BallastRunSetup(MPI_Comm comm, const char *config_path, BallastRu
     PetscCall(BallastContractsStoreDetect(comm, &ctx->cfg, &kind));
     PetscCheck(kind != 2, comm, BALLAST_ERR_INPUT, "%s: a classic NetCDF file, not a Ballast contract store (NetCDF-4 written by `ballast convert`) nor a CSV file", ctx->cfg.contract_files[0]);
     PetscCheck(kind != 3, comm, BALLAST_ERR_INPUT, "%s: input.contracts names a NetCDF file among several: a contract store is the only contract input of a run (convert all the CSV files into one store)", ctx->cfg.path);
+    double t0 = MPI_Wtime();
     if (kind == 1) PetscCall(BallastContractsStoreRead(comm, &ctx->cfg, &ctx->market, &ctx->contracts));
     else PetscCall(BallastContractsLoad(comm, &ctx->cfg, &ctx->market, &ctx->contracts));
+    if (getenv("BALLAST_LOAD_TIMING")) { /* scripts/bench-store: the whole contract load, CSV or store */
+      fprintf(stderr, "load-timing: rank %d loaded %" PetscInt_FMT " contracts from %s in %.6f s\n", (int)ctx->rank, ctx->contracts->n, kind == 1 ? "the store" : "CSV", MPI_Wtime() - t0);
+      fflush(stderr);
+    }
   }
   PetscCall(BallastRunCheckEventBound(comm, &ctx->cfg, ctx->contracts));
   PetscFunctionReturn(0);
