@@ -28,6 +28,14 @@
 #define STORE_KIND    "ballast contract store"
 #define STORE_VERSION 1
 #define RBLOCK 4096 /* contracts decoded at a time when reading */
+#define RPIECE_DEFAULT 65536 /* contracts read at a time (one hyperslab per variable) */
+/* BALLAST_STORE_PIECE=N reads N contracts at a time (tests: piece boundaries inside portfolios) */
+static size_t rpiece(void)
+{
+  const char *e = getenv("BALLAST_STORE_PIECE");
+  long        n = e ? atol(e) : 0;
+  return n > 0 ? (size_t)n : RPIECE_DEFAULT;
+}
 
 /* ---- the columns ------------------------------------------------------------------------- */
 enum { K_ENUM, K_CCY, K_CURVE, K_RAWID, K_DATE, K_CYCLE, K_DOUBLE, K_AU8, K_ADATE, K_ADOUBLE, K_ENT, K_SEG };
@@ -896,24 +904,35 @@ static PetscErrorCode read_local(MPI_Comm comm, const char *path, BallastConfig 
     }
     PetscInt p1 = p0;
     while (p1 < np && cs->portfolio_owner[p1] == rank) p1++;
-    size_t start = (size_t)off[p0], mcnt = (size_t)(off[p1 - 1] + cnt[p1 - 1] - off[p0]);
-    size_t ts = (size_t)idoff[p0], tl = (size_t)(idoff[p1 - 1] + idlen[p1 - 1] - idoff[p0]);
-    char  *colbuf[NCOLS], *txt;
+    /* the slab in pieces of at most RPIECE contracts (bounded transient memory) */
+    size_t   sstart = (size_t)off[p0], smcnt = (size_t)(off[p1 - 1] + cnt[p1 - 1] - off[p0]);
+    size_t   sts = (size_t)idoff[p0], stl = (size_t)(idoff[p1 - 1] + idlen[p1 - 1] - idoff[p0]);
+    size_t   RPIECE = rpiece(), pcap = smcnt < RPIECE ? smcnt : RPIECE, tcap = 0;
+    char    *colbuf[NCOLS], *txt = NULL;
     unsigned short *fidx;
     long long *line, *ido;
-    for (int c = 0; c < NCOLS; c++) {
-      PetscCall(PetscMalloc1(mcnt * col_size(cols[c].kind) + 1, &colbuf[c]));
-      RNC(nc_get_vara(F.ncid, vcol[c], &start, &mcnt, colbuf[c]), cols[c].name);
-    }
-    PetscCall(PetscMalloc4(mcnt + 1, &fidx, mcnt + 1, &line, mcnt + 1, &ido, tl + 1, &txt));
-    RNC(nc_get_vara_ushort(F.ncid, vfile, &start, &mcnt, fidx), "source_file_index");
-    RNC(nc_get_vara_longlong(F.ncid, vline, &start, &mcnt, line), "source_line");
-    RNC(nc_get_vara_longlong(F.ncid, vidoff, &start, &mcnt, ido), "contract_id_offset");
-    if (tl) RNC(nc_get_vara_text(F.ncid, vidtxt, &ts, &tl, txt), "contract_id_text");
-    txt[tl] = 0;
     PetscInt p = p0;
     int64_t  pend = off[p0] + cnt[p0];
     double   sum  = 0;
+    for (int c = 0; c < NCOLS; c++) PetscCall(PetscMalloc1(pcap * col_size(cols[c].kind) + 1, &colbuf[c]));
+    PetscCall(PetscMalloc3(pcap + 1, &fidx, pcap + 1, &line, pcap + 2, &ido));
+    for (size_t q0 = 0; q0 < smcnt; q0 += RPIECE) {
+    size_t start = sstart + q0, mcnt = smcnt - q0 < RPIECE ? smcnt - q0 : RPIECE, mo = mcnt + (q0 + mcnt < smcnt ? 1 : 0);
+    for (int c = 0; c < NCOLS; c++) RNC(nc_get_vara(F.ncid, vcol[c], &start, &mcnt, colbuf[c]), cols[c].name);
+    RNC(nc_get_vara_ushort(F.ncid, vfile, &start, &mcnt, fidx), "source_file_index");
+    RNC(nc_get_vara_longlong(F.ncid, vline, &start, &mcnt, line), "source_line");
+    RNC(nc_get_vara_longlong(F.ncid, vidoff, &start, &mo, ido), "contract_id_offset");
+    /* this piece's contractID text: from its first contract's offset to the next piece's */
+    long long tsl = q0 ? ido[0] : (long long)sts, tel = mo > mcnt ? ido[mcnt] : (long long)(sts + stl);
+    if (tsl < (long long)sts || tel < tsl || tel > (long long)(sts + stl)) BAD("%s: damaged store: contract_id_offset out of range near contract %zu", path, start);
+    size_t ts = (size_t)tsl, tl = (size_t)(tel - tsl);
+    if (tl + 1 > tcap) {
+      PetscCall(PetscFree(txt));
+      tcap = tl + 1;
+      PetscCall(PetscMalloc1(tcap, &txt));
+    }
+    if (tl) RNC(nc_get_vara_text(F.ncid, vidtxt, &ts, &tl, txt), "contract_id_text");
+    txt[tl] = 0;
     for (size_t b0 = 0; b0 < mcnt; b0 += RBLOCK) {
       size_t nb = mcnt - b0 < RBLOCK ? mcnt - b0 : RBLOCK;
       /* decode column by column into the block's terms (the switch out of the inner loops) */
@@ -1015,9 +1034,11 @@ static PetscErrorCode read_local(MPI_Comm comm, const char *path, BallastConfig 
         PetscCall(BallastContractsAppend(cs, &T[k], &A[k], txt + io, fidx[j], (int64_t)line[j]));
       }
     }
+    }
     if (memcmp(&sum, &pnot[p], sizeof sum) && !(sum == 0 && pnot[p] == 0)) BAD("%s: damaged store: the notionalPrincipal of portfolio %s does not add up to its control total", path, cs->portfolio_names[p]);
     for (int c = 0; c < NCOLS; c++) PetscCall(PetscFree(colbuf[c]));
-    PetscCall(PetscFree4(fidx, line, ido, txt));
+    PetscCall(PetscFree3(fidx, line, ido));
+    PetscCall(PetscFree(txt));
     p0 = p1;
   }
   RNC(nc_close(F.ncid), "nc_close");
