@@ -238,7 +238,7 @@ static PetscErrorCode def_c(BallastNCFile *f, const char *name, nc_type t, int d
 }
 #define CHUNK    16384  /* contracts per chunk */
 #define CHUNK_ID 262144 /* bytes of contractID text per chunk */
-#define PIECE    131072 /* contracts per collective write round */
+#define PIECE    32768  /* contracts per collective write round */
 
 static PetscErrorCode put_count(BallastNCFile *f, int var, const char *name, PetscInt n)
 {
@@ -403,19 +403,18 @@ static PetscErrorCode write_head(WInfo *W, BallastNCFile *f, const WIds *v)
 
 /* One piece of this rank's rows: rows [i0, i0 + m) of the store, at contract `start` and
  * contractID byte `ts` of the file (m = 0: an empty share of the collective round). Collective. */
-static PetscErrorCode write_piece(WInfo *W, BallastNCFile *f, const WIds *v, const int32_t *entmap, const int32_t *segmap, PetscInt i0, size_t m, size_t start, size_t ts, char *buf)
+static PetscErrorCode write_piece(WInfo *W, BallastNCFile *f, const WIds *v, const int32_t *entmap, const int32_t *segmap, PetscInt i0, size_t m, size_t start, size_t ts, char *buf, BallastTerms *T)
 {
   BallastContracts cs = W->ctx->contracts;
   int              nc = f->ncid;
   PetscFunctionBeginUser;
+  for (size_t k = 0; k < m; k++) BallastContractsGetTerms(cs, i0 + (PetscInt)k, &T[k]); /* once per contract */
   for (int c = 0; c < NCOLS; c++) {
     const Col *C = &cols[c];
     for (size_t k = 0; k < m; k++) {
-      BallastTerms      t;
       PetscInt          i = i0 + (PetscInt)k;
       const BallastAlm *a = &cs->alm[i];
-      if (C->kind <= K_DOUBLE) BallastContractsGetTerms(cs, i, &t);
-      const char *tp = (const char *)&t, *ap = (const char *)a;
+      const char *tp = (const char *)&T[k], *ap = (const char *)a;
       switch (C->kind) {
       case K_ENUM: {
         int e;
@@ -498,14 +497,17 @@ static PetscErrorCode write_rows(WInfo *W, BallastNCFile *f, const WIds *v, Pets
   }
   int64_t mine = npiece, R;
   PetscCallMPI(MPI_Allreduce(&mine, &R, 1, MPI_INT64_T, MPI_MAX, ctx->comm));
+  BallastTerms *T;
   PetscCall(PetscMalloc1((size_t)PIECE * 8 + idmax + 1, &buf));
+  PetscCall(PetscMalloc1(PIECE, &T));
   for (int64_t r = 0; r < R && !*agreed; r++) {
     PetscErrorCode ierr;
-    if (r < npiece) ierr = write_piece(W, f, v, entmap, segmap, (PetscInt)pc[4 * r], (size_t)pc[4 * r + 1], (size_t)pc[4 * r + 2], (size_t)pc[4 * r + 3], buf);
-    else ierr = write_piece(W, f, v, entmap, segmap, 0, 0, 0, 0, buf);
+    if (r < npiece) ierr = write_piece(W, f, v, entmap, segmap, (PetscInt)pc[4 * r], (size_t)pc[4 * r + 1], (size_t)pc[4 * r + 2], (size_t)pc[4 * r + 3], buf, T);
+    else ierr = write_piece(W, f, v, entmap, segmap, 0, 0, 0, 0, buf, T);
     *agreed = BallastAgreeError(ctx->comm, ierr, NULL);
   }
   PetscCall(PetscFree(buf));
+  PetscCall(PetscFree(T));
   PetscCall(PetscFree(pc));
   PetscCall(PetscFree2(entmap, segmap));
   PetscFunctionReturn(0);
@@ -665,7 +667,7 @@ PetscErrorCode BallastContractsStoreDetect(MPI_Comm comm, const BallastConfig *c
 #define RNC(call, what)                                                                                                     \
   do {                                                                                                                      \
     int st_ = (call);                                                                                                       \
-    if (st_ != NC_NOERR) BAD("%s: damaged or not a Ballast contract store: %s: NetCDF: %s", path, what, nc_strerror(st_)); \
+    if (st_ != NC_NOERR) BAD("%s: damaged or not a Ballast contract store: %s: %s", path, what, nc_strerror(st_)); \
   } while (0)
 
 typedef struct {
@@ -690,7 +692,7 @@ static PetscErrorCode var_check(RFile *F, const char *name, nc_type t, int d0, i
   int         nd, dims[NC_MAX_VAR_DIMS];
   PetscFunctionBeginUser;
   int st = nc_inq_varid(F->ncid, name, var);
-  if (st != NC_NOERR) BAD("%s: damaged store: variable %s is missing (NetCDF: %s)", path, name, nc_strerror(st));
+  if (st != NC_NOERR) BAD("%s: damaged store: variable %s is missing (%s)", path, name, nc_strerror(st));
   RNC(nc_inq_var(F->ncid, *var, NULL, &vt, &nd, dims, NULL), name);
   if (vt != t) BAD("%s: damaged store: variable %s has type %d, expected %d", path, name, (int)vt, (int)t);
   if (nd != (d1 >= 0 ? 2 : 1) || dims[0] != d0 || (d1 >= 0 && dims[1] != d1)) BAD("%s: damaged store: variable %s has the wrong dimensions", path, name);
@@ -755,7 +757,7 @@ static PetscErrorCode read_local(MPI_Comm comm, const char *path, BallastConfig 
   PetscCallMPI(MPI_Comm_size(comm, &size));
   {
     int st = nc_open(path, NC_NOWRITE, &F.ncid);
-    if (st != NC_NOERR) BAD("%s: cannot open the contract store (damaged, truncated or not NetCDF-4): NetCDF: %s", path, nc_strerror(st));
+    if (st != NC_NOERR) BAD("%s: cannot open the contract store (damaged, truncated or not NetCDF-4): %s", path, nc_strerror(st));
   }
   {
     /* what it is: a Ballast store of this format version */
@@ -1065,6 +1067,11 @@ PetscErrorCode BallastContractsStoreRead(MPI_Comm comm, BallastConfig *cfg, cons
   PetscCall(BallastContractsCreate(&cs));
   PetscErrorCode ierr = read_local(comm, path, &c, m, cs, &orig, &sha);
   PetscCall(BallastAgreeError(comm, ierr, NULL));
+  if (cs->nwarn_accrued) {
+    PetscMPIInt rank;
+    PetscCallMPI(MPI_Comm_rank(comm, &rank));
+    if (!rank) fprintf(stderr, "ballast: warning: %" PRId64 " contract%s of %s with an accruedInterest inconsistent with the schedule (listed when the store was converted)\n", cs->nwarn_accrued, cs->nwarn_accrued > 1 ? "s" : "", path);
+  }
   /* the run now names the original CSV files (messages: file:line) and carries their hashes */
   for (PetscInt i = 0; i < cfg->ncontract_files; i++) PetscCall(PetscFree(cfg->contract_files[i]));
   PetscCall(PetscFree(cfg->contract_files));
