@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define STORE_KIND    "ballast contract store"
 #define STORE_VERSION 1
@@ -633,10 +634,17 @@ PetscErrorCode BallastContractsStoreWrite(BallastRunContext *ctx, const char *pa
 int BallastContractsStoreSniff(const char *path)
 {
   unsigned char b[8] = {0};
-  FILE         *fp   = fopen(path, "rb");
-  if (!fp) return 0;
-  size_t n = fread(b, 1, 8, fp);
-  fclose(fp);
+  struct stat   st;
+  /* only a regular file is looked at (O_NONBLOCK: opening a FIFO must not wait for a writer); a
+   * FIFO, directory or device goes on to the CSV loader, which refuses it with its own message */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return 0;
+  if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return 0;
+  }
+  ssize_t n = read(fd, b, 8);
+  close(fd);
   if (n == 8 && !memcmp(b, "\x89HDF\r\n\x1a\n", 8)) return 1;
   if (n >= 4 && b[0] == 'C' && b[1] == 'D' && b[2] == 'F' && (b[3] == 1 || b[3] == 2 || b[3] == 5)) return 2;
   return 0;
