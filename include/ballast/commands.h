@@ -18,6 +18,9 @@ PetscErrorCode BallastCmdReport(int argc, char **argv); /* src/app/report.c: run
 /* `ballast combine OUT PART...` (src/app/combine.c): the parts of a stress-scenario array
  * (`ballast run --scenario-set K/N`) into the one alm.nc of a single run (docs/cluster.md). */
 PetscErrorCode BallastCmdCombine(int argc, char **argv);
+/* `ballast convert CONFIG --out STORE.nc` (src/run/convert.c): the contract files as one columnar
+ * NetCDF-4 contract store (docs/store.md). */
+PetscErrorCode BallastCmdConvert(int argc, char **argv);
 
 /* The full command line as one string (for provenance), set by main. */
 extern char BallastCommandLine[4096];

@@ -53,6 +53,11 @@ typedef struct {
   /* run.max_events_per_contract: the bound on a contract's schedule (default 100000; a contract
    * whose estimated events exceed it is an input error, BallastRunSetup) */
   int64_t max_events_per_contract;
+  /* input.contracts named a contract store (docs/store.md): its path, and the SHA-256 of each
+   * original CSV file it carries (contract_files then lists those CSV files, for messages and
+   * provenance); NULL for a CSV input */
+  char  *contracts_store;
+  char **contract_sha;
 } BallastConfig;
 
 /* Collective. Loads and checks `path`; on error returns BALLAST_ERR_USAGE (or BALLAST_ERR_IO when

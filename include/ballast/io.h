@@ -55,4 +55,23 @@ BallastCashFlowSink BallastCashFlowsFileSink(BallastCashFlowsFile f);
 PetscErrorCode      BallastCashFlowsFileWrite(BallastRunContext *ctx, BallastCashFlowsFile f, const char *path, int64_t *nrows, double *seconds);
 PetscErrorCode      BallastCashFlowsFileDestroy(BallastCashFlowsFile *f);
 
+/* The columnar contract store (src/io/contracts_store.c, docs/store.md).
+ * Write: collective; the loaded contracts of ctx (BallastRunSetup) and the hashes of their CSV
+ * files (ctx->input_sha[0 .. ncontract_files), BallastRunHashInputs) into the NetCDF-4 file
+ * `path` (under path.tmp, renamed when complete); software names the converting ballast; deflate:
+ * per-contract variables chunked and deflated (smaller, slower to read; else contiguous); *bytes
+ * (may be NULL) the file's size. */
+PetscErrorCode BallastContractsStoreWrite(BallastRunContext *ctx, const char *path, const char *software, PetscBool deflate, int64_t *bytes);
+/* Not collective: 1 = HDF5 (NetCDF-4) magic, 2 = NetCDF classic magic, 0 = neither (text). */
+int BallastContractsStoreSniff(const char *path);
+/* Collective (rank 0 looks, broadcast): *kind = 1 when input.contracts is one HDF5 file (a store),
+ * 2 one classic NetCDF file (not a store), 3 a NetCDF file among several, 0 CSV files. */
+PetscErrorCode BallastContractsStoreDetect(MPI_Comm comm, const BallastConfig *cfg, int *kind);
+/* Collective. Reads the store named by cfg->contract_files[0]: the same portfolio partition as
+ * the CSV load, each rank its portfolios by hyperslab straight into *cs; then cfg names the
+ * original CSV files (contract_files), their hashes (contract_sha) and the store
+ * (contracts_store). A foreign, damaged or truncated store, another format version, a currency,
+ * curve or segment this run's inputs do not have: BALLAST_ERR_INPUT naming the file on every rank. */
+PetscErrorCode BallastContractsStoreRead(MPI_Comm comm, BallastConfig *cfg, const BallastMarketData *m, BallastContracts *cs);
+
 #endif

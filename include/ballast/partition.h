@@ -23,5 +23,6 @@ int64_t BallastWorkEstimate(const BallastTerms *t, int has_segment);
  * principal, resets), 0 for contracts without a schedule (UMP, CSH, STK, CLM without maturity). */
 int64_t BallastWorkPeriods(const BallastTerms *t);
 void    BallastWorkEstimateSetContractual(int contractual);
+int     BallastWorkEstimateGetContractual(void); /* the setting (the contract store picks its stored estimate) */
 
 #endif

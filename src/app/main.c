@@ -16,6 +16,7 @@ static void usage(FILE *f)
              "                                                  the batch job: results in <output>/alm.nc\n"
              "  combine OUT PART...                             a stress array's parts (--scenario-set) into OUT/alm.nc\n"
              "  validate CONFIG                                 load and check every input, print control totals\n"
+             "  convert CONFIG --out STORE.nc                   the contract files as one NetCDF-4 contract store\n"
              "  events --actus FILE.json [--case ID]            ACTUS test-case events as CSV\n"
              "  events CONFIG --contract ID [--scenario NAME]   one contract's projected events as CSV\n"
              "  report RESULTS_DIR [--compare PREVIOUS_DIR]     the ALCO pack: RESULTS_DIR/alco/index.html, PNG, CSV\n"
@@ -150,7 +151,7 @@ int main(int argc, char **argv)
     PetscFinalize();
     return 0;
   }
-  int known = !strcmp(cmd, "run") || !strcmp(cmd, "validate") || !strcmp(cmd, "events") || !strcmp(cmd, "generate") || !strcmp(cmd, "report") || !strcmp(cmd, "combine");
+  int known = !strcmp(cmd, "run") || !strcmp(cmd, "validate") || !strcmp(cmd, "events") || !strcmp(cmd, "generate") || !strcmp(cmd, "report") || !strcmp(cmd, "combine") || !strcmp(cmd, "convert");
   ierr      = known ? register_stages() : 0;
   if (!ierr && known) ierr = check_petsc_options(cmd, argc, argv);
   if (ierr) ;
@@ -160,6 +161,7 @@ int main(int argc, char **argv)
   else if (!strcmp(cmd, "generate")) ierr = BallastCmdGenerate(argc - 1, argv + 1);
   else if (!strcmp(cmd, "report")) ierr = BallastCmdReport(argc - 1, argv + 1);
   else if (!strcmp(cmd, "combine")) ierr = BallastCmdCombine(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "convert")) ierr = BallastCmdConvert(argc - 1, argv + 1);
   else {
     if (rank == 0) {
       fprintf(stderr, "ballast: unknown command '%s'\n", cmd);

@@ -284,8 +284,13 @@ PetscErrorCode BallastConfigDestroy(BallastConfig *cfg)
   PetscCall(PetscFree(cfg->name));
   PetscCall(PetscFree(cfg->reporting_currency));
   PetscCall(PetscFree(cfg->group));
-  for (PetscInt i = 0; i < cfg->ncontract_files; i++) PetscCall(PetscFree(cfg->contract_files[i]));
+  for (PetscInt i = 0; i < cfg->ncontract_files; i++) {
+    PetscCall(PetscFree(cfg->contract_files[i]));
+    if (cfg->contract_sha) PetscCall(PetscFree(cfg->contract_sha[i]));
+  }
   PetscCall(PetscFree(cfg->contract_files));
+  PetscCall(PetscFree(cfg->contract_sha));
+  PetscCall(PetscFree(cfg->contracts_store));
   PetscCall(PetscFree(cfg->curves));
   PetscCall(PetscFree(cfg->fx));
   PetscCall(PetscFree(cfg->output_dir));

@@ -87,3 +87,5 @@ int64_t BallastWorkEstimate(const BallastTerms *t, int has_segment)
   double          c = w->c0 + w->c1 * (double)BallastWorkPeriods(t);
   return c < 1.0 ? 1 : (int64_t)c;
 }
+
+int BallastWorkEstimateGetContractual(void) { return work_contractual; }

@@ -19,6 +19,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -102,7 +103,21 @@ PetscErrorCode BallastRunSetup(MPI_Comm comm, const char *config_path, BallastRu
     for (int32_t c = 0; c < BallastNamesCount(ctx->market.currencies); c++) BallastNamesIntern(d->curves->currencies, BallastNamesGet(ctx->market.currencies, c));
     PetscCall(BallastCurvesRead(comm, d->curves_file, d->curves));
   }
-  PetscCall(BallastContractsLoad(comm, &ctx->cfg, &ctx->market, &ctx->contracts));
+  {
+    /* input.contracts: CSV files, or one contract store written by `ballast convert` (detected
+     * by the HDF5 signature, not the name: docs/store.md) */
+    int kind;
+    PetscCall(BallastContractsStoreDetect(comm, &ctx->cfg, &kind));
+    PetscCheck(kind != 2, comm, BALLAST_ERR_INPUT, "%s: a classic NetCDF file, not a Ballast contract store (NetCDF-4 written by `ballast convert`) nor a CSV file", ctx->cfg.contract_files[0]);
+    PetscCheck(kind != 3, comm, BALLAST_ERR_INPUT, "%s: input.contracts names a NetCDF file among several: a contract store is the only contract input of a run (convert all the CSV files into one store)", ctx->cfg.path);
+    double t0 = MPI_Wtime();
+    if (kind == 1) PetscCall(BallastContractsStoreRead(comm, &ctx->cfg, &ctx->market, &ctx->contracts));
+    else PetscCall(BallastContractsLoad(comm, &ctx->cfg, &ctx->market, &ctx->contracts));
+    if (getenv("BALLAST_LOAD_TIMING")) { /* scripts/bench-store: the whole contract load, CSV or store */
+      fprintf(stderr, "load-timing: rank %d loaded %" PetscInt_FMT " contracts from %s in %.6f s\n", (int)ctx->rank, ctx->contracts->n, kind == 1 ? "the store" : "CSV", MPI_Wtime() - t0);
+      fflush(stderr);
+    }
+  }
   PetscCall(BallastRunCheckEventBound(comm, &ctx->cfg, ctx->contracts));
   PetscFunctionReturn(0);
 }
@@ -148,6 +163,7 @@ PetscErrorCode BallastRunHashInputsEx(BallastRunContext *ctx, const BallastBehav
   for (PetscInt i = 0; i < ctx->ninputs; i++) PetscCall(PetscFree(ctx->input_path[i]));
   PetscCall(PetscFree(ctx->input_path));
   PetscCall(PetscFree(ctx->input_sha));
+  if (cfg->contracts_store) cap++;
   PetscCall(PetscCalloc1(cap, &ctx->input_path));
   for (PetscInt i = 0; i < cfg->ncontract_files; i++) PetscCall(PetscStrallocpy(cfg->contract_files[i], &ctx->input_path[n++]));
   PetscCall(PetscStrallocpy(cfg->curves, &ctx->input_path[n++]));
@@ -158,11 +174,17 @@ PetscErrorCode BallastRunHashInputsEx(BallastRunContext *ctx, const BallastBehav
   for (PetscInt k = 0; k < cfg->nuser; k++) PetscCall(add_input(ctx, &n, user[k].curves_file));
   for (PetscInt k = 0; beh && k < beh->nseg; k++) PetscCall(add_input(ctx, &n, beh->seg[k].history_path));
   for (PetscInt k = 0; k < nextra; k++) PetscCall(add_input(ctx, &n, extra[k]));
+  /* a contract store: the store itself is an input (hashed); the CSV files it was converted from
+   * are named with the hashes it carries (they need not exist any more) */
+  if (cfg->contracts_store) PetscCall(add_input(ctx, &n, cfg->contracts_store));
   ctx->ninputs = n;
   PetscCall(PetscCalloc1(n + 1, &ctx->input_sha));
   PetscCall(PetscCalloc1(65 * n + 1, &mine));
   char why[1024] = "";
+  if (cfg->contract_sha)
+    for (PetscInt i = 0; i < cfg->ncontract_files; i++) memcpy(mine + 65 * i, cfg->contract_sha[i], 65);
   for (PetscInt i = ctx->rank; i < n && !failed; i += ctx->size) {
+    if (cfg->contract_sha && i < cfg->ncontract_files) continue;
     PetscErrorCode ierr = BallastSHA256File(ctx->input_path[i], mine + 65 * i);
     if (ierr) {
       failed = 1;
