@@ -595,20 +595,7 @@ PetscErrorCode BallastContractsStoreWrite(BallastRunContext *ctx, const char *pa
     BallastNCDiscard(&f);
     PetscCall(agreed);
   }
-  f.open = 0;
-  ierr   = nc_close(f.ncid);
-  ierr   = ierr == NC_NOERR ? 0 : BallastNCCheck(&f, (int)ierr, NULL, "nc_close");
-  agreed = BallastAgreeError(ctx->comm, ierr, NULL);
-  if (agreed) {
-    BallastNCDiscard(&f);
-    PetscCall(agreed);
-  }
-  int  bad = 0;
-  char msg[1024] = "";
-  if (ctx->rank == 0) bad = BallastRenameDurable(tmp, path, msg, sizeof msg);
-  PetscCallMPI(MPI_Bcast(&bad, 1, MPI_INT, 0, ctx->comm));
-  if (bad) PetscCallMPI(MPI_Bcast(msg, sizeof msg, MPI_CHAR, 0, ctx->comm));
-  PetscCheck(!bad, ctx->comm, BALLAST_ERR_IO, "%s", msg);
+  PetscCall(BallastNCCloseRename(ctx->comm, &f, tmp, path));
   if (bytes) {
     long long sz = 0;
     if (ctx->rank == 0) {

@@ -114,6 +114,33 @@ static inline int BallastWriteDurable(const void *buf, size_t len, const char *t
   return BallastRenameDurable(tmp, path, msg, mlen);
 }
 
+/* Collective over comm (every rank that holds the parallel file f): close the dataset, agree on
+ * the outcome (a failure discards the temporary on every rank and returns the agreed error), then
+ * rank 0 renames tmp durably to path (BallastRenameDurable) and every rank gets its outcome. The
+ * one ending of the parallel writers (contracts.nc, cashflows.nc, the contract store). */
+static inline PetscErrorCode BallastNCCloseRename(MPI_Comm comm, BallastNCFile *f, const char *tmp, const char *path)
+{
+  PetscMPIInt rank;
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  f->open             = 0;
+  PetscErrorCode ierr = nc_close(f->ncid); /* collective */
+  ierr                = ierr == NC_NOERR ? 0 : BallastNCCheck(f, (int)ierr, NULL, "nc_close");
+  PetscErrorCode agreed = BallastAgreeError(comm, ierr, NULL);
+  if (agreed) {
+    BallastNCDiscard(f); /* the temporary removed (rank 0) */
+    PetscCall(agreed);
+  }
+  /* durable: fsync before the rename, then the directory */
+  int  bad       = 0;
+  char msg[1024] = "";
+  if (rank == 0) bad = BallastRenameDurable(tmp, path, msg, sizeof msg);
+  PetscCallMPI(MPI_Bcast(&bad, 1, MPI_INT, 0, comm));
+  if (bad) PetscCallMPI(MPI_Bcast(msg, sizeof msg, MPI_CHAR, 0, comm));
+  PetscCheck(!bad, comm, BALLAST_ERR_IO, "%s", msg);
+  PetscFunctionReturn(0);
+}
+
 #define BallastCallNC(f, var, call) PetscCall(BallastNCCheck((f), (call), (var), #call))
 
 /* One text attribute (var = NC_GLOBAL for the file's); vname names the variable in a message. */
